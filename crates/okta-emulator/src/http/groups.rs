@@ -1,0 +1,104 @@
+//! `/api/v1/groups` routes: groups and their members.
+
+use crate::core::Core;
+use crate::error::ApiError;
+use crate::http::wire::{limit, ok, paged, render_group, render_user, OktaJson, Params};
+use crate::state::groups::GroupQuery;
+use crate::state::Page;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use okta_model::{CreateGroupRequest, GroupType};
+use std::sync::Arc;
+
+type Core_ = State<Arc<Core>>;
+
+pub async fn list(
+    State(core): Core_,
+    Query(params): Query<Params>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let query = GroupQuery {
+        q: params.get("q").cloned(),
+        filter: params.get("filter").cloned(),
+        search: params.get("search").cloned(),
+        limit: limit(&params)?,
+        after: params.get("after").cloned(),
+    };
+    let base = core.base_url();
+    let page = core.read(|org| org.list_groups(&query))?;
+    let page = Page {
+        items: page.items.iter().map(|g| render_group(&base, g)).collect(),
+        next: page.next,
+    };
+    Ok(paged(&base, &uri, page))
+}
+
+pub async fn create(
+    State(core): Core_,
+    OktaJson(body): OktaJson<CreateGroupRequest>,
+) -> Result<Response, ApiError> {
+    let group = core
+        .write(|org| org.create_group(body.profile, GroupType::OktaGroup, None))
+        .await?;
+    Ok(ok(&render_group(&core.base_url(), &group)))
+}
+
+pub async fn get(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let base = core.base_url();
+    let group = core.read(|org| org.find_group(&id).map(|g| render_group(&base, g)))?;
+    Ok(ok(&group))
+}
+
+pub async fn replace(
+    State(core): Core_,
+    Path(id): Path<String>,
+    OktaJson(body): OktaJson<CreateGroupRequest>,
+) -> Result<Response, ApiError> {
+    let group = core
+        .write(|org| org.replace_group(&id, body.profile))
+        .await?;
+    Ok(ok(&render_group(&core.base_url(), &group)))
+}
+
+pub async fn delete(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
+    core.write(|org| org.delete_group(&id)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn members(
+    State(core): Core_,
+    Path(id): Path<String>,
+    Query(params): Query<Params>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let base = core.base_url();
+    let limit = limit(&params)?;
+    let page =
+        core.read(|org| org.list_members(&id, limit, params.get("after").map(String::as_str)))?;
+    let page = Page {
+        items: page
+            .items
+            .iter()
+            .map(|u| render_user(&base, u, false))
+            .collect(),
+        next: page.next,
+    };
+    Ok(paged(&base, &uri, page))
+}
+
+pub async fn add_member(
+    State(core): Core_,
+    Path((group, user)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    core.write(|org| org.add_member(&group, &user)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn remove_member(
+    State(core): Core_,
+    Path((group, user)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    core.write(|org| org.remove_member(&group, &user)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

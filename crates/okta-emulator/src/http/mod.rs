@@ -1,0 +1,10 @@
+//! The HTTP face of the emulator: thin routes over `state`, the request pipeline that applies
+//! auth, rate limits and faults, the wire rendering, and the server loop.
+
+pub mod control;
+pub mod groups;
+pub mod pipeline;
+pub mod schema;
+pub mod server;
+pub mod users;
+pub mod wire;

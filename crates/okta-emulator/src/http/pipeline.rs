@@ -1,0 +1,126 @@
+//! What happens to every `/api` request before and after its route: the concurrency limit, the
+//! bucket's rate limit, authentication, faults, and the headers Okta puts on every response
+//! (`Date`, `X-Okta-Request-Id`, `X-Rate-Limit-*`). The control plane skips all of it.
+
+use crate::core::Core;
+use crate::error::ApiError;
+use crate::faults::FaultOutcome;
+use crate::ratelimit::Bucket;
+use crate::state::ids::new_id;
+use crate::stats::Limited;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use okta_model::rate_limit::{LIMIT, REMAINING, REQUEST_ID, RESET};
+use std::sync::Arc;
+use std::time::SystemTime;
+use tokio::sync::Notify;
+
+/// Closes the request's connection without an answer (fault injection).
+#[derive(Debug, Clone)]
+pub struct ConnectionKill(pub Arc<Notify>);
+
+pub async fn pipeline(State(core): State<Arc<Core>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/__emulator/") {
+        return next.run(req).await;
+    }
+    let method = req.method().as_str().to_owned();
+    let bucket = Bucket::for_request(&method, &path);
+    let (mut response, limited, mut rate) = match core.limiter.enter() {
+        Err(headers) => (
+            ApiError::RateLimited.into_response(),
+            Limited::Concurrency,
+            headers,
+        ),
+        Ok(_in_flight) => {
+            let decision = core.limiter.check(bucket);
+            if !decision.allowed {
+                (
+                    ApiError::RateLimited.into_response(),
+                    Limited::Rate,
+                    decision.headers,
+                )
+            } else {
+                let response = match authorize(&core, req.headers()) {
+                    Err(e) => e.into_response(),
+                    Ok(()) => with_faults(&core, bucket, &method, &path, req, next).await,
+                };
+                (response, Limited::No, decision.headers)
+            }
+        }
+    };
+    if response.status().as_u16() == 429 {
+        rate.remaining = 0;
+    }
+    core.stats
+        .record(bucket, response.status().as_u16(), limited);
+    let headers = response.headers_mut();
+    let date = httpdate::fmt_http_date(SystemTime::now());
+    headers.insert(header::DATE, value(&date));
+    headers.insert(REQUEST_ID, value(&new_id("req")));
+    headers.insert(LIMIT, value(&rate.limit.to_string()));
+    headers.insert(REMAINING, value(&rate.remaining.to_string()));
+    headers.insert(RESET, value(&rate.reset.to_string()));
+    response
+}
+
+fn value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s).expect("header values we build are ASCII")
+}
+
+/// `Authorization: SSWS <token>`; the official Python SDK sends no space after `SSWS`.
+fn authorize(core: &Core, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(ApiError::InvalidSession);
+    };
+    if let Some(token) = value.strip_prefix("SSWS") {
+        return match core.token_is_valid(token.trim()) {
+            true => Ok(()),
+            false => Err(ApiError::InvalidToken),
+        };
+    }
+    if value.starts_with("Bearer ") {
+        return Err(ApiError::InvalidToken);
+    }
+    Err(ApiError::InvalidSession)
+}
+
+async fn with_faults(
+    core: &Core,
+    bucket: Bucket,
+    method: &str,
+    path: &str,
+    req: Request,
+    next: Next,
+) -> Response {
+    let plan = core.faults.plan(method, path);
+    if !plan.latency.is_zero() {
+        tokio::time::sleep(plan.latency).await;
+    }
+    let kill = req.extensions().get::<ConnectionKill>().cloned();
+    match plan.outcome {
+        None => next.run(req).await,
+        Some(FaultOutcome::Status(status)) => ApiError::Injected { status }.into_response(),
+        Some(FaultOutcome::DropBefore) => drop_connection(core, bucket, kill).await,
+        Some(FaultOutcome::DropAfter) => {
+            let _applied = next.run(req).await;
+            drop_connection(core, bucket, kill).await
+        }
+    }
+}
+
+/// Closes the connection; the request's future is dropped with it, so this never returns
+/// unless the server was started without connection control.
+async fn drop_connection(core: &Core, bucket: Bucket, kill: Option<ConnectionKill>) -> Response {
+    let Some(kill) = kill else {
+        return ApiError::Internal("connection cannot be dropped".into()).into_response();
+    };
+    core.stats.record(bucket, 0, Limited::No);
+    kill.0.notify_one();
+    std::future::pending().await
+}

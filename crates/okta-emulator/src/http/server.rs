@@ -1,0 +1,94 @@
+//! The routes and the accept loop. Each connection gets a kill switch so that fault rules can
+//! drop it without an answer, which a plain `axum::serve` cannot do.
+
+use crate::core::Core;
+use crate::error::ApiError;
+use crate::http::pipeline::{pipeline, ConnectionKill};
+use crate::http::{control, groups, schema, users};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post, put};
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+pub fn router(core: Arc<Core>) -> Router {
+    let not_allowed = || async { ApiError::MethodNotAllowed };
+    Router::new()
+        .route("/api/v1/users", get(users::list).post(users::create))
+        .route(
+            "/api/v1/users/{id}",
+            get(users::get)
+                .post(users::update)
+                .put(users::replace)
+                .delete(users::delete),
+        )
+        .route("/api/v1/users/{id}/lifecycle/{op}", post(users::lifecycle))
+        .route("/api/v1/users/{id}/groups", get(users::groups))
+        .route("/api/v1/groups", get(groups::list).post(groups::create))
+        .route(
+            "/api/v1/groups/{id}",
+            get(groups::get).put(groups::replace).delete(groups::delete),
+        )
+        .route("/api/v1/groups/{id}/users", get(groups::members))
+        .route(
+            "/api/v1/groups/{id}/users/{user}",
+            put(groups::add_member).delete(groups::remove_member),
+        )
+        .route(
+            "/api/v1/meta/schemas/user/default",
+            get(schema::user_default),
+        )
+        .route("/__emulator/reset", post(control::reset))
+        .route("/__emulator/seed", post(control::seed))
+        .route(
+            "/__emulator/faults",
+            put(control::put_faults).delete(control::delete_faults),
+        )
+        .route(
+            "/__emulator/stats",
+            get(control::stats).delete(control::clear_stats),
+        )
+        .route(
+            "/__emulator/rate-limits",
+            get(control::rate_limits).put(control::put_rate_limits),
+        )
+        .method_not_allowed_fallback(not_allowed)
+        .fallback(|| async { ApiError::PathNotFound })
+        .layer(from_fn_with_state(Arc::clone(&core), pipeline))
+        .with_state(core)
+}
+
+/// Serves connections until `shutdown` is notified.
+pub async fn serve(listener: TcpListener, router: Router, shutdown: Arc<Notify>) {
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue,
+            },
+            () = shutdown.notified() => return,
+        };
+        let _ = stream.set_nodelay(true);
+        let kill = ConnectionKill(Arc::new(Notify::new()));
+        let switch = Arc::clone(&kill.0);
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut req: hyper::Request<Incoming>| {
+                req.extensions_mut().insert(kill.clone());
+                req
+            },
+        );
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            tokio::select! {
+                _ = connection => {}
+                () = switch.notified() => {}
+            }
+        });
+    }
+}

@@ -1,0 +1,119 @@
+//! `/api/v1/users` routes: parse the request, call the org, render the answer.
+
+use crate::core::Core;
+use crate::error::ApiError;
+use crate::http::wire::{flag, limit, ok, paged, render_user, OktaJson, Params};
+use crate::state::users::{CreateOptions, Lifecycle, LifecycleOutcome, UserQuery};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use okta_model::CreateUserRequest;
+use serde_json::json;
+use std::sync::Arc;
+
+type Core_ = State<Arc<Core>>;
+
+pub async fn create(
+    State(core): Core_,
+    Query(params): Query<Params>,
+    OktaJson(body): OktaJson<CreateUserRequest>,
+) -> Result<Response, ApiError> {
+    let opts = CreateOptions {
+        activate: flag(&params, "activate", true),
+        expire_password: params.get("nextLogin").map(String::as_str) == Some("changePassword"),
+    };
+    let user = core.write(|org| org.create_user(body, opts)).await?;
+    Ok(ok(&render_user(&core.base_url(), &user, true)))
+}
+
+pub async fn list(
+    State(core): Core_,
+    Query(params): Query<Params>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let query = UserQuery {
+        q: params.get("q").cloned(),
+        filter: params.get("filter").cloned(),
+        search: params.get("search").cloned(),
+        limit: limit(&params)?,
+        after: params.get("after").cloned(),
+    };
+    let base = core.base_url();
+    let page = core.read(|org| org.list_users(&query))?;
+    let page = crate::state::Page {
+        items: page
+            .items
+            .iter()
+            .map(|u| render_user(&base, u, false))
+            .collect(),
+        next: page.next,
+    };
+    Ok(paged(&base, &uri, page))
+}
+
+pub async fn get(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let base = core.base_url();
+    let user = core.read(|org| org.find_user(&id).map(|u| render_user(&base, u, true)))?;
+    Ok(ok(&user))
+}
+
+pub async fn update(
+    State(core): Core_,
+    Path(id): Path<String>,
+    OktaJson(body): OktaJson<CreateUserRequest>,
+) -> Result<Response, ApiError> {
+    let user = core.write(|org| org.update_user(&id, body, false)).await?;
+    Ok(ok(&render_user(&core.base_url(), &user, true)))
+}
+
+pub async fn replace(
+    State(core): Core_,
+    Path(id): Path<String>,
+    OktaJson(body): OktaJson<CreateUserRequest>,
+) -> Result<Response, ApiError> {
+    let user = core.write(|org| org.update_user(&id, body, true)).await?;
+    Ok(ok(&render_user(&core.base_url(), &user, true)))
+}
+
+pub async fn delete(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
+    core.write(|org| org.delete_user(&id)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn lifecycle(
+    State(core): Core_,
+    Path((id, op)): Path<(String, String)>,
+    Query(params): Query<Params>,
+) -> Result<Response, ApiError> {
+    let op = match op.as_str() {
+        "activate" => Lifecycle::Activate {
+            send_email: flag(&params, "sendEmail", true),
+        },
+        "reactivate" => Lifecycle::Reactivate {
+            send_email: flag(&params, "sendEmail", false),
+        },
+        "deactivate" => Lifecycle::Deactivate,
+        "suspend" => Lifecycle::Suspend,
+        "unsuspend" => Lifecycle::Unsuspend,
+        "unlock" => Lifecycle::Unlock,
+        "expire_password" => Lifecycle::ExpirePassword,
+        _ => return Err(ApiError::PathNotFound),
+    };
+    let outcome = core.write(|org| org.lifecycle(&id, op)).await?;
+    Ok(match outcome {
+        LifecycleOutcome::Token(token) => ok(&token),
+        LifecycleOutcome::User(user) => ok(&render_user(&core.base_url(), &user, true)),
+        LifecycleOutcome::Empty if op == Lifecycle::Deactivate => StatusCode::OK.into_response(),
+        LifecycleOutcome::Empty => ok(&json!({})),
+    })
+}
+
+pub async fn groups(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let base = core.base_url();
+    let groups = core.read(|org| org.groups_of_user(&id))?;
+    let rendered: Vec<_> = groups
+        .iter()
+        .map(|g| crate::http::wire::render_group(&base, g))
+        .collect();
+    Ok(ok(&rendered))
+}

@@ -1,0 +1,108 @@
+//! `okta-emulator`: serves the emulator until killed and prints its base URL on the first line.
+
+use clap::Parser;
+use okta_emulator::{EmulatorConfig, RateLimitConfig};
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(version, about = "An Okta-compatible Management API emulator")]
+struct Args {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// SQLite file to keep the org in; in memory when absent.
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// API token to accept (repeatable). A test credential, not a real Okta token.
+    #[arg(long = "token", env = "OKTA_EMULATOR_TOKEN", required = true)]
+    tokens: Vec<String>,
+    /// Rate-limit preset: workforce, integrator-free or off.
+    #[arg(long, default_value = "workforce")]
+    rate_limits: String,
+    /// Length of a rate-limit window in milliseconds (Okta: 60000).
+    #[arg(long)]
+    window_ms: Option<u64>,
+    /// Requests in flight before concurrency 429s; 0 for no limit.
+    #[arg(long)]
+    concurrency: Option<u32>,
+    /// Override one bucket's limit, e.g. `users=500` (users, user-mutation, user-get, groups,
+    /// group-by-id, other). Repeatable.
+    #[arg(long = "limit", value_parser = parse_limit)]
+    limits: Vec<(String, u32)>,
+}
+
+fn parse_limit(s: &str) -> Result<(String, u32), String> {
+    let (bucket, n) = s.split_once('=').ok_or("expected BUCKET=N")?;
+    let n = n.parse().map_err(|e| format!("{n}: {e}"))?;
+    Ok((bucket.to_owned(), n))
+}
+
+fn rate_limits(args: &Args) -> Result<RateLimitConfig, String> {
+    let mut config = RateLimitConfig::preset(&args.rate_limits).ok_or_else(|| {
+        format!(
+            "unknown rate-limit preset {:?} (workforce, integrator-free, off)",
+            args.rate_limits
+        )
+    })?;
+    if let Some(ms) = args.window_ms {
+        config.window_ms = ms;
+    }
+    if let Some(c) = args.concurrency {
+        config.concurrency = (c > 0).then_some(c);
+    }
+    for (bucket, n) in &args.limits {
+        let limits = config.limits.get_or_insert_with(|| {
+            RateLimitConfig::workforce()
+                .limits
+                .expect("workforce has limits")
+        });
+        let slot: &mut u32 = match bucket.as_str() {
+            "users" => &mut limits.users,
+            "user-mutation" => &mut limits.user_mutation,
+            "user-get" => &mut limits.user_get,
+            "groups" => &mut limits.groups,
+            "group-by-id" => &mut limits.group_by_id,
+            "other" => &mut limits.other,
+            other => return Err(format!("unknown bucket {other:?}")),
+        };
+        *slot = *n;
+    }
+    Ok(config)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let limits = match rate_limits(&args) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("okta-emulator: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = EmulatorConfig {
+        bind: SocketAddr::new(args.host, args.port),
+        tokens: args.tokens,
+        rate_limits: limits,
+        db: args.db,
+    };
+    let emulator = match config.start().await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("okta-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "{}", emulator.base_url());
+    let _ = stdout.flush();
+    let _ = tokio::signal::ctrl_c().await;
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}

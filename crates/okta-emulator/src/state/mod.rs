@@ -1,0 +1,13 @@
+//! The org's behaviour, apart from HTTP: users, groups, memberships and the profile schema, with
+//! Okta's rules. Route handlers call into `Org`; nothing here knows about requests or headers.
+
+pub mod groups;
+pub mod ids;
+pub mod login;
+pub mod org;
+pub mod profile;
+pub mod search;
+pub mod seed;
+pub mod users;
+
+pub use org::{Change, Org, Page};

@@ -1,0 +1,238 @@
+//! The `Org` aggregate: every user, group and membership with the indices that make lookups by id,
+//! login, short name and group name cheap, and the list of changes a store must persist.
+
+use crate::error::ApiError;
+use crate::state::login::{login_key, shortname_key};
+use crate::state::profile::{default_schema, ProfileRules};
+use okta_model::schema::SchemaAttribute;
+use okta_model::{Group, GroupId, GroupProfile, GroupType, User, UserId};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The id of the default user type every user has unless created with another.
+pub const DEFAULT_USER_TYPE: &str = "oty1defau1tUserType0";
+
+/// What changed, for the store to persist. Records are named by their sequence number, the order
+/// in which they were created, which is also the listing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    User(u64),
+    UserDeleted(u64),
+    Group(u64),
+    GroupDeleted(u64),
+    Membership { group: u64, user: u64, member: bool },
+    Schema,
+    Reset,
+}
+
+/// One page of a cursor-paged list; `next` is the `after` cursor of the following page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// Custom schema attributes and the login pattern: the part of the schema an org may change.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaCustomization {
+    #[serde(default)]
+    pub custom: BTreeMap<String, SchemaAttribute>,
+    #[serde(default)]
+    pub login_pattern: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Org {
+    pub(super) base_url: String,
+    pub(super) users: BTreeMap<u64, User>,
+    pub(super) user_seqs: HashMap<UserId, u64>,
+    pub(super) logins: HashMap<String, u64>,
+    pub(super) shortnames: HashMap<String, Vec<u64>>,
+    pub(super) groups: BTreeMap<u64, Group>,
+    pub(super) group_seqs: HashMap<GroupId, u64>,
+    pub(super) group_names: HashMap<String, u64>,
+    pub(super) members: HashMap<u64, BTreeSet<u64>>,
+    pub(super) user_groups: HashMap<u64, BTreeSet<u64>>,
+    pub(super) everyone: u64,
+    pub(super) customization: SchemaCustomization,
+    pub(super) rules: ProfileRules,
+    next_seq: u64,
+    changes: Vec<Change>,
+}
+
+impl Org {
+    /// A new, empty org: no users and the built-in `Everyone` group.
+    pub fn new(base_url: &str) -> Self {
+        let rules = ProfileRules::new(default_schema(base_url, BTreeMap::new(), None))
+            .expect("the default schema has no login pattern to fail on");
+        let mut org = Self {
+            base_url: base_url.to_owned(),
+            users: BTreeMap::new(),
+            user_seqs: HashMap::new(),
+            logins: HashMap::new(),
+            shortnames: HashMap::new(),
+            groups: BTreeMap::new(),
+            group_seqs: HashMap::new(),
+            group_names: HashMap::new(),
+            members: HashMap::new(),
+            user_groups: HashMap::new(),
+            everyone: 0,
+            customization: SchemaCustomization::default(),
+            rules,
+            next_seq: 1,
+            changes: vec![Change::Reset],
+        };
+        let everyone = org.new_group(
+            GroupProfile {
+                name: "Everyone".to_owned(),
+                description: Some("All users in your organization".to_owned()),
+            },
+            GroupType::BuiltIn,
+            None,
+        );
+        org.everyone = everyone;
+        org
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Takes the changes made since the last call, in order.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    pub(super) fn record(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
+    pub(super) fn next_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
+    }
+
+    pub fn user_by_seq(&self, seq: u64) -> Option<&User> {
+        self.users.get(&seq)
+    }
+
+    pub fn group_by_seq(&self, seq: u64) -> Option<&Group> {
+        self.groups.get(&seq)
+    }
+
+    pub fn customization(&self) -> &SchemaCustomization {
+        &self.customization
+    }
+
+    pub fn schema(&self) -> &okta_model::schema::UserSchema {
+        self.rules.schema()
+    }
+
+    pub fn user_count(&self) -> usize {
+        self.users.len()
+    }
+
+    /// Replaces the custom part of the schema; profiles already stored are not re-checked.
+    pub fn customize_schema(&mut self, customization: SchemaCustomization) -> Result<(), ApiError> {
+        self.rules = ProfileRules::new(default_schema(
+            &self.base_url,
+            customization.custom.clone(),
+            customization.login_pattern.clone(),
+        ))?;
+        self.customization = customization;
+        self.record(Change::Schema);
+        Ok(())
+    }
+
+    /// Puts a user into the maps and indices, replacing any earlier version under that `seq`.
+    pub(super) fn index_user(&mut self, seq: u64, user: User) {
+        self.unindex_user(seq);
+        let login = user.profile.login().unwrap_or_default();
+        self.logins.insert(login_key(login), seq);
+        if let Some(short) = shortname_key(login) {
+            self.shortnames.entry(short).or_default().push(seq);
+        }
+        self.user_seqs.insert(user.id.clone(), seq);
+        self.users.insert(seq, user);
+        self.next_seq = self.next_seq.max(seq + 1);
+    }
+
+    pub(super) fn unindex_user(&mut self, seq: u64) -> Option<User> {
+        let old = self.users.remove(&seq)?;
+        let login = old.profile.login().unwrap_or_default();
+        self.logins.remove(&login_key(login));
+        if let Some(short) = shortname_key(login) {
+            if let Some(seqs) = self.shortnames.get_mut(&short) {
+                seqs.retain(|s| *s != seq);
+                if seqs.is_empty() {
+                    self.shortnames.remove(&short);
+                }
+            }
+        }
+        self.user_seqs.remove(&old.id);
+        Some(old)
+    }
+
+    pub(super) fn index_group(&mut self, seq: u64, group: Group) {
+        if let Some(old) = self.groups.remove(&seq) {
+            self.group_names.remove(&old.profile.name.to_lowercase());
+        }
+        self.group_names
+            .insert(group.profile.name.to_lowercase(), seq);
+        self.group_seqs.insert(group.id.clone(), seq);
+        if group.group_type == GroupType::BuiltIn && group.profile.name == "Everyone" {
+            self.everyone = seq;
+        }
+        self.groups.insert(seq, group);
+        self.next_seq = self.next_seq.max(seq + 1);
+    }
+
+    pub(super) fn link_member(&mut self, group: u64, user: u64) -> bool {
+        self.user_groups.entry(user).or_default().insert(group);
+        self.members.entry(group).or_default().insert(user)
+    }
+
+    pub(super) fn unlink_member(&mut self, group: u64, user: u64) -> bool {
+        if let Some(groups) = self.user_groups.get_mut(&user) {
+            groups.remove(&group);
+        }
+        self.members
+            .get_mut(&group)
+            .is_some_and(|members| members.remove(&user))
+    }
+
+    /// Rebuilds an org from stored records (used when the SQLite store is opened). With no stored
+    /// groups the store is new, and the new org's changes stay pending for the first write.
+    pub fn restore(
+        base_url: &str,
+        customization: SchemaCustomization,
+        users: Vec<(u64, User)>,
+        groups: Vec<(u64, Group)>,
+        memberships: Vec<(u64, u64)>,
+    ) -> Result<Self, ApiError> {
+        let mut org = Self::new(base_url);
+        let fresh = groups.is_empty();
+        if !fresh {
+            org.groups.clear();
+            org.group_seqs.clear();
+            org.group_names.clear();
+        }
+        if customization != SchemaCustomization::default() {
+            org.customize_schema(customization)?;
+        }
+        for (seq, user) in users {
+            org.index_user(seq, user);
+        }
+        for (seq, group) in groups {
+            org.index_group(seq, group);
+        }
+        for (group, user) in memberships {
+            org.link_member(group, user);
+        }
+        if !fresh {
+            org.changes.clear();
+        }
+        Ok(org)
+    }
+}

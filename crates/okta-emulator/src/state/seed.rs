@@ -1,0 +1,150 @@
+//! Seed data: custom schema attributes, groups (including APP_GROUPs, which only a seed can make),
+//! users in any status, and memberships, loaded in one call so tests start from a known org.
+
+use crate::error::ApiError;
+use crate::state::org::{Change, Org, SchemaCustomization};
+use crate::state::users::CreateOptions;
+use okta_model::{
+    CreateUserRequest, GroupProfile, GroupType, PasswordCredential, UserCredentials, UserProfile,
+    UserStatus,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Seed {
+    #[serde(default)]
+    pub schema: Option<SchemaCustomization>,
+    #[serde(default)]
+    pub groups: Vec<SeedGroup>,
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+    #[serde(default)]
+    pub memberships: Vec<SeedMembership>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedGroup {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(rename = "type", default = "okta_group")]
+    pub group_type: GroupType,
+}
+
+fn okta_group() -> GroupType {
+    GroupType::OktaGroup
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedUser {
+    pub profile: UserProfile,
+    /// Defaults to ACTIVE.
+    #[serde(default)]
+    pub status: Option<UserStatus>,
+    /// Whether the user has a password; the value itself is never needed.
+    #[serde(default = "yes")]
+    pub password: bool,
+    /// Group ids or names.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedMembership {
+    /// Group id or name.
+    pub group: String,
+    /// User id or login.
+    pub user: String,
+}
+
+/// What a seed created: logins and group names to their new ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedReport {
+    pub users: BTreeMap<String, String>,
+    pub groups: BTreeMap<String, String>,
+}
+
+impl Org {
+    pub fn apply_seed(&mut self, seed: Seed) -> Result<SeedReport, ApiError> {
+        let mut report = SeedReport::default();
+        if let Some(schema) = seed.schema {
+            self.customize_schema(schema)?;
+        }
+        for g in seed.groups {
+            let profile = GroupProfile {
+                name: g.name,
+                description: g.description,
+            };
+            let group = self.create_group(profile, g.group_type, g.id)?;
+            report
+                .groups
+                .insert(group.profile.name.clone(), group.id.0.clone());
+        }
+        for u in seed.users {
+            let login = u.profile.login().unwrap_or_default().to_owned();
+            let status = u.status.unwrap_or(UserStatus::Active);
+            let req = CreateUserRequest {
+                profile: u.profile,
+                ..Default::default()
+            };
+            let opts = CreateOptions {
+                activate: false,
+                expire_password: false,
+            };
+            let user = self.create_user(req, opts)?;
+            let seq = self.user_seq(user.id.as_str()).expect("just created");
+            let stored = self.users.get_mut(&seq).expect("just created");
+            stored.status = status;
+            if status != UserStatus::Staged {
+                stored.activated = Some(stored.created);
+                stored.status_changed = Some(stored.created);
+            }
+            if u.password {
+                stored.credentials = UserCredentials {
+                    password: Some(PasswordCredential::default()),
+                    ..stored.credentials.clone()
+                };
+                stored.password_changed = Some(stored.created);
+            }
+            self.record(Change::User(seq));
+            for group in &u.groups {
+                let g = self.seed_group(group)?;
+                self.add_membership(g, seq);
+            }
+            report.users.insert(login, user.id.0);
+        }
+        for m in seed.memberships {
+            let group = self.seed_group(&m.group)?;
+            let user = self
+                .user_seq(&m.user)
+                .ok_or_else(|| ApiError::user_not_found(&m.user))?;
+            self.add_membership(group, user);
+        }
+        Ok(report)
+    }
+
+    /// A group named by id or name; seeds may fill any group type but BUILT_IN.
+    fn seed_group(&self, key: &str) -> Result<u64, ApiError> {
+        let seq = self
+            .group_seqs
+            .get(key)
+            .or_else(|| self.group_names.get(&key.to_lowercase()))
+            .copied()
+            .ok_or_else(|| ApiError::group_not_found(key))?;
+        if self.groups[&seq].group_type == GroupType::BuiltIn {
+            return Err(ApiError::UnsupportedOperation);
+        }
+        Ok(seq)
+    }
+}

@@ -1,0 +1,573 @@
+//! Users: create with Okta's activation table, lookups by id, login or short name, list with
+//! `search`, `filter` and `q`, partial and full updates, the lifecycle operations and delete.
+
+use crate::error::ApiError;
+use crate::state::ids::new_id;
+use crate::state::login::login_key;
+use crate::state::org::{Change, Org, Page, DEFAULT_USER_TYPE};
+use crate::state::profile::check_password;
+use crate::state::search::{AttrValue, Expr, Op};
+use chrono::Utc;
+use okta_model::{
+    ActivationToken, AuthProvider, CreateUserRequest, Group, PasswordCredential, RecoveryQuestion,
+    User, UserCredentials, UserProfile, UserStatus, UserTypeRef,
+};
+
+/// The query parameters of `POST /api/v1/users`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateOptions {
+    pub activate: bool,
+    pub expire_password: bool,
+}
+
+/// What `GET /api/v1/users` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct UserQuery {
+    pub q: Option<String>,
+    pub filter: Option<String>,
+    pub search: Option<String>,
+    pub limit: Option<usize>,
+    pub after: Option<String>,
+}
+
+/// The lifecycle operations under `/api/v1/users/{id}/lifecycle/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    Activate { send_email: bool },
+    Reactivate { send_email: bool },
+    Deactivate,
+    Suspend,
+    Unsuspend,
+    Unlock,
+    ExpirePassword,
+}
+
+const MAX_GROUP_IDS: usize = 20;
+const FILTER_ATTRS: [&str; 7] = [
+    "status",
+    "lastUpdated",
+    "id",
+    "profile.login",
+    "profile.email",
+    "profile.firstName",
+    "profile.lastName",
+];
+const CONTAINS_ATTRS: [&str; 4] = [
+    "profile.firstName",
+    "profile.lastName",
+    "profile.email",
+    "profile.login",
+];
+const SEARCH_TOP_LEVEL: [&str; 7] = [
+    "id",
+    "status",
+    "created",
+    "activated",
+    "statusChanged",
+    "lastUpdated",
+    "type.id",
+];
+
+impl Org {
+    pub fn create_user(
+        &mut self,
+        req: CreateUserRequest,
+        opts: CreateOptions,
+    ) -> Result<User, ApiError> {
+        if req.group_ids.len() > MAX_GROUP_IDS {
+            return Err(ApiError::TargetCountExceeded);
+        }
+        self.rules.validate(&req.profile)?;
+        let login = req.profile.login().unwrap_or_default().to_owned();
+        if self.logins.contains_key(&login_key(&login)) {
+            return Err(duplicate_login());
+        }
+        let credentials = req.credentials.unwrap_or_default();
+        let has_password = check_credentials(&credentials, &login)?;
+        if opts.expire_password {
+            if !opts.activate {
+                return Err(ApiError::ExpireNeedsActivate);
+            }
+            if !has_password {
+                return Err(ApiError::ExpireNeedsPassword);
+            }
+        }
+        let groups = req
+            .group_ids
+            .iter()
+            .map(|id| self.assignable_group(id.as_str()))
+            .collect::<Result<Vec<u64>, ApiError>>()?;
+        let provider_kind = credentials.provider.as_ref().map(|p| p.kind.as_str());
+        let passwordless_provider = matches!(provider_kind, Some("FEDERATION" | "SOCIAL"));
+        let status = match (opts.activate, has_password || passwordless_provider) {
+            (false, _) => UserStatus::Staged,
+            (true, true) if opts.expire_password => UserStatus::PasswordExpired,
+            (true, true) => UserStatus::Active,
+            (true, false) => UserStatus::Provisioned,
+        };
+        let now = Utc::now();
+        let imported = credentials
+            .password
+            .as_ref()
+            .is_some_and(|p| p.hash.is_some());
+        let provider = match (credentials.provider, imported) {
+            (Some(p), _) => AuthProvider {
+                name: p.name.or_else(|| Some(p.kind.clone())),
+                kind: p.kind,
+            },
+            (None, true) => AuthProvider {
+                kind: "IMPORT".into(),
+                name: Some("IMPORT".into()),
+            },
+            (None, false) => AuthProvider::okta(),
+        };
+        let user = User {
+            id: new_id("00u").into(),
+            status,
+            transitioning_to_status: None,
+            created: now,
+            activated: (status != UserStatus::Staged).then_some(now),
+            status_changed: (status != UserStatus::Staged).then_some(now),
+            last_login: None,
+            last_updated: now,
+            password_changed: has_password.then_some(now),
+            user_type: req.user_type.unwrap_or(UserTypeRef {
+                id: DEFAULT_USER_TYPE.to_owned(),
+            }),
+            profile: req.profile,
+            credentials: UserCredentials {
+                password: has_password.then(PasswordCredential::default),
+                recovery_question: credentials.recovery_question.map(|q| RecoveryQuestion {
+                    question: q.question,
+                    answer: None,
+                }),
+                provider: Some(provider),
+            },
+            links: Default::default(),
+        };
+        let seq = self.next_seq();
+        self.index_user(seq, user.clone());
+        self.record(Change::User(seq));
+        for group in groups {
+            self.add_membership(group, seq);
+        }
+        Ok(user)
+    }
+
+    /// A user by id, by login (any case or diacritics) or by unambiguous short name.
+    pub fn find_user(&self, key: &str) -> Result<&User, ApiError> {
+        self.user_seq(key)
+            .and_then(|seq| self.users.get(&seq))
+            .ok_or_else(|| ApiError::user_not_found(key))
+    }
+
+    pub(super) fn user_seq(&self, key: &str) -> Option<u64> {
+        if let Some(seq) = self.user_seqs.get(key) {
+            return Some(*seq);
+        }
+        let login = login_key(key);
+        if let Some(seq) = self.logins.get(&login) {
+            return Some(*seq);
+        }
+        if key.contains('@') {
+            return None;
+        }
+        match self.shortnames.get(&login).map(Vec::as_slice) {
+            Some([only]) => Some(*only),
+            _ => None,
+        }
+    }
+
+    pub fn list_users(&self, query: &UserQuery) -> Result<Page<User>, ApiError> {
+        if let Some(q) = &query.q {
+            let q = q.to_lowercase();
+            let starts = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().starts_with(&q));
+            let items = self
+                .users
+                .values()
+                .filter(|u| u.status != UserStatus::Deprovisioned)
+                .filter(|u| {
+                    starts(u.profile.str("firstName"))
+                        || starts(u.profile.str("lastName"))
+                        || starts(u.profile.email())
+                })
+                .take(query.limit.unwrap_or(10).min(200))
+                .cloned()
+                .collect();
+            return Ok(Page { items, next: None });
+        }
+        let expr = match (&query.search, &query.filter) {
+            (Some(search), _) => Some(parse_search(search)?),
+            (None, Some(filter)) => Some(parse_filter(filter)?),
+            (None, None) => None,
+        };
+        if let Some(login) = expr.as_ref().and_then(Expr::exact_login) {
+            let items = self
+                .logins
+                .get(&login_key(login))
+                .and_then(|seq| self.users.get(seq))
+                .filter(|u| {
+                    u.profile
+                        .login()
+                        .is_some_and(|l| l.eq_ignore_ascii_case(login))
+                })
+                .cloned()
+                .into_iter()
+                .collect();
+            return Ok(Page { items, next: None });
+        }
+        let start = match &query.after {
+            Some(after) => {
+                *self
+                    .user_seqs
+                    .get(after.as_str())
+                    .ok_or(ApiError::InvalidPaging)?
+                    + 1
+            }
+            None => 0,
+        };
+        let limit = query.limit.unwrap_or(200).clamp(1, 200);
+        let mut matching = self
+            .users
+            .range(start..)
+            .map(|(_, u)| u)
+            .filter(|u| match &expr {
+                Some(e) => e.matches(&|attr| user_attr(u, attr)),
+                None => u.status != UserStatus::Deprovisioned,
+            });
+        let items: Vec<User> = matching.by_ref().take(limit).cloned().collect();
+        let next = match (items.last(), matching.next()) {
+            (Some(last), Some(_)) => Some(last.id.0.clone()),
+            _ => None,
+        };
+        Ok(Page { items, next })
+    }
+
+    /// `POST` (partial) or `PUT` (replace) `/api/v1/users/{id}`.
+    pub fn update_user(
+        &mut self,
+        key: &str,
+        req: CreateUserRequest,
+        replace: bool,
+    ) -> Result<User, ApiError> {
+        let seq = self
+            .user_seq(key)
+            .ok_or_else(|| ApiError::user_not_found(key))?;
+        let current = self.users[&seq].clone();
+        if current.status == UserStatus::Deprovisioned {
+            return Err(ApiError::WrongUserStatus);
+        }
+        let mut profile = if replace {
+            UserProfile::default()
+        } else {
+            current.profile.clone()
+        };
+        for (name, value) in req.profile.0 {
+            profile.0.insert(name, value);
+        }
+        profile.0.retain(|_, v| !v.is_null());
+        self.rules.validate(&profile)?;
+        let login = profile.login().unwrap_or_default().to_owned();
+        if self
+            .logins
+            .get(&login_key(&login))
+            .is_some_and(|other| *other != seq)
+        {
+            return Err(duplicate_login());
+        }
+        let mut user = current;
+        if let Some(t) = req.user_type {
+            if !replace && t != user.user_type {
+                return Err(ApiError::validation(
+                    "type",
+                    "type: The user type can only be changed with a full replace (PUT)",
+                ));
+            }
+            user.user_type = t;
+        }
+        let now = Utc::now();
+        if let Some(creds) = req.credentials {
+            if let Some(password) = &creds.password {
+                if password.hash.is_some() && user.status != UserStatus::Staged {
+                    return Err(ApiError::validation(
+                        "password",
+                        "password: A hashed password can only be set on a STAGED user",
+                    ));
+                }
+            }
+            if check_credentials(&creds, &login)? {
+                user.credentials.password = Some(PasswordCredential::default());
+                user.password_changed = Some(now);
+            }
+            if let Some(q) = creds.recovery_question {
+                user.credentials.recovery_question = Some(RecoveryQuestion {
+                    question: q.question,
+                    answer: None,
+                });
+            }
+        }
+        user.profile = profile;
+        user.last_updated = now;
+        self.index_user(seq, user.clone());
+        self.record(Change::User(seq));
+        Ok(user)
+    }
+
+    /// Runs a lifecycle operation. Activate and reactivate answer an activation token; expire
+    /// password answers the user; the others answer nothing.
+    pub fn lifecycle(&mut self, key: &str, op: Lifecycle) -> Result<LifecycleOutcome, ApiError> {
+        use UserStatus::*;
+        let seq = self
+            .user_seq(key)
+            .ok_or_else(|| ApiError::user_not_found(key))?;
+        let user = &self.users[&seq];
+        let has_password = user.credentials.password.is_some();
+        let next = match (op, user.status) {
+            (Lifecycle::Activate { .. }, Active) => return Err(ApiError::AlreadyActive),
+            (Lifecycle::Activate { .. }, Staged | Deprovisioned) if has_password => Active,
+            (Lifecycle::Activate { .. }, Staged | Deprovisioned) => Provisioned,
+            (Lifecycle::Reactivate { .. }, Provisioned | Recovery) => user.status,
+            (Lifecycle::Deactivate, s) if s != Deprovisioned => Deprovisioned,
+            (Lifecycle::Suspend, Active) => Suspended,
+            (Lifecycle::Suspend, _) => return Err(status_precondition("suspend")),
+            (Lifecycle::Unsuspend, Suspended) => Active,
+            (Lifecycle::Unsuspend, _) => return Err(status_precondition("unsuspend")),
+            (Lifecycle::Unlock, LockedOut | Active) => Active,
+            (Lifecycle::ExpirePassword, Active | PasswordExpired) => PasswordExpired,
+            _ => return Err(ApiError::WrongUserStatus),
+        };
+        let user = self.set_status(seq, next);
+        Ok(match op {
+            Lifecycle::Activate { send_email } | Lifecycle::Reactivate { send_email } => {
+                LifecycleOutcome::Token(self.activation(send_email))
+            }
+            Lifecycle::ExpirePassword => LifecycleOutcome::User(Box::new(user)),
+            _ => LifecycleOutcome::Empty,
+        })
+    }
+
+    fn activation(&self, send_email: bool) -> ActivationToken {
+        if send_email {
+            return ActivationToken::default();
+        }
+        let token = new_id("");
+        ActivationToken {
+            activation_url: Some(format!("{}/tokens/{token}/verify", self.base_url)),
+            activation_token: Some(token),
+        }
+    }
+
+    fn set_status(&mut self, seq: u64, status: UserStatus) -> User {
+        let user = self.users.get_mut(&seq).expect("caller looked the user up");
+        let now = Utc::now();
+        if user.status != status {
+            user.status = status;
+            user.status_changed = Some(now);
+            if status == UserStatus::Active && user.activated.is_none() {
+                user.activated = Some(now);
+            }
+        }
+        user.last_updated = now;
+        let user = user.clone();
+        self.record(Change::User(seq));
+        user
+    }
+
+    /// `DELETE /api/v1/users/{id}`: deactivates first, deletes on the second call.
+    pub fn delete_user(&mut self, key: &str) -> Result<(), ApiError> {
+        let seq = self
+            .user_seq(key)
+            .ok_or_else(|| ApiError::user_not_found(key))?;
+        if self.users[&seq].status != UserStatus::Deprovisioned {
+            self.set_status(seq, UserStatus::Deprovisioned);
+            return Ok(());
+        }
+        for group in self.user_groups.remove(&seq).unwrap_or_default() {
+            if let Some(members) = self.members.get_mut(&group) {
+                members.remove(&seq);
+            }
+        }
+        self.unindex_user(seq);
+        self.record(Change::UserDeleted(seq));
+        Ok(())
+    }
+
+    /// `GET /api/v1/users/{id}/groups`: `Everyone` first, then the user's groups.
+    pub fn groups_of_user(&self, key: &str) -> Result<Vec<Group>, ApiError> {
+        let seq = self
+            .user_seq(key)
+            .ok_or_else(|| ApiError::user_not_found(key))?;
+        let direct = self.user_groups.get(&seq).into_iter().flatten();
+        Ok(std::iter::once(&self.everyone)
+            .chain(direct)
+            .filter_map(|g| self.groups.get(g))
+            .cloned()
+            .collect())
+    }
+}
+
+/// What a lifecycle call answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LifecycleOutcome {
+    Empty,
+    Token(ActivationToken),
+    User(Box<User>),
+}
+
+fn duplicate_login() -> ApiError {
+    ApiError::validation(
+        "login",
+        "login: An object with this field already exists in the current organization",
+    )
+}
+
+fn status_precondition(op: &str) -> ApiError {
+    ApiError::validation(
+        "status",
+        format!("status: Cannot {op} a user in its current status"),
+    )
+}
+
+/// Checks the credentials of a create or update; answers whether they set a password.
+fn check_credentials(creds: &UserCredentials, login: &str) -> Result<bool, ApiError> {
+    if let Some(q) = &creds.recovery_question {
+        let answer_len = q.answer.as_deref().map_or(0, |a| a.chars().count());
+        if !(1..=100).contains(&q.question.chars().count()) || !(1..=100).contains(&answer_len) {
+            return Err(ApiError::validation(
+                "recovery_question",
+                "recovery_question: The question and the answer must each be 1 to 100 characters",
+            ));
+        }
+    }
+    let Some(password) = &creds.password else {
+        return Ok(false);
+    };
+    let given = [
+        password.value.is_some(),
+        password.hash.is_some(),
+        password.hook.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() > 1 {
+        return Err(ApiError::validation(
+            "password",
+            "password: Only one of value, hash and hook may be given",
+        ));
+    }
+    if let Some(value) = &password.value {
+        check_password(value, login)?;
+    }
+    if let Some(hash) = &password.hash {
+        check_hash(hash)?;
+    }
+    if let Some(hook) = &password.hook {
+        if hook.kind != "default" {
+            return Err(ApiError::validation(
+                "password",
+                "password: The password hook type must be 'default'",
+            ));
+        }
+    }
+    Ok(given.iter().any(|g| *g))
+}
+
+fn check_hash(hash: &okta_model::PasswordHash) -> Result<(), ApiError> {
+    let bad = |reason: &str| {
+        Err(ApiError::validation(
+            "password",
+            format!("password: {reason}"),
+        ))
+    };
+    match hash.algorithm.as_str() {
+        "BCRYPT" => {
+            if !hash.work_factor.is_some_and(|w| (1..=20).contains(&w)) {
+                return bad("BCRYPT needs a workFactor between 1 and 20");
+            }
+            if hash.salt.as_deref().map_or(0, str::len) != 22 {
+                return bad("BCRYPT needs a 22-character salt");
+            }
+        }
+        "PBKDF2" => {
+            if hash.iteration_count.is_none_or(|n| n < 4096) {
+                return bad("PBKDF2 needs an iterationCount of at least 4096");
+            }
+            if !matches!(
+                hash.digest_algorithm.as_deref(),
+                Some("SHA256_HMAC" | "SHA512_HMAC")
+            ) {
+                return bad("PBKDF2 needs digestAlgorithm SHA256_HMAC or SHA512_HMAC");
+            }
+            if hash.key_size.is_none() {
+                return bad("PBKDF2 needs a keySize");
+            }
+        }
+        "SHA-512" | "SHA-256" | "SHA-1" | "MD5" => {
+            if hash.salt.is_some()
+                && !matches!(hash.salt_order.as_deref(), Some("PREFIX" | "POSTFIX"))
+            {
+                return bad("a salted hash needs saltOrder PREFIX or POSTFIX");
+            }
+        }
+        _ => return bad("unsupported hash algorithm"),
+    }
+    if hash.value.is_empty() {
+        return bad("the hash value cannot be empty");
+    }
+    Ok(())
+}
+
+fn parse_search(search: &str) -> Result<Expr, ApiError> {
+    let expr = Expr::parse(search)?;
+    expr.visit(&mut |attr, op| {
+        let known = SEARCH_TOP_LEVEL.contains(&attr) || attr.starts_with("profile.");
+        let co_ok = op != Some(Op::Co) || CONTAINS_ATTRS.contains(&attr);
+        if known && co_ok {
+            Ok(())
+        } else {
+            Err(ApiError::InvalidSearch)
+        }
+    })?;
+    Ok(expr)
+}
+
+fn parse_filter(filter: &str) -> Result<Expr, ApiError> {
+    let expr = Expr::parse(filter)?;
+    expr.visit(&mut |attr, op| {
+        let op_ok = match op {
+            Some(Op::Eq) => true,
+            Some(Op::Gt | Op::Ge | Op::Lt | Op::Le) => attr == "lastUpdated",
+            _ => false,
+        };
+        if FILTER_ATTRS.contains(&attr) && op_ok {
+            Ok(())
+        } else {
+            Err(ApiError::InvalidSearch)
+        }
+    })?;
+    Ok(expr)
+}
+
+fn user_attr<'a>(u: &'a User, attr: &str) -> Option<AttrValue<'a>> {
+    let date = |t: &Option<okta_model::time::Timestamp>| {
+        t.as_ref()
+            .map(|t| AttrValue::Date(okta_model::time::format(t)))
+    };
+    match attr {
+        "id" => Some(AttrValue::Str(u.id.as_str())),
+        "status" => Some(AttrValue::Str(u.status.as_str())),
+        "type.id" => Some(AttrValue::Str(&u.user_type.id)),
+        "created" => date(&Some(u.created)),
+        "lastUpdated" => date(&Some(u.last_updated)),
+        "activated" => date(&u.activated),
+        "statusChanged" => date(&u.status_changed),
+        _ => {
+            let name = attr.strip_prefix("profile.")?;
+            match u.profile.0.get(name)? {
+                serde_json::Value::String(s) => Some(AttrValue::Str(s)),
+                serde_json::Value::Number(n) => n.as_f64().map(AttrValue::Num),
+                serde_json::Value::Bool(b) => Some(AttrValue::Bool(*b)),
+                serde_json::Value::Null => None,
+                other => Some(AttrValue::Owned(other.to_string())),
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! Durable state in SQLite. The org lives in memory; every change is written through to SQLite by
+//! one writer thread that commits whatever has queued up in a single transaction (group commit)
+//! and only then lets the waiting responses go, so an answered request survives `kill -9`.
+
+use crate::error::ApiError;
+use crate::state::org::SchemaCustomization;
+use crate::state::{Change, Org};
+use okta_model::{Group, User};
+use rusqlite::{params, Connection};
+use std::path::Path;
+use std::sync::mpsc;
+use tokio::sync::oneshot;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored record {table}/{seq} is not valid JSON: {source}")]
+    Corrupt {
+        table: &'static str,
+        seq: i64,
+        source: serde_json::Error,
+    },
+    #[error("cannot start the store writer: {0}")]
+    Thread(std::io::Error),
+    #[error("stored schema is invalid: {0}")]
+    Schema(ApiError),
+}
+
+/// One row-level write, serialized while the org lock is held so writes keep their order.
+#[derive(Debug)]
+enum Row {
+    Reset,
+    User(u64, String),
+    UserDeleted(u64),
+    Group(u64, String),
+    GroupDeleted(u64),
+    Member(u64, u64, bool),
+    Schema(String),
+}
+
+#[derive(Debug)]
+struct Batch {
+    rows: Vec<Row>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// Where the org is kept: in memory only, or written through to SQLite by the writer thread.
+#[derive(Debug)]
+pub struct Store {
+    writer: Option<mpsc::Sender<Batch>>,
+}
+
+/// Waits until a batch of changes is on disk.
+#[derive(Debug)]
+pub struct Durable(Option<oneshot::Receiver<Result<(), String>>>);
+
+impl Durable {
+    pub async fn wait(self) -> Result<(), ApiError> {
+        match self.0 {
+            None => Ok(()),
+            Some(rx) => match rx.await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(ApiError::Internal(e)),
+                Err(_) => Err(ApiError::Internal("store writer stopped".into())),
+            },
+        }
+    }
+}
+
+const SCHEMA_SQL: &str = "
+    CREATE TABLE IF NOT EXISTS users (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS groups (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS members (grp INTEGER NOT NULL, usr INTEGER NOT NULL,
+                                        PRIMARY KEY (grp, usr)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+impl Store {
+    pub fn memory() -> Store {
+        Store { writer: None }
+    }
+
+    /// Opens (or creates) the database and rebuilds the org it holds.
+    pub fn open_sqlite(path: &Path, base_url: &str) -> Result<(Store, Org), StoreError> {
+        let conn = Connection::open(path)?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")?;
+        conn.execute_batch(SCHEMA_SQL)?;
+        let org = load(&conn, base_url)?;
+        let (tx, rx) = mpsc::channel::<Batch>();
+        std::thread::Builder::new()
+            .name("okta-emulator-store".into())
+            .spawn(move || writer(conn, rx))
+            .map_err(StoreError::Thread)?;
+        Ok((Store { writer: Some(tx) }, org))
+    }
+
+    /// Queues the org's pending changes for writing. Call with the org lock held.
+    pub fn submit(&self, org: &mut Org) -> Durable {
+        let changes = org.take_changes();
+        let Some(tx) = &self.writer else {
+            return Durable(None);
+        };
+        if changes.is_empty() {
+            return Durable(None);
+        }
+        let rows = changes.into_iter().filter_map(|c| row(org, c)).collect();
+        let (done, rx) = oneshot::channel();
+        if tx.send(Batch { rows, done }).is_err() {
+            return Durable(None);
+        }
+        Durable(Some(rx))
+    }
+}
+
+fn row(org: &Org, change: Change) -> Option<Row> {
+    Some(match change {
+        Change::Reset => Row::Reset,
+        Change::User(seq) => Row::User(seq, json(org.user_by_seq(seq)?)),
+        Change::UserDeleted(seq) => Row::UserDeleted(seq),
+        Change::Group(seq) => Row::Group(seq, json(org.group_by_seq(seq)?)),
+        Change::GroupDeleted(seq) => Row::GroupDeleted(seq),
+        Change::Membership {
+            group,
+            user,
+            member,
+        } => Row::Member(group, user, member),
+        Change::Schema => Row::Schema(json(org.customization())),
+    })
+}
+
+/// Stored records are plain serde types with string keys, which always serialize.
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("stored records serialize")
+}
+
+fn writer(mut conn: Connection, rx: mpsc::Receiver<Batch>) {
+    while let Ok(first) = rx.recv() {
+        let mut batches = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            batches.push(more);
+            if batches.len() >= 1024 {
+                break;
+            }
+        }
+        let result = write_batches(&mut conn, &batches).map_err(|e| e.to_string());
+        for batch in batches {
+            let _ = batch.done.send(result.clone());
+        }
+    }
+}
+
+fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut put_user = tx.prepare_cached("INSERT OR REPLACE INTO users VALUES (?1, ?2)")?;
+        let mut put_group = tx.prepare_cached("INSERT OR REPLACE INTO groups VALUES (?1, ?2)")?;
+        for row in batches.iter().flat_map(|b| &b.rows) {
+            match row {
+                Row::Reset => tx.execute_batch(
+                    "DELETE FROM users; DELETE FROM groups; DELETE FROM members; DELETE FROM meta;",
+                )?,
+                Row::User(seq, body) => {
+                    put_user.execute(params![*seq as i64, body])?;
+                }
+                Row::UserDeleted(seq) => {
+                    tx.execute("DELETE FROM users WHERE seq = ?1", [*seq as i64])?;
+                    tx.execute("DELETE FROM members WHERE usr = ?1", [*seq as i64])?;
+                }
+                Row::Group(seq, body) => {
+                    put_group.execute(params![*seq as i64, body])?;
+                }
+                Row::GroupDeleted(seq) => {
+                    tx.execute("DELETE FROM groups WHERE seq = ?1", [*seq as i64])?;
+                    tx.execute("DELETE FROM members WHERE grp = ?1", [*seq as i64])?;
+                }
+                Row::Member(g, u, true) => {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO members VALUES (?1, ?2)",
+                        [*g as i64, *u as i64],
+                    )?;
+                }
+                Row::Member(g, u, false) => {
+                    tx.execute(
+                        "DELETE FROM members WHERE grp = ?1 AND usr = ?2",
+                        [*g as i64, *u as i64],
+                    )?;
+                }
+                Row::Schema(body) => {
+                    tx.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?1)", [body])?;
+                }
+            }
+        }
+    }
+    tx.commit()
+}
+
+fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
+    fn records<T: serde::de::DeserializeOwned>(
+        conn: &Connection,
+        table: &'static str,
+    ) -> Result<Vec<(u64, T)>, StoreError> {
+        let mut stmt = conn.prepare(&format!("SELECT seq, body FROM {table} ORDER BY seq"))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|r| {
+            let (seq, body) = r?;
+            serde_json::from_str(&body)
+                .map(|v| (seq as u64, v))
+                .map_err(|source| StoreError::Corrupt { table, seq, source })
+        })
+        .collect()
+    }
+    let users: Vec<(u64, User)> = records(conn, "users")?;
+    let groups: Vec<(u64, Group)> = records(conn, "groups")?;
+    let mut stmt = conn.prepare("SELECT grp, usr FROM members")?;
+    let members = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let customization: SchemaCustomization = conn
+        .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    Org::restore(base_url, customization, users, groups, members).map_err(StoreError::Schema)
+}

@@ -1,0 +1,22 @@
+//! Wire types of the Okta Management API that oktabulk touches: users, groups, the user schema,
+//! the error body, rate-limit headers and `Link` pagination. Serde only, no I/O: the client and the
+//! emulator both use these types, so a wire field changes in exactly one place.
+
+pub mod error;
+pub mod group;
+pub mod ids;
+pub mod link;
+pub mod rate_limit;
+pub mod schema;
+pub mod time;
+pub mod user;
+
+pub use error::{ErrorCause, OktaError};
+pub use group::{CreateGroupRequest, Group, GroupProfile, GroupType};
+pub use ids::{GroupId, UserId};
+pub use link::{HrefObject, LinkRel, Links};
+pub use rate_limit::RateLimitHeaders;
+pub use user::{
+    ActivationToken, AuthProvider, CreateUserRequest, PasswordCredential, PasswordHash,
+    PasswordHook, RecoveryQuestion, User, UserCredentials, UserProfile, UserStatus, UserTypeRef,
+};
