@@ -9,8 +9,16 @@ use regex::Regex;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-/// Base attributes with their limits: name, title, min length, max length, format.
-const BASE: &[(&str, &str, Option<u32>, Option<u32>, Option<&str>)] = &[
+/// A base attribute: name, title, min length, max length, format.
+type BaseAttribute = (
+    &'static str,
+    &'static str,
+    Option<u32>,
+    Option<u32>,
+    Option<&'static str>,
+);
+
+const BASE: &[BaseAttribute] = &[
     ("login", "Username", Some(5), Some(100), None),
     ("firstName", "First name", Some(1), Some(50), None),
     ("lastName", "Last name", Some(1), Some(50), None),
@@ -125,6 +133,8 @@ pub fn default_schema(
 pub struct ProfileRules {
     schema: UserSchema,
     login_pattern: Option<Regex>,
+    /// Attribute names in schema order (base first), the order in which causes are reported.
+    order: Vec<String>,
 }
 
 impl ProfileRules {
@@ -135,9 +145,15 @@ impl ProfileRules {
             .map(|p| Regex::new(&format!("^(?:{p})$")))
             .transpose()
             .map_err(|e| ApiError::validation("login", format!("login: invalid pattern: {e}")))?;
+        let order = BASE
+            .iter()
+            .map(|(name, ..)| (*name).to_owned())
+            .chain(schema.definitions.custom.properties.keys().cloned())
+            .collect();
         Ok(Self {
             schema,
             login_pattern,
+            order,
         })
     }
 
@@ -154,19 +170,24 @@ impl ProfileRules {
                 problems.push((name.to_owned(), "The field cannot be left blank".to_owned()));
             }
         }
-        for (name, value) in &profile.0 {
+        for name in &self.order {
+            let (Some(value), Some(attr)) = (profile.0.get(name), self.schema.attribute(name))
+            else {
+                continue;
+            };
             if value.is_null() {
                 continue;
             }
-            let Some(attr) = self.schema.attribute(name) else {
+            if let Some(problem) = self.check_value(name, attr, value) {
+                problems.push((name.clone(), problem));
+            }
+        }
+        for name in profile.0.keys() {
+            if self.schema.attribute(name).is_none() {
                 problems.push((
                     name.clone(),
                     format!("Property name '{name}' is not defined in profile"),
                 ));
-                continue;
-            };
-            if let Some(problem) = self.check_value(name, attr, value) {
-                problems.push((name.clone(), problem));
             }
         }
         match problems.first() {

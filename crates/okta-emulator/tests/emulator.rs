@@ -1,0 +1,23 @@
+//! Integration tests: the real emulator in process on port 0 (or the real binary), over real HTTP.
+
+mod emulator {
+    /// The bundled OpenAPI-subset validator used by the spec conformance test.
+    pub mod openapi;
+    /// Helpers: start an emulator, a client with the token, error-body comparison.
+    pub mod support;
+
+    /// Control plane: reset, seed, faults and stats.
+    mod control;
+    /// Groups, the Everyone group, memberships and their paging.
+    mod groups;
+    /// Headers on every response, auth, malformed bodies, unknown paths, the schema.
+    mod protocol;
+    /// Bucket windows, 429 headers and the concurrency limit.
+    mod rate_limits;
+    /// Bodies checked against the official OpenAPI spec.
+    mod spec;
+    /// The SQLite store, including `kill -9` of the binary.
+    mod store;
+    /// Users: create statuses, validation, uniqueness, lookups, lists, updates, lifecycle.
+    mod users;
+}

@@ -1,0 +1,151 @@
+use super::support::{assert_error, Env};
+use okta_emulator::{Bucket, FaultAction, FaultConfig, FaultRule, RateLimitConfig};
+use serde_json::Value;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+fn limits(users: u32, window_ms: u64, concurrency: Option<u32>) -> RateLimitConfig {
+    let mut config = RateLimitConfig::workforce();
+    config.window_ms = window_ms;
+    config.concurrency = concurrency;
+    if let Some(l) = config.limits.as_mut() {
+        l.users = users;
+    }
+    config
+}
+
+fn header(resp: &reqwest::Response, name: &str) -> u64 {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name}"))
+}
+
+#[tokio::test]
+async fn workforce_defaults_per_bucket() {
+    let env = Env::with_limits(RateLimitConfig::workforce()).await;
+    let cases = [
+        ("/api/v1/users", 600),
+        ("/api/v1/users/x", 2000),
+        ("/api/v1/groups", 500),
+        ("/api/v1/groups/x", 1000),
+        ("/api/v1/meta/schemas/user/default", 1200),
+    ];
+    for (path, limit) in cases {
+        let resp = env.get(path).send().await.expect("sent");
+        assert_eq!(header(&resp, "x-rate-limit-limit"), limit, "{path}");
+        assert_eq!(header(&resp, "x-rate-limit-remaining"), limit - 1, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn over_the_limit_answers_429_with_reset_until_the_window_ends() {
+    let env = Env::with_limits(limits(3, 1000, None)).await;
+    let mut resets = Vec::new();
+    for expected_remaining in [2, 1, 0] {
+        let resp = env.get("/api/v1/users").send().await.expect("sent");
+        assert_eq!(resp.status(), 200);
+        assert_eq!(header(&resp, "x-rate-limit-remaining"), expected_remaining);
+        resets.push(header(&resp, "x-rate-limit-reset"));
+    }
+    let resp = env.get("/api/v1/users").send().await.expect("sent");
+    assert_eq!(header(&resp, "x-rate-limit-limit"), 3);
+    assert_eq!(header(&resp, "x-rate-limit-remaining"), 0);
+    let reset = header(&resp, "x-rate-limit-reset");
+    assert!(
+        resets.iter().all(|r| *r == reset),
+        "one window: {resets:?} {reset}"
+    );
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    assert!(reset >= now && reset <= now + 2, "reset {reset} now {now}");
+    assert!(resp.headers().get("date").is_some());
+    assert_error(
+        resp,
+        429,
+        "E0000047",
+        "API call exceeded rate limit due to too many requests.",
+        &[],
+    )
+    .await;
+    let other = env.get("/api/v1/groups").send().await.expect("sent");
+    assert_eq!(other.status(), 200, "other buckets are unaffected");
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let resp = env.get("/api/v1/users").send().await.expect("sent");
+    assert_eq!(
+        resp.status(),
+        200,
+        "a new window starts with the next request"
+    );
+    assert_eq!(header(&resp, "x-rate-limit-remaining"), 2);
+    let stats = env.emulator.stats();
+    assert_eq!(stats.rate_limited, 1);
+    assert_eq!(stats.count(Bucket::Users, 429), 1);
+    assert_eq!(stats.count(Bucket::Users, 200), 4);
+}
+
+#[tokio::test]
+async fn window_starts_at_first_request() {
+    let env = Env::with_limits(limits(2, 1500, None)).await;
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    let before = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock");
+    let resp = env.get("/api/v1/users").send().await.expect("sent");
+    let reset = header(&resp, "x-rate-limit-reset");
+    let expected = (before + Duration::from_millis(1500)).as_secs_f64();
+    assert!(
+        (reset as f64) >= expected.floor() && (reset as f64) <= expected.ceil() + 1.0,
+        "reset {reset} for a window opened at {before:?}"
+    );
+}
+
+#[tokio::test]
+async fn concurrency_limit_answers_429_with_zero_limit() {
+    let env = Env::with_limits(limits(10_000, 60_000, Some(2))).await;
+    env.emulator.set_faults(FaultConfig {
+        seed: 0,
+        rules: vec![FaultRule {
+            method: Some("GET".into()),
+            path: "/api/v1/users".into(),
+            action: FaultAction::Latency { ms: 400 },
+            skip: 0,
+            times: None,
+            probability: None,
+        }],
+    });
+    let requests = (0..6).map(|_| env.get("/api/v1/users").send());
+    let responses = futures_join_all(requests).await;
+    let mut concurrency_429 = 0;
+    for resp in responses {
+        let resp = resp.expect("sent");
+        if resp.status() == 429 {
+            assert_eq!(header(&resp, "x-rate-limit-limit"), 0);
+            assert_eq!(header(&resp, "x-rate-limit-remaining"), 0);
+            let body: Value = resp.json().await.expect("json");
+            assert_eq!(body["errorCode"], "E0000047");
+            concurrency_429 += 1;
+        } else {
+            assert_eq!(resp.status(), 200);
+        }
+    }
+    assert_eq!(concurrency_429, 4, "two fit, four are refused");
+    let stats = env.emulator.stats();
+    assert_eq!(stats.concurrency_limited, 4);
+    assert_eq!(stats.max_in_flight, 2);
+}
+
+/// Runs the requests at once, each on its own task, and waits for all.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}

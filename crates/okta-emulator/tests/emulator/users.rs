@@ -1,0 +1,621 @@
+use super::support::{assert_error, collect_pages, profile, with_password, Env};
+use okta_emulator::Seed;
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "Tr0ub4dor&3x";
+
+#[tokio::test]
+async fn create_status_follows_okta_table() {
+    let env = Env::start().await;
+    let cases = [
+        ("?activate=false", profile("a1@example.com"), "STAGED"),
+        ("", profile("a2@example.com"), "PROVISIONED"),
+        (
+            "?activate=true",
+            with_password("a3@example.com", PASSWORD),
+            "ACTIVE",
+        ),
+        (
+            "?activate=false",
+            with_password("a4@example.com", PASSWORD),
+            "STAGED",
+        ),
+        (
+            "?activate=true&nextLogin=changePassword",
+            with_password("a5@example.com", PASSWORD),
+            "PASSWORD_EXPIRED",
+        ),
+    ];
+    for (query, body, status) in cases {
+        let user = env.create_user(query, &body).await;
+        assert_eq!(user["status"], status, "{query} {body}");
+        let has_password = body["credentials"]["password"].is_object();
+        assert_eq!(
+            user["credentials"].get("password"),
+            has_password.then(|| json!({})).as_ref(),
+            "password is shown only as {{}}"
+        );
+        assert!(user["id"].as_str().expect("id").starts_with("00u"));
+        assert!(user["_links"]["self"]["href"].as_str().is_some());
+    }
+    let mut federated = profile("fed@example.com");
+    federated["credentials"] = json!({"provider": {"type": "FEDERATION", "name": "FEDERATION"}});
+    assert_eq!(env.create_user("", &federated).await["status"], "ACTIVE");
+}
+
+#[tokio::test]
+async fn hash_and_hook_count_as_passwords() {
+    let env = Env::start().await;
+    let mut hashed = profile("hash@example.com");
+    hashed["credentials"] = json!({"password": {"hash": {
+        "algorithm": "BCRYPT", "workFactor": 10, "salt": "rwh3vH166HCH/NT9XV5FYu",
+        "value": "qaMqvAPULkbiQzkTCWo5XDcvzpk8Tna"}}});
+    let user = env.create_user("?activate=true", &hashed).await;
+    assert_eq!(user["status"], "ACTIVE");
+    assert_eq!(
+        user["credentials"]["provider"],
+        json!({"type": "IMPORT", "name": "IMPORT"})
+    );
+    let mut hooked = profile("hook@example.com");
+    hooked["credentials"] = json!({"password": {"hook": {"type": "default"}}});
+    assert_eq!(env.create_user("", &hooked).await["status"], "ACTIVE");
+    let mut bad = profile("badhash@example.com");
+    bad["credentials"] =
+        json!({"password": {"hash": {"algorithm": "PBKDF2", "value": "x", "iterationCount": 10}}});
+    let resp = env.post("/api/v1/users", &bad).send().await.expect("sent");
+    assert_eq!(resp.status(), 400);
+}
+
+#[tokio::test]
+async fn expire_on_create_needs_password_and_activation() {
+    let env = Env::start().await;
+    let resp = env
+        .post(
+            "/api/v1/users?nextLogin=changePassword",
+            &profile("x@example.com"),
+        )
+        .send()
+        .await
+        .expect("sent");
+    let msg = "Could not create user. To create a user and expire their password immediately, a password must be specified.";
+    assert_error(resp, 400, "E0000124", msg, &[msg]).await;
+    let resp = env
+        .post(
+            "/api/v1/users?activate=false&nextLogin=changePassword",
+            &with_password("x@example.com", PASSWORD),
+        )
+        .send()
+        .await
+        .expect("sent");
+    let msg = "Could not create user. To create a user and expire their password immediately, `activate` must be true.";
+    assert_error(resp, 400, "E0000125", msg, &[msg]).await;
+}
+
+#[tokio::test]
+async fn duplicate_login_ignores_case_and_diacritics() {
+    let env = Env::start().await;
+    env.create_user("", &profile("isaac.brock@example.com"))
+        .await;
+    for login in ["Isaac.Brock@Example.com", "isáàc.bröck@example.com"] {
+        let resp = env
+            .post("/api/v1/users", &profile(login))
+            .send()
+            .await
+            .expect("sent");
+        assert_error(
+            resp,
+            400,
+            "E0000001",
+            "Api validation failed: login",
+            &["login: An object with this field already exists in the current organization"],
+        )
+        .await;
+    }
+    assert_eq!(env.emulator.user_count(), 1);
+}
+
+#[tokio::test]
+async fn profile_validation_reports_every_cause() {
+    let env = Env::start().await;
+    let resp = env
+        .post(
+            "/api/v1/users",
+            &json!({"profile": {"email": "a@example.com"}}),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: login",
+        &[
+            "login: The field cannot be left blank",
+            "firstName: The field cannot be left blank",
+            "lastName: The field cannot be left blank",
+        ],
+    )
+    .await;
+
+    let mut body = profile("not-an-email");
+    body["profile"]["email"] = json!("also bad");
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: login",
+        &[
+            "login: Username must be in the form of an email address",
+            "email: Does not match required pattern",
+        ],
+    )
+    .await;
+
+    let mut body = profile("long@example.com");
+    body["profile"]["firstName"] = json!("x".repeat(51));
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: firstName",
+        &["firstName: size must be between 1 and 50"],
+    )
+    .await;
+
+    let mut body = profile("emoji@example.com");
+    body["profile"]["lastName"] = json!("Smile😀");
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: lastName",
+        &["lastName: The field contains characters that are not supported (4-byte UTF-8)"],
+    )
+    .await;
+
+    let mut body = profile("extra@example.com");
+    body["profile"]["shoeSize"] = json!(44);
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: shoeSize",
+        &["shoeSize: Property name 'shoeSize' is not defined in profile"],
+    )
+    .await;
+    assert_eq!(env.emulator.user_count(), 0, "nothing invalid was stored");
+}
+
+#[tokio::test]
+async fn password_policy_applies_to_plain_passwords() {
+    let env = Env::start().await;
+    for bad in [
+        "short1A",
+        "alllowercase1",
+        "ALLUPPER1",
+        "NoDigitsHere",
+        "brockR0cks!",
+    ] {
+        let resp = env
+            .post(
+                "/api/v1/users",
+                &with_password("isaac.brock@example.com", bad),
+            )
+            .send()
+            .await
+            .expect("sent");
+        assert_error(
+            resp,
+            400,
+            "E0000001",
+            "Api validation failed: password",
+            &["password: Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter, an uppercase letter, a number, no parts of your username."],
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn group_ids_at_creation_are_limited_to_twenty() {
+    let env = Env::start().await;
+    let mut ids = Vec::new();
+    for i in 0..21 {
+        ids.push(env.create_group(&format!("g{i}")).await);
+    }
+    let mut body = profile("many@example.com");
+    body["groupIds"] = json!(ids);
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    assert_error(
+        resp,
+        400,
+        "E0000093",
+        "Target count limit exceeded",
+        &["The number of group targets is too large"],
+    )
+    .await;
+    body["groupIds"] = json!(ids[..20]);
+    let user = env.create_user("", &body).await;
+    let groups: Vec<Value> = env
+        .get(&format!(
+            "/api/v1/users/{}/groups",
+            user["id"].as_str().expect("id")
+        ))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(groups.len(), 21, "Everyone plus the twenty");
+    assert_eq!(groups[0]["profile"]["name"], "Everyone");
+}
+
+#[tokio::test]
+async fn get_by_id_login_and_unambiguous_shortname() {
+    let env = Env::start().await;
+    let user = env
+        .create_user("", &profile("isaac.brock@example.com"))
+        .await;
+    let id = user["id"].as_str().expect("id");
+    for key in [
+        id,
+        "isaac.brock%40example.com",
+        "ISAAC.BROCK%40example.com",
+        "isaac.brock",
+    ] {
+        let resp = env
+            .get(&format!("/api/v1/users/{key}"))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(resp.status(), 200, "{key}");
+        let got: Value = resp.json().await.expect("json");
+        assert_eq!(got["id"], id);
+    }
+    env.create_user("", &profile("isaac.brock@other.example"))
+        .await;
+    let resp = env
+        .get("/api/v1/users/isaac.brock")
+        .send()
+        .await
+        .expect("sent");
+    assert_error(
+        resp,
+        404,
+        "E0000007",
+        "Not found: Resource not found: isaac.brock (User)",
+        &[],
+    )
+    .await;
+    let resp = env
+        .get("/api/v1/users/missing%40example.com")
+        .send()
+        .await
+        .expect("sent");
+    assert_error(
+        resp,
+        404,
+        "E0000007",
+        "Not found: Resource not found: missing@example.com (User)",
+        &[],
+    )
+    .await;
+}
+
+async fn seed_people(env: &Env, n: usize) {
+    let users = (0..n)
+        .map(|i| {
+            serde_json::from_value(json!({
+                "profile": {"login": format!("user{i:04}@example.com"), "email": format!("user{i:04}@example.com"),
+                            "firstName": if i % 2 == 0 { "Even" } else { "Odd" }, "lastName": format!("N{i}")},
+                "status": if i % 10 == 0 { "DEPROVISIONED" } else { "ACTIVE" }
+            }))
+            .expect("seed user")
+        })
+        .collect();
+    env.emulator
+        .seed(Seed {
+            users,
+            ..Default::default()
+        })
+        .await
+        .expect("seeded");
+}
+
+#[tokio::test]
+async fn list_pages_past_200_and_hides_deprovisioned() {
+    let env = Env::start().await;
+    seed_people(&env, 500).await;
+    let (items, pages) = collect_pages(&env, "/api/v1/users").await;
+    assert_eq!(items.len(), 450, "500 minus 50 DEPROVISIONED");
+    assert_eq!(pages, 3);
+    let mut ids: Vec<&str> = items
+        .iter()
+        .map(|u| u["id"].as_str().expect("id"))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 450, "no user twice");
+    assert!(items.iter().all(|u| u["status"] != "DEPROVISIONED"));
+    assert!(items
+        .iter()
+        .all(|u| u["_links"].as_object().expect("links").len() == 1));
+
+    let (small, pages) = collect_pages(
+        &env,
+        "/api/v1/users?limit=70&search=profile.firstName%20eq%20%22odd%22",
+    )
+    .await;
+    assert_eq!(small.len(), 250);
+    assert_eq!(pages, 4);
+    let resp = env
+        .get("/api/v1/users?limit=500")
+        .send()
+        .await
+        .expect("sent");
+    let capped: Vec<Value> = resp.json().await.expect("json");
+    assert_eq!(capped.len(), 200, "limit is capped at 200");
+}
+
+#[tokio::test]
+async fn search_filter_and_q() {
+    let env = Env::start().await;
+    seed_people(&env, 30).await;
+    let count = |path: String| {
+        let req = env.get(&path);
+        async move {
+            let resp = req.send().await.expect("sent");
+            assert_eq!(resp.status(), 200, "{path}");
+            resp.json::<Vec<Value>>().await.expect("json").len()
+        }
+    };
+    let enc = |s: &str| s.replace(' ', "%20").replace('"', "%22");
+    assert_eq!(
+        count(format!(
+            "/api/v1/users?search={}",
+            enc(r#"status eq "DEPROVISIONED""#)
+        ))
+        .await,
+        3
+    );
+    assert_eq!(
+        count(format!(
+            "/api/v1/users?search={}",
+            enc(r#"profile.lastName sw "N1" and (status eq "ACTIVE" or status eq "STAGED")"#)
+        ))
+        .await,
+        10,
+        "N1, N11..N19 are active; N10 is deprovisioned"
+    );
+    assert_eq!(
+        count(format!(
+            "/api/v1/users?search={}",
+            enc(r#"profile.email co "user002""#)
+        ))
+        .await,
+        10
+    );
+    assert_eq!(
+        count(format!("/api/v1/users?search={}", enc("profile.title pr"))).await,
+        0
+    );
+    assert_eq!(
+        count(format!(
+            "/api/v1/users?filter={}",
+            enc(r#"profile.login eq "USER0003@example.com""#)
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        count(format!(
+            "/api/v1/users?filter={}",
+            enc(r#"status eq "DEPROVISIONED""#)
+        ))
+        .await,
+        3
+    );
+    assert_eq!(
+        count("/api/v1/users?q=Even".to_owned()).await,
+        10,
+        "q defaults to 10"
+    );
+    assert_eq!(
+        count("/api/v1/users?q=even&limit=100".to_owned()).await,
+        12,
+        "15 even minus 3 deprovisioned"
+    );
+    let resp = env
+        .get(&format!(
+            "/api/v1/users?filter={}",
+            enc(r#"profile.city eq "x""#)
+        ))
+        .send()
+        .await
+        .expect("sent");
+    assert_error(resp, 400, "E0000031", "Invalid search criteria.", &[]).await;
+    let resp = env
+        .get(&format!(
+            "/api/v1/users?search={}",
+            enc(r#"profile.city co "x""#)
+        ))
+        .send()
+        .await
+        .expect("sent");
+    assert_error(resp, 400, "E0000031", "Invalid search criteria.", &[]).await;
+}
+
+#[tokio::test]
+async fn partial_update_and_full_replace() {
+    let env = Env::start().await;
+    let user = env.create_user("", &profile("upd@example.com")).await;
+    let path = format!("/api/v1/users/{}", user["id"].as_str().expect("id"));
+    let resp = env
+        .post(&path, &json!({"profile": {"title": "Engineer"}}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 200);
+    let updated: Value = resp.json().await.expect("json");
+    assert_eq!(updated["profile"]["title"], "Engineer");
+    assert_eq!(
+        updated["profile"]["firstName"], "Test",
+        "partial update keeps the rest"
+    );
+
+    let resp = env
+        .put(&path)
+        .json(&json!({"profile": {"login": "upd@example.com", "email": "upd@example.com", "firstName": "New", "lastName": "Name"}}))
+        .send()
+        .await
+        .expect("sent");
+    let replaced: Value = resp.json().await.expect("json");
+    assert_eq!(replaced["profile"]["firstName"], "New");
+    assert!(
+        replaced["profile"].get("title").is_none(),
+        "replace drops what is not sent"
+    );
+
+    let resp = env
+        .put(&path)
+        .json(&json!({"profile": {"login": "upd@example.com"}}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        resp.status(),
+        400,
+        "replace still needs the required attributes"
+    );
+}
+
+async fn lifecycle(env: &Env, id: &str, op: &str) -> reqwest::Response {
+    env.post(&format!("/api/v1/users/{id}/lifecycle/{op}"), &json!({}))
+        .send()
+        .await
+        .expect("sent")
+}
+
+async fn status(env: &Env, id: &str) -> String {
+    let user: Value = env
+        .get(&format!("/api/v1/users/{id}"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    user["status"].as_str().expect("status").to_owned()
+}
+
+#[tokio::test]
+async fn lifecycle_transitions_and_errors() {
+    let env = Env::start().await;
+    let staged = env
+        .create_user("?activate=false", &profile("life@example.com"))
+        .await;
+    let id = staged["id"].as_str().expect("id");
+
+    let resp = env
+        .post(
+            &format!("/api/v1/users/{id}/lifecycle/activate?sendEmail=false"),
+            &json!({}),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 200);
+    let token: Value = resp.json().await.expect("json");
+    assert!(token["activationToken"].as_str().is_some());
+    assert!(token["activationUrl"]
+        .as_str()
+        .expect("url")
+        .ends_with("/verify"));
+    assert_eq!(status(&env, id).await, "PROVISIONED");
+
+    let resp = lifecycle(&env, id, "reactivate").await;
+    assert_eq!(resp.status(), 200);
+    let resp = lifecycle(&env, id, "suspend").await;
+    assert_eq!(resp.status(), 400, "suspend needs ACTIVE");
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["errorCode"], "E0000001");
+
+    let active = env
+        .create_user("", &with_password("act@example.com", PASSWORD))
+        .await;
+    let aid = active["id"].as_str().expect("id");
+    let resp = lifecycle(&env, aid, "activate").await;
+    assert_error(
+        resp,
+        403,
+        "E0000016",
+        "Activation failed because the user is already active",
+        &[],
+    )
+    .await;
+    let resp = lifecycle(&env, aid, "reactivate").await;
+    assert_error(
+        resp,
+        403,
+        "E0000038",
+        "This operation is not allowed in the user's current status.",
+        &[],
+    )
+    .await;
+    assert_eq!(lifecycle(&env, aid, "suspend").await.status(), 200);
+    assert_eq!(status(&env, aid).await, "SUSPENDED");
+    assert_eq!(lifecycle(&env, aid, "unsuspend").await.status(), 200);
+    let resp = lifecycle(&env, aid, "expire_password").await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.json::<Value>().await.expect("json")["status"],
+        "PASSWORD_EXPIRED"
+    );
+    let resp = lifecycle(&env, aid, "deactivate").await;
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.bytes().await.expect("body").is_empty(),
+        "deactivate answers no body"
+    );
+    assert_eq!(status(&env, aid).await, "DEPROVISIONED");
+    let resp = lifecycle(&env, aid, "activate").await;
+    assert_eq!(
+        resp.status(),
+        200,
+        "a deprovisioned user can be activated again"
+    );
+    assert_eq!(status(&env, aid).await, "ACTIVE");
+
+    let resp = lifecycle(&env, "00unknown", "suspend").await;
+    assert_error(
+        resp,
+        404,
+        "E0000007",
+        "Not found: Resource not found: 00unknown (User)",
+        &[],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn delete_deactivates_first_then_deletes() {
+    let env = Env::start().await;
+    let user = env.create_user("", &profile("del@example.com")).await;
+    let path = format!("/api/v1/users/{}", user["id"].as_str().expect("id"));
+    let first = env.delete(&path).send().await.expect("sent");
+    assert_eq!(first.status(), 204);
+    assert_eq!(
+        status(&env, user["id"].as_str().expect("id")).await,
+        "DEPROVISIONED"
+    );
+    let second = env.delete(&path).send().await.expect("sent");
+    assert_eq!(second.status(), 204);
+    let gone = env.get(&path).send().await.expect("sent");
+    assert_eq!(gone.status(), 404);
+    env.create_user("", &profile("del@example.com")).await;
+}
