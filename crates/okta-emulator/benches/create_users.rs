@@ -108,9 +108,14 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    println!("okta-emulator create benchmark: {users} users, {concurrency} in flight, rate limits off");
+    println!(
+        "okta-emulator create benchmark: {users} users, {concurrency} in flight, rate limits off"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
-    for (label, db) in [("memory", None), ("sqlite", Some(dir.path().join("bench.db")))] {
+    for (label, db) in [
+        ("memory", None),
+        ("sqlite", Some(dir.path().join("bench.db"))),
+    ] {
         let (mut child, url) = start_binary(db.as_deref());
         let mut run = runtime.block_on(load(label, url, users, concurrency));
         report(&mut run);
