@@ -1,74 +1,13 @@
 //! Okta's rate limits: one window per bucket, started by the bucket's first request rather than the
 //! wall-clock minute, and the org-wide limit on requests in flight. Decides; never sleeps.
 
+pub use okta_model::rate_limit::Bucket;
 use okta_model::RateLimitHeaders;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-/// The buckets an Okta org keeps for the endpoints a bulk tool uses (okta-api.md 4.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Bucket {
-    /// `GET|POST /api/v1/users`, all lifecycle calls and `/api/v1/users/{id}/groups`.
-    Users,
-    /// `POST|PUT|DELETE /api/v1/users/{id}`.
-    UserMutation,
-    /// `GET /api/v1/users/{idOrLogin}`.
-    UserGet,
-    /// `/api/v1/groups` and everything under it except `/api/v1/groups/{id}` itself.
-    Groups,
-    /// `GET|PUT|DELETE /api/v1/groups/{id}`.
-    GroupById,
-    /// Everything else under `/api/v1`.
-    Other,
-}
-
-impl Bucket {
-    pub const ALL: [Bucket; 6] = [
-        Bucket::Users,
-        Bucket::UserMutation,
-        Bucket::UserGet,
-        Bucket::Groups,
-        Bucket::GroupById,
-        Bucket::Other,
-    ];
-
-    /// The bucket a request counts against. Exact matches win over prefixes, and the method
-    /// matters, as in Okta's own mapping.
-    pub fn for_request(method: &str, path: &str) -> Bucket {
-        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-        match segments.as_slice() {
-            ["", "api", "v1", "users"] => Bucket::Users,
-            ["", "api", "v1", "users", _] if method == "GET" => Bucket::UserGet,
-            ["", "api", "v1", "users", _] => Bucket::UserMutation,
-            ["", "api", "v1", "users", _, "lifecycle", ..] => Bucket::Users,
-            ["", "api", "v1", "users", _, "groups"] => Bucket::Users,
-            ["", "api", "v1", "groups"] => Bucket::Groups,
-            ["", "api", "v1", "groups", "rules", ..] => Bucket::Groups,
-            ["", "api", "v1", "groups", _] => Bucket::GroupById,
-            ["", "api", "v1", "groups", _, ..] => Bucket::Groups,
-            _ => Bucket::Other,
-        }
-    }
-
-    /// The name Okta's rate-limit dashboard uses for the bucket.
-    pub fn name(self) -> &'static str {
-        match self {
-            Bucket::Users => "/api/v1/users",
-            Bucket::UserMutation => "/api/v1/users/{id}",
-            Bucket::UserGet => "/api/v1/users/{idOrLogin}",
-            Bucket::Groups => "/api/v1/groups",
-            Bucket::GroupById => "/api/v1/groups/{id}",
-            Bucket::Other => "/api/v1/*",
-        }
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
 
 /// Requests per window for each bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,9 +99,11 @@ impl RateLimitConfig {
 /// What to report when limits are off: a limit no client will approach.
 const UNLIMITED: u32 = 1_000_000;
 
+/// A bucket's current window: when it ends (by this process's monotonic clock and by the wall
+/// clock, which the reset header reports) and how much of it is used.
 #[derive(Debug, Clone, Copy, Default)]
 struct Window {
-    started: Option<(Instant, SystemTime)>,
+    ends: Option<(Instant, SystemTime)>,
     used: u32,
 }
 
@@ -254,16 +195,23 @@ impl RateLimiter {
         let limit = limits.get(bucket);
         let now = Instant::now();
         let mut windows = self.windows.lock();
-        let w = &mut windows[bucket.index()];
-        let wall = match w.started {
-            Some((start, wall)) if now < start + window => wall,
+        let w = &mut windows[bucket as usize];
+        let end_wall = match w.ends {
+            Some((ends, end_wall)) if now < ends => end_wall,
             _ => {
+                // The window opens with this request, on the whole second as Okta reports it,
+                // so the reset header (epoch seconds) is exact.
                 let wall = SystemTime::now();
+                let since_second = wall.duration_since(UNIX_EPOCH).map_or(Duration::ZERO, |d| {
+                    Duration::from_nanos(u64::from(d.subsec_nanos()))
+                });
+                let end_wall = wall - since_second + window;
+                let left = end_wall.duration_since(wall).unwrap_or(Duration::ZERO);
                 *w = Window {
-                    started: Some((now, wall)),
+                    ends: Some((now + left, end_wall)),
                     used: 0,
                 };
-                wall
+                end_wall
             }
         };
         let allowed = w.used < limit;
@@ -275,7 +223,7 @@ impl RateLimiter {
             headers: RateLimitHeaders {
                 limit,
                 remaining: limit - w.used,
-                reset: epoch_secs_ceil(wall + window),
+                reset: epoch_secs_ceil(end_wall),
             },
         }
     }
@@ -293,31 +241,6 @@ fn epoch_secs_ceil(t: SystemTime) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn maps_paths_to_okta_buckets() {
-        let cases = [
-            ("POST", "/api/v1/users", Bucket::Users),
-            ("GET", "/api/v1/users", Bucket::Users),
-            ("GET", "/api/v1/users/00u1", Bucket::UserGet),
-            ("POST", "/api/v1/users/00u1", Bucket::UserMutation),
-            ("DELETE", "/api/v1/users/00u1", Bucket::UserMutation),
-            (
-                "POST",
-                "/api/v1/users/00u1/lifecycle/activate",
-                Bucket::Users,
-            ),
-            ("GET", "/api/v1/users/00u1/groups", Bucket::Users),
-            ("POST", "/api/v1/groups", Bucket::Groups),
-            ("GET", "/api/v1/groups/00g1", Bucket::GroupById),
-            ("PUT", "/api/v1/groups/00g1/users/00u1", Bucket::Groups),
-            ("GET", "/api/v1/groups/00g1/users", Bucket::Groups),
-            ("GET", "/api/v1/meta/schemas/user/default", Bucket::Other),
-        ];
-        for (method, path, bucket) in cases {
-            assert_eq!(Bucket::for_request(method, path), bucket, "{method} {path}");
-        }
-    }
 
     #[test]
     fn window_starts_at_first_request_and_refuses_over_limit() {

@@ -34,9 +34,92 @@ impl RateLimitHeaders {
     }
 }
 
+/// The buckets an Okta org keeps for the endpoints a bulk tool uses (okta-api.md 4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Bucket {
+    /// `GET|POST /api/v1/users`, all lifecycle calls and `/api/v1/users/{id}/groups`.
+    Users,
+    /// `POST|PUT|DELETE /api/v1/users/{id}`.
+    UserMutation,
+    /// `GET /api/v1/users/{idOrLogin}`.
+    UserGet,
+    /// `/api/v1/groups` and everything under it except `/api/v1/groups/{id}` itself.
+    Groups,
+    /// `GET|PUT|DELETE /api/v1/groups/{id}`.
+    GroupById,
+    /// Everything else under `/api/v1`.
+    Other,
+}
+
+impl Bucket {
+    pub const ALL: [Bucket; 6] = [
+        Bucket::Users,
+        Bucket::UserMutation,
+        Bucket::UserGet,
+        Bucket::Groups,
+        Bucket::GroupById,
+        Bucket::Other,
+    ];
+
+    /// The bucket a request counts against. Exact matches win over prefixes, and the method
+    /// matters, as in Okta's own mapping.
+    pub fn for_request(method: &str, path: &str) -> Bucket {
+        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        match segments.as_slice() {
+            ["", "api", "v1", "users"] => Bucket::Users,
+            ["", "api", "v1", "users", _] if method == "GET" => Bucket::UserGet,
+            ["", "api", "v1", "users", _] => Bucket::UserMutation,
+            ["", "api", "v1", "users", _, "lifecycle", ..] => Bucket::Users,
+            ["", "api", "v1", "users", _, "groups"] => Bucket::Users,
+            ["", "api", "v1", "groups"] => Bucket::Groups,
+            ["", "api", "v1", "groups", "rules", ..] => Bucket::Groups,
+            ["", "api", "v1", "groups", _] => Bucket::GroupById,
+            ["", "api", "v1", "groups", _, ..] => Bucket::Groups,
+            _ => Bucket::Other,
+        }
+    }
+
+    /// The name Okta's rate-limit dashboard uses for the bucket.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bucket::Users => "/api/v1/users",
+            Bucket::UserMutation => "/api/v1/users/{id}",
+            Bucket::UserGet => "/api/v1/users/{idOrLogin}",
+            Bucket::Groups => "/api/v1/groups",
+            Bucket::GroupById => "/api/v1/groups/{id}",
+            Bucket::Other => "/api/v1/*",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn maps_paths_to_okta_buckets() {
+        let cases = [
+            ("POST", "/api/v1/users", Bucket::Users),
+            ("GET", "/api/v1/users", Bucket::Users),
+            ("GET", "/api/v1/users/00u1", Bucket::UserGet),
+            ("POST", "/api/v1/users/00u1", Bucket::UserMutation),
+            ("DELETE", "/api/v1/users/00u1", Bucket::UserMutation),
+            (
+                "POST",
+                "/api/v1/users/00u1/lifecycle/activate",
+                Bucket::Users,
+            ),
+            ("GET", "/api/v1/users/00u1/groups", Bucket::Users),
+            ("POST", "/api/v1/groups", Bucket::Groups),
+            ("GET", "/api/v1/groups/00g1", Bucket::GroupById),
+            ("PUT", "/api/v1/groups/00g1/users/00u1", Bucket::Groups),
+            ("GET", "/api/v1/groups/00g1/users", Bucket::Groups),
+            ("GET", "/api/v1/meta/schemas/user/default", Bucket::Other),
+        ];
+        for (method, path, bucket) in cases {
+            assert_eq!(Bucket::for_request(method, path), bucket, "{method} {path}");
+        }
+    }
 
     #[test]
     fn parses_and_spots_concurrency_429() {

@@ -1,0 +1,200 @@
+//! Client configuration: the org URL, validated the way Okta's SDKs validate it, timeouts, the
+//! user agent, and secrets that never print.
+
+use reqwest::Url;
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the org URL is empty")]
+    EmptyOrgUrl,
+    #[error("the org URL still contains the placeholder {{yourOktaDomain}}: put your org's domain there")]
+    Placeholder,
+    #[error("the org URL {0} is not a valid URL")]
+    InvalidUrl(String),
+    #[error("the org URL must start with https:// (plain http is allowed only for loopback addresses): {0}")]
+    NotHttps(String),
+    #[error("the org URL {0} is the admin domain: use the org URL without -admin")]
+    AdminDomain(String),
+    #[error("the org URL {0} ends with .com.com")]
+    DoubleCom(String),
+    #[error("the org URL {0} has a path; give only the scheme and host")]
+    HasPath(String),
+    #[error("the API token is empty or still the placeholder {{apiToken}}")]
+    BadToken,
+    #[error("max capacity must be between 1 and 100 percent, got {0}")]
+    MaxCapacity(u32),
+    #[error("invalid private key: {0}")]
+    PrivateKey(String),
+    #[error("cannot build the HTTP client: {0}")]
+    Http(String),
+}
+
+/// A validated org URL, without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgUrl(Url);
+
+impl OrgUrl {
+    pub fn parse(raw: &str) -> Result<OrgUrl, ConfigError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(ConfigError::EmptyOrgUrl);
+        }
+        if raw.contains("{yourOktaDomain}") {
+            return Err(ConfigError::Placeholder);
+        }
+        if raw.matches("://").count() > 1 {
+            return Err(ConfigError::InvalidUrl(raw.to_owned()));
+        }
+        let url = Url::parse(raw).map_err(|_| ConfigError::InvalidUrl(raw.to_owned()))?;
+        let host = url
+            .host_str()
+            .ok_or_else(|| ConfigError::InvalidUrl(raw.to_owned()))?
+            .to_ascii_lowercase();
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&host) => {}
+            _ => return Err(ConfigError::NotHttps(raw.to_owned())),
+        }
+        if host.contains("-admin.") {
+            return Err(ConfigError::AdminDomain(raw.to_owned()));
+        }
+        if host.ends_with(".com.com") {
+            return Err(ConfigError::DoubleCom(raw.to_owned()));
+        }
+        if !matches!(url.path(), "" | "/") || url.query().is_some() {
+            return Err(ConfigError::HasPath(raw.to_owned()));
+        }
+        Ok(OrgUrl(url))
+    }
+
+    /// `https://example.okta.com`, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().trim_end_matches('/')
+    }
+
+    /// The absolute URL of an API path such as `/api/v1/users`.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.as_str())
+    }
+}
+
+impl fmt::Display for OrgUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A secret (API token, client assertion key material) that never appears in `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Timeouts and limits of one client.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub connect_timeout: Duration,
+    /// One attempt's time limit.
+    pub request_timeout: Duration,
+    /// All attempts of one call, waits included.
+    pub deadline: Duration,
+    pub max_retries: u32,
+    /// Share of each rate-limit bucket this client may use, in percent.
+    pub max_capacity_percent: u32,
+    /// Requests in flight at most, across all buckets.
+    pub max_in_flight: usize,
+    pub user_agent: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(300),
+            max_retries: 8,
+            max_capacity_percent: 100,
+            max_in_flight: 10,
+            user_agent: format!("oktabulk/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_like_the_sdks() {
+        assert_eq!(
+            OrgUrl::parse("https://dev-1.okta.com/").map(|u| u.to_string()),
+            Ok("https://dev-1.okta.com".to_owned())
+        );
+        assert!(OrgUrl::parse("http://127.0.0.1:8080").is_ok());
+        assert!(OrgUrl::parse("http://localhost:1").is_ok());
+        assert!(OrgUrl::parse("http://[::1]:1").is_ok());
+        let bad = [
+            ("", ConfigError::EmptyOrgUrl),
+            ("https://{yourOktaDomain}", ConfigError::Placeholder),
+            (
+                "http://dev-1.okta.com",
+                ConfigError::NotHttps("http://dev-1.okta.com".into()),
+            ),
+            (
+                "https://dev-1-admin.okta.com",
+                ConfigError::AdminDomain("https://dev-1-admin.okta.com".into()),
+            ),
+            (
+                "https://dev-1.okta.com.com",
+                ConfigError::DoubleCom("https://dev-1.okta.com.com".into()),
+            ),
+            (
+                "https://https://dev-1.okta.com",
+                ConfigError::InvalidUrl("https://https://dev-1.okta.com".into()),
+            ),
+            (
+                "https://dev-1.okta.com/api/v1",
+                ConfigError::HasPath("https://dev-1.okta.com/api/v1".into()),
+            ),
+        ];
+        for (raw, err) in bad {
+            assert_eq!(OrgUrl::parse(raw), Err(err), "{raw}");
+        }
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        assert_eq!(format!("{:?}", Secret::new("00abc")), "Secret(***)");
+    }
+
+    #[test]
+    fn user_agent_names_oktabulk() {
+        assert!(Settings::default().user_agent.starts_with("oktabulk/"));
+    }
+}

@@ -1,0 +1,114 @@
+//! The client's errors: Okta's own error with its status, code, summary, causes and request id;
+//! bodies that do not decode, named by JSON path; transport failures; configuration and auth.
+
+use okta_model::OktaError;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Okta answered with an error body.
+    #[error("{status} {}: {}{}", .error.error_code, .error.error_summary, causes(.error))]
+    Api {
+        status: u16,
+        error: OktaError,
+        request_id: Option<String>,
+    },
+    /// An error status whose body is not Okta's error JSON (a proxy, a gateway).
+    #[error("http {status} without an Okta error body")]
+    Status {
+        status: u16,
+        request_id: Option<String>,
+    },
+    /// The answer does not decode into the expected type.
+    #[error("cannot decode the answer at {path}: {message}")]
+    Decode {
+        path: String,
+        message: String,
+        request_id: Option<String>,
+    },
+    /// No answer: the connection failed or timed out.
+    #[error("{0}")]
+    Transport(#[from] TransportError),
+    /// Retries and waits would exceed the call's deadline.
+    #[error("gave up after {attempts} attempts in {elapsed:?}: {last}")]
+    Deadline {
+        attempts: u32,
+        elapsed: Duration,
+        last: Box<Error>,
+    },
+    #[error("configuration: {0}")]
+    Config(#[from] crate::config::ConfigError),
+    /// The OAuth token endpoint refused the client.
+    #[error("oauth token request failed: {0}")]
+    OAuth(String),
+}
+
+fn causes(error: &OktaError) -> String {
+    if error.error_causes.is_empty() {
+        return String::new();
+    }
+    let list: Vec<&str> = error
+        .error_causes
+        .iter()
+        .map(|c| c.error_summary.as_str())
+        .collect();
+    format!(" ({})", list.join("; "))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// The request was never sent (connection refused, DNS): safe to send again.
+    #[error("could not connect: {0}")]
+    NotSent(String),
+    /// The request may have reached Okta: its outcome is unknown.
+    #[error("no answer (the request may have been applied): {0}")]
+    Unknown(String),
+}
+
+impl Error {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::Status { status, .. } => Some(*status),
+            Error::Deadline { last, .. } => last.status(),
+            _ => None,
+        }
+    }
+
+    /// Okta's `errorCode`, the only part of an error meant for control flow.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Error::Api { error, .. } => Some(&error.error_code),
+            Error::Deadline { last, .. } => last.error_code(),
+            _ => None,
+        }
+    }
+
+    pub fn okta_error(&self) -> Option<&OktaError> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            Error::Deadline { last, .. } => last.okta_error(),
+            _ => None,
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. }
+            | Error::Status { request_id, .. }
+            | Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Deadline { last, .. } => last.request_id(),
+            _ => None,
+        }
+    }
+
+    /// Okta's answer to a create whose login is taken (E0000001 with the duplicate cause).
+    pub fn is_duplicate_login(&self) -> bool {
+        self.okta_error().is_some_and(|e| {
+            e.error_code == okta_model::error::codes::API_VALIDATION_FAILED
+                && e.error_causes.iter().any(|c| {
+                    c.error_summary
+                        .starts_with("login: An object with this field already exists")
+                })
+        })
+    }
+}
