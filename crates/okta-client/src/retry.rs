@@ -99,7 +99,7 @@ pub fn decide(
             },
         ),
         Attempt::Answered {
-            status: s @ (502 | 503 | 504),
+            status: s @ 502..=504,
             ..
         } => (backoff(), RetryReason::ServerError(s)),
         Attempt::Answered { .. } => return Decision::Done,
