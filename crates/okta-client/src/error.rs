@@ -10,7 +10,7 @@ pub enum Error {
     #[error("{status} {}: {}{}", .error.error_code, .error.error_summary, causes(.error))]
     Api {
         status: u16,
-        error: OktaError,
+        error: Box<OktaError>,
         request_id: Option<String>,
     },
     /// An error status whose body is not Okta's error JSON (a proxy, a gateway).
@@ -98,6 +98,17 @@ impl Error {
             | Error::Decode { request_id, .. } => request_id.as_deref(),
             Error::Deadline { last, .. } => last.request_id(),
             _ => None,
+        }
+    }
+
+    /// Whether the request may have been applied although no success came back: no answer, or
+    /// a gateway error (502, 504) that may have been sent on after the gateway gave up.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Transport(TransportError::Unknown(_)) => true,
+            Error::Api { status, .. } | Error::Status { status, .. } => matches!(status, 502 | 504),
+            Error::Deadline { last, .. } => last.outcome_unknown(),
+            _ => false,
         }
     }
 

@@ -98,6 +98,11 @@ pub fn decide(
                 _ => RetryReason::RateLimited,
             },
         ),
+        // A gateway error on a request that is not idempotent may have been applied: the
+        // caller settles it (a create looks the login up) rather than sending it again.
+        Attempt::Answered {
+            status: 502 | 504, ..
+        } if !idempotent => return Decision::Done,
         Attempt::Answered {
             status: s @ 502..=504,
             ..
@@ -201,7 +206,7 @@ mod tests {
         for status in [502, 503, 504] {
             let d = decide(
                 &POLICY,
-                false,
+                true,
                 3,
                 answered(status, None, None),
                 Duration::ZERO,
@@ -225,6 +230,30 @@ mod tests {
             0.999,
         );
         assert!(matches!(capped, Decision::Retry { after, .. } if after <= Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn gateway_errors_on_creates_are_left_to_the_caller() {
+        for status in [502, 504] {
+            let d = decide(
+                &POLICY,
+                false,
+                1,
+                answered(status, None, None),
+                Duration::ZERO,
+                0.0,
+            );
+            assert_eq!(d, Decision::Done, "{status} may have been applied");
+        }
+        let d = decide(
+            &POLICY,
+            false,
+            1,
+            answered(503, None, None),
+            Duration::ZERO,
+            0.0,
+        );
+        assert!(matches!(d, Decision::Retry { .. }), "503 was not applied");
     }
 
     #[test]

@@ -1,0 +1,402 @@
+//! The client and its one send path: every request gets its place in flight, its bucket's
+//! pacing, auth, the retry headers; every answer's rate-limit headers feed the pacer; errors
+//! decode into `Error::Api` with Okta's fields and the request id.
+
+use crate::auth::{Authenticator, Credentials};
+use crate::config::{ConfigError, OrgUrl, Settings};
+use crate::error::{Error, TransportError};
+use crate::in_flight::InFlightLimit;
+use crate::observer::Observer;
+use crate::pacing::{BucketView, Pacer};
+use crate::retry::{decide, Attempt, Decision, RetryPolicy};
+use okta_model::rate_limit::{Bucket, REQUEST_ID, RETRY_COUNT, RETRY_FOR};
+use okta_model::{LinkRel, OktaError, RateLimitHeaders};
+use rand::Rng;
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+/// An Okta Management API client. Cheap to clone; clones share pacing and the in-flight bound.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    org: OrgUrl,
+    auth: Authenticator,
+    retry: RetryPolicy,
+    pacer: Pacer,
+    in_flight: InFlightLimit,
+    observer: Option<Arc<dyn Observer>>,
+}
+
+#[derive(Debug)]
+pub struct ClientBuilder {
+    org: OrgUrl,
+    credentials: Credentials,
+    settings: Settings,
+    observer: Option<Arc<dyn Observer>>,
+}
+
+impl Client {
+    pub fn builder(org_url: &str, credentials: Credentials) -> Result<ClientBuilder, Error> {
+        if let Credentials::ApiToken(token) = &credentials {
+            let t = token.expose().trim();
+            if t.is_empty() || t.contains("{apiToken}") {
+                return Err(ConfigError::BadToken.into());
+            }
+        }
+        Ok(ClientBuilder {
+            org: OrgUrl::parse(org_url)?,
+            credentials,
+            settings: Settings::default(),
+            observer: None,
+        })
+    }
+
+    pub fn org(&self) -> &OrgUrl {
+        &self.inner.org
+    }
+
+    pub fn users(&self) -> crate::users::Users<'_> {
+        crate::users::Users::new(self)
+    }
+
+    pub fn groups(&self) -> crate::groups::Groups<'_> {
+        crate::groups::Groups::new(self)
+    }
+
+    /// The rate-limit buckets as learned so far.
+    pub fn buckets(&self) -> Vec<BucketView> {
+        self.inner.pacer.buckets()
+    }
+
+    /// The current bound on requests in flight.
+    pub fn in_flight_limit(&self) -> usize {
+        self.inner.in_flight.limit()
+    }
+
+    /// The server's clock now, estimated from `Date` headers.
+    pub fn server_now(&self) -> SystemTime {
+        self.inner.pacer.clock().server_now(SystemTime::now())
+    }
+
+    /// Sends one API call, with pacing and retries. `call.target` starts with `/api/v1/` or is
+    /// an absolute URL (a `next` link, followed exactly as given).
+    pub(crate) async fn send(&self, call: Call<'_>) -> Result<Answer, Error> {
+        let inner = &*self.inner;
+        let url = if call.target.starts_with("http") {
+            call.target.to_owned()
+        } else {
+            inner.org.join(call.target)
+        };
+        let path = url.strip_prefix(inner.org.as_str()).unwrap_or(&url);
+        let path = path.split('?').next().unwrap_or_default();
+        let bucket = Bucket::for_request(call.method.as_str(), path);
+        let started = Instant::now();
+        let mut retry_for: Option<String> = None;
+        let mut renewed_token = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (outcome, error, request_id) = match self
+                .try_once(&call, &url, bucket, attempt, retry_for.as_deref())
+                .await?
+            {
+                Tried::Answered(answer) => return Ok(answer),
+                Tried::Failed(outcome, error, request_id) => (outcome, error, request_id),
+            };
+            if retry_for.is_none() {
+                retry_for = request_id;
+            }
+            let unauthorized = matches!(outcome, Attempt::Answered { status: 401, .. });
+            if unauthorized && inner.auth.is_oauth() && !renewed_token {
+                // The token may have been revoked or expired early: one retry with a new one.
+                renewed_token = true;
+                inner.auth.invalidate().await;
+                continue;
+            }
+            let jitter: f64 = rand::thread_rng().gen();
+            let elapsed = started.elapsed();
+            match decide(
+                &inner.retry,
+                call.idempotent,
+                attempt,
+                outcome,
+                elapsed,
+                jitter,
+            ) {
+                Decision::Done => return Err(error),
+                Decision::GiveUp => {
+                    return Err(Error::Deadline {
+                        attempts: attempt,
+                        elapsed,
+                        last: Box::new(error),
+                    })
+                }
+                Decision::Retry { after, reason } => {
+                    if let Some(o) = &inner.observer {
+                        o.retrying(bucket, reason, attempt, after);
+                    }
+                    tokio::time::sleep(after).await;
+                }
+            }
+        }
+    }
+
+    /// One attempt: a place in flight, the bucket's pacing, auth, the request, and what the
+    /// answer teaches the pacer. Fails only when no credentials can be had.
+    async fn try_once(
+        &self,
+        call: &Call<'_>,
+        url: &str,
+        bucket: Bucket,
+        attempt: u32,
+        retry_for: Option<&str>,
+    ) -> Result<Tried, Error> {
+        let inner = &*self.inner;
+        let _place = inner.in_flight.acquire().await;
+        let (_slot, waited) = inner.pacer.acquire(bucket).await;
+        if let (false, Some(o)) = (waited.is_zero(), &inner.observer) {
+            o.paced(bucket, waited);
+        }
+        let authorization = inner.auth.header(&inner.http, &inner.org).await?;
+        let mut request = inner
+            .http
+            .request(call.method.clone(), url)
+            .header("Authorization", authorization)
+            .header("Accept", "application/json");
+        if attempt > 1 {
+            request = request.header(RETRY_COUNT, (attempt - 1).to_string());
+            if let Some(id) = retry_for {
+                request = request.header(RETRY_FOR, id);
+            }
+        }
+        request = match call.body {
+            Some(body) => request
+                .header("Content-Type", "application/json")
+                .body(body.to_owned()),
+            None if call.method == Method::POST || call.method == Method::PUT => {
+                request.header("Content-Length", "0")
+            }
+            None => request,
+        };
+        let resp = match request.send().await {
+            Ok(resp) => resp,
+            Err(e) if e.is_connect() => {
+                let error = TransportError::NotSent(describe(e));
+                return Ok(Tried::Failed(Attempt::NotSent, error.into(), None));
+            }
+            Err(e) => {
+                let error = TransportError::Unknown(describe(e));
+                return Ok(Tried::Failed(Attempt::Unknown, error.into(), None));
+            }
+        };
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let rate = RateLimitHeaders::parse(|n| header(&headers, n));
+        let server_date = header(&headers, "date").and_then(|d| httpdate::parse_http_date(d).ok());
+        let request_id = header(&headers, REQUEST_ID).map(str::to_owned);
+        let concurrency_429 = status == 429 && rate.is_some_and(|r| r.is_concurrency_limit());
+        let rate_429 = status == 429 && !concurrency_429;
+        inner
+            .pacer
+            .observe(bucket, rate, server_date, SystemTime::now(), rate_429);
+        if concurrency_429 {
+            inner.in_flight.concurrency_429();
+            if let Some(o) = &inner.observer {
+                o.in_flight_lowered(inner.in_flight.limit());
+            }
+        } else {
+            inner.in_flight.answered();
+        }
+        let body = match resp.bytes().await {
+            Ok(body) => body,
+            Err(e) => {
+                let error = TransportError::Unknown(describe(e));
+                return Ok(Tried::Failed(Attempt::Unknown, error.into(), request_id));
+            }
+        };
+        if (200..300).contains(&status) {
+            return Ok(Tried::Answered(Answer {
+                headers,
+                body,
+                request_id,
+            }));
+        }
+        let outcome = Attempt::Answered {
+            status,
+            rate,
+            server_date,
+        };
+        let error = api_error(status, &body, request_id.clone());
+        Ok(Tried::Failed(outcome, error, request_id))
+    }
+}
+
+enum Tried {
+    Answered(Answer),
+    Failed(Attempt, Error, Option<String>),
+}
+
+/// One API call to make.
+#[derive(Debug, Clone)]
+pub(crate) struct Call<'a> {
+    pub method: Method,
+    pub target: &'a str,
+    pub body: Option<&'a [u8]>,
+    /// Whether sending it twice does no harm (GET, PUT, DELETE, lifecycle with no side effect).
+    pub idempotent: bool,
+}
+
+impl<'a> Call<'a> {
+    pub fn get(target: &'a str) -> Call<'a> {
+        Call {
+            method: Method::GET,
+            target,
+            body: None,
+            idempotent: true,
+        }
+    }
+
+    pub fn new(
+        method: Method,
+        target: &'a str,
+        body: Option<&'a [u8]>,
+        idempotent: bool,
+    ) -> Call<'a> {
+        Call {
+            method,
+            target,
+            body,
+            idempotent,
+        }
+    }
+}
+
+/// A successful answer.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+    pub request_id: Option<String>,
+}
+
+impl Answer {
+    /// Decodes the body; a mismatch names the JSON path where it happened.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        decode(&self.body, self.request_id.clone())
+    }
+
+    /// The `rel="next"` link, if any.
+    pub fn next_link(&self) -> Option<String> {
+        self.headers
+            .get_all("link")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(LinkRel::parse_header)
+            .find(|l| l.rel == "next")
+            .map(|l| l.url)
+    }
+}
+
+pub(crate) fn decode<T: DeserializeOwned>(
+    body: &[u8],
+    request_id: Option<String>,
+) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Decode {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+        request_id,
+    })
+}
+
+fn api_error(status: u16, body: &[u8], request_id: Option<String>) -> Error {
+    match serde_json::from_slice::<OktaError>(body) {
+        Ok(error) => Error::Api {
+            status,
+            error: Box::new(error),
+            request_id,
+        },
+        Err(_) => Error::Status { status, request_id },
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next()?.to_str().ok()?;
+    // A repeated rate-limit header cannot be trusted (okta-sdk-nodejs OKTA-112507).
+    values.next().is_none().then_some(first)
+}
+
+/// The error and its causes, without the URL (which may carry a search for a login).
+fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+impl ClientBuilder {
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// The share of each rate-limit bucket the client may use, 1 to 100 percent.
+    pub fn max_capacity_percent(mut self, percent: u32) -> Self {
+        self.settings.max_capacity_percent = percent;
+        self
+    }
+
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.settings.max_in_flight = n;
+        self
+    }
+
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        let s = &self.settings;
+        if !(1..=100).contains(&s.max_capacity_percent) {
+            return Err(ConfigError::MaxCapacity(s.max_capacity_percent).into());
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(s.user_agent.clone())
+            .connect_timeout(s.connect_timeout)
+            .timeout(s.request_timeout)
+            .pool_max_idle_per_host(s.max_in_flight)
+            .build()
+            .map_err(|e| ConfigError::Http(e.to_string()))?;
+        let retry = RetryPolicy {
+            max_retries: s.max_retries,
+            deadline: s.deadline,
+            ..RetryPolicy::default()
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                org: self.org,
+                auth: Authenticator::new(self.credentials),
+                retry,
+                pacer: Pacer::new(f64::from(s.max_capacity_percent) / 100.0),
+                in_flight: InFlightLimit::new(s.max_in_flight),
+                observer: self.observer,
+            }),
+        })
+    }
+}

@@ -1,0 +1,16 @@
+//! What the client tells its caller while it works, so an engine can show rate-limit waits and
+//! retries without the client printing anything.
+
+use crate::retry::RetryReason;
+use okta_model::rate_limit::Bucket;
+use std::time::Duration;
+
+/// Receives the client's events. Methods have empty defaults; implement what you show.
+pub trait Observer: Send + Sync + std::fmt::Debug {
+    /// A request waited for its bucket's pacing.
+    fn paced(&self, _bucket: Bucket, _waited: Duration) {}
+    /// A request will be sent again after `after`.
+    fn retrying(&self, _bucket: Bucket, _reason: RetryReason, _attempt: u32, _after: Duration) {}
+    /// The bound on requests in flight changed after a concurrency 429.
+    fn in_flight_lowered(&self, _limit: usize) {}
+}

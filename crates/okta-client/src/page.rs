@@ -1,0 +1,90 @@
+//! Cursor pagination: a stream of items that follows each `rel="next"` link exactly as Okta
+//! gave it, one page at a time.
+
+use crate::client::{Call, Client};
+use crate::error::Error;
+use futures_util::stream::{self, Stream};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use std::collections::VecDeque;
+
+/// Every item of a paged list, starting at `first` (a path with its query).
+pub(crate) fn items<T>(
+    client: &Client,
+    first: String,
+) -> impl Stream<Item = Result<T, Error>> + 'static
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    let start = (client.clone(), Some(first), VecDeque::<T>::new());
+    stream::unfold(start, |(client, mut next, mut buffered)| async move {
+        loop {
+            if let Some(item) = buffered.pop_front() {
+                return Some((Ok(item), (client, next, buffered)));
+            }
+            let url = next.take()?;
+            let page = async {
+                let answer = client.send(Call::get(&url)).await?;
+                Ok::<_, Error>((answer.json::<Vec<T>>()?, answer.next_link()))
+            };
+            match page.await {
+                Ok((items, link)) => {
+                    buffered.extend(items);
+                    next = link;
+                }
+                Err(e) => return Some((Err(e), (client, None, buffered))),
+            }
+        }
+    })
+}
+
+/// Characters left as they are in a query value (RFC 3986 unreserved).
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `path?k=v&...` with the values percent-encoded; empty values are left out.
+pub(crate) fn with_query(path: &str, params: &[(&str, Option<String>)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_ref()
+                .map(|v| format!("{k}={}", utf8_percent_encode(v, QUERY_VALUE)))
+        })
+        .collect();
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+/// A path segment (a login in `/api/v1/users/{login}`), percent-encoded.
+pub(crate) fn segment(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_values() {
+        assert_eq!(
+            with_query(
+                "/api/v1/users",
+                &[
+                    ("filter", Some(r#"profile.login eq "a+b@x.com""#.into())),
+                    ("after", None)
+                ]
+            ),
+            "/api/v1/users?filter=profile.login%20eq%20%22a%2Bb%40x.com%22"
+        );
+        assert_eq!(
+            segment("isaac.brock@example.com"),
+            "isaac.brock%40example.com"
+        );
+    }
+}
