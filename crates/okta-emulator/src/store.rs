@@ -37,6 +37,7 @@ enum Row {
     GroupDeleted(u64),
     Member(u64, u64, bool),
     Schema(String),
+    OAuthClients(String),
 }
 
 #[derive(Debug)]
@@ -126,6 +127,7 @@ fn row(org: &Org, change: Change) -> Option<Row> {
             member,
         } => Row::Member(group, user, member),
         Change::Schema => Row::Schema(json(org.customization())),
+        Change::OAuthClients => Row::OAuthClients(json(&org.oauth.clients())),
     })
 }
 
@@ -189,6 +191,12 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
                 Row::Schema(body) => {
                     tx.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?1)", [body])?;
                 }
+                Row::OAuthClients(body) => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('oauth_clients', ?1)",
+                        [body],
+                    )?;
+                }
             }
         }
     }
@@ -218,12 +226,35 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
             Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let customization: SchemaCustomization = conn
-        .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
-            r.get::<_, String>(0)
+    let customization: SchemaCustomization = meta(conn, "schema")?.unwrap_or_default();
+    let oauth_clients = meta(conn, "oauth_clients")?.unwrap_or_default();
+    Org::restore(
+        base_url,
+        customization,
+        users,
+        groups,
+        members,
+        oauth_clients,
+    )
+    .map_err(StoreError::Schema)
+}
+
+/// A JSON value kept in the `meta` table.
+fn meta<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    key: &'static str,
+) -> Result<Option<T>, StoreError> {
+    let mut stmt = conn.prepare("SELECT value FROM meta WHERE key = ?1")?;
+    let mut rows = stmt.query([key])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let text: String = row.get(0)?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|source| StoreError::Corrupt {
+            table: "meta",
+            seq: 0,
+            source,
         })
-        .ok()
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default();
-    Org::restore(base_url, customization, users, groups, members).map_err(StoreError::Schema)
 }

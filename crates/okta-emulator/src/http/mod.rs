@@ -3,6 +3,7 @@
 
 pub mod control;
 pub mod groups;
+pub mod oauth;
 pub mod pipeline;
 pub mod schema;
 pub mod server;

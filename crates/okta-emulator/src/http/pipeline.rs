@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::faults::FaultOutcome;
 use crate::ratelimit::Bucket;
 use crate::state::ids::new_id;
+use crate::state::oauth::BearerRefusal;
 use crate::stats::Limited;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -43,7 +44,7 @@ pub async fn pipeline(State(core): State<Arc<Core>>, req: Request, next: Next) -
                     decision.headers,
                 )
             } else {
-                let response = match authorize(&core, req.headers()) {
+                let response = match authorize(&core, req.headers(), &method, &path) {
                     Err(e) => e.into_response(),
                     Ok(()) => with_faults(&core, bucket, &method, &path, req, next).await,
                 };
@@ -70,8 +71,12 @@ fn value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).expect("header values we build are ASCII")
 }
 
-/// `Authorization: SSWS <token>`; the official Python SDK sends no space after `SSWS`.
-fn authorize(core: &Core, headers: &HeaderMap) -> Result<(), ApiError> {
+/// `Authorization: SSWS <token>` (the official Python SDK sends no space after `SSWS`) or
+/// `Bearer <token>` from the OAuth token endpoint, which itself needs neither.
+fn authorize(core: &Core, headers: &HeaderMap, method: &str, path: &str) -> Result<(), ApiError> {
+    if path.starts_with("/oauth2/") {
+        return Ok(());
+    }
     let Some(value) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -84,8 +89,13 @@ fn authorize(core: &Core, headers: &HeaderMap) -> Result<(), ApiError> {
             false => Err(ApiError::InvalidToken),
         };
     }
-    if value.starts_with("Bearer ") {
-        return Err(ApiError::InvalidToken);
+    if let Some(token) = value.strip_prefix("Bearer ") {
+        return core
+            .read(|org| org.oauth.authorize(token.trim(), method, path))
+            .map_err(|refusal| match refusal {
+                BearerRefusal::UnknownOrExpired => ApiError::InvalidToken,
+                BearerRefusal::MissingScope => ApiError::AccessDenied,
+            });
     }
     Err(ApiError::InvalidSession)
 }

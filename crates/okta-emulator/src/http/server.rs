@@ -4,7 +4,7 @@
 use crate::core::Core;
 use crate::error::ApiError;
 use crate::http::pipeline::{pipeline, ConnectionKill};
-use crate::http::{control, groups, schema, users};
+use crate::http::{control, groups, oauth, schema, users};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -42,6 +42,7 @@ pub fn router(core: Arc<Core>) -> Router {
             "/api/v1/meta/schemas/user/default",
             get(schema::user_default),
         )
+        .route("/oauth2/v1/token", post(oauth::token))
         .route("/__emulator/reset", post(control::reset))
         .route("/__emulator/seed", post(control::seed))
         .route(

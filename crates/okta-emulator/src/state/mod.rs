@@ -4,6 +4,7 @@
 pub mod groups;
 pub mod ids;
 pub mod login;
+pub mod oauth;
 pub mod org;
 pub mod profile;
 pub mod search;

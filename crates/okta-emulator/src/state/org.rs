@@ -3,6 +3,7 @@
 
 use crate::error::ApiError;
 use crate::state::login::{login_key, shortname_key};
+use crate::state::oauth::{OAuthClient, OAuthRegistry};
 use crate::state::profile::{default_schema, ProfileRules};
 use okta_model::schema::SchemaAttribute;
 use okta_model::{Group, GroupId, GroupProfile, GroupType, User, UserId};
@@ -21,6 +22,7 @@ pub enum Change {
     GroupDeleted(u64),
     Membership { group: u64, user: u64, member: bool },
     Schema,
+    OAuthClients,
     Reset,
 }
 
@@ -56,6 +58,7 @@ pub struct Org {
     pub(super) everyone: u64,
     pub(super) customization: SchemaCustomization,
     pub(super) rules: ProfileRules,
+    pub oauth: OAuthRegistry,
     next_seq: u64,
     changes: Vec<Change>,
 }
@@ -79,6 +82,7 @@ impl Org {
             everyone: 0,
             customization: SchemaCustomization::default(),
             rules,
+            oauth: OAuthRegistry::default(),
             next_seq: 1,
             changes: vec![Change::Reset],
         };
@@ -143,6 +147,12 @@ impl Org {
         self.customization = customization;
         self.record(Change::Schema);
         Ok(())
+    }
+
+    /// Registers (or replaces) a service app.
+    pub fn register_oauth_client(&mut self, client: OAuthClient) {
+        self.oauth.register(client);
+        self.record(Change::OAuthClients);
     }
 
     /// Puts a user into the maps and indices, replacing any earlier version under that `seq`.
@@ -210,6 +220,7 @@ impl Org {
         users: Vec<(u64, User)>,
         groups: Vec<(u64, Group)>,
         memberships: Vec<(u64, u64)>,
+        oauth_clients: Vec<OAuthClient>,
     ) -> Result<Self, ApiError> {
         let mut org = Self::new(base_url);
         let fresh = groups.is_empty();
@@ -229,6 +240,9 @@ impl Org {
         }
         for (group, user) in memberships {
             org.link_member(group, user);
+        }
+        for client in oauth_clients {
+            org.oauth.register(client);
         }
         if !fresh {
             org.changes.clear();

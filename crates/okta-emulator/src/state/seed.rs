@@ -2,6 +2,7 @@
 //! users in any status, and memberships, loaded in one call so tests start from a known org.
 
 use crate::error::ApiError;
+use crate::state::oauth::OAuthClient;
 use crate::state::org::{Change, Org, SchemaCustomization};
 use crate::state::users::CreateOptions;
 use okta_model::{
@@ -22,6 +23,9 @@ pub struct Seed {
     pub users: Vec<SeedUser>,
     #[serde(default)]
     pub memberships: Vec<SeedMembership>,
+    /// Service apps that may get OAuth tokens with `private_key_jwt`.
+    #[serde(default)]
+    pub oauth_clients: Vec<OAuthClient>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -130,6 +134,9 @@ impl Org {
                 .user_seq(&m.user)
                 .ok_or_else(|| ApiError::user_not_found(&m.user))?;
             self.add_membership(group, user);
+        }
+        for client in seed.oauth_clients {
+            self.register_oauth_client(client);
         }
         Ok(report)
     }
