@@ -81,9 +81,10 @@ impl Client {
         self.inner.in_flight.limit()
     }
 
-    /// The server's clock now, estimated from `Date` headers.
-    pub fn server_now(&self) -> SystemTime {
-        self.inner.pacer.clock().server_now(SystemTime::now())
+    /// What the server's clock showed at the local time `local`, estimated from the `Date`
+    /// headers seen so far (never later than the truth).
+    pub fn server_time_of(&self, local: SystemTime) -> SystemTime {
+        self.inner.pacer.clock().server_now(local)
     }
 
     /// Sends one API call, with pacing and retries. `call.target` starts with `/api/v1/` or is

@@ -190,16 +190,15 @@ impl SigningKey {
         ))
     }
 
-    /// A new ES256 key (PKCS#8 DER), for tests and for generating app keys.
-    pub fn generate_es256() -> Result<SigningKey, ConfigError> {
+    /// A new ES256 private key as PKCS#8 PEM, for an app's key pair.
+    pub fn generate_es256_pem() -> Result<String, ConfigError> {
         let rng = SystemRandom::new();
         let pkcs8 = EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
             .map_err(|_| bad("key generation failed"))?;
-        let pem = format!(
+        Ok(format!(
             "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
             STANDARD.encode(pkcs8.as_ref())
-        );
-        Self::from_pem(&pem)
+        ))
     }
 }
 
@@ -228,7 +227,8 @@ mod tests {
 
     #[test]
     fn es256_round_trip_through_jwk_shape() {
-        let key = SigningKey::generate_es256().expect("key");
+        let pem = SigningKey::generate_es256_pem().expect("key");
+        let key = SigningKey::parse(&pem).expect("parses");
         let jwt = key.sign(&json!({"iss": "x"})).expect("signed");
         assert_eq!(jwt.split('.').count(), 3);
         let jwk = key.public_jwk();

@@ -7,7 +7,7 @@ use crate::page::{items, segment, with_query};
 use futures_util::Stream;
 use okta_model::{ActivationToken, CreateUserRequest, Group, User};
 use reqwest::Method;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateUserOptions {
@@ -57,10 +57,6 @@ pub struct UserQuery {
     pub limit: Option<u32>,
 }
 
-/// How far back a user's `created` may lie before the call's start and still be this call's
-/// work: the server clock is estimated from whole-second `Date` headers.
-const CLOCK_SLACK: Duration = Duration::from_secs(1);
-
 /// A create whose outcome stays unknown is looked up and re-sent at most this often.
 const MAX_RECONCILE_ROUNDS: u32 = 5;
 
@@ -96,9 +92,11 @@ impl<'c> Users<'c> {
                 ("nextLogin", next_login),
             ],
         );
+        // When the first send with an unknown outcome began, by the local clock; it becomes
+        // server time only when settling, so the lookup's own `Date` helps the estimate.
         let mut uncertain_since: Option<SystemTime> = None;
         for _ in 0..MAX_RECONCILE_ROUNDS {
-            let began = self.client.server_now();
+            let began = SystemTime::now();
             let call = Call::new(Method::POST, &path, Some(&json), false);
             match self.client.send(call).await {
                 Ok(answer) => {
@@ -112,13 +110,17 @@ impl<'c> Users<'c> {
                 Err(e) if e.outcome_unknown() => {
                     let since = *uncertain_since.get_or_insert(began);
                     if let Some(user) = self.find_by_login(&login).await? {
+                        let since = self.client.server_time_of(since);
                         return Ok(settle(user, since, e.request_id()));
                     }
                 }
                 Err(e) if e.is_duplicate_login() && uncertain_since.is_some() => {
                     let since = uncertain_since.unwrap_or(began);
                     return match self.find_by_login(&login).await? {
-                        Some(user) => Ok(settle(user, since, e.request_id())),
+                        Some(user) => {
+                            let since = self.client.server_time_of(since);
+                            Ok(settle(user, since, e.request_id()))
+                        }
                         None => Err(e),
                     };
                 }
@@ -274,9 +276,13 @@ impl<'c> Users<'c> {
     }
 }
 
+/// Whether a user found after an unknown outcome is this call's work. `since` is the server's
+/// clock when the call began, estimated from `Date` headers as a lower bound (never later than
+/// the truth), so a user this call created always has `created >= since`; only a user created
+/// by someone else in the estimate's error (under a second) could be taken for ours.
 fn settle(user: User, since: SystemTime, request_id: Option<&str>) -> CreatedUser {
     let created: SystemTime = user.created.into();
-    let creation = if created + CLOCK_SLACK >= since {
+    let creation = if created >= since {
         Creation::Created
     } else {
         Creation::AlreadyExisted

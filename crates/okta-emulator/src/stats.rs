@@ -18,6 +18,10 @@ pub struct StatsSnapshot {
     pub concurrency_limited: u64,
     pub max_in_flight: u32,
     pub faults_fired: u64,
+    /// Requests that said they were retries (`X-Okta-Retry-Count`), and how many of those named
+    /// the request they retry (`X-Okta-Retry-For`).
+    pub retries_seen: u64,
+    pub retries_with_origin: u64,
 }
 
 impl StatsSnapshot {
@@ -64,6 +68,12 @@ impl Stats {
             Limited::Concurrency => s.concurrency_limited += 1,
             Limited::No => {}
         }
+    }
+
+    pub fn record_retry(&self, names_origin: bool) {
+        let mut s = self.0.lock();
+        s.retries_seen += 1;
+        s.retries_with_origin += u64::from(names_origin);
     }
 
     pub fn snapshot(&self) -> StatsSnapshot {

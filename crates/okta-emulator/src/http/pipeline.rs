@@ -13,7 +13,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use okta_model::rate_limit::{LIMIT, REMAINING, REQUEST_ID, RESET};
+use okta_model::rate_limit::{LIMIT, REMAINING, REQUEST_ID, RESET, RETRY_COUNT, RETRY_FOR};
 use std::sync::Arc;
 use std::time::SystemTime;
 use tokio::sync::Notify;
@@ -29,6 +29,10 @@ pub async fn pipeline(State(core): State<Arc<Core>>, req: Request, next: Next) -
     }
     let method = req.method().as_str().to_owned();
     let bucket = Bucket::for_request(&method, &path);
+    if req.headers().contains_key(RETRY_COUNT) {
+        core.stats
+            .record_retry(req.headers().contains_key(RETRY_FOR));
+    }
     let (mut response, limited, mut rate) = match core.limiter.enter() {
         Err(headers) => (
             ApiError::RateLimited.into_response(),
