@@ -3,7 +3,8 @@
 use crate::client::{Call, Client};
 use crate::error::Error;
 use crate::page::{items, segment, with_query};
-use futures_util::{Stream, TryStreamExt};
+use futures_util::stream::BoxStream;
+use futures_util::TryStreamExt;
 use okta_model::{CreateGroupRequest, Group, GroupProfile, User};
 use reqwest::Method;
 
@@ -26,7 +27,7 @@ impl<'c> Groups<'c> {
         Self { client }
     }
 
-    pub fn list(&self, query: &GroupQuery) -> impl Stream<Item = Result<Group, Error>> + 'static {
+    pub fn list(&self, query: &GroupQuery) -> BoxStream<'static, Result<Group, Error>> {
         let path = with_query(
             "/api/v1/groups",
             &[
@@ -101,11 +102,7 @@ impl<'c> Groups<'c> {
             .map(drop)
     }
 
-    pub fn members(
-        &self,
-        id: &str,
-        limit: Option<u32>,
-    ) -> impl Stream<Item = Result<User, Error>> + 'static {
+    pub fn members(&self, id: &str, limit: Option<u32>) -> BoxStream<'static, Result<User, Error>> {
         let path = with_query(
             &format!("/api/v1/groups/{}/users", segment(id)),
             &[("limit", limit.map(|l| l.to_string()))],

@@ -3,16 +3,13 @@
 
 use crate::client::{Call, Client};
 use crate::error::Error;
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, BoxStream, StreamExt};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 
 /// Every item of a paged list, starting at `first` (a path with its query).
-pub(crate) fn items<T>(
-    client: &Client,
-    first: String,
-) -> impl Stream<Item = Result<T, Error>> + 'static
+pub(crate) fn items<T>(client: &Client, first: String) -> BoxStream<'static, Result<T, Error>>
 where
     T: DeserializeOwned + Send + 'static,
 {
@@ -36,6 +33,7 @@ where
             }
         }
     })
+    .boxed()
 }
 
 /// Characters left as they are in a query value (RFC 3986 unreserved).

@@ -4,7 +4,7 @@
 use crate::client::{decode, Call, Client};
 use crate::error::Error;
 use crate::page::{items, segment, with_query};
-use futures_util::Stream;
+use futures_util::stream::BoxStream;
 use okta_model::{ActivationToken, CreateUserRequest, Group, User};
 use reqwest::Method;
 use std::time::SystemTime;
@@ -158,7 +158,7 @@ impl<'c> Users<'c> {
     }
 
     /// Every user the query matches, page after page.
-    pub fn list(&self, query: &UserQuery) -> impl Stream<Item = Result<User, Error>> + 'static {
+    pub fn list(&self, query: &UserQuery) -> BoxStream<'static, Result<User, Error>> {
         let path = with_query(
             "/api/v1/users",
             &[

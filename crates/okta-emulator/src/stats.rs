@@ -22,6 +22,8 @@ pub struct StatsSnapshot {
     /// the request they retry (`X-Okta-Retry-For`).
     pub retries_seen: u64,
     pub retries_with_origin: u64,
+    /// Requests that could change the org (`POST`, `PUT`, `DELETE` under `/api`), answered or not.
+    pub writes: u64,
 }
 
 impl StatsSnapshot {
@@ -68,6 +70,10 @@ impl Stats {
             Limited::Concurrency => s.concurrency_limited += 1,
             Limited::No => {}
         }
+    }
+
+    pub fn record_write(&self) {
+        self.0.lock().writes += 1;
     }
 
     pub fn record_retry(&self, names_origin: bool) {

@@ -6,6 +6,7 @@ pub mod error;
 pub mod group;
 pub mod ids;
 pub mod link;
+pub mod login;
 pub mod rate_limit;
 pub mod schema;
 pub mod time;

@@ -29,6 +29,9 @@ pub async fn pipeline(State(core): State<Arc<Core>>, req: Request, next: Next) -
     }
     let method = req.method().as_str().to_owned();
     let bucket = Bucket::for_request(&method, &path);
+    if path.starts_with("/api/") && matches!(method.as_str(), "POST" | "PUT" | "DELETE") {
+        core.stats.record_write();
+    }
     if req.headers().contains_key(RETRY_COUNT) {
         core.stats
             .record_retry(req.headers().contains_key(RETRY_FOR));

@@ -3,7 +3,6 @@
 
 pub mod groups;
 pub mod ids;
-pub mod login;
 pub mod oauth;
 pub mod org;
 pub mod profile;

@@ -2,9 +2,9 @@
 //! login, short name and group name cheap, and the list of changes a store must persist.
 
 use crate::error::ApiError;
-use crate::state::login::{login_key, shortname_key};
 use crate::state::oauth::{OAuthClient, OAuthRegistry};
 use crate::state::profile::{default_schema, ProfileRules};
+use okta_model::login::{login_key, shortname_key};
 use okta_model::schema::SchemaAttribute;
 use okta_model::{Group, GroupId, GroupProfile, GroupType, User, UserId};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -3,6 +3,7 @@
 //! policy. Cause texts follow the ones Okta is observed to send (see the emulator README).
 
 use crate::error::ApiError;
+use okta_model::login::is_email;
 use okta_model::schema::{SchemaAttribute, SchemaDefinitions, SubSchema, UserSchema};
 use okta_model::UserProfile;
 use regex::Regex;
@@ -268,20 +269,6 @@ fn blank(v: Option<&Value>) -> bool {
         Some(Value::String(s)) => s.trim().is_empty(),
         Some(_) => false,
     }
-}
-
-/// An address of the form `local@domain.tld`, without spaces, as the email format requires.
-pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !local.contains('@')
-        && !s.chars().any(char::is_whitespace)
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
 }
 
 /// The default password policy: 8 to 72 characters, an upper-case letter, a lower-case letter,

@@ -3,11 +3,11 @@
 
 use crate::error::ApiError;
 use crate::state::ids::new_id;
-use crate::state::login::login_key;
 use crate::state::org::{Change, Org, Page, DEFAULT_USER_TYPE};
 use crate::state::profile::check_password;
 use crate::state::search::{AttrValue, Expr, Op};
 use chrono::Utc;
+use okta_model::login::login_key;
 use okta_model::{
     ActivationToken, AuthProvider, CreateUserRequest, Group, PasswordCredential, RecoveryQuestion,
     User, UserCredentials, UserProfile, UserStatus, UserTypeRef,

@@ -1,5 +1,5 @@
 //! Login identity as Okta sees it: logins that differ only in case or diacritics are the same
-//! login (`Isaac.Brock@x` blocks `isáàc.bröck@x`).
+//! login (`Isaac.Brock@x` blocks `isáàc.bröck@x`); and the email form a default login must have.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -19,6 +19,20 @@ pub fn shortname_key(login: &str) -> Option<String> {
     Some(login_key(local))
 }
 
+/// An address of the form `local@domain.tld`, without spaces, as the email format requires.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !local.contains('@')
+        && !s.chars().any(char::is_whitespace)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,6 +47,16 @@ mod tests {
             login_key("isaac@example.com"),
             login_key("isaak@example.com")
         );
+    }
+
+    #[test]
+    fn email_shape() {
+        assert!(is_email("a.b@example.com"));
+        for bad in [
+            "a", "a@b", "@b.co", "a b@c.co", "a@.co", "a@b..co", "a@b.co.",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
     }
 
     #[test]

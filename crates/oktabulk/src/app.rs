@@ -1,0 +1,96 @@
+//! Runs the command the user asked for and answers its exit code.
+
+use crate::cli::{Cli, Command, SandboxCommand, UsersCommand, ValidateArgs};
+use crate::connect::{connect, default_schema, org_facts};
+use crate::exit::{code, AppError};
+use crate::input::{GroupDirectory, InputFile};
+use crate::sandbox::{self, Sandbox};
+use crate::{doctor, import, preflight};
+
+pub async fn run(cli: Cli) -> Result<u8, AppError> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Users {
+            command: UsersCommand::Import(args),
+        } => import::run(global, args).await,
+        Command::Validate(args) => validate(global, args).await,
+        Command::Doctor => doctor::run(global).await,
+        Command::Sandbox { command } => sandbox_command(command).await,
+    }
+}
+
+/// Runs only the preflight. With an org (configured, or `--sandbox`) the schema and the groups
+/// come from it; without one the default schema is used and group references are not checked.
+async fn validate(global: &crate::cli::GlobalArgs, args: &ValidateArgs) -> Result<u8, AppError> {
+    let input = InputFile::open(&args.input.file)?;
+    let configured = global.sandbox
+        || global.org_url.is_some()
+        || std::env::var_os("OKTA_CLIENT_ORGURL").is_some()
+        || crate::config::resolve(global).is_ok();
+    let (schema, groups, _conn) = if configured {
+        let conn = connect(global, None).await?;
+        let (schema, groups) = org_facts(&conn.client).await?;
+        (schema, groups, Some(conn))
+    } else {
+        eprintln!("note: no org configured; checking against Okta's default schema, without group references");
+        (default_schema(), GroupDirectory::default(), None)
+    };
+    let report = tokio::task::block_in_place(|| {
+        preflight::check(
+            &input,
+            args.input.delimiter,
+            &schema,
+            &groups,
+            args.input.ignore_unknown_columns,
+            true,
+            |line| eprintln!("{line}"),
+        )
+    });
+    if report.problems > 0 {
+        return Err(preflight::refusal(&report, true));
+    }
+    if !global.quiet {
+        eprintln!("{}: {} rows, no problems", input.display, report.rows);
+    }
+    Ok(code::OK)
+}
+
+async fn sandbox_command(command: &SandboxCommand) -> Result<u8, AppError> {
+    match command {
+        SandboxCommand::Serve { port } => {
+            let sandbox = Sandbox::start(*port).await?;
+            println!("{}", sandbox.emulator.base_url());
+            eprintln!(
+                "sandbox org at {} (SSWS token {} for this session); stop with Ctrl-C",
+                sandbox.emulator.base_url(),
+                sandbox.token
+            );
+            let _ = tokio::signal::ctrl_c().await;
+            Ok(code::OK)
+        }
+        SandboxCommand::Reset => {
+            let db = Sandbox::reset()?;
+            let sandbox = Sandbox::start(0).await?;
+            println!(
+                "new sandbox org in {} ({} users)",
+                db.display(),
+                sandbox.emulator.user_count()
+            );
+            Ok(code::OK)
+        }
+        SandboxCommand::Status => {
+            let db = sandbox::db_path()?;
+            if !db.exists() {
+                println!(
+                    "no sandbox yet ({}); any --sandbox command creates it",
+                    db.display()
+                );
+                return Ok(code::OK);
+            }
+            let sandbox = Sandbox::start(0).await?;
+            println!("sandbox: {}", db.display());
+            println!("users:   {}", sandbox.emulator.user_count());
+            Ok(code::OK)
+        }
+    }
+}

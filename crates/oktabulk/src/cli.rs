@@ -1,0 +1,171 @@
+//! What the user typed: the clap definitions, checked for syntax only. `config` turns them, the
+//! environment and `okta.yaml` files into a resolved configuration.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "oktabulk",
+    version,
+    about = "Bulk Okta administration from CSV files",
+    after_help = "Credentials come from ~/.okta/okta.yaml, ./okta.yaml, OKTA_CLIENT_* variables or --token-file, never from the command line."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run against the embedded sandbox org instead of a real Okta org.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+    /// Org URL, e.g. https://example.okta.com (overrides okta.yaml and OKTA_CLIENT_ORGURL).
+    #[arg(long, global = true, value_name = "URL")]
+    pub org_url: Option<String>,
+    /// Read the API token from this file (`-` for standard input).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// Use ~/.okta/okta.NAME.yaml and ./okta.NAME.yaml instead of okta.yaml.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// OAuth service app client id (PrivateKey mode).
+    #[arg(long, global = true)]
+    pub client_id: Option<String>,
+    /// OAuth service app private key file, PEM or JWK (PrivateKey mode).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub private_key_file: Option<PathBuf>,
+    /// Share of each Okta rate-limit bucket to use, in percent.
+    #[arg(long, global = true, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_capacity: u32,
+    /// Rows processed at once.
+    #[arg(long, global = true, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=75))]
+    pub concurrency: u32,
+    /// Print a line for every row, in the colours of the classic script.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// User commands.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Check a CSV file without sending anything.
+    Validate(ValidateArgs),
+    /// Check configuration, credentials and scopes; show the org's rate limits.
+    Doctor,
+    /// The embedded sandbox org.
+    Sandbox {
+        #[command(subcommand)]
+        command: SandboxCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create users from a CSV file (the classic bulk-creation job).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// The CSV file (UTF-8, with or without BOM); `-` reads standard input.
+    pub file: PathBuf,
+    /// Accept columns that are neither profile attributes nor known columns, and ignore them.
+    #[arg(long)]
+    pub ignore_unknown_columns: bool,
+    /// Field delimiter, for files saved with `;`.
+    #[arg(long, default_value = ",", value_parser = parse_delimiter)]
+    pub delimiter: u8,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s.as_bytes() {
+        [b] if b.is_ascii() => Ok(*b),
+        _ => Err("the delimiter must be one ASCII character".into()),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Also check group references and the schema against the org (reads only).
+    #[arg(long)]
+    pub online: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnExists {
+    /// Leave the user as it is (status `Exists`) but still add its groups, as the classic script does.
+    Skip,
+    /// Update the user's profile and add its groups (status `Updated`).
+    Update,
+    /// Report the row as failed.
+    Fail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NextLogin {
+    /// Expire the password so it must be changed at first sign-in.
+    ChangePassword,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResultFormat {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Results file; default `<input-stem>.results.csv` beside the input; `-` for standard output.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ResultFormat::Csv)]
+    pub format: ResultFormat,
+    /// Show what each row would do, the API calls and the time, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send the valid rows and report the invalid ones as Failed, instead of stopping.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Create users STAGED (not activated).
+    #[arg(long, conflicts_with = "next_login")]
+    pub staged: bool,
+    #[arg(long, value_enum)]
+    pub next_login: Option<NextLogin>,
+    /// What to do when the login already exists.
+    #[arg(long, value_enum, default_value_t = OnExists::Skip)]
+    pub on_exists: OnExists,
+    /// Create groups named in the file that the org does not have.
+    #[arg(long)]
+    pub create_missing_groups: bool,
+    /// Forget an interrupted run of this command and start over.
+    #[arg(long)]
+    pub restart: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Serve the sandbox org over HTTP until interrupted, for other tools.
+    Serve {
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+    /// Throw the sandbox org away and start a new demo org.
+    Reset,
+    /// Where the sandbox lives and what it holds.
+    Status,
+}

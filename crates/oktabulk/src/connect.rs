@@ -1,0 +1,98 @@
+//! Getting a client: to the embedded sandbox (`--sandbox`) or to the org the configuration names,
+//! and reading what every command needs from the org: its schema and its groups.
+
+use crate::cli::GlobalArgs;
+use crate::config;
+use crate::exit::AppError;
+use crate::input::GroupDirectory;
+use crate::sandbox::Sandbox;
+use futures_util::TryStreamExt;
+use okta_client::{Client, Credentials, GroupQuery, Observer, Secret};
+use okta_model::schema::UserSchema;
+use okta_model::GroupType;
+use std::sync::Arc;
+
+/// A client and what it talks to. Holding it keeps the sandbox running.
+#[derive(Debug)]
+pub struct Connection {
+    pub client: Client,
+    /// A stable name for the org, for the journal (the sandbox's URL changes every run).
+    pub org: String,
+    pub sources: Vec<String>,
+    /// The `--max-capacity` percentage the client uses.
+    pub max_capacity: u32,
+    pub sandbox: Option<Sandbox>,
+}
+
+pub async fn connect(
+    global: &GlobalArgs,
+    observer: Option<Arc<dyn Observer>>,
+) -> Result<Connection, AppError> {
+    let (org_url, credentials, org, sources, sandbox) = if global.sandbox {
+        let sandbox = Sandbox::start(0).await?;
+        let url = sandbox.emulator.base_url().to_owned();
+        let credentials = Credentials::ApiToken(Secret::new(sandbox.token.clone()));
+        let org = format!("sandbox:{}", sandbox.db.display());
+        (
+            url,
+            credentials,
+            org,
+            vec![format!("sandbox {}", sandbox.db.display())],
+            Some(sandbox),
+        )
+    } else {
+        let target = config::resolve(global)?;
+        let org = target.org_url.trim_end_matches('/').to_owned();
+        (
+            target.org_url,
+            target.credentials,
+            org,
+            target.sources,
+            None,
+        )
+    };
+    let mut builder = Client::builder(&org_url, credentials)?
+        .max_capacity_percent(global.max_capacity)
+        .max_in_flight(global.concurrency as usize);
+    if let Some(o) = observer {
+        builder = builder.observer(o);
+    }
+    Ok(Connection {
+        client: builder.build()?,
+        org,
+        sources,
+        max_capacity: global.max_capacity,
+        sandbox,
+    })
+}
+
+/// The org's user schema and groups, read once per run.
+pub async fn org_facts(client: &Client) -> Result<(UserSchema, GroupDirectory), AppError> {
+    let schema = client.users().schema().await?;
+    let groups: Vec<okta_model::Group> = client
+        .groups()
+        .list(&GroupQuery::default())
+        .try_collect()
+        .await?;
+    let mut directory = GroupDirectory {
+        online: true,
+        ..Default::default()
+    };
+    for g in groups {
+        directory
+            .names
+            .insert(g.profile.name.to_lowercase(), g.id.0.clone());
+        if g.group_type != GroupType::OktaGroup {
+            directory
+                .fixed
+                .insert(g.id.0.clone(), g.group_type.as_str().to_owned());
+        }
+        directory.ids.insert(g.id.0);
+    }
+    Ok((schema, directory))
+}
+
+/// The schema of a new org, for checking files without an org.
+pub fn default_schema() -> UserSchema {
+    okta_emulator::state::profile::default_schema("offline", Default::default(), None)
+}

@@ -1,0 +1,84 @@
+//! `oktabulk doctor`: proves the setup before a big run. It shows where the settings came from,
+//! checks the org URL and the credentials with one read of users, groups and the schema (which
+//! also shows missing scopes or admin roles), and prints the org's current rate-limit buckets.
+
+use crate::cli::GlobalArgs;
+use crate::connect::connect;
+use crate::exit::{code, AppError};
+use futures_util::StreamExt;
+use okta_client::{GroupQuery, UserQuery};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub async fn run(global: &GlobalArgs) -> Result<u8, AppError> {
+    let conn = connect(global, None).await?;
+    println!("org:       {}", conn.client.org());
+    println!(
+        "settings:  {}",
+        if conn.sources.is_empty() {
+            "defaults".into()
+        } else {
+            conn.sources.join(", ")
+        }
+    );
+    let client = &conn.client;
+    let mut failed_auth = false;
+    let mut failed = false;
+    let users = client
+        .users()
+        .list(&UserQuery {
+            limit: Some(1),
+            ..Default::default()
+        })
+        .next()
+        .await;
+    let groups = client
+        .groups()
+        .list(&GroupQuery {
+            limit: Some(1),
+            ..Default::default()
+        })
+        .next()
+        .await;
+    let schema = client.users().schema().await.map(drop);
+    let checks: [(&str, Result<(), okta_client::Error>); 3] = [
+        ("read users (okta.users.read)", users.transpose().map(drop)),
+        (
+            "read groups (okta.groups.read)",
+            groups.transpose().map(drop),
+        ),
+        ("read the user schema (okta.schemas.read)", schema),
+    ];
+    for (what, outcome) in checks {
+        match outcome {
+            Ok(()) => println!("ok         {what}"),
+            Err(e) => {
+                failed = true;
+                failed_auth |= matches!(e.status(), Some(401 | 403))
+                    || matches!(e, okta_client::Error::OAuth(_));
+                println!("FAILED     {what}: {e}");
+                if let Some(id) = e.request_id() {
+                    println!("           request id {id}");
+                }
+            }
+        }
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    println!("rate limits seen (bucket, limit per window, remaining, resets in):");
+    for b in client.buckets() {
+        println!(
+            "  {:<28} {:>6} {:>6}  {}s",
+            b.bucket.name(),
+            b.limit,
+            b.remaining,
+            b.reset_epoch.saturating_sub(now)
+        );
+    }
+    println!("oktabulk uses at most {}% of each bucket (--max-capacity) and {} requests in flight (--concurrency)", global.max_capacity, global.concurrency);
+    Ok(match (failed_auth, failed) {
+        (true, _) => code::AUTH,
+        (false, true) => code::RUNTIME,
+        _ => code::OK,
+    })
+}

@@ -1,0 +1,64 @@
+//! Events of a run and the reporters that consume them, in order, on one task.
+
+use crate::exit::AppError;
+use crate::outcome::RowResult;
+use okta_client::retry::RetryReason;
+use okta_model::rate_limit::Bucket;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The run starts with this many rows.
+    Started {
+        total: u64,
+    },
+    RowDone(Box<RowResult>),
+    /// A request waited for its bucket's pacing.
+    Paced {
+        bucket: Bucket,
+        waited: Duration,
+    },
+    Retrying {
+        bucket: Bucket,
+        reason: RetryReason,
+        after: Duration,
+    },
+    InFlightLowered {
+        limit: usize,
+    },
+    /// Ctrl-C: no new rows start; rows in flight finish.
+    Interrupted,
+    /// The last event of a run.
+    Finished,
+}
+
+/// Consumes events. `finish` runs once after the last event.
+pub trait Reporter: Send {
+    fn event(&mut self, event: &Event) -> Result<(), AppError>;
+    fn finish(&mut self) -> Result<(), AppError> {
+        Ok(())
+    }
+}
+
+/// Turns the client's observations into events.
+#[derive(Debug, Clone)]
+pub struct ClientEvents(pub UnboundedSender<Event>);
+
+impl okta_client::Observer for ClientEvents {
+    fn paced(&self, bucket: Bucket, waited: Duration) {
+        let _ = self.0.send(Event::Paced { bucket, waited });
+    }
+
+    fn retrying(&self, bucket: Bucket, reason: RetryReason, _attempt: u32, after: Duration) {
+        let _ = self.0.send(Event::Retrying {
+            bucket,
+            reason,
+            after,
+        });
+    }
+
+    fn in_flight_lowered(&self, limit: usize) {
+        let _ = self.0.send(Event::InFlightLowered { limit });
+    }
+}

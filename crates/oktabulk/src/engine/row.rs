@@ -1,0 +1,254 @@
+//! One row's work: create the user with up to 20 groups at once, settle an existing login as the
+//! options say, add the remaining groups, and report Okta's own error when something fails.
+
+use crate::cli::OnExists;
+use crate::input::{GroupTarget, ImportRow};
+use crate::journal::{Entry, Journal};
+use crate::outcome::{CreationStatus, GroupStatus, RowResult};
+use okta_client::{Client, CreateUserOptions, Creation, Error};
+use okta_model::{CreateUserRequest, GroupId, User};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Okta accepts at most this many `groupIds` on a create.
+pub const GROUPS_AT_CREATION: usize = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportOptions {
+    pub activate: bool,
+    pub next_login_change_password: bool,
+    pub on_exists: OnExists,
+}
+
+#[derive(Debug)]
+pub struct RowContext {
+    pub client: Client,
+    pub options: ImportOptions,
+    pub journal: Option<Arc<Journal>>,
+    /// Groups created for this run, by lower-cased name.
+    pub created_groups: HashMap<String, String>,
+}
+
+impl RowContext {
+    fn group_ids(&self, row: &ImportRow) -> Vec<String> {
+        row.groups
+            .iter()
+            .filter_map(|g| match g {
+                GroupTarget::Id(id) => Some(id.clone()),
+                GroupTarget::Create(name) => self.created_groups.get(&name.to_lowercase()).cloned(),
+            })
+            .collect()
+    }
+}
+
+fn base_result(row: &ImportRow, action: &str) -> RowResult {
+    let p = &row.request.profile;
+    RowResult {
+        first_name: p.str("firstName").unwrap_or_default().to_owned(),
+        last_name: p.str("lastName").unwrap_or_default().to_owned(),
+        ..RowResult::new(row.seq, row.line, row.login(), action)
+    }
+}
+
+/// Processes one valid row. `earlier` is what the journal holds for it from an interrupted run.
+pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -> RowResult {
+    let groups = ctx.group_ids(&row);
+    let mut result = base_result(&row, "create");
+    let users = ctx.client.users();
+    // A row sent by an interrupted run: its user may exist already.
+    if let Some(Entry::Sent(sent_at)) = earlier {
+        match users.find_by_login(row.login()).await {
+            Ok(Some(user)) => {
+                let ours =
+                    std::time::SystemTime::from(user.created) >= ctx.client.server_time_of(sent_at);
+                let status = if ours {
+                    CreationStatus::Success
+                } else {
+                    CreationStatus::Exists
+                };
+                return finish_existing(ctx, &mut result, user, status, &groups, &row).await;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                result.set_error(&e);
+                return result;
+            }
+        }
+    }
+    if let Some(journal) = &ctx.journal {
+        if let Err(e) = journal.sent(row.seq).await {
+            result.error_message = e.to_string();
+            return result;
+        }
+    }
+    let mut request: CreateUserRequest = row.request.clone();
+    request.group_ids = groups
+        .iter()
+        .take(GROUPS_AT_CREATION)
+        .map(|g| GroupId(g.clone()))
+        .collect();
+    let options = CreateUserOptions {
+        activate: ctx.options.activate,
+        provider: request
+            .credentials
+            .as_ref()
+            .is_some_and(|c| c.provider.is_some()),
+        next_login_change_password: ctx.options.next_login_change_password,
+    };
+    match users.create(&request, options).await {
+        Ok(created) => {
+            result.request_id = created.request_id.clone().unwrap_or_default();
+            match created.creation {
+                Creation::Created if !created.reconciled => {
+                    result.user_creation_status = CreationStatus::Success;
+                    fill_user(&mut result, &created.user);
+                    let rest = &groups[groups.len().min(GROUPS_AT_CREATION)..];
+                    assign_groups(ctx, &mut result, &created.user, rest, !groups.is_empty()).await;
+                    result
+                }
+                // Settled by a lookup: whether groupIds were applied is unknown, so add them all.
+                Creation::Created => {
+                    finish_existing(
+                        ctx,
+                        &mut result,
+                        created.user,
+                        CreationStatus::Success,
+                        &groups,
+                        &row,
+                    )
+                    .await
+                }
+                Creation::AlreadyExisted => {
+                    finish_existing(
+                        ctx,
+                        &mut result,
+                        created.user,
+                        CreationStatus::Exists,
+                        &groups,
+                        &row,
+                    )
+                    .await
+                }
+            }
+        }
+        Err(e) if e.is_duplicate_login() && ctx.options.on_exists != OnExists::Fail => {
+            match users.find_by_login(row.login()).await {
+                Ok(Some(user)) => {
+                    finish_existing(
+                        ctx,
+                        &mut result,
+                        user,
+                        CreationStatus::Exists,
+                        &groups,
+                        &row,
+                    )
+                    .await
+                }
+                Ok(None) => {
+                    result.set_error(&e);
+                    result
+                }
+                Err(lookup) => {
+                    result.set_error(&lookup);
+                    result
+                }
+            }
+        }
+        Err(e) => {
+            result.set_error(&e);
+            result
+        }
+    }
+}
+
+/// The login exists (`Exists`) or was settled as created (`Success`): apply `--on-exists` and add
+/// every group by membership calls, which are idempotent.
+async fn finish_existing(
+    ctx: &RowContext,
+    result: &mut RowResult,
+    user: User,
+    status: CreationStatus,
+    groups: &[String],
+    row: &ImportRow,
+) -> RowResult {
+    fill_user(result, &user);
+    result.user_creation_status = status;
+    if status == CreationStatus::Exists {
+        match ctx.options.on_exists {
+            OnExists::Skip => result.action = "skip".into(),
+            OnExists::Fail => {
+                result.user_creation_status = CreationStatus::Failed;
+                result.action = "none".into();
+                result.error_message = "the login already exists (--on-exists fail)".into();
+                return result.clone();
+            }
+            OnExists::Update => {
+                result.action = "update".into();
+                let update = CreateUserRequest {
+                    profile: row.request.profile.clone(),
+                    ..Default::default()
+                };
+                match ctx.client.users().update(user.id.as_str(), &update).await {
+                    Ok(updated) => {
+                        result.user_creation_status = CreationStatus::Updated;
+                        fill_user(result, &updated);
+                    }
+                    Err(e) => {
+                        result.user_creation_status = CreationStatus::Failed;
+                        result.set_error(&e);
+                        return result.clone();
+                    }
+                }
+            }
+        }
+    }
+    assign_groups(ctx, result, &user, groups, !groups.is_empty()).await;
+    result.clone()
+}
+
+fn fill_user(result: &mut RowResult, user: &User) {
+    result.id = user.id.0.clone();
+    if let Some(first) = user.profile.str("firstName") {
+        result.first_name = first.to_owned();
+    }
+    if let Some(last) = user.profile.str("lastName") {
+        result.last_name = last.to_owned();
+    }
+}
+
+/// Adds `groups` by membership calls; the row's group status covers every group it names.
+async fn assign_groups(
+    ctx: &RowContext,
+    result: &mut RowResult,
+    user: &User,
+    groups: &[String],
+    any: bool,
+) {
+    if !any {
+        return;
+    }
+    let mut failures: Vec<(String, Error)> = Vec::new();
+    for group in groups {
+        if let Err(e) = ctx
+            .client
+            .groups()
+            .add_member(group, user.id.as_str())
+            .await
+        {
+            failures.push((group.clone(), e));
+        }
+    }
+    match failures.first() {
+        None => result.group_assignment = GroupStatus::Success,
+        Some((group, e)) => {
+            result.group_assignment = GroupStatus::Failed;
+            let message = format!("group {group}: {e}");
+            result.set_error(e);
+            result.error_message = if failures.len() > 1 {
+                format!("{message} (and {} more groups)", failures.len() - 1)
+            } else {
+                message
+            };
+        }
+    }
+}

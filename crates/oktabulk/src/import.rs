@@ -1,0 +1,194 @@
+//! `oktabulk users import`: preflight, plan or run, results, journal, exit code.
+
+use crate::cli::{GlobalArgs, ImportArgs, NextLogin, ResultFormat};
+use crate::connect::{connect, org_facts, Connection};
+use crate::engine::events::ClientEvents;
+use crate::engine::{run_import, Event, ImportOptions, Reporter, RowContext, RowInput};
+use crate::exit::{code, AppError};
+use crate::input::{InputFile, Validator};
+use crate::journal::{Journal, JournalKey};
+use crate::preflight;
+use crate::report::{colour, Progress, ResultsFile, RowLines, Summary};
+use crate::sandbox;
+use okta_model::GroupProfile;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::sync::mpsc::unbounded_channel;
+use tokio::sync::Semaphore;
+
+pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError> {
+    let input = InputFile::open(&args.input.file)?;
+    let (tx, rx) = unbounded_channel::<Event>();
+    let observer = Arc::new(ClientEvents(tx.clone()));
+    let conn = connect(global, Some(observer)).await?;
+    let (schema, groups) = org_facts(&conn.client).await?;
+    let report = tokio::task::block_in_place(|| {
+        preflight::check(
+            &input,
+            args.input.delimiter,
+            &schema,
+            &groups,
+            args.input.ignore_unknown_columns,
+            args.create_missing_groups,
+            |line| eprintln!("{line}"),
+        )
+    });
+    if report.structural || (report.problems > 0 && !args.skip_invalid) {
+        return Err(preflight::refusal(&report, true));
+    }
+    let columns = report
+        .columns
+        .clone()
+        .expect("no structural problem, so the header was read");
+    let options = ImportOptions {
+        activate: !args.staged,
+        next_login_change_password: args.next_login == Some(NextLogin::ChangePassword),
+        on_exists: args.on_exists,
+    };
+    if args.dry_run {
+        let validator = Validator::new(columns, schema, groups, args.create_missing_groups);
+        crate::plan::print(
+            &conn,
+            &input,
+            args.input.delimiter,
+            validator,
+            &options,
+            &report,
+        )
+        .await?;
+        return Ok(code::OK);
+    }
+    let journal = Arc::new(Journal::open(
+        &sandbox::home()?.join("journals"),
+        &journal_key(&input, &conn, args),
+        &report.digest,
+        report.rows,
+        args.restart,
+    )?);
+    let mut created_groups = HashMap::new();
+    for name in &report.groups_to_create {
+        let profile = GroupProfile {
+            name: name.clone(),
+            description: None,
+        };
+        let group = conn.client.groups().create(&profile).await?;
+        created_groups.insert(name.to_lowercase(), group.id.0);
+    }
+    let output = results_path(&input.named, args);
+    let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
+        output.clone(),
+        args.format,
+        Arc::clone(&window),
+    )?)];
+    if !global.quiet {
+        reporters.push(Box::new(Progress::new()));
+        reporters.push(Box::new(Summary::new(output.display().to_string())));
+    }
+    if global.verbose {
+        reporters.push(Box::new(RowLines::new(colour())));
+    }
+    let ctx = Arc::new(RowContext {
+        client: conn.client.clone(),
+        options,
+        journal: Some(Arc::clone(&journal)),
+        created_groups,
+    });
+    let mut validator = Validator::new(columns, schema, groups, args.create_missing_groups);
+    let mut rows = input
+        .rows(args.input.delimiter)
+        .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
+    let inputs = std::iter::from_fn(move || {
+        let raw = match rows.next_row()? {
+            Ok(raw) => raw,
+            Err(problems) => {
+                let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                return Some(Err(AppError::InvalidInput(format!(
+                    "the file changed while running: {}",
+                    text.join("; ")
+                ))));
+            }
+        };
+        Some(Ok(match validator.check(&raw) {
+            Ok(row) => RowInput::Valid(Box::new(row)),
+            Err(problems) => RowInput::Invalid {
+                seq: raw.seq,
+                line: raw.line,
+                login: login_cell(&validator, &raw.cells),
+                problems,
+            },
+        }))
+    });
+    let tally = run_import(
+        ctx,
+        inputs,
+        report.rows,
+        (tx, rx),
+        reporters,
+        window,
+        global.concurrency as usize,
+    )
+    .await?;
+    if tally.interrupted.load(Ordering::SeqCst) {
+        return Err(AppError::Interrupted);
+    }
+    Ok(if tally.failed.load(Ordering::SeqCst) > 0 {
+        code::ROWS_FAILED
+    } else {
+        code::OK
+    })
+}
+
+fn login_cell(validator: &Validator, cells: &[String]) -> String {
+    validator
+        .columns()
+        .profile_index("login")
+        .and_then(|i| cells.get(i))
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// `<input-stem>.results.csv` (or `.jsonl`) beside the input; `import-results.csv` for stdin.
+fn results_path(input: &Path, args: &ImportArgs) -> PathBuf {
+    if let Some(out) = &args.output {
+        return out.clone();
+    }
+    let ext = match args.format {
+        ResultFormat::Csv => "csv",
+        ResultFormat::Jsonl => "jsonl",
+    };
+    if input == Path::new("-") {
+        return PathBuf::from(format!("import-results.{ext}"));
+    }
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
+    input.with_file_name(format!("{stem}.results.{ext}"))
+}
+
+/// The same command is the same input, org and result-changing options.
+fn journal_key(input: &InputFile, conn: &Connection, args: &ImportArgs) -> JournalKey {
+    let input_id = if input.named == Path::new("-") {
+        "stdin".to_owned()
+    } else {
+        std::fs::canonicalize(&input.named)
+            .unwrap_or_else(|_| input.named.clone())
+            .display()
+            .to_string()
+    };
+    JournalKey {
+        input: input_id,
+        org: conn.org.clone(),
+        options: format!(
+            "staged={} nextLogin={:?} onExists={:?} createMissingGroups={} skipInvalid={} ignoreUnknown={}",
+            args.staged,
+            args.next_login,
+            args.on_exists,
+            args.create_missing_groups,
+            args.skip_invalid,
+            args.input.ignore_unknown_columns
+        ),
+    }
+}

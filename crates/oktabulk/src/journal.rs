@@ -1,0 +1,255 @@
+//! The crash-safe journal of an import: which rows were sent and what became of each, in SQLite
+//! (WAL, synchronous commits). A row is marked sent, durably, before its first request; its
+//! result is recorded when it is done. Re-running the same command reads the journal: finished
+//! rows are not sent again, rows that were in flight are settled by looking the login up.
+//! Passwords never enter it.
+
+use crate::exit::AppError;
+use crate::outcome::RowResult;
+use ring::digest::{digest, SHA256};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::oneshot;
+
+/// What an earlier run left for one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// Sent at this time (local clock), outcome unknown.
+    Sent(SystemTime),
+    Done(Box<RowResult>),
+}
+
+enum Write {
+    Sent(u64, i64, oneshot::Sender<Result<(), String>>),
+    Done(u64, String),
+    Flush(oneshot::Sender<Result<(), String>>),
+}
+
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    writer: mpsc::Sender<Write>,
+    /// A second connection for reads; WAL lets it read while the writer commits.
+    reader: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Write {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("journal write")
+    }
+}
+
+/// What identifies "the same command": the input, the org, the options that change results.
+#[derive(Debug, Clone)]
+pub struct JournalKey {
+    pub input: String,
+    pub org: String,
+    pub options: String,
+}
+
+impl JournalKey {
+    fn file_name(&self) -> String {
+        let text = format!("{}\n{}\n{}", self.input, self.org, self.options);
+        let hash = digest(&SHA256, text.as_bytes());
+        let hex: String = hash.as_ref()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("import-{hex}.db")
+    }
+}
+
+fn sql(e: rusqlite::Error) -> AppError {
+    AppError::Journal(e.to_string())
+}
+
+impl Journal {
+    /// Opens the journal of this command. A journal of an unfinished run over a different file
+    /// content is refused unless `restart`.
+    pub fn open(
+        dir: &Path,
+        key: &JournalKey,
+        input_digest: &str,
+        rows: u64,
+        restart: bool,
+    ) -> Result<Journal, AppError> {
+        std::fs::create_dir_all(dir).map_err(|source| AppError::Write {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let path = dir.join(key.file_name());
+        if restart {
+            remove(&path)?;
+        }
+        let conn = Connection::open(&path).map_err(sql)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS rows (seq INTEGER PRIMARY KEY, sent_ms INTEGER NOT NULL, result TEXT);",
+        )
+        .map_err(sql)?;
+        let stored: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'digest'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql)?;
+        match stored {
+            Some(d) if d != input_digest => {
+                let done: u64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM rows WHERE result IS NOT NULL",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .map_err(sql)?;
+                let total: u64 = conn
+                    .query_row("SELECT value FROM meta WHERE key = 'rows'", [], |r| {
+                        r.get::<_, String>(0)
+                    })
+                    .map_err(sql)?
+                    .parse()
+                    .unwrap_or(0);
+                if done < total {
+                    return Err(AppError::Config(format!(
+                        "{} changed since the interrupted run of this command ({done} of {total} rows done, journal {}); run it with --restart to start over, or restore the file to resume",
+                        key.input,
+                        path.display()
+                    )));
+                }
+                conn.execute_batch("DELETE FROM rows; DELETE FROM meta;")
+                    .map_err(sql)?;
+            }
+            _ => {}
+        }
+        conn.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('digest', ?1), ('rows', ?2)",
+            params![input_digest, rows.to_string()],
+        )
+        .map_err(sql)?;
+        let reader = Connection::open(&path).map_err(sql)?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("oktabulk-journal".into())
+            .spawn(move || writer(conn, rx))
+            .map_err(|e| AppError::Journal(e.to_string()))?;
+        Ok(Journal {
+            path,
+            writer: tx,
+            reader: Mutex::new(reader),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What an earlier run recorded for row `seq`.
+    pub fn entry(&self, seq: u64) -> Result<Option<Entry>, AppError> {
+        let conn = self.reader.lock().unwrap_or_else(|e| e.into_inner());
+        let row: Option<(i64, Option<String>)> = conn
+            .prepare_cached("SELECT sent_ms, result FROM rows WHERE seq = ?1")
+            .and_then(|mut s| {
+                s.query_row([seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(sql)?;
+        Ok(row.map(
+            |(sent_ms, result)| match result.and_then(|r| serde_json::from_str(&r).ok()) {
+                Some(result) => Entry::Done(Box::new(RowResult { seq, ..result })),
+                None => Entry::Sent(UNIX_EPOCH + Duration::from_millis(sent_ms.max(0) as u64)),
+            },
+        ))
+    }
+
+    /// Records, durably, that row `seq` is about to be sent.
+    pub async fn sent(&self, seq: u64) -> Result<(), AppError> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        let (done, wait) = oneshot::channel();
+        self.writer
+            .send(Write::Sent(seq, now, done))
+            .map_err(|_| AppError::Journal("the journal writer stopped".into()))?;
+        wait.await
+            .map_err(|_| AppError::Journal("the journal writer stopped".into()))?
+            .map_err(AppError::Journal)
+    }
+
+    /// Records a row's result (written with the next commit).
+    pub fn done(&self, result: &RowResult) {
+        let json = serde_json::to_string(result).expect("results serialize");
+        let _ = self.writer.send(Write::Done(result.seq, json));
+    }
+
+    /// Waits until everything recorded is on disk.
+    pub async fn flush(&self) -> Result<(), AppError> {
+        let (done, wait) = oneshot::channel();
+        self.writer
+            .send(Write::Flush(done))
+            .map_err(|_| AppError::Journal("the journal writer stopped".into()))?;
+        wait.await
+            .map_err(|_| AppError::Journal("the journal writer stopped".into()))?
+            .map_err(AppError::Journal)
+    }
+}
+
+fn remove(path: &Path) -> Result<(), AppError> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(AppError::Write { path: p, source }),
+        }
+    }
+    Ok(())
+}
+
+/// Commits whatever has queued up in one transaction, then answers every waiter.
+fn writer(mut conn: Connection, rx: mpsc::Receiver<Write>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
+            if batch.len() >= 4096 {
+                break;
+            }
+        }
+        let result = commit(&mut conn, &batch).map_err(|e| e.to_string());
+        for write in batch {
+            match write {
+                Write::Sent(_, _, done) | Write::Flush(done) => {
+                    let _ = done.send(result.clone());
+                }
+                Write::Done(..) => {}
+            }
+        }
+    }
+}
+
+fn commit(conn: &mut Connection, batch: &[Write]) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut sent =
+            tx.prepare_cached("INSERT OR IGNORE INTO rows (seq, sent_ms) VALUES (?1, ?2)")?;
+        let mut done = tx.prepare_cached(
+            "INSERT INTO rows (seq, sent_ms, result) VALUES (?1, 0, ?2)
+             ON CONFLICT(seq) DO UPDATE SET result = excluded.result",
+        )?;
+        for write in batch {
+            match write {
+                Write::Sent(seq, ms, _) => {
+                    sent.execute(params![*seq as i64, ms])?;
+                }
+                Write::Done(seq, json) => {
+                    done.execute(params![*seq as i64, json])?;
+                }
+                Write::Flush(_) => {}
+            }
+        }
+    }
+    tx.commit()
+}

@@ -1,0 +1,20 @@
+//! oktabulk: bulk Okta administration from CSV files. The binary is only `main.rs`; everything
+//! else lives here: `cli` (what was typed) -> `config`/`connect` (resolved) -> `input` (rows with
+//! positions) -> `preflight` -> `plan` or `engine` -> `report` (results, progress, summary) and
+//! `journal` (resume).
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod connect;
+pub mod doctor;
+pub mod engine;
+pub mod exit;
+pub mod import;
+pub mod input;
+pub mod journal;
+pub mod outcome;
+pub mod plan;
+pub mod preflight;
+pub mod report;
+pub mod sandbox;

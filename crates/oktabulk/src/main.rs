@@ -1,0 +1,36 @@
+//! `oktabulk`: parse the command line, run, map the outcome to an exit code.
+
+use clap::Parser;
+use oktabulk::exit::code;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match oktabulk::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                code::USAGE
+            } else {
+                code::OK
+            });
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("oktabulk: cannot start: {e}");
+            return ExitCode::from(code::RUNTIME);
+        }
+    };
+    match runtime.block_on(oktabulk::app::run(cli)) {
+        Ok(status) => ExitCode::from(status),
+        Err(e) => {
+            eprintln!("oktabulk: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! What became of one input row: the classic script's result columns and oktabulk's own.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CreationStatus {
+    /// Created by this run.
+    Success,
+    /// Okta said the login exists; nothing was created.
+    Exists,
+    /// The login existed and its profile was updated (`--on-exists update`).
+    Updated,
+    Failed,
+}
+
+impl CreationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "Success",
+            Self::Exists => "Exists",
+            Self::Updated => "Updated",
+            Self::Failed => "Failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupStatus {
+    /// The row names no group.
+    None,
+    Success,
+    Failed,
+}
+
+impl GroupStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "",
+            Self::Success => "Success",
+            Self::Failed => "Failed",
+        }
+    }
+}
+
+/// One row of the results file. Never holds a password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowResult {
+    #[serde(skip)]
+    pub seq: u64,
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub login: String,
+    pub user_creation_status: CreationStatus,
+    pub group_assignment: GroupStatus,
+    pub error_message: String,
+    pub line: u64,
+    /// `create`, `skip`, `update`, `none` (invalid row) or `resumed` (finished by an earlier run).
+    pub action: String,
+    pub error_code: String,
+    pub error_causes: String,
+    pub request_id: String,
+}
+
+impl RowResult {
+    /// A row's result before anything is known: Failed until something succeeds.
+    pub fn new(seq: u64, line: u64, login: &str, action: &str) -> RowResult {
+        RowResult {
+            seq,
+            id: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            login: login.to_owned(),
+            user_creation_status: CreationStatus::Failed,
+            group_assignment: GroupStatus::None,
+            error_message: String::new(),
+            line,
+            action: action.to_owned(),
+            error_code: String::new(),
+            error_causes: String::new(),
+            request_id: String::new(),
+        }
+    }
+
+    pub fn failed(&self) -> bool {
+        self.user_creation_status == CreationStatus::Failed
+            || self.group_assignment == GroupStatus::Failed
+    }
+
+    /// Okta's error, kept whole: summary, causes, code, request id.
+    pub fn set_error(&mut self, error: &okta_client::Error) {
+        match error.okta_error() {
+            Some(okta) => {
+                self.error_code = okta.error_code.clone();
+                let causes: Vec<&str> = okta
+                    .error_causes
+                    .iter()
+                    .map(|c| c.error_summary.as_str())
+                    .collect();
+                self.error_causes = causes.join("; ");
+                self.error_message = if causes.is_empty() {
+                    okta.error_summary.clone()
+                } else {
+                    format!("{} ({})", okta.error_summary, causes.join("; "))
+                };
+            }
+            None => self.error_message = error.to_string(),
+        }
+        self.request_id = error.request_id().unwrap_or_default().to_owned();
+    }
+}
+
+/// The header of the results file: the classic script's columns first.
+pub const COLUMNS: [&str; 12] = [
+    "id",
+    "firstName",
+    "lastName",
+    "login",
+    "userCreationStatus",
+    "groupAssignment",
+    "ErrorMessage",
+    "line",
+    "action",
+    "errorCode",
+    "errorCauses",
+    "requestId",
+];
+
+impl RowResult {
+    pub fn cells(&self) -> [String; 12] {
+        [
+            self.id.clone(),
+            self.first_name.clone(),
+            self.last_name.clone(),
+            self.login.clone(),
+            self.user_creation_status.as_str().to_owned(),
+            self.group_assignment.as_str().to_owned(),
+            self.error_message.clone(),
+            self.line.to_string(),
+            self.action.clone(),
+            self.error_code.clone(),
+            self.error_causes.clone(),
+            self.request_id.clone(),
+        ]
+    }
+}

@@ -1,0 +1,128 @@
+//! The progress bar on stderr (rows done, rate, ETA, rate-limit waits; hidden when stderr is
+//! not a terminal) and the per-row lines in the classic script's colours.
+
+use crate::engine::{Event, Reporter};
+use crate::exit::AppError;
+use crate::outcome::CreationStatus;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::time::Duration;
+
+#[derive(Debug)]
+pub struct Progress {
+    bar: ProgressBar,
+    waits: u64,
+    waited: Duration,
+    retries: u64,
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {per_sec}  ETA {eta}  {msg}")
+                .expect("the template is valid"),
+        );
+        Progress {
+            bar,
+            waits: 0,
+            waited: Duration::ZERO,
+            retries: 0,
+        }
+    }
+
+    fn message(&self) {
+        let mut msg = String::new();
+        if self.waits > 0 {
+            msg.push_str(&format!(
+                "rate-limit waits {} ({:.1}s)",
+                self.waits,
+                self.waited.as_secs_f64()
+            ));
+        }
+        if self.retries > 0 {
+            msg.push_str(&format!("  retries {}", self.retries));
+        }
+        self.bar.set_message(msg);
+    }
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Reporter for Progress {
+    fn event(&mut self, event: &Event) -> Result<(), AppError> {
+        match event {
+            Event::Started { total } => self.bar.set_length(*total),
+            Event::RowDone(_) => self.bar.inc(1),
+            Event::Paced { waited, .. } => {
+                self.waits += 1;
+                self.waited += *waited;
+                self.message();
+            }
+            Event::Retrying { .. } => {
+                self.retries += 1;
+                self.message();
+            }
+            Event::InFlightLowered { .. } | Event::Interrupted | Event::Finished => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), AppError> {
+        self.bar.finish_and_clear();
+        Ok(())
+    }
+}
+
+/// One line per row, as the classic script printed them.
+#[derive(Debug)]
+pub struct RowLines {
+    colour: bool,
+}
+
+impl RowLines {
+    pub fn new(colour: bool) -> RowLines {
+        RowLines { colour }
+    }
+
+    fn paint(&self, code: &str, text: String) -> String {
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text
+        }
+    }
+}
+
+impl Reporter for RowLines {
+    fn event(&mut self, event: &Event) -> Result<(), AppError> {
+        let line = match event {
+            Event::RowDone(row) => match row.user_creation_status {
+                CreationStatus::Success => {
+                    self.paint("32", format!("Created user for {}", row.login))
+                }
+                CreationStatus::Exists => {
+                    self.paint("33", format!("{} already exists!", row.login))
+                }
+                CreationStatus::Updated => self.paint("36", format!("Updated {}", row.login)),
+                CreationStatus::Failed => self.paint(
+                    "31",
+                    format!(
+                        "Failed for {} (line {}): {}",
+                        row.login, row.line, row.error_message
+                    ),
+                ),
+            },
+            Event::InFlightLowered { limit } => {
+                format!("Okta refused requests for concurrency; now at most {limit} in flight")
+            }
+            Event::Interrupted => "Interrupted: finishing the rows in flight".to_owned(),
+            _ => return Ok(()),
+        };
+        eprintln!("{line}");
+        Ok(())
+    }
+}

@@ -1,0 +1,144 @@
+//! The results file: one row per input row, in input order, the classic script's columns first.
+//! Rows finish out of order; they wait in a reorder buffer that the engine keeps small. Cells a
+//! spreadsheet would run as formulas are neutralised.
+
+use crate::cli::ResultFormat;
+use crate::engine::{Event, Reporter};
+use crate::exit::AppError;
+use crate::outcome::{RowResult, COLUMNS};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+enum Sink {
+    Csv(Box<csv::Writer<Box<dyn Write + Send>>>),
+    Jsonl(Box<dyn Write + Send>),
+}
+
+pub struct ResultsFile {
+    path: PathBuf,
+    sink: Sink,
+    pending: BTreeMap<u64, RowResult>,
+    next: u64,
+    window: Arc<Semaphore>,
+    written: u64,
+}
+
+impl std::fmt::Debug for ResultsFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ResultsFile({})", self.path.display())
+    }
+}
+
+impl ResultsFile {
+    /// Creates the file (`-` for standard output). `window` gets a permit back for every row
+    /// written, which lets the engine start another.
+    pub fn create(
+        path: PathBuf,
+        format: ResultFormat,
+        window: Arc<Semaphore>,
+    ) -> Result<ResultsFile, AppError> {
+        let out: Box<dyn Write + Send> = if path.as_os_str() == "-" {
+            Box::new(std::io::stdout())
+        } else {
+            let file = File::create(&path).map_err(|source| AppError::Write {
+                path: path.clone(),
+                source,
+            })?;
+            Box::new(BufWriter::new(file))
+        };
+        let sink = match format {
+            ResultFormat::Csv => {
+                let mut w = csv::WriterBuilder::new().from_writer(out);
+                w.write_record(COLUMNS).map_err(|e| write_error(&path, e))?;
+                Sink::Csv(Box::new(w))
+            }
+            ResultFormat::Jsonl => Sink::Jsonl(out),
+        };
+        Ok(ResultsFile {
+            path,
+            sink,
+            pending: BTreeMap::new(),
+            next: 0,
+            window,
+            written: 0,
+        })
+    }
+
+    fn write(&mut self, row: &RowResult) -> Result<(), AppError> {
+        match &mut self.sink {
+            Sink::Csv(w) => {
+                let cells = row.cells().map(|c| neutralise(&c));
+                w.write_record(&cells)
+                    .map_err(|e| write_error(&self.path, e))
+            }
+            Sink::Jsonl(w) => {
+                let line = serde_json::to_string(row).expect("results serialize");
+                writeln!(w, "{line}").map_err(|source| AppError::Write {
+                    path: self.path.clone(),
+                    source,
+                })
+            }
+        }
+    }
+}
+
+fn write_error(path: &std::path::Path, e: csv::Error) -> AppError {
+    AppError::Write {
+        path: path.to_owned(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// A cell that starts with `= + - @`, a tab or a carriage return gets a leading `'`, so a
+/// spreadsheet shows it as text instead of running it.
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+impl Reporter for ResultsFile {
+    fn event(&mut self, event: &Event) -> Result<(), AppError> {
+        let Event::RowDone(row) = event else {
+            return Ok(());
+        };
+        self.pending.insert(row.seq, (**row).clone());
+        while let Some(row) = self.pending.remove(&self.next) {
+            self.write(&row)?;
+            self.next += 1;
+            self.written += 1;
+            self.window.add_permits(1);
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), AppError> {
+        let flushed = match &mut self.sink {
+            Sink::Csv(w) => w.flush(),
+            Sink::Jsonl(w) => w.flush(),
+        };
+        flushed.map_err(|source| AppError::Write {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+1 555"), "'+1 555");
+        assert_eq!(neutralise("-x"), "'-x");
+        assert_eq!(neutralise("@x"), "'@x");
+        assert_eq!(neutralise("plain"), "plain");
+    }
+}

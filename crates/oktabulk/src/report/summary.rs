@@ -1,0 +1,84 @@
+//! The final summary on stderr: rows by status, groups, time and rate, rate-limit waits, and
+//! where the results are.
+
+use crate::engine::{Event, Reporter};
+use crate::exit::AppError;
+use crate::outcome::{CreationStatus, GroupStatus};
+use std::time::{Duration, Instant};
+
+#[derive(Debug)]
+pub struct Summary {
+    started: Instant,
+    results: String,
+    rows: u64,
+    success: u64,
+    exists: u64,
+    updated: u64,
+    failed: u64,
+    group_failed: u64,
+    paced: Duration,
+    retries: u64,
+    interrupted: bool,
+}
+
+impl Summary {
+    pub fn new(results: String) -> Summary {
+        Summary {
+            started: Instant::now(),
+            results,
+            rows: 0,
+            success: 0,
+            exists: 0,
+            updated: 0,
+            failed: 0,
+            group_failed: 0,
+            paced: Duration::ZERO,
+            retries: 0,
+            interrupted: false,
+        }
+    }
+}
+
+impl Reporter for Summary {
+    fn event(&mut self, event: &Event) -> Result<(), AppError> {
+        match event {
+            Event::RowDone(row) => {
+                self.rows += 1;
+                match row.user_creation_status {
+                    CreationStatus::Success => self.success += 1,
+                    CreationStatus::Exists => self.exists += 1,
+                    CreationStatus::Updated => self.updated += 1,
+                    CreationStatus::Failed => self.failed += 1,
+                }
+                if row.group_assignment == GroupStatus::Failed {
+                    self.group_failed += 1;
+                }
+            }
+            Event::Paced { waited, .. } => self.paced += *waited,
+            Event::Retrying { .. } => self.retries += 1,
+            Event::Interrupted => self.interrupted = true,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), AppError> {
+        let elapsed = self.started.elapsed();
+        let rate = self.rows as f64 / elapsed.as_secs_f64().max(0.001);
+        eprintln!(
+            "{} rows: {} created, {} existed, {} updated, {} failed; group assignment failed for {}",
+            self.rows, self.success, self.exists, self.updated, self.failed, self.group_failed
+        );
+        eprintln!(
+            "{:.1}s ({rate:.0} rows/s); waited {:.1}s for rate limits in total across requests; {} retries",
+            elapsed.as_secs_f64(),
+            self.paced.as_secs_f64(),
+            self.retries
+        );
+        eprintln!("results: {}", self.results);
+        if self.interrupted {
+            eprintln!("interrupted: run the same command again to finish the remaining rows");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! The embedded sandbox: the emulator in this process, its org kept in SQLite in the user's data
+//! directory so later commands see the same org. A new sandbox starts as a small demo org, as a
+//! new trial org would: an admin, a few users, two groups and an APP_GROUP.
+
+use crate::exit::AppError;
+use okta_emulator::{EmulatorConfig, EmulatorHandle, RateLimitConfig, Seed};
+use std::path::PathBuf;
+
+/// Where oktabulk keeps its own files (sandbox, journals): `OKTABULK_HOME`, or the platform's
+/// data directory.
+pub fn home() -> Result<PathBuf, AppError> {
+    if let Some(dir) = std::env::var_os("OKTABULK_HOME").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::data_dir().map(|d| d.join("oktabulk")).ok_or_else(|| {
+        AppError::Config("no data directory on this system: set OKTABULK_HOME".into())
+    })
+}
+
+pub fn db_path() -> Result<PathBuf, AppError> {
+    Ok(home()?.join("sandbox").join("sandbox.db"))
+}
+
+/// Rate limits of the sandbox: Workforce unless `OKTABULK_SANDBOX_RATE_LIMITS` names another
+/// preset (`integrator-free`, `off`).
+fn limits() -> Result<RateLimitConfig, AppError> {
+    match std::env::var("OKTABULK_SANDBOX_RATE_LIMITS") {
+        Ok(name) => RateLimitConfig::preset(&name).ok_or_else(|| {
+            AppError::Config(format!(
+                "OKTABULK_SANDBOX_RATE_LIMITS={name:?}: use workforce, integrator-free or off"
+            ))
+        }),
+        Err(_) => Ok(RateLimitConfig::workforce()),
+    }
+}
+
+/// A running sandbox and the one-off token this process uses with it.
+#[derive(Debug)]
+pub struct Sandbox {
+    pub emulator: EmulatorHandle,
+    pub token: String,
+    pub db: PathBuf,
+}
+
+impl Sandbox {
+    pub async fn start(port: u16) -> Result<Sandbox, AppError> {
+        let db = db_path()?;
+        if let Some(dir) = db.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| AppError::Write {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let token = okta_emulator::state::ids::new_id("00T");
+        let mut config = EmulatorConfig::new(&token).rate_limits(limits()?).db(&db);
+        config.bind.set_port(port);
+        let emulator = config
+            .start()
+            .await
+            .map_err(|e| AppError::Sandbox(e.to_string()))?;
+        if emulator.user_count() == 0 {
+            emulator
+                .seed(demo_org())
+                .await
+                .map_err(|e| AppError::Sandbox(format!("cannot seed the demo org: {e}")))?;
+        }
+        Ok(Sandbox {
+            emulator,
+            token,
+            db,
+        })
+    }
+
+    /// Deletes the sandbox's database; the next start makes a new demo org.
+    pub fn reset() -> Result<PathBuf, AppError> {
+        let db = db_path()?;
+        for suffix in ["", "-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{suffix}", db.display()));
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(AppError::Write { path, source }),
+            }
+        }
+        Ok(db)
+    }
+}
+
+/// Group ids the demo org always has, so example files can name them.
+pub const ENGINEERING: &str = "00gSandboxEngineer01";
+pub const SALES: &str = "00gSandboxSalesTeam1";
+
+fn demo_org() -> Seed {
+    let person = |login: &str, first: &str, last: &str, title: &str| {
+        serde_json::json!({"profile": {"login": login, "email": login, "firstName": first,
+                                       "lastName": last, "title": title}})
+    };
+    serde_json::from_value(serde_json::json!({
+        "groups": [
+            {"id": ENGINEERING, "name": "Engineering", "description": "Engineers"},
+            {"id": SALES, "name": "Sales", "description": "Sales team"},
+            {"id": "00gSandboxADStaff001", "name": "AD Staff", "type": "APP_GROUP",
+             "description": "Imported from Active Directory"}
+        ],
+        "users": [
+            person("sandbox.admin@example.com", "Sandbox", "Admin", "Super administrator"),
+            person("grace.hopper@example.com", "Grace", "Hopper", "Rear admiral"),
+            person("alan.turing@example.com", "Alan", "Turing", "Mathematician"),
+            person("katherine.johnson@example.com", "Katherine", "Johnson", "Mathematician")
+        ],
+        "memberships": [
+            {"group": "Engineering", "user": "grace.hopper@example.com"},
+            {"group": "Engineering", "user": "alan.turing@example.com"},
+            {"group": "AD Staff", "user": "katherine.johnson@example.com"}
+        ]
+    }))
+    .expect("the demo org is a valid seed")
+}
