@@ -149,24 +149,36 @@ impl Rows {
     /// The next row, or the structural problems of the next record (ragged, not UTF-8, a cell
     /// too long). `None` at the end of the file.
     pub fn next_row(&mut self) -> Option<Result<RawRow, Vec<Problem>>> {
-        match self.csv.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                Some(Err(vec![Problem::at(
-                    line,
-                    None,
-                    None,
-                    format!("cannot read: {e}"),
-                )]))
-            }
-            Ok(true) => {
-                let line = self.record.position().map_or(0, |p| p.line());
-                let seq = self.seq;
-                self.seq += 1;
-                Some(self.decode(seq, line))
+        loop {
+            match self.csv.read_byte_record(&mut self.record) {
+                Ok(false) => return None,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    return Some(Err(vec![Problem::at(
+                        line,
+                        None,
+                        None,
+                        format!("cannot read: {e}"),
+                    )]));
+                }
+                // A blank line (Excel leaves them at the end of files) is not a row.
+                Ok(true) if self.is_blank() => continue,
+                Ok(true) => {
+                    let line = self.record.position().map_or(0, |p| p.line());
+                    let seq = self.seq;
+                    self.seq += 1;
+                    return Some(self.decode(seq, line));
+                }
             }
         }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.record.len() == 1
+            && self
+                .record
+                .get(0)
+                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
     }
 
     fn decode(&self, seq: u64, line: u64) -> Result<RawRow, Vec<Problem>> {

@@ -1,0 +1,16 @@
+//! End-to-end tests: the real `oktabulk` binary against the real emulator (in process, port 0,
+//! real HTTP), with its own data directory per test.
+
+mod cli {
+    /// An emulator, a scratch directory, and the binary with the environment pointing at both.
+    pub mod support;
+
+    /// Bad files: each gives its documented error and exit code and sends no write.
+    mod bad_input;
+    /// `validate`, `doctor`, `--dry-run`, configuration and the sandbox.
+    mod commands;
+    /// The classic script's file and results, and each import option.
+    mod import;
+    /// Faults during a run, and `kill -9` followed by a re-run.
+    mod resilience;
+}

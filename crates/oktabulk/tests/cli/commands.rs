@@ -1,0 +1,164 @@
+use super::support::{code, results, seed_csv, stderr, Env};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_checks_without_sending() {
+    let env = Env::start().await;
+    env.write("v.csv", seed_csv(5, ""));
+    let out = env.run(&["validate", "v.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("5 rows, no problems"));
+    env.write("w.csv", "login,email,firstName,lastName\nx,y,,\n");
+    let out = env.run(&["validate", "w.csv"]).await;
+    assert_eq!(code(&out), 4);
+    let err = stderr(&out);
+    for part in [
+        "w.csv:2: column login",
+        "w.csv:2: column email",
+        "column firstName: required, but empty",
+        "column lastName: required, but empty",
+    ] {
+        assert!(err.contains(part), "{part} in {err}");
+    }
+    assert_eq!(env.emulator.stats().writes, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_plans_every_row_and_sends_nothing() {
+    let env = Env::start().await;
+    env.seed(serde_json::json!({"groups": [{"name": "Eng"}],
+        "users": [{"profile": {"login": "user00001@example.com", "email": "user00001@example.com",
+                               "firstName": "A", "lastName": "B"}}]}))
+        .await;
+    env.write("d.csv", seed_csv(4, "Eng"));
+    let out = env.run(&["users", "import", "d.csv", "--dry-run"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let plan = String::from_utf8_lossy(&out.stdout);
+    assert!(plan.contains("create") && plan.contains("skip"), "{plan}");
+    assert!(plan.contains("4 rows: 3 create, 1 skip"), "{plan}");
+    assert!(
+        plan.contains("/api/v1/users") && plan.contains("estimated time"),
+        "{plan}"
+    );
+    assert_eq!(env.emulator.stats().writes, 0, "a dry run writes nothing");
+    assert_eq!(env.emulator.user_count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_reports_the_setup_and_the_rate_limits() {
+    let env = Env::with_limits(okta_emulator::RateLimitConfig::workforce()).await;
+    let out = env.run(&["doctor"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ok         read users"), "{text}");
+    assert!(
+        text.contains("/api/v1/users") && text.contains("600"),
+        "{text}"
+    );
+    let bad = env
+        .command()
+        .env("OKTA_CLIENT_TOKEN", "wrong")
+        .arg("doctor")
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&bad), 3, "{}", String::from_utf8_lossy(&bad.stdout));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("E0000011"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configuration_comes_from_files_and_variables_never_a_token_flag() {
+    let env = Env::start().await;
+    env.write("v.csv", seed_csv(1, ""));
+    let flag = env
+        .run(&["users", "import", "v.csv", "--token", "abc"])
+        .await;
+    assert_eq!(code(&flag), 2, "there is no --token flag");
+    let token_file = env.write("token.txt", format!("{}\n", super::support::TOKEN));
+    let out = env
+        .command()
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .args(["users", "import", "v.csv", "--token-file"])
+        .arg(&token_file)
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let yaml = format!(
+        "okta:\n  client:\n    orgUrl: {}\n    token: {}\n",
+        env.emulator.base_url(),
+        super::support::TOKEN
+    );
+    std::fs::write(env.path("okta.yaml"), yaml).expect("yaml");
+    let out = env
+        .command()
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .env_remove("OKTA_CLIENT_ORGURL")
+        .arg("doctor")
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&out), 0, "./okta.yaml is read: {}", stderr(&out));
+    let insecure = env
+        .command()
+        .env("OKTA_CLIENT_ORGURL", "http://dev-1.okta.com")
+        .arg("doctor")
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&insecure), 2);
+    assert!(stderr(&insecure).contains("https"), "{}", stderr(&insecure));
+    let missing = env
+        .command()
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .env_remove("OKTA_CLIENT_ORGURL")
+        .current_dir(env.path("home").parent().expect("dir"))
+        .args(["doctor", "--profile", "none"])
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&missing), 2, "{}", stderr(&missing));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_sandbox_command_shows_every_status() {
+    let env = Env::start().await;
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/users.csv");
+    std::fs::copy(example, env.path("users.csv")).expect("copy example");
+    let out = env
+        .run(&["users", "import", "users.csv", "--sandbox"])
+        .await;
+    assert_eq!(code(&out), 1, "one row fails by design: {}", stderr(&out));
+    let rows = results(&env.path("users.results.csv"));
+    assert_eq!(rows.len(), 25);
+    let count = |s: &str| rows.iter().filter(|r| r["userCreationStatus"] == s).count();
+    assert_eq!(
+        (count("Success"), count("Exists"), count("Failed")),
+        (23, 1, 1)
+    );
+    let failed = rows
+        .iter()
+        .find(|r| r["userCreationStatus"] == "Failed")
+        .expect("failed row");
+    assert!(
+        failed["ErrorMessage"].contains("Password requirements"),
+        "{failed:?}"
+    );
+    let status = env.run(&["sandbox", "status"]).await;
+    assert!(
+        String::from_utf8_lossy(&status.stdout).contains("users:   27"),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    let again = env
+        .run(&["users", "import", "users.csv", "--sandbox"])
+        .await;
+    assert_eq!(code(&again), 1);
+    assert_eq!(
+        results(&env.path("users.results.csv")),
+        rows,
+        "the finished run is replayed, not resent"
+    );
+    let reset = env.run(&["sandbox", "reset"]).await;
+    assert_eq!(code(&reset), 0);
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("(4 users)"));
+}

@@ -1,0 +1,165 @@
+use super::support::{code, results, seed_csv, stderr, Env};
+use okta_emulator::{FaultAction, FaultConfig, FaultRule, RateLimitConfig};
+use std::time::Duration;
+
+fn rule(
+    path: &str,
+    action: FaultAction,
+    times: Option<u32>,
+    probability: Option<f64>,
+) -> FaultRule {
+    FaultRule {
+        method: None,
+        path: path.into(),
+        action,
+        skip: 3,
+        times,
+        probability,
+    }
+}
+
+/// Workforce-shaped limits in one-second windows, so waits for a reset stay short.
+fn fast_windows() -> RateLimitConfig {
+    let mut limits = RateLimitConfig::workforce();
+    limits.window_ms = 1000;
+    limits.limits = limits.limits.map(|mut l| {
+        l.users = 5000;
+        l.groups = 5000;
+        l.user_get = 5000;
+        l
+    });
+    limits
+}
+
+/// Every row once, created, with its group.
+fn assert_all_success(rows: &[std::collections::HashMap<String, String>], n: usize) {
+    assert_eq!(rows.len(), n);
+    let mut lines: Vec<u64> = rows
+        .iter()
+        .map(|r| r["line"].parse().expect("line"))
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    assert_eq!(lines.len(), n, "every row exactly once");
+    for r in rows {
+        assert_eq!(r["userCreationStatus"], "Success", "{r:?}");
+        assert_eq!(r["groupAssignment"], "Success", "{r:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_burst_5xx_and_dropped_connections_still_end_with_every_row_right() {
+    let env = Env::with_limits(fast_windows()).await;
+    let report = env
+        .seed(serde_json::json!({"groups": [{"name": "G"}]}))
+        .await;
+    let group = &report.groups["G"];
+    env.emulator.set_faults(FaultConfig {
+        seed: 11,
+        rules: vec![
+            rule(
+                "/api/v1/users",
+                FaultAction::Status { status: 429 },
+                Some(6),
+                None,
+            ),
+            rule(
+                "/api/v1/users",
+                FaultAction::Status { status: 503 },
+                Some(10),
+                Some(0.2),
+            ),
+            rule(
+                "/api/v1/groups/*",
+                FaultAction::Status { status: 502 },
+                Some(5),
+                Some(0.2),
+            ),
+            rule(
+                "/api/v1/users",
+                FaultAction::DropBefore,
+                Some(5),
+                Some(0.05),
+            ),
+            rule("/api/v1/users", FaultAction::DropAfter, Some(5), Some(0.05)),
+            rule(
+                "/api/v1/users",
+                FaultAction::Status { status: 504 },
+                Some(3),
+                Some(0.05),
+            ),
+        ],
+    });
+    env.write("f.csv", seed_csv(150, group));
+    let out = env
+        .run(&["users", "import", "f.csv", "--max-capacity", "100"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_all_success(&results(&env.path("f.results.csv")), 150);
+    assert_eq!(env.emulator.user_count(), 150, "each user exactly once");
+    let stats = env.emulator.stats();
+    assert!(stats.faults_fired >= 10, "faults fired: {stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_run_then_the_same_command_finishes_with_each_user_once() {
+    let env = Env::start().await;
+    let mut slow = rule("/api/v1/users", FaultAction::Latency { ms: 40 }, None, None);
+    slow.skip = 0;
+    env.emulator.set_faults(FaultConfig {
+        seed: 1,
+        rules: vec![slow],
+    });
+    let csv = seed_csv(300, "");
+    env.write("k.csv", &csv);
+    let mut child = env
+        .command()
+        .args(["users", "import", "k.csv", "--concurrency", "4"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut waited = Duration::ZERO;
+    while env.emulator.user_count() < 40 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+        assert!(waited < Duration::from_secs(30), "the run made no progress");
+    }
+    child.start_kill().expect("SIGKILL");
+    let status = child.wait().await.expect("reaped");
+    assert!(status.code().is_none(), "killed by a signal: {status:?}");
+    let created = env.emulator.user_count();
+    assert!((40..300).contains(&created), "killed mid-run at {created}");
+
+    env.write("k.csv", seed_csv(301, ""));
+    let refused = env.run(&["users", "import", "k.csv"]).await;
+    assert_eq!(code(&refused), 2, "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("changed since the interrupted run"),
+        "{}",
+        stderr(&refused)
+    );
+
+    env.write("k.csv", &csv);
+    env.emulator.clear_faults();
+    let out = env
+        .run(&["users", "import", "k.csv", "--concurrency", "4"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(env.emulator.user_count(), 300, "each user exactly once");
+    let rows = results(&env.path("k.results.csv"));
+    assert_eq!(rows.len(), 300);
+    let mut lines: Vec<u64> = rows
+        .iter()
+        .map(|r| r["line"].parse().expect("line"))
+        .collect();
+    lines.dedup();
+    assert_eq!(
+        lines,
+        (2..=301).collect::<Vec<u64>>(),
+        "every row once, in order"
+    );
+    assert!(
+        rows.iter().all(|r| r["userCreationStatus"] == "Success"),
+        "rows in flight at the kill were settled as created, not as existing"
+    );
+}
