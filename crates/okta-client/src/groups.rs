@@ -2,20 +2,11 @@
 
 use crate::client::{Call, Client};
 use crate::error::Error;
-use crate::page::{items, segment, with_query};
+use crate::page::{items, segment, with_query, ListQuery};
 use futures_util::stream::BoxStream;
 use futures_util::TryStreamExt;
 use okta_model::{CreateGroupRequest, Group, GroupProfile, User};
 use reqwest::Method;
-
-/// What `GET /api/v1/groups` should return.
-#[derive(Debug, Clone, Default)]
-pub struct GroupQuery {
-    pub search: Option<String>,
-    pub filter: Option<String>,
-    pub q: Option<String>,
-    pub limit: Option<u32>,
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct Groups<'c> {
@@ -27,22 +18,13 @@ impl<'c> Groups<'c> {
         Self { client }
     }
 
-    pub fn list(&self, query: &GroupQuery) -> BoxStream<'static, Result<Group, Error>> {
-        let path = with_query(
-            "/api/v1/groups",
-            &[
-                ("search", query.search.clone()),
-                ("filter", query.filter.clone()),
-                ("q", query.q.clone()),
-                ("limit", query.limit.map(|l| l.to_string())),
-            ],
-        );
-        items(self.client, path)
+    pub fn list(&self, query: &ListQuery) -> BoxStream<'static, Result<Group, Error>> {
+        items(self.client, query.path("/api/v1/groups"))
     }
 
     /// The group with exactly this name (case-insensitive), if any.
     pub async fn find_by_name(&self, name: &str) -> Result<Option<Group>, Error> {
-        let query = GroupQuery {
+        let query = ListQuery {
             q: Some(name.to_owned()),
             limit: Some(10_000),
             ..Default::default()

@@ -22,7 +22,7 @@ pub mod in_flight;
 pub mod jwt;
 pub mod observer;
 pub mod pacing;
-mod page;
+pub mod page;
 pub mod retry;
 pub mod users;
 
@@ -30,7 +30,7 @@ pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use config::{ConfigError, OrgUrl, Secret, Settings};
 pub use error::{Error, TransportError};
-pub use groups::GroupQuery;
 pub use jwt::SigningKey;
 pub use observer::Observer;
-pub use users::{CreateUserOptions, CreatedUser, Creation, UserQuery};
+pub use page::ListQuery;
+pub use users::{CreateUserOptions, CreatedUser, Creation};

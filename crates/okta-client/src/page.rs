@@ -36,6 +36,30 @@ where
     .boxed()
 }
 
+/// What a list (`GET /api/v1/users`, `GET /api/v1/groups`) should return.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub search: Option<String>,
+    pub filter: Option<String>,
+    pub q: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl ListQuery {
+    /// The list's first page: `path` with these parameters.
+    pub(crate) fn path(&self, path: &str) -> String {
+        with_query(
+            path,
+            &[
+                ("search", self.search.clone()),
+                ("filter", self.filter.clone()),
+                ("q", self.q.clone()),
+                ("limit", self.limit.map(|l| l.to_string())),
+            ],
+        )
+    }
+}
+
 /// Characters left as they are in a query value (RFC 3986 unreserved).
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')

@@ -3,7 +3,7 @@
 
 use crate::client::{decode, Call, Client};
 use crate::error::Error;
-use crate::page::{items, segment, with_query};
+use crate::page::{items, segment, with_query, ListQuery};
 use futures_util::stream::BoxStream;
 use okta_model::{ActivationToken, CreateUserRequest, Group, User};
 use reqwest::Method;
@@ -46,15 +46,6 @@ pub struct CreatedUser {
     /// The outcome was unknown at first (no answer, a gateway error) and was settled by
     /// looking the login up.
     pub reconciled: bool,
-}
-
-/// What `GET /api/v1/users` should return.
-#[derive(Debug, Clone, Default)]
-pub struct UserQuery {
-    pub search: Option<String>,
-    pub filter: Option<String>,
-    pub q: Option<String>,
-    pub limit: Option<u32>,
 }
 
 /// A create whose outcome stays unknown is looked up and re-sent at most this often.
@@ -158,17 +149,8 @@ impl<'c> Users<'c> {
     }
 
     /// Every user the query matches, page after page.
-    pub fn list(&self, query: &UserQuery) -> BoxStream<'static, Result<User, Error>> {
-        let path = with_query(
-            "/api/v1/users",
-            &[
-                ("search", query.search.clone()),
-                ("filter", query.filter.clone()),
-                ("q", query.q.clone()),
-                ("limit", query.limit.map(|l| l.to_string())),
-            ],
-        );
-        items(self.client, path)
+    pub fn list(&self, query: &ListQuery) -> BoxStream<'static, Result<User, Error>> {
+        items(self.client, query.path("/api/v1/users"))
     }
 
     /// Partial update (`POST`): attributes not sent are kept.

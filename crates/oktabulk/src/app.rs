@@ -1,7 +1,7 @@
 //! Runs the command the user asked for and answers its exit code.
 
 use crate::cli::{Cli, Command, SandboxCommand, UsersCommand, ValidateArgs};
-use crate::connect::{connect, default_schema, org_facts};
+use crate::connect::{connect_to, default_schema, org_facts};
 use crate::exit::{code, AppError};
 use crate::input::{GroupDirectory, InputFile};
 use crate::sandbox::{self, Sandbox};
@@ -23,31 +23,52 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
 /// come from it; without one the default schema is used and group references are not checked.
 async fn validate(global: &crate::cli::GlobalArgs, args: &ValidateArgs) -> Result<u8, AppError> {
     let input = InputFile::open(&args.input.file)?;
-    let configured = global.sandbox
-        || global.org_url.is_some()
-        || std::env::var_os("OKTA_CLIENT_ORGURL").is_some()
-        || crate::config::resolve(global).is_ok();
-    let (schema, groups, _conn) = if configured {
-        let conn = connect(global, None).await?;
-        let (schema, groups) = org_facts(&conn.client).await?;
-        (schema, groups, Some(conn))
+    let target = if global.sandbox {
+        None
     } else {
-        eprintln!("note: no org configured; checking against Okta's default schema, without group references");
-        (default_schema(), GroupDirectory::default(), None)
+        match crate::config::resolve(global) {
+            Ok(target) => Some(target),
+            Err(AppError::Config(reason)) => {
+                eprintln!("note: {reason}");
+                eprintln!("note: checking against Okta's default schema, without group references");
+                let report = check(&input, args, &default_schema(), &GroupDirectory::default());
+                return verdict(global, &input, &report);
+            }
+            Err(e) => return Err(e),
+        }
     };
-    let report = tokio::task::block_in_place(|| {
+    let conn = connect_to(global, target, None).await?;
+    let (schema, groups) = org_facts(&conn.client).await?;
+    let report = check(&input, args, &schema, &groups);
+    verdict(global, &input, &report)
+}
+
+fn check(
+    input: &InputFile,
+    args: &ValidateArgs,
+    schema: &okta_model::schema::UserSchema,
+    groups: &GroupDirectory,
+) -> preflight::PreflightReport {
+    tokio::task::block_in_place(|| {
         preflight::check(
-            &input,
+            input,
             args.input.delimiter,
-            &schema,
-            &groups,
+            schema,
+            groups,
             args.input.ignore_unknown_columns,
             true,
             |line| eprintln!("{line}"),
         )
-    });
+    })
+}
+
+fn verdict(
+    global: &crate::cli::GlobalArgs,
+    input: &InputFile,
+    report: &preflight::PreflightReport,
+) -> Result<u8, AppError> {
     if report.problems > 0 {
-        return Err(preflight::refusal(&report, true));
+        return Err(preflight::refusal(report, true));
     }
     if !global.quiet {
         eprintln!("{}: {} rows, no problems", input.display, report.rows);

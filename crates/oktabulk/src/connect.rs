@@ -7,7 +7,7 @@ use crate::exit::AppError;
 use crate::input::GroupDirectory;
 use crate::sandbox::Sandbox;
 use futures_util::TryStreamExt;
-use okta_client::{Client, Credentials, GroupQuery, Observer, Secret};
+use okta_client::{Client, Credentials, ListQuery, Observer, Secret};
 use okta_model::schema::UserSchema;
 use okta_model::GroupType;
 use std::sync::Arc;
@@ -24,11 +24,35 @@ pub struct Connection {
     pub sandbox: Option<Sandbox>,
 }
 
+/// Connects to the sandbox or to the configured org.
 pub async fn connect(
     global: &GlobalArgs,
     observer: Option<Arc<dyn Observer>>,
 ) -> Result<Connection, AppError> {
-    let (org_url, credentials, org, sources, sandbox) = if global.sandbox {
+    let target = if global.sandbox {
+        None
+    } else {
+        Some(config::resolve(global)?)
+    };
+    connect_to(global, target, observer).await
+}
+
+/// Connects to `target`, or to the sandbox when there is none.
+pub async fn connect_to(
+    global: &GlobalArgs,
+    target: Option<config::OrgTarget>,
+    observer: Option<Arc<dyn Observer>>,
+) -> Result<Connection, AppError> {
+    let (org_url, credentials, org, sources, sandbox) = if let Some(target) = target {
+        let org = target.org_url.trim_end_matches('/').to_owned();
+        (
+            target.org_url,
+            target.credentials,
+            org,
+            target.sources,
+            None,
+        )
+    } else {
         let sandbox = Sandbox::start(0).await?;
         let url = sandbox.emulator.base_url().to_owned();
         let credentials = Credentials::ApiToken(Secret::new(sandbox.token.clone()));
@@ -39,16 +63,6 @@ pub async fn connect(
             org,
             vec![format!("sandbox {}", sandbox.db.display())],
             Some(sandbox),
-        )
-    } else {
-        let target = config::resolve(global)?;
-        let org = target.org_url.trim_end_matches('/').to_owned();
-        (
-            target.org_url,
-            target.credentials,
-            org,
-            target.sources,
-            None,
         )
     };
     let mut builder = Client::builder(&org_url, credentials)?
@@ -71,7 +85,7 @@ pub async fn org_facts(client: &Client) -> Result<(UserSchema, GroupDirectory), 
     let schema = client.users().schema().await?;
     let groups: Vec<okta_model::Group> = client
         .groups()
-        .list(&GroupQuery::default())
+        .list(&ListQuery::default())
         .try_collect()
         .await?;
     let mut directory = GroupDirectory {

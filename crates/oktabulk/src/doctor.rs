@@ -6,7 +6,7 @@ use crate::cli::GlobalArgs;
 use crate::connect::connect;
 use crate::exit::{code, AppError};
 use futures_util::StreamExt;
-use okta_client::{GroupQuery, UserQuery};
+use okta_client::ListQuery;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub async fn run(global: &GlobalArgs) -> Result<u8, AppError> {
@@ -25,7 +25,7 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, AppError> {
     let mut failed = false;
     let users = client
         .users()
-        .list(&UserQuery {
+        .list(&ListQuery {
             limit: Some(1),
             ..Default::default()
         })
@@ -33,7 +33,7 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, AppError> {
         .await;
     let groups = client
         .groups()
-        .list(&GroupQuery {
+        .list(&ListQuery {
             limit: Some(1),
             ..Default::default()
         })

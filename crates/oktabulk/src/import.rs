@@ -97,6 +97,9 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         created_groups,
     });
     let mut validator = Validator::new(columns, schema, groups, args.create_missing_groups);
+    if report.problems == 0 {
+        validator = validator.without_duplicate_check();
+    }
     let mut rows = input
         .rows(args.input.delimiter)
         .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;

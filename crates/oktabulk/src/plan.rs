@@ -10,7 +10,7 @@ use crate::exit::AppError;
 use crate::input::{ImportRow, InputFile, Validator};
 use crate::preflight::PreflightReport;
 use futures_util::{stream, StreamExt};
-use okta_client::UserQuery;
+use okta_client::ListQuery;
 use okta_model::rate_limit::Bucket;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -41,7 +41,7 @@ pub async fn print(
     // One read of the users list teaches the pacer that bucket's limit.
     let _ = client
         .users()
-        .list(&UserQuery {
+        .list(&ListQuery {
             limit: Some(1),
             ..Default::default()
         })

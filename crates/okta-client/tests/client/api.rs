@@ -1,6 +1,6 @@
 use super::support::{client, emulator, new_user};
 use futures_util::TryStreamExt;
-use okta_client::{CreateUserOptions, Error, GroupQuery, UserQuery};
+use okta_client::{CreateUserOptions, Error, ListQuery};
 use okta_emulator::{RateLimitConfig, Seed};
 use okta_model::GroupProfile;
 use serde_json::json;
@@ -18,14 +18,14 @@ async fn pages_follow_next_links_past_200() {
     let client = client(&emulator, 100, 4);
     let all: Vec<_> = client
         .users()
-        .list(&UserQuery::default())
+        .list(&ListQuery::default())
         .try_collect()
         .await
         .expect("listed");
     assert_eq!(all.len(), 450);
     let small: Vec<_> = client
         .users()
-        .list(&UserQuery {
+        .list(&ListQuery {
             limit: Some(100),
             search: Some(r#"profile.login sw "p1""#.into()),
             ..Default::default()
@@ -43,7 +43,7 @@ async fn pages_follow_next_links_past_200() {
     assert_eq!(members.len(), 450);
     let groups: Vec<_> = client
         .groups()
-        .list(&GroupQuery::default())
+        .list(&ListQuery::default())
         .try_collect()
         .await
         .expect("groups");

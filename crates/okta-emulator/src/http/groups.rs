@@ -2,8 +2,9 @@
 
 use crate::core::Core;
 use crate::error::ApiError;
-use crate::http::wire::{limit, ok, paged, render_group, render_user, OktaJson, Params};
-use crate::state::groups::GroupQuery;
+use crate::http::wire::{
+    limit, list_query, ok, paged, render_group, render_user, OktaJson, Params,
+};
 use crate::state::Page;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
@@ -18,13 +19,7 @@ pub async fn list(
     Query(params): Query<Params>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let query = GroupQuery {
-        q: params.get("q").cloned(),
-        filter: params.get("filter").cloned(),
-        search: params.get("search").cloned(),
-        limit: limit(&params)?,
-        after: params.get("after").cloned(),
-    };
+    let query = list_query(&params)?;
     let base = core.base_url();
     let page = core.read(|org| org.list_groups(&query))?;
     let page = Page {

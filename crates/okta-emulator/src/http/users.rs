@@ -2,8 +2,8 @@
 
 use crate::core::Core;
 use crate::error::ApiError;
-use crate::http::wire::{flag, limit, ok, paged, render_user, OktaJson, Params};
-use crate::state::users::{CreateOptions, Lifecycle, LifecycleOutcome, UserQuery};
+use crate::http::wire::{flag, list_query, ok, paged, render_user, OktaJson, Params};
+use crate::state::users::{CreateOptions, Lifecycle, LifecycleOutcome};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -31,13 +31,7 @@ pub async fn list(
     Query(params): Query<Params>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let query = UserQuery {
-        q: params.get("q").cloned(),
-        filter: params.get("filter").cloned(),
-        search: params.get("search").cloned(),
-        limit: limit(&params)?,
-        after: params.get("after").cloned(),
-    };
+    let query = list_query(&params)?;
     let base = core.base_url();
     let page = core.read(|org| org.list_users(&query))?;
     let page = crate::state::Page {

@@ -2,6 +2,7 @@
 //! `_links` on users and groups, and `Link` headers on paged lists.
 
 use crate::error::ApiError;
+use crate::state::org::ListQuery;
 use crate::state::Page;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -68,6 +69,17 @@ pub fn limit(params: &Params) -> Result<Option<usize>, ApiError> {
         .get("limit")
         .map(|v| v.parse::<usize>().map_err(|_| ApiError::InvalidPaging))
         .transpose()
+}
+
+/// The list parameters every list endpoint takes.
+pub fn list_query(params: &Params) -> Result<ListQuery, ApiError> {
+    Ok(ListQuery {
+        q: params.get("q").cloned(),
+        filter: params.get("filter").cloned(),
+        search: params.get("search").cloned(),
+        limit: limit(params)?,
+        after: params.get("after").cloned(),
+    })
 }
 
 /// A user as a single-resource answer (`full`: every link its status allows) or as a list item

@@ -3,20 +3,10 @@
 
 use crate::error::ApiError;
 use crate::state::ids::new_id;
-use crate::state::org::{Change, Org, Page};
+use crate::state::org::{Change, ListQuery, Org, Page};
 use crate::state::search::{AttrValue, Expr, Op};
 use chrono::Utc;
 use okta_model::{Group, GroupProfile, GroupType, User};
-
-/// What `GET /api/v1/groups` was asked for.
-#[derive(Debug, Clone, Default)]
-pub struct GroupQuery {
-    pub q: Option<String>,
-    pub filter: Option<String>,
-    pub search: Option<String>,
-    pub limit: Option<usize>,
-    pub after: Option<String>,
-}
 
 const GROUP_LIST_DEFAULT: usize = 200;
 const GROUP_LIST_MAX: usize = 10_000;
@@ -104,7 +94,7 @@ impl Org {
         }
     }
 
-    pub fn list_groups(&self, query: &GroupQuery) -> Result<Page<Group>, ApiError> {
+    pub fn list_groups(&self, query: &ListQuery) -> Result<Page<Group>, ApiError> {
         if let Some(q) = &query.q {
             let q = q.to_lowercase();
             let items = self

@@ -33,6 +33,16 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+/// What a list (`GET /api/v1/users`, `GET /api/v1/groups`) was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub filter: Option<String>,
+    pub search: Option<String>,
+    pub limit: Option<usize>,
+    pub after: Option<String>,
+}
+
 /// Custom schema attributes and the login pattern: the part of the schema an org may change.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::state::ids::new_id;
-use crate::state::org::{Change, Org, Page, DEFAULT_USER_TYPE};
+use crate::state::org::{Change, ListQuery, Org, Page, DEFAULT_USER_TYPE};
 use crate::state::profile::check_password;
 use crate::state::search::{AttrValue, Expr, Op};
 use chrono::Utc;
@@ -18,16 +18,6 @@ use okta_model::{
 pub struct CreateOptions {
     pub activate: bool,
     pub expire_password: bool,
-}
-
-/// What `GET /api/v1/users` was asked for.
-#[derive(Debug, Clone, Default)]
-pub struct UserQuery {
-    pub q: Option<String>,
-    pub filter: Option<String>,
-    pub search: Option<String>,
-    pub limit: Option<usize>,
-    pub after: Option<String>,
 }
 
 /// The lifecycle operations under `/api/v1/users/{id}/lifecycle/`.
@@ -178,7 +168,7 @@ impl Org {
         }
     }
 
-    pub fn list_users(&self, query: &UserQuery) -> Result<Page<User>, ApiError> {
+    pub fn list_users(&self, query: &ListQuery) -> Result<Page<User>, ApiError> {
         if let Some(q) = &query.q {
             let q = q.to_lowercase();
             let starts = |v: Option<&str>| v.is_some_and(|v| v.to_lowercase().starts_with(&q));

@@ -34,14 +34,7 @@ async fn reset_and_seed_over_http() {
     assert_eq!(resp.status(), 200);
     let report: Value = resp.json().await.expect("json");
     let uid = report["users"]["s@example.com"].as_str().expect("id");
-    let user: Value = env
-        .get(&format!("/api/v1/users/{uid}"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let user: Value = env.get_json(&format!("/api/v1/users/{uid}")).await;
     assert_eq!(user["status"], "SUSPENDED");
     let resp = env
         .http
@@ -62,14 +55,7 @@ async fn reset_and_seed_over_http() {
     assert_eq!(resp.status(), 204);
     assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(env.emulator.user_count(), 0);
-    let groups: Vec<Value> = env
-        .get("/api/v1/groups")
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let groups: Vec<Value> = env.get_json("/api/v1/groups").await;
     assert_eq!(groups.len(), 1, "only Everyone is left");
 }
 

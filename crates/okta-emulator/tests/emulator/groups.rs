@@ -7,14 +7,7 @@ async fn group_crud_and_unique_names() {
     let env = Env::start().await;
     let id = env.create_group("West Coast users").await;
     let path = format!("/api/v1/groups/{id}");
-    let group: Value = env
-        .get(&path)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let group: Value = env.get_json(&path).await;
     assert_eq!(group["type"], "OKTA_GROUP");
     assert_eq!(group["objectClass"], json!(["okta:user_group"]));
     assert!(group["_links"]["users"]["href"]
@@ -74,14 +67,7 @@ async fn membership_is_idempotent_and_listed() {
         assert_eq!(resp.status(), 204);
         assert!(resp.bytes().await.expect("body").is_empty());
     }
-    let members: Vec<Value> = env
-        .get(&format!("/api/v1/groups/{gid}/users"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let members: Vec<Value> = env.get_json(&format!("/api/v1/groups/{gid}/users")).await;
     assert_eq!(members.len(), 1);
     assert_eq!(members[0]["id"], uid);
     for _ in 0..2 {
@@ -132,14 +118,7 @@ async fn built_in_and_app_groups_refuse_membership_changes() {
         .expect("seeded");
     let uid = &report.users["ad@example.com"];
     let app = &report.groups["AD Staff"];
-    let groups: Vec<Value> = env
-        .get("/api/v1/groups?q=Every")
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let groups: Vec<Value> = env.get_json("/api/v1/groups?q=Every").await;
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0]["type"], "BUILT_IN");
     let everyone = groups[0]["id"].as_str().expect("id");
@@ -151,23 +130,11 @@ async fn built_in_and_app_groups_refuse_membership_changes() {
             .expect("sent");
         assert_error(resp, 501, "E0000060", "Unsupported operation.", &[]).await;
     }
-    let members: Vec<Value> = env
-        .get(&format!("/api/v1/groups/{app}/users"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let members: Vec<Value> = env.get_json(&format!("/api/v1/groups/{app}/users")).await;
     assert_eq!(members.len(), 1, "seeded APP_GROUP members are listed");
     let everyone_members: Vec<Value> = env
-        .get(&format!("/api/v1/groups/{everyone}/users"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+        .get_json(&format!("/api/v1/groups/{everyone}/users"))
+        .await;
     assert_eq!(everyone_members.len(), 1, "every user is in Everyone");
 }
 

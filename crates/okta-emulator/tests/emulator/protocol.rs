@@ -149,14 +149,7 @@ async fn schema_lists_base_and_seeded_custom_attributes() {
         )
         .await
         .expect("seeded");
-    let schema: Value = env
-        .get("/api/v1/meta/schemas/user/default")
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let schema: Value = env.get_json("/api/v1/meta/schemas/user/default").await;
     let base = &schema["definitions"]["base"];
     assert_eq!(
         base["required"],

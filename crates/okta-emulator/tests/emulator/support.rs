@@ -36,6 +36,13 @@ impl Env {
             .header("Authorization", format!("SSWS {TOKEN}"))
     }
 
+    /// `GET path`, answered 2xx, decoded.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let resp = self.get(path).send().await.expect("request sent");
+        assert!(resp.status().is_success(), "GET {path}: {}", resp.status());
+        resp.json().await.expect("json body")
+    }
+
     pub fn post(&self, path: &str, body: &Value) -> reqwest::RequestBuilder {
         self.http
             .post(self.url(path))

@@ -502,14 +502,7 @@ async fn lifecycle(env: &Env, id: &str, op: &str) -> reqwest::Response {
 }
 
 async fn status(env: &Env, id: &str) -> String {
-    let user: Value = env
-        .get(&format!("/api/v1/users/{id}"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let user: Value = env.get_json(&format!("/api/v1/users/{id}")).await;
     user["status"].as_str().expect("status").to_owned()
 }
 

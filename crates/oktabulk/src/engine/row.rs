@@ -66,7 +66,7 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
                 } else {
                     CreationStatus::Exists
                 };
-                return finish_existing(ctx, &mut result, user, status, &groups, &row).await;
+                return finish_existing(ctx, result, user, status, &groups, &row).await;
             }
             Ok(None) => {}
             Err(e) => {
@@ -103,14 +103,17 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
                     result.user_creation_status = CreationStatus::Success;
                     fill_user(&mut result, &created.user);
                     let rest = &groups[groups.len().min(GROUPS_AT_CREATION)..];
-                    assign_groups(ctx, &mut result, &created.user, rest, !groups.is_empty()).await;
+                    if !groups.is_empty() {
+                        result.group_assignment = GroupStatus::Success;
+                    }
+                    assign_groups(ctx, &mut result, &created.user, rest).await;
                     result
                 }
                 // Settled by a lookup: whether groupIds were applied is unknown, so add them all.
                 Creation::Created => {
                     finish_existing(
                         ctx,
-                        &mut result,
+                        result,
                         created.user,
                         CreationStatus::Success,
                         &groups,
@@ -121,7 +124,7 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
                 Creation::AlreadyExisted => {
                     finish_existing(
                         ctx,
-                        &mut result,
+                        result,
                         created.user,
                         CreationStatus::Exists,
                         &groups,
@@ -134,15 +137,7 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
         Err(e) if e.is_duplicate_login() && ctx.options.on_exists != OnExists::Fail => {
             match users.find_by_login(row.login()).await {
                 Ok(Some(user)) => {
-                    finish_existing(
-                        ctx,
-                        &mut result,
-                        user,
-                        CreationStatus::Exists,
-                        &groups,
-                        &row,
-                    )
-                    .await
+                    finish_existing(ctx, result, user, CreationStatus::Exists, &groups, &row).await
                 }
                 Ok(None) => {
                     result.set_error(&e);
@@ -165,13 +160,13 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
 /// every group by membership calls, which are idempotent.
 async fn finish_existing(
     ctx: &RowContext,
-    result: &mut RowResult,
+    mut result: RowResult,
     user: User,
     status: CreationStatus,
     groups: &[String],
     row: &ImportRow,
 ) -> RowResult {
-    fill_user(result, &user);
+    fill_user(&mut result, &user);
     result.user_creation_status = status;
     if status == CreationStatus::Exists {
         match ctx.options.on_exists {
@@ -180,7 +175,7 @@ async fn finish_existing(
                 result.user_creation_status = CreationStatus::Failed;
                 result.action = "none".into();
                 result.error_message = "the login already exists (--on-exists fail)".into();
-                return result.clone();
+                return result;
             }
             OnExists::Update => {
                 result.action = "update".into();
@@ -191,19 +186,19 @@ async fn finish_existing(
                 match ctx.client.users().update(user.id.as_str(), &update).await {
                     Ok(updated) => {
                         result.user_creation_status = CreationStatus::Updated;
-                        fill_user(result, &updated);
+                        fill_user(&mut result, &updated);
                     }
                     Err(e) => {
                         result.user_creation_status = CreationStatus::Failed;
                         result.set_error(&e);
-                        return result.clone();
+                        return result;
                     }
                 }
             }
         }
     }
-    assign_groups(ctx, result, &user, groups, !groups.is_empty()).await;
-    result.clone()
+    assign_groups(ctx, &mut result, &user, groups).await;
+    result
 }
 
 fn fill_user(result: &mut RowResult, user: &User) {
@@ -216,15 +211,10 @@ fn fill_user(result: &mut RowResult, user: &User) {
     }
 }
 
-/// Adds `groups` by membership calls; the row's group status covers every group it names.
-async fn assign_groups(
-    ctx: &RowContext,
-    result: &mut RowResult,
-    user: &User,
-    groups: &[String],
-    any: bool,
-) {
-    if !any {
+/// Adds `groups` by membership calls. The row's group status covers every group it names, so
+/// it is `Success` only if none of these fails (and is left as is when there are none).
+async fn assign_groups(ctx: &RowContext, result: &mut RowResult, user: &User, groups: &[String]) {
+    if groups.is_empty() {
         return;
     }
     let mut failures: Vec<(String, Error)> = Vec::new();

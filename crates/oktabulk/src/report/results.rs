@@ -24,7 +24,9 @@ pub struct ResultsFile {
     pending: BTreeMap<u64, RowResult>,
     next: u64,
     window: Arc<Semaphore>,
-    written: u64,
+    /// The first write error; rows keep flowing (the journal still records them) and the run
+    /// reports it at the end.
+    error: Option<AppError>,
 }
 
 impl std::fmt::Debug for ResultsFile {
@@ -64,7 +66,7 @@ impl ResultsFile {
             pending: BTreeMap::new(),
             next: 0,
             window,
-            written: 0,
+            error: None,
         })
     }
 
@@ -109,15 +111,19 @@ impl Reporter for ResultsFile {
         };
         self.pending.insert(row.seq, (**row).clone());
         while let Some(row) = self.pending.remove(&self.next) {
-            self.write(&row)?;
+            if self.error.is_none() {
+                self.error = self.write(&row).err();
+            }
             self.next += 1;
-            self.written += 1;
             self.window.add_permits(1);
         }
         Ok(())
     }
 
     fn finish(&mut self) -> Result<(), AppError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
         let flushed = match &mut self.sink {
             Sink::Csv(w) => w.flush(),
             Sink::Jsonl(w) => w.flush(),
