@@ -401,3 +401,34 @@ impl ClientBuilder {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding_errors_name_the_json_path() {
+        let body = br#"{"id": "00u1", "status": "SLEEPING"}"#;
+        let err = decode::<okta_model::User>(body, Some("req1".into())).expect_err("bad status");
+        let Error::Decode {
+            path,
+            message,
+            request_id,
+        } = err
+        else {
+            panic!("not a decode error: {err:?}")
+        };
+        assert_eq!(path, "status");
+        assert!(message.contains("SLEEPING"), "{message}");
+        assert_eq!(request_id.as_deref(), Some("req1"));
+    }
+
+    #[test]
+    fn a_repeated_rate_limit_header_is_not_trusted() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-rate-limit-reset", "1".parse().expect("value"));
+        assert_eq!(header(&headers, "x-rate-limit-reset"), Some("1"));
+        headers.append("x-rate-limit-reset", "2".parse().expect("value"));
+        assert_eq!(header(&headers, "x-rate-limit-reset"), None);
+    }
+}

@@ -298,3 +298,72 @@ async fn a_second_run_of_a_finished_import_sends_nothing() {
         "a finished run's file may change: a new job"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stdin_semicolons_and_ignored_columns() {
+    let env = Env::start().await;
+    let mut child = env
+        .command()
+        .args([
+            "users",
+            "import",
+            "-",
+            "--delimiter",
+            ";",
+            "--ignore-unknown-columns",
+            "-o",
+            "stdin.results.csv",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    use tokio::io::AsyncWriteExt;
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"login;email;firstName;lastName;favouriteColour\nin@example.com;in@example.com;In;Put;blue\n")
+        .await
+        .expect("written");
+    drop(stdin);
+    let out = child.wait_with_output().await.expect("finished");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("stdin.results.csv"));
+    assert_eq!(rows[0]["userCreationStatus"], "Success");
+    let user = client(&env)
+        .users()
+        .get("in@example.com")
+        .await
+        .expect("created");
+    assert!(
+        user.profile.str("favouriteColour").is_none(),
+        "the unknown column was ignored"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passwords_are_never_written_to_the_journal_or_the_results() {
+    let env = Env::start().await;
+    let secret = "Unguessable-Passw0rd-77";
+    env.write(
+        "p.csv",
+        format!("login,email,firstName,lastName,password,recoveryQuestion,recoveryAnswer\npw@example.com,pw@example.com,P,W,{secret},Pet?,Rex-the-dog-answer\n"),
+    );
+    let out = env.run(&["users", "import", "p.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut files = vec![env.path("p.results.csv")];
+    let journals = env.path("oktabulk-home").join("journals");
+    for entry in std::fs::read_dir(&journals).expect("journal dir") {
+        files.push(entry.expect("entry").path());
+    }
+    assert!(files.len() > 1, "a journal was written");
+    for file in files {
+        let bytes = std::fs::read(&file).expect("readable");
+        for needle in [secret, "Rex-the-dog-answer"] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle} found in {}",
+                file.display()
+            );
+        }
+    }
+}
