@@ -13,6 +13,8 @@ use parking_lot::Mutex;
 
 #[derive(Debug)]
 pub struct Core {
+    /// The org's URL, which every rendered link starts with; fixed for the server's life.
+    base_url: String,
     org: Mutex<Org>,
     store: Store,
     pub limiter: RateLimiter,
@@ -24,6 +26,7 @@ pub struct Core {
 impl Core {
     pub fn new(org: Org, store: Store, limits: RateLimitConfig, tokens: Vec<String>) -> Self {
         Self {
+            base_url: org.base_url().to_owned(),
             org: Mutex::new(org),
             store,
             limiter: RateLimiter::new(limits),
@@ -33,8 +36,8 @@ impl Core {
         }
     }
 
-    pub fn base_url(&self) -> String {
-        self.org.lock().base_url().to_owned()
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     /// Reads the org.
@@ -64,8 +67,7 @@ impl Core {
     /// Back to a new, empty org; faults, stats and rate-limit windows are cleared too.
     pub async fn reset(&self) -> Result<(), ApiError> {
         self.write(|org| {
-            let base_url = org.base_url().to_owned();
-            *org = Org::new(&base_url);
+            *org = Org::new(&self.base_url);
             Ok(())
         })
         .await?;
