@@ -23,10 +23,10 @@ pub async fn list(
     let base = core.base_url();
     let page = core.read(|org| org.list_groups(&query))?;
     let page = Page {
-        items: page.items.iter().map(|g| render_group(&base, g)).collect(),
+        items: page.items.iter().map(|g| render_group(base, g)).collect(),
         next: page.next,
     };
-    Ok(paged(&base, &uri, page))
+    Ok(paged(base, &uri, page))
 }
 
 pub async fn create(
@@ -36,12 +36,12 @@ pub async fn create(
     let group = core
         .write(|org| org.create_group(body.profile, GroupType::OktaGroup, None))
         .await?;
-    Ok(ok(&render_group(&core.base_url(), &group)))
+    Ok(ok(&render_group(core.base_url(), &group)))
 }
 
 pub async fn get(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
     let base = core.base_url();
-    let group = core.read(|org| org.find_group(&id).map(|g| render_group(&base, g)))?;
+    let group = core.read(|org| org.find_group(&id).map(|g| render_group(base, g)))?;
     Ok(ok(&group))
 }
 
@@ -53,7 +53,7 @@ pub async fn replace(
     let group = core
         .write(|org| org.replace_group(&id, body.profile))
         .await?;
-    Ok(ok(&render_group(&core.base_url(), &group)))
+    Ok(ok(&render_group(core.base_url(), &group)))
 }
 
 pub async fn delete(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
@@ -75,11 +75,11 @@ pub async fn members(
         items: page
             .items
             .iter()
-            .map(|u| render_user(&base, u, false))
+            .map(|u| render_user(base, u, false))
             .collect(),
         next: page.next,
     };
-    Ok(paged(&base, &uri, page))
+    Ok(paged(base, &uri, page))
 }
 
 pub async fn add_member(

@@ -23,7 +23,7 @@ pub async fn create(
         expire_password: params.get("nextLogin").map(String::as_str) == Some("changePassword"),
     };
     let user = core.write(|org| org.create_user(body, opts)).await?;
-    Ok(ok(&render_user(&core.base_url(), &user, true)))
+    Ok(ok(&render_user(core.base_url(), &user, true)))
 }
 
 pub async fn list(
@@ -38,16 +38,16 @@ pub async fn list(
         items: page
             .items
             .iter()
-            .map(|u| render_user(&base, u, false))
+            .map(|u| render_user(base, u, false))
             .collect(),
         next: page.next,
     };
-    Ok(paged(&base, &uri, page))
+    Ok(paged(base, &uri, page))
 }
 
 pub async fn get(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
     let base = core.base_url();
-    let user = core.read(|org| org.find_user(&id).map(|u| render_user(&base, u, true)))?;
+    let user = core.read(|org| org.find_user(&id).map(|u| render_user(base, u, true)))?;
     Ok(ok(&user))
 }
 
@@ -57,7 +57,7 @@ pub async fn update(
     OktaJson(body): OktaJson<CreateUserRequest>,
 ) -> Result<Response, ApiError> {
     let user = core.write(|org| org.update_user(&id, body, false)).await?;
-    Ok(ok(&render_user(&core.base_url(), &user, true)))
+    Ok(ok(&render_user(core.base_url(), &user, true)))
 }
 
 pub async fn replace(
@@ -66,7 +66,7 @@ pub async fn replace(
     OktaJson(body): OktaJson<CreateUserRequest>,
 ) -> Result<Response, ApiError> {
     let user = core.write(|org| org.update_user(&id, body, true)).await?;
-    Ok(ok(&render_user(&core.base_url(), &user, true)))
+    Ok(ok(&render_user(core.base_url(), &user, true)))
 }
 
 pub async fn delete(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
@@ -96,7 +96,7 @@ pub async fn lifecycle(
     let outcome = core.write(|org| org.lifecycle(&id, op)).await?;
     Ok(match outcome {
         LifecycleOutcome::Token(token) => ok(&token),
-        LifecycleOutcome::User(user) => ok(&render_user(&core.base_url(), &user, true)),
+        LifecycleOutcome::User(user) => ok(&render_user(core.base_url(), &user, true)),
         LifecycleOutcome::Empty if op == Lifecycle::Deactivate => StatusCode::OK.into_response(),
         LifecycleOutcome::Empty => ok(&json!({})),
     })
@@ -107,7 +107,7 @@ pub async fn groups(State(core): Core_, Path(id): Path<String>) -> Result<Respon
     let groups = core.read(|org| org.groups_of_user(&id))?;
     let rendered: Vec<_> = groups
         .iter()
-        .map(|g| crate::http::wire::render_group(&base, g))
+        .map(|g| crate::http::wire::render_group(base, g))
         .collect();
     Ok(ok(&rendered))
 }
