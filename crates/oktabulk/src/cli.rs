@@ -19,6 +19,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Org, credentials and pacing (all commands)")]
 pub struct GlobalArgs {
     /// Run against the embedded sandbox org instead of a real Okta org.
     #[arg(long, global = true)]
