@@ -67,6 +67,13 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         report.rows,
         args.restart,
     )?);
+    let output = results_path(&input.named, args);
+    let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
+        output.clone(),
+        args.format,
+        Arc::clone(&window),
+    )?)];
     let mut created_groups = HashMap::new();
     for name in &report.groups_to_create {
         let profile = GroupProfile {
@@ -76,13 +83,6 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         let group = conn.client.groups().create(&profile).await?;
         created_groups.insert(name.to_lowercase(), group.id.0);
     }
-    let output = results_path(&input.named, args);
-    let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
-    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
-        output.clone(),
-        args.format,
-        Arc::clone(&window),
-    )?)];
     if !global.quiet {
         reporters.push(Box::new(Progress::new()));
         reporters.push(Box::new(Summary::new(output.display().to_string())));

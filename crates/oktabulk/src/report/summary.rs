@@ -17,6 +17,7 @@ pub struct Summary {
     failed: u64,
     group_failed: u64,
     paced: Duration,
+    paced_requests: u64,
     retries: u64,
     interrupted: bool,
 }
@@ -33,6 +34,7 @@ impl Summary {
             failed: 0,
             group_failed: 0,
             paced: Duration::ZERO,
+            paced_requests: 0,
             retries: 0,
             interrupted: false,
         }
@@ -54,7 +56,10 @@ impl Reporter for Summary {
                     self.group_failed += 1;
                 }
             }
-            Event::Paced { waited, .. } => self.paced += *waited,
+            Event::Paced { waited, .. } => {
+                self.paced += *waited;
+                self.paced_requests += 1;
+            }
             Event::Retrying { .. } => self.retries += 1,
             Event::Interrupted => self.interrupted = true,
             _ => {}
@@ -70,8 +75,9 @@ impl Reporter for Summary {
             self.rows, self.success, self.exists, self.updated, self.failed, self.group_failed
         );
         eprintln!(
-            "{:.1}s ({rate:.0} rows/s); waited {:.1}s for rate limits in total across requests; {} retries",
+            "{:.1}s ({rate:.0} rows/s); rate-limit pacing held requests back {} times ({:.1}s summed over concurrent requests); {} retries",
             elapsed.as_secs_f64(),
+            self.paced_requests,
             self.paced.as_secs_f64(),
             self.retries
         );

@@ -31,8 +31,8 @@ fn fast_windows() -> RateLimitConfig {
     limits
 }
 
-/// Every row once, created, with its group.
-fn assert_all_success(rows: &[std::collections::HashMap<String, String>], n: usize) {
+/// Every row once and created; `group` is the expected group status (`""` when rows name none).
+fn assert_all_success(rows: &[std::collections::HashMap<String, String>], n: usize, group: &str) {
     assert_eq!(rows.len(), n);
     let mut lines: Vec<u64> = rows
         .iter()
@@ -43,7 +43,7 @@ fn assert_all_success(rows: &[std::collections::HashMap<String, String>], n: usi
     assert_eq!(lines.len(), n, "every row exactly once");
     for r in rows {
         assert_eq!(r["userCreationStatus"], "Success", "{r:?}");
-        assert_eq!(r["groupAssignment"], "Success", "{r:?}");
+        assert_eq!(r["groupAssignment"], group, "{r:?}");
     }
 }
 
@@ -95,7 +95,7 @@ async fn a_429_burst_5xx_and_dropped_connections_still_end_with_every_row_right(
         .run(&["users", "import", "f.csv", "--max-capacity", "100"])
         .await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_all_success(&results(&env.path("f.results.csv")), 150);
+    assert_all_success(&results(&env.path("f.results.csv")), 150, "Success");
     assert_eq!(env.emulator.user_count(), 150, "each user exactly once");
     let stats = env.emulator.stats();
     assert!(stats.faults_fired >= 10, "faults fired: {stats:?}");
@@ -162,4 +162,50 @@ async fn kill_9_mid_run_then_the_same_command_finishes_with_each_user_once() {
         rows.iter().all(|r| r["userCreationStatus"] == "Success"),
         "rows in flight at the kill were settled as created, not as existing"
     );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_finishes_rows_in_flight_exits_5_and_the_rerun_completes() {
+    let env = Env::start().await;
+    let mut slow = rule("/api/v1/users", FaultAction::Latency { ms: 40 }, None, None);
+    slow.skip = 0;
+    env.emulator.set_faults(FaultConfig {
+        seed: 1,
+        rules: vec![slow],
+    });
+    env.write("c.csv", seed_csv(200, ""));
+    let child = env
+        .command()
+        .args(["users", "import", "c.csv", "--concurrency", "4"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let pid = child.id().expect("running").to_string();
+    let mut waited = Duration::ZERO;
+    while env.emulator.user_count() < 20 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+        assert!(waited < Duration::from_secs(30), "the run made no progress");
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let out = child.wait_with_output().await.expect("exits");
+    assert_eq!(code(&out), 5, "interrupted: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("run the same command again"),
+        "{}",
+        stderr(&out)
+    );
+    let done = results(&env.path("c.results.csv"));
+    assert!(done.len() < 200 && done.iter().all(|r| r["userCreationStatus"] == "Success"));
+
+    env.emulator.clear_faults();
+    let out = env.run(&["users", "import", "c.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_all_success(&results(&env.path("c.results.csv")), 200, "");
+    assert_eq!(env.emulator.user_count(), 200);
 }
