@@ -162,3 +162,51 @@ async fn the_readme_sandbox_command_shows_every_status() {
     assert_eq!(code(&reset), 0);
     assert!(String::from_utf8_lossy(&reset.stdout).contains("(4 users)"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oauth_service_app_from_the_environment_works_end_to_end() {
+    let env = Env::start().await;
+    let key_path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../okta-client/tests/fixtures/test-ec-key.jwk.json"
+    );
+    let key = okta_client::SigningKey::parse(&std::fs::read_to_string(key_path).expect("fixture"))
+        .expect("key");
+    env.seed(serde_json::json!({"oauthClients": [{
+        "clientId": "0oaOktabulkApp", "jwks": [key.public_jwk()],
+        "scopes": ["okta.users.manage", "okta.groups.manage", "okta.schemas.read"]
+    }]}))
+    .await;
+    let oauth = |cmd: &mut tokio::process::Command| {
+        cmd.env_remove("OKTA_CLIENT_TOKEN")
+            .env("OKTA_CLIENT_AUTHORIZATIONMODE", "PrivateKey")
+            .env("OKTA_CLIENT_CLIENTID", "0oaOktabulkApp")
+            .env("OKTA_CLIENT_PRIVATEKEY", key_path);
+    };
+    let mut doctor = env.command();
+    oauth(&mut doctor);
+    let out = doctor.arg("doctor").output().await.expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(text.contains("ok         read the user schema"), "{text}");
+    env.write("o.csv", seed_csv(3, ""));
+    let mut import = env.command();
+    oauth(&mut import);
+    let out = import
+        .args(["users", "import", "o.csv"])
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(env.emulator.user_count(), 3);
+
+    let mut narrow = env.command();
+    oauth(&mut narrow);
+    let out = narrow
+        .env("OKTA_CLIENT_SCOPES", "okta.users.read")
+        .arg("doctor")
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&out), 3, "a scope the app lacks is an auth failure");
+}
