@@ -38,6 +38,9 @@ pub enum Error {
     },
     #[error("configuration: {0}")]
     Config(#[from] crate::config::ConfigError),
+    /// A `Link` pointed away from the org; it is not followed, so credentials stay with the org.
+    #[error("refusing to follow a link outside the org: {0}")]
+    ForeignLink(String),
     /// The OAuth token endpoint refused the client.
     #[error("oauth token request failed: {0}")]
     OAuth(String),
