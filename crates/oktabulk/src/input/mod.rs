@@ -3,6 +3,7 @@
 //! create request, with every problem named by file, line, column and reason.
 
 pub mod columns;
+pub mod logins;
 pub mod problem;
 pub mod source;
 pub mod validate;

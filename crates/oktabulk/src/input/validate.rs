@@ -2,9 +2,10 @@
 //! preflight pass and again while sending, so a row is judged the same way both times.
 
 use crate::input::columns::{ColumnKind, Columns};
+use crate::input::logins::SeenLogins;
 use crate::input::problem::Problem;
 use crate::input::source::RawRow;
-use okta_model::login::{is_email, login_key};
+use okta_model::login::is_email;
 use okta_model::schema::{SchemaAttribute, UserSchema};
 use okta_model::{
     AuthProvider, CreateUserRequest, PasswordCredential, PasswordHash, PasswordHook,
@@ -12,9 +13,7 @@ use okta_model::{
 };
 use regex::Regex;
 use serde_json::Value;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 
 /// Where a group reference in the file leads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -89,10 +88,7 @@ impl ImportRow {
 }
 
 /// Checks rows against the header, the schema and the org's groups, and remembers logins to
-/// find duplicates. Logins are remembered as 64-bit hashes of their key with the line (about 13
-/// bytes a row), so a million rows stay within tens of megabytes; two different logins would be
-/// taken for duplicates only if their hashes collided (odds near 3 in 100 million for a
-/// million rows).
+/// find duplicates.
 #[derive(Debug)]
 pub struct Validator {
     columns: Columns,
@@ -101,7 +97,7 @@ pub struct Validator {
     groups: GroupDirectory,
     create_missing: bool,
     /// `None` once a clean preflight has shown there are no duplicates to find.
-    seen: Option<HashMap<u64, u32>>,
+    seen: Option<SeenLogins>,
 }
 
 impl Validator {
@@ -121,7 +117,7 @@ impl Validator {
             login_pattern,
             groups,
             create_missing,
-            seen: Some(HashMap::new()),
+            seen: Some(SeenLogins::default()),
         }
     }
 
@@ -179,20 +175,20 @@ impl Validator {
         let user_type = cell(&cells, &ColumnKind::UserTypeId)
             .filter(|v| !v.is_empty())
             .map(|id| UserTypeRef { id: id.to_owned() });
-        if let (Some(login), Some(seen)) = (
+        // Only a row that is otherwise valid claims its login: with --skip-invalid, the row sent
+        // is then the first valid one.
+        if let (Some(login), Some(seen), true) = (
             profile.login().filter(|l| !l.is_empty()),
             self.seen.as_mut(),
+            problems.is_empty(),
         ) {
-            let key = hash64(&login_key(login));
-            if let Some(first) = seen.get(&key) {
+            if let Some(first) = seen.first_seen(login, row.line) {
                 problems.push(Problem::at(
                     row.line,
                     Some("login"),
                     Some(login),
                     format!("the same login as line {first} (logins ignore case and accents)"),
                 ));
-            } else if problems.is_empty() {
-                seen.insert(key, u32::try_from(row.line).unwrap_or(u32::MAX));
             }
         }
         if !problems.is_empty() {
@@ -582,12 +578,6 @@ fn is_formula(value: &str) -> bool {
         }
         _ => false,
     }
-}
-
-fn hash64(key: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    key.hash(&mut hasher);
-    hasher.finish()
 }
 
 #[cfg(test)]

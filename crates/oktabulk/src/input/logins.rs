@@ -1,0 +1,146 @@
+//! The logins seen so far in a file, to find duplicates. Each login is kept as a 64-bit hash of
+//! its key (case and accents folded) with its line: in memory up to a bound, then in a temporary
+//! SQLite file, so memory stays flat whatever the file's size. Two different logins would be
+//! taken for the same only if their hashes collided (odds near 3 in 100 million for a million
+//! rows).
+
+use okta_model::login::login_key;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+/// Logins kept in memory before the set moves to disk: below the point where the table would
+/// double (about 14 MB).
+pub const IN_MEMORY: usize = 900_000;
+
+#[derive(Debug)]
+pub struct SeenLogins {
+    memory: HashMap<u64, u32>,
+    limit: usize,
+    disk: Option<Disk>,
+}
+
+#[derive(Debug)]
+struct Disk {
+    conn: Connection,
+    _file: tempfile::TempPath,
+}
+
+impl Default for SeenLogins {
+    fn default() -> Self {
+        Self::with_limit(IN_MEMORY)
+    }
+}
+
+impl SeenLogins {
+    pub fn with_limit(limit: usize) -> SeenLogins {
+        SeenLogins {
+            memory: HashMap::new(),
+            limit,
+            disk: None,
+        }
+    }
+
+    /// Records `login` at `line`; answers the line where it was first seen, if it was.
+    pub fn first_seen(&mut self, login: &str, line: u64) -> Option<u64> {
+        let key = hash64(&login_key(login));
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        if self.disk.is_none() && self.memory.len() >= self.limit {
+            self.disk = spill(&self.memory).ok();
+            if self.disk.is_some() {
+                self.memory = HashMap::new();
+            }
+        }
+        match &self.disk {
+            Some(disk) => match disk.insert(key, line) {
+                Ok(first) => first.map(u64::from),
+                // A disk that fails (full, gone) is left; memory carries on.
+                Err(_) => {
+                    self.disk = None;
+                    self.remember(key, line)
+                }
+            },
+            None => self.remember(key, line),
+        }
+    }
+
+    fn remember(&mut self, key: u64, line: u32) -> Option<u64> {
+        match self.memory.get(&key) {
+            Some(first) => Some(u64::from(*first)),
+            None => {
+                self.memory.insert(key, line);
+                None
+            }
+        }
+    }
+}
+
+fn spill(memory: &HashMap<u64, u32>) -> rusqlite::Result<Disk> {
+    let file = tempfile::NamedTempFile::new()
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?
+        .into_temp_path();
+    let conn = Connection::open(&file)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8192;
+         CREATE TABLE seen (key INTEGER PRIMARY KEY, line INTEGER NOT NULL);",
+    )?;
+    let mut sorted: Vec<(u64, u32)> = memory.iter().map(|(k, v)| (*k, *v)).collect();
+    sorted.sort_unstable();
+    conn.execute_batch("BEGIN")?;
+    {
+        let mut insert = conn.prepare("INSERT INTO seen VALUES (?1, ?2)")?;
+        for (key, line) in sorted {
+            insert.execute(params![key as i64, line])?;
+        }
+    }
+    conn.execute_batch("COMMIT")?;
+    Ok(Disk { conn, _file: file })
+}
+
+impl Disk {
+    fn insert(&self, key: u64, line: u32) -> rusqlite::Result<Option<u32>> {
+        let inserted = self
+            .conn
+            .prepare_cached("INSERT INTO seen VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING")?
+            .execute(params![key as i64, line])?;
+        if inserted == 1 {
+            return Ok(None);
+        }
+        self.conn
+            .prepare_cached("SELECT line FROM seen WHERE key = ?1")?
+            .query_row([key as i64], |r| r.get(0))
+            .optional()
+    }
+}
+
+fn hash64(key: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_duplicates_ignoring_case_and_accents_across_the_move_to_disk() {
+        let mut seen = SeenLogins::with_limit(3);
+        assert_eq!(seen.first_seen("a@example.com", 2), None);
+        assert_eq!(seen.first_seen("b@example.com", 3), None);
+        assert_eq!(seen.first_seen("A@Example.com", 4), Some(2), "in memory");
+        assert_eq!(seen.first_seen("c@example.com", 5), None);
+        assert!(seen.disk.is_none());
+        assert_eq!(seen.first_seen("d@example.com", 6), None);
+        assert!(seen.disk.is_some(), "moved to disk at the bound");
+        assert!(seen.memory.is_empty());
+        assert_eq!(
+            seen.first_seen("ä@example.com", 7),
+            Some(2),
+            "on disk, folded"
+        );
+        assert_eq!(seen.first_seen("D@example.com", 8), Some(6));
+        assert_eq!(seen.first_seen("e@example.com", 9), None);
+    }
+}
