@@ -5,6 +5,7 @@
 #
 #   bench/import.sh               # all scenarios
 #   ROWS=10000 BIG=1000000 SCENARIOS="1 2 3" bench/import.sh
+#   SCENARIOS=3 MEMORY_ROWS="1000000 2000000" bench/import.sh   # memory only, chosen sizes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-10000}
@@ -85,7 +86,7 @@ fi
 
 if wants 3; then
 echo "== 3. memory: peak RSS of validate and import (limits off)"
-for n in 10000 100000 "$BIG"; do
+for n in ${MEMORY_ROWS:-10000 100000 $BIG}; do
   generate "$n" "$work/big.csv"
   start_emulator --rate-limits off
   /usr/bin/time -v "$BIN/oktabulk" validate "$work/big.csv" 2> "$work/time.txt" > /dev/null || true
