@@ -245,3 +245,14 @@ fn read_token_file(path: &Path) -> Result<String, AppError> {
     }
     Ok(token)
 }
+
+/// Where oktabulk keeps its own files (sandbox, journals): `OKTABULK_HOME`, or the platform's
+/// data directory.
+pub fn data_home() -> Result<PathBuf, AppError> {
+    if let Some(dir) = std::env::var_os("OKTABULK_HOME").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::data_dir().map(|d| d.join("oktabulk")).ok_or_else(|| {
+        AppError::Config("no data directory on this system: set OKTABULK_HOME".into())
+    })
+}

@@ -9,7 +9,6 @@ use crate::input::{InputFile, Validator};
 use crate::journal::{Journal, JournalKey};
 use crate::preflight;
 use crate::report::{colour, Progress, ResultsFile, RowLines, Summary};
-use crate::sandbox;
 use okta_model::GroupProfile;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -61,7 +60,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         return Ok(code::OK);
     }
     let journal = Arc::new(Journal::open(
-        &sandbox::home()?.join("journals"),
+        &crate::config::data_home()?.join("journals"),
         &journal_key(&input, &conn, args),
         &report.digest,
         report.rows,

@@ -6,19 +6,10 @@ use crate::exit::AppError;
 use okta_emulator::{EmulatorConfig, EmulatorHandle, RateLimitConfig, Seed};
 use std::path::PathBuf;
 
-/// Where oktabulk keeps its own files (sandbox, journals): `OKTABULK_HOME`, or the platform's
-/// data directory.
-pub fn home() -> Result<PathBuf, AppError> {
-    if let Some(dir) = std::env::var_os("OKTABULK_HOME").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    dirs::data_dir().map(|d| d.join("oktabulk")).ok_or_else(|| {
-        AppError::Config("no data directory on this system: set OKTABULK_HOME".into())
-    })
-}
-
 pub fn db_path() -> Result<PathBuf, AppError> {
-    Ok(home()?.join("sandbox").join("sandbox.db"))
+    Ok(crate::config::data_home()?
+        .join("sandbox")
+        .join("sandbox.db"))
 }
 
 /// Rate limits of the sandbox: Workforce unless `OKTABULK_SANDBOX_RATE_LIMITS` names another
