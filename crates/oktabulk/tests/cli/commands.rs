@@ -210,3 +210,50 @@ async fn an_oauth_service_app_from_the_environment_works_end_to_end() {
         .expect("runs");
     assert_eq!(code(&out), 3, "a scope the app lacks is an auth failure");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_serve_gives_other_tools_the_demo_org() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let env = Env::start().await;
+    let mut child = env
+        .command()
+        .args(["sandbox", "serve"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let url = stdout
+        .next_line()
+        .await
+        .expect("read")
+        .expect("the URL line");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let banner = stderr.next_line().await.expect("read").expect("the banner");
+    let token = banner
+        .split("SSWS token ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the session's token");
+    assert_eq!(count_users(&url, token).await, 4, "the demo org's users");
+    child.start_kill().expect("stopped");
+}
+
+/// How many users the org at `org_url` lists, asked with `token`.
+async fn count_users(org_url: &str, token: &str) -> usize {
+    use futures_util::TryStreamExt;
+    let client = okta_client::Client::builder(
+        org_url,
+        okta_client::Credentials::ApiToken(okta_client::Secret::new(token)),
+    )
+    .expect("config")
+    .build()
+    .expect("client");
+    let users: Vec<okta_model::User> = client
+        .users()
+        .list(&okta_client::ListQuery::default())
+        .try_collect()
+        .await
+        .expect("listed");
+    users.len()
+}
