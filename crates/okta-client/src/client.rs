@@ -16,7 +16,7 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 /// An Okta Management API client. Cheap to clone; clones share pacing and the in-flight bound.
 #[derive(Debug, Clone)]
@@ -163,7 +163,7 @@ impl Client {
         let inner = &*self.inner;
         let _place = inner.in_flight.acquire().await;
         let (_slot, waited) = inner.pacer.acquire(bucket).await;
-        if let (false, Some(o)) = (waited.is_zero(), &inner.observer) {
+        if let (true, Some(o)) = (waited >= Duration::from_millis(1), &inner.observer) {
             o.paced(bucket, waited);
         }
         let authorization = inner.auth.header(&inner.http, &inner.org).await?;

@@ -72,19 +72,29 @@ pub struct BucketPace {
 pub const RESET_MARGIN: Duration = Duration::from_millis(25);
 
 impl BucketPace {
-    /// Requests this client may still send in the current window.
-    pub fn budget(&self, capacity: f64, now: Instant) -> i64 {
-        let allowed = (f64::from(self.limit) * capacity * self.share).floor() as i64;
+    /// The requests of a window this client may use.
+    fn allowed(&self, capacity: f64) -> i64 {
+        (f64::from(self.limit) * capacity * self.share).floor() as i64
+    }
+
+    /// Requests already counted in the current window, by anyone, plus this client's in flight.
+    fn taken(&self, now: Instant) -> i64 {
         let used = if now >= self.reset {
             0
         } else {
             i64::from(self.limit.saturating_sub(self.remaining))
         };
-        allowed - used - i64::from(self.in_flight)
+        used + i64::from(self.in_flight)
     }
 
-    /// Whether a request may go now. The budget left is spread evenly over the time left, so the
-    /// bucket is never emptied before its reset.
+    /// Requests this client may still send in the current window.
+    pub fn budget(&self, capacity: f64, now: Instant) -> i64 {
+        self.allowed(capacity) - self.taken(now)
+    }
+
+    /// Whether a request may go now. The first tenth of this client's share in a window goes at
+    /// once, so a small job is not slowed; beyond it, the budget left is spread evenly over the
+    /// time left, so the bucket is never emptied before its reset.
     pub fn go(&self, capacity: f64, now: Instant) -> Go {
         let budget = self.budget(capacity, now);
         if now >= self.reset {
@@ -96,6 +106,9 @@ impl BucketPace {
         }
         if budget <= 0 {
             return Go::Wait(self.reset - now + RESET_MARGIN);
+        }
+        if self.taken(now) < self.allowed(capacity) / 10 {
+            return Go::Now;
         }
         let spacing = (self.reset - now) / (budget as u32).max(1);
         match self.last_sent {
@@ -309,11 +322,21 @@ mod tests {
     }
 
     #[test]
-    fn spreads_the_budget_over_the_window() {
+    fn a_small_burst_goes_at_once_then_the_budget_is_spread() {
         let now = Instant::now();
-        let mut p = pace(100, 100, Duration::from_secs(1), now);
+        let mut p = pace(100, 91, Duration::from_secs(1), now);
         p.last_sent = Some(now);
-        assert_eq!(p.go(1.0, now), Go::Wait(Duration::from_millis(10)));
+        assert_eq!(
+            p.go(1.0, now),
+            Go::Now,
+            "9 of the first 10 used: still the burst"
+        );
+        p.remaining = 80;
+        assert_eq!(
+            p.go(1.0, now),
+            Go::Wait(Duration::from_millis(12) + Duration::from_micros(500)),
+            "80 left over one second"
+        );
     }
 
     #[test]
