@@ -73,15 +73,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         args.format,
         Arc::clone(&window),
     )?)];
-    let mut created_groups = HashMap::new();
-    for name in &report.groups_to_create {
-        let profile = GroupProfile {
-            name: name.clone(),
-            description: None,
-        };
-        let group = conn.client.groups().create(&profile).await?;
-        created_groups.insert(name.to_lowercase(), group.id.0);
-    }
+    let created_groups = create_groups(&conn, &report.groups_to_create).await?;
     if !global.quiet {
         reporters.push(Box::new(Progress::new()));
         reporters.push(Box::new(Summary::new(output.display().to_string())));
@@ -99,10 +91,55 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
     if report.problems == 0 {
         validator = validator.without_duplicate_check();
     }
+    let inputs = row_inputs(&input, args.input.delimiter, validator)?;
+    let tally = run_import(
+        ctx,
+        inputs,
+        report.rows,
+        (tx, rx),
+        reporters,
+        window,
+        global.concurrency as usize,
+    )
+    .await?;
+    if tally.interrupted.load(Ordering::SeqCst) {
+        return Err(AppError::Interrupted);
+    }
+    Ok(if tally.failed.load(Ordering::SeqCst) > 0 {
+        code::ROWS_FAILED
+    } else {
+        code::OK
+    })
+}
+
+/// Creates the groups the file names that the org lacks (`--create-missing-groups`); answers
+/// their ids by lower-cased name.
+async fn create_groups(
+    conn: &Connection,
+    names: &std::collections::BTreeSet<String>,
+) -> Result<HashMap<String, String>, AppError> {
+    let mut created = HashMap::new();
+    for name in names {
+        let profile = GroupProfile {
+            name: name.clone(),
+            description: None,
+        };
+        let group = conn.client.groups().create(&profile).await?;
+        created.insert(name.to_lowercase(), group.id.0);
+    }
+    Ok(created)
+}
+
+/// The sending pass: the file read again, each row checked the way the preflight checked it.
+fn row_inputs(
+    input: &InputFile,
+    delimiter: u8,
+    mut validator: Validator,
+) -> Result<impl Iterator<Item = Result<RowInput, AppError>>, AppError> {
     let mut rows = input
-        .rows(args.input.delimiter)
+        .rows(delimiter)
         .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
-    let inputs = std::iter::from_fn(move || {
+    Ok(std::iter::from_fn(move || {
         let raw = match rows.next_row()? {
             Ok(raw) => raw,
             Err(problems) => {
@@ -122,25 +159,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
                 problems,
             },
         }))
-    });
-    let tally = run_import(
-        ctx,
-        inputs,
-        report.rows,
-        (tx, rx),
-        reporters,
-        window,
-        global.concurrency as usize,
-    )
-    .await?;
-    if tally.interrupted.load(Ordering::SeqCst) {
-        return Err(AppError::Interrupted);
-    }
-    Ok(if tally.failed.load(Ordering::SeqCst) > 0 {
-        code::ROWS_FAILED
-    } else {
-        code::OK
-    })
+    }))
 }
 
 fn login_cell(validator: &Validator, cells: &[String]) -> String {
