@@ -98,11 +98,11 @@ async fn latency_is_added() {
     latency.times = None;
     env.emulator.set_faults(faults(vec![latency]));
     let started = Instant::now();
-    let resp = env.get("/api/v1/users/nobody").send().await.expect("sent");
+    let resp = env.fetch("/api/v1/users/nobody").await;
     assert_eq!(resp.status(), 404);
     assert!(started.elapsed() >= Duration::from_millis(300));
     let started = Instant::now();
-    env.get("/api/v1/users").send().await.expect("sent");
+    env.fetch("/api/v1/users").await;
     assert!(
         started.elapsed() < Duration::from_millis(300),
         "other paths are not delayed"
@@ -135,11 +135,7 @@ async fn dropped_connections_before_and_after_applying() {
         .await;
     assert!(err.is_err(), "no answer: {err:?}");
     assert_eq!(env.emulator.user_count(), 1, "dropped after: created");
-    let resp = env
-        .get("/api/v1/users/a%40example.com")
-        .send()
-        .await
-        .expect("sent");
+    let resp = env.fetch("/api/v1/users/a%40example.com").await;
     assert_eq!(resp.status(), 200);
     assert_eq!(
         env.emulator.stats().count(Bucket::Users, 0),
@@ -157,14 +153,7 @@ async fn skip_times_and_seeded_probability() {
     env.emulator.set_faults(faults(vec![counted]));
     let mut statuses = Vec::new();
     for _ in 0..7 {
-        statuses.push(
-            env.get("/api/v1/groups")
-                .send()
-                .await
-                .expect("sent")
-                .status()
-                .as_u16(),
-        );
+        statuses.push(env.fetch("/api/v1/groups").await.status().as_u16());
     }
     assert_eq!(statuses, vec![200, 200, 500, 500, 500, 200, 200]);
 
@@ -176,14 +165,7 @@ async fn skip_times_and_seeded_probability() {
         env.emulator.set_faults(faults(vec![random.clone()]));
         let mut hits = Vec::new();
         for _ in 0..40 {
-            hits.push(
-                env.get("/api/v1/groups")
-                    .send()
-                    .await
-                    .expect("sent")
-                    .status()
-                    == 502,
-            );
+            hits.push(env.fetch("/api/v1/groups").await.status() == 502);
         }
         runs.push(hits);
     }
@@ -196,8 +178,8 @@ async fn skip_times_and_seeded_probability() {
 async fn stats_count_by_bucket_and_status() {
     let env = Env::start().await;
     env.create_user("", &profile("s@example.com")).await;
-    env.get("/api/v1/users/nobody").send().await.expect("sent");
-    env.get("/api/v1/groups").send().await.expect("sent");
+    env.fetch("/api/v1/users/nobody").await;
+    env.fetch("/api/v1/groups").await;
     let stats: Value = env
         .http
         .get(env.url("/__emulator/stats"))

@@ -1,4 +1,4 @@
-use super::support::{assert_error, collect_pages, profile, Env};
+use super::support::{assert_error, assert_not_found, collect_pages, profile, Env};
 use okta_emulator::Seed;
 use serde_json::{json, Value};
 
@@ -44,15 +44,8 @@ async fn group_crud_and_unique_names() {
         "Renamed"
     );
     assert_eq!(env.delete(&path).send().await.expect("sent").status(), 204);
-    let resp = env.get(&path).send().await.expect("sent");
-    assert_error(
-        resp,
-        404,
-        "E0000007",
-        &format!("Not found: Resource not found: {id} (UserGroup)"),
-        &[],
-    )
-    .await;
+    let resp = env.fetch(&path).await;
+    assert_not_found(resp, &id, "UserGroup").await;
 }
 
 #[tokio::test]
@@ -81,27 +74,13 @@ async fn membership_is_idempotent_and_listed() {
         .send()
         .await
         .expect("sent");
-    assert_error(
-        resp,
-        404,
-        "E0000007",
-        "Not found: Resource not found: 00unope (User)",
-        &[],
-    )
-    .await;
+    assert_not_found(resp, "00unope", "User").await;
     let resp = env
         .put(&format!("/api/v1/groups/00gnope/users/{uid}"))
         .send()
         .await
         .expect("sent");
-    assert_error(
-        resp,
-        404,
-        "E0000007",
-        "Not found: Resource not found: 00gnope (UserGroup)",
-        &[],
-    )
-    .await;
+    assert_not_found(resp, "00gnope", "UserGroup").await;
 }
 
 #[tokio::test]

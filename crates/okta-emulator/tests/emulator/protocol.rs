@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn every_response_carries_okta_headers() {
     let env = Env::start().await;
-    let ok = env.get("/api/v1/users").send().await.expect("sent");
-    let missing = env.get("/api/v1/users/nobody").send().await.expect("sent");
+    let ok = env.fetch("/api/v1/users").await;
+    let missing = env.fetch("/api/v1/users/nobody").await;
     let unauth = env
         .http
         .get(env.url("/api/v1/users"))
@@ -38,7 +38,7 @@ async fn link_headers_are_separate_lines() {
         env.create_user("", &profile(&format!("l{i}@example.com")))
             .await;
     }
-    let resp = env.get("/api/v1/users?limit=2").send().await.expect("sent");
+    let resp = env.fetch("/api/v1/users?limit=2").await;
     let links: Vec<&str> = resp
         .headers()
         .get_all("link")
@@ -116,7 +116,7 @@ async fn malformed_json_unknown_paths_and_methods() {
         &[],
     )
     .await;
-    let resp = env.get("/api/v1/nothing-here").send().await.expect("sent");
+    let resp = env.fetch("/api/v1/nothing-here").await;
     assert_error(
         resp,
         404,

@@ -32,7 +32,7 @@ async fn workforce_defaults_per_bucket() {
         ("/api/v1/meta/schemas/user/default", 1200),
     ];
     for (path, limit) in cases {
-        let resp = env.get(path).send().await.expect("sent");
+        let resp = env.fetch(path).await;
         assert_eq!(header(&resp, "x-rate-limit-limit"), limit, "{path}");
         assert_eq!(header(&resp, "x-rate-limit-remaining"), limit - 1, "{path}");
     }
@@ -43,12 +43,12 @@ async fn over_the_limit_answers_429_with_reset_until_the_window_ends() {
     let env = Env::with_limits(limits(3, 1000, None)).await;
     let mut resets = Vec::new();
     for expected_remaining in [2, 1, 0] {
-        let resp = env.get("/api/v1/users").send().await.expect("sent");
+        let resp = env.fetch("/api/v1/users").await;
         assert_eq!(resp.status(), 200);
         assert_eq!(header(&resp, "x-rate-limit-remaining"), expected_remaining);
         resets.push(header(&resp, "x-rate-limit-reset"));
     }
-    let resp = env.get("/api/v1/users").send().await.expect("sent");
+    let resp = env.fetch("/api/v1/users").await;
     assert_eq!(header(&resp, "x-rate-limit-limit"), 3);
     assert_eq!(header(&resp, "x-rate-limit-remaining"), 0);
     let reset = header(&resp, "x-rate-limit-reset");
@@ -70,11 +70,11 @@ async fn over_the_limit_answers_429_with_reset_until_the_window_ends() {
         &[],
     )
     .await;
-    let other = env.get("/api/v1/groups").send().await.expect("sent");
+    let other = env.fetch("/api/v1/groups").await;
     assert_eq!(other.status(), 200, "other buckets are unaffected");
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let resp = env.get("/api/v1/users").send().await.expect("sent");
+    let resp = env.fetch("/api/v1/users").await;
     assert_eq!(
         resp.status(),
         200,
@@ -92,7 +92,7 @@ async fn window_starts_at_first_request() {
     let env = Env::with_limits(limits(2, 1500, None)).await;
     tokio::time::sleep(Duration::from_millis(1600)).await;
     let before = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock");
-    let resp = env.get("/api/v1/users").send().await.expect("sent");
+    let resp = env.fetch("/api/v1/users").await;
     let reset = header(&resp, "x-rate-limit-reset");
     let expected = (before + Duration::from_millis(1500)).as_secs_f64();
     assert!(

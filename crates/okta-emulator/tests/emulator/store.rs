@@ -30,6 +30,17 @@ fn spawn(db: &std::path::Path) -> (Child, String) {
     (child, url)
 }
 
+async fn get_json(http: &reqwest::Client, auth: &str, url: String) -> Vec<Value> {
+    let resp = http
+        .get(&url)
+        .header("Authorization", auth)
+        .send()
+        .await
+        .expect("sent");
+    assert!(resp.status().is_success(), "GET {url}: {}", resp.status());
+    resp.json().await.expect("json")
+}
+
 #[tokio::test]
 async fn sqlite_store_survives_kill_9() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -81,30 +92,15 @@ async fn sqlite_store_survives_kill_9() {
     child.wait().expect("reaped");
 
     let (mut child, url) = spawn(&db);
-    let users: Vec<Value> = http
-        .get(format!("{url}/api/v1/users"))
-        .header("Authorization", &auth)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let users: Vec<Value> = get_json(&http, &auth, format!("{url}/api/v1/users")).await;
     let got: Vec<&str> = users
         .iter()
         .map(|u| u["id"].as_str().expect("id"))
         .collect();
     assert_eq!(got, ids, "every answered create is there, in order");
     assert_eq!(users[1]["status"], "PROVISIONED");
-    let members: Vec<Value> = http
-        .get(format!("{url}/api/v1/groups/{gid}/users"))
-        .header("Authorization", &auth)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let members: Vec<Value> =
+        get_json(&http, &auth, format!("{url}/api/v1/groups/{gid}/users")).await;
     assert_eq!(members.len(), 1);
     let dup = http
         .post(format!("{url}/api/v1/users"))
@@ -114,15 +110,7 @@ async fn sqlite_store_survives_kill_9() {
         .await
         .expect("sent");
     assert_eq!(dup.status(), 400, "the login index is rebuilt");
-    let groups: Vec<Value> = http
-        .get(format!("{url}/api/v1/groups"))
-        .header("Authorization", &auth)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let groups: Vec<Value> = get_json(&http, &auth, format!("{url}/api/v1/groups")).await;
     assert_eq!(groups.len(), 2, "Everyone and Durable, once each");
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");

@@ -36,6 +36,11 @@ impl Env {
             .header("Authorization", format!("SSWS {TOKEN}"))
     }
 
+    /// `GET path`, sent.
+    pub async fn fetch(&self, path: &str) -> Response {
+        self.get(path).send().await.expect("request sent")
+    }
+
     /// `GET path`, answered 2xx, decoded.
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let resp = self.get(path).send().await.expect("request sent");
@@ -113,6 +118,12 @@ pub async fn assert_error(resp: Response, status: u16, code: &str, summary: &str
     assert_eq!(got, causes, "errorCauses");
     let keys: Vec<&String> = body.as_object().expect("object").keys().collect();
     assert_eq!(keys.len(), 5, "exactly the five error fields: {keys:?}");
+}
+
+/// Checks Okta's 404 for `what`, a `User` or a `UserGroup`.
+pub async fn assert_not_found(resp: Response, what: &str, kind: &str) {
+    let summary = format!("Not found: Resource not found: {what} ({kind})");
+    assert_error(resp, 404, "E0000007", &summary, &[]).await;
 }
 
 /// Follows `rel="next"` links from `path` and collects every item.

@@ -1,4 +1,4 @@
-use super::support::{assert_error, collect_pages, profile, with_password, Env};
+use super::support::{assert_error, assert_not_found, collect_pages, profile, with_password, Env};
 use okta_emulator::Seed;
 use serde_json::{json, Value};
 
@@ -268,43 +268,17 @@ async fn get_by_id_login_and_unambiguous_shortname() {
         "ISAAC.BROCK%40example.com",
         "isaac.brock",
     ] {
-        let resp = env
-            .get(&format!("/api/v1/users/{key}"))
-            .send()
-            .await
-            .expect("sent");
+        let resp = env.fetch(&format!("/api/v1/users/{key}")).await;
         assert_eq!(resp.status(), 200, "{key}");
         let got: Value = resp.json().await.expect("json");
         assert_eq!(got["id"], id);
     }
     env.create_user("", &profile("isaac.brock@other.example"))
         .await;
-    let resp = env
-        .get("/api/v1/users/isaac.brock")
-        .send()
-        .await
-        .expect("sent");
-    assert_error(
-        resp,
-        404,
-        "E0000007",
-        "Not found: Resource not found: isaac.brock (User)",
-        &[],
-    )
-    .await;
-    let resp = env
-        .get("/api/v1/users/missing%40example.com")
-        .send()
-        .await
-        .expect("sent");
-    assert_error(
-        resp,
-        404,
-        "E0000007",
-        "Not found: Resource not found: missing@example.com (User)",
-        &[],
-    )
-    .await;
+    let resp = env.fetch("/api/v1/users/isaac.brock").await;
+    assert_not_found(resp, "isaac.brock", "User").await;
+    let resp = env.fetch("/api/v1/users/missing%40example.com").await;
+    assert_not_found(resp, "missing@example.com", "User").await;
 }
 
 async fn seed_people(env: &Env, n: usize) {
@@ -353,11 +327,7 @@ async fn list_pages_past_200_and_hides_deprovisioned() {
     .await;
     assert_eq!(small.len(), 250);
     assert_eq!(pages, 4);
-    let resp = env
-        .get("/api/v1/users?limit=500")
-        .send()
-        .await
-        .expect("sent");
+    let resp = env.fetch("/api/v1/users?limit=500").await;
     let capped: Vec<Value> = resp.json().await.expect("json");
     assert_eq!(capped.len(), 200, "limit is capped at 200");
 }
@@ -585,14 +555,7 @@ async fn lifecycle_transitions_and_errors() {
     assert_eq!(status(&env, aid).await, "ACTIVE");
 
     let resp = lifecycle(&env, "00unknown", "suspend").await;
-    assert_error(
-        resp,
-        404,
-        "E0000007",
-        "Not found: Resource not found: 00unknown (User)",
-        &[],
-    )
-    .await;
+    assert_not_found(resp, "00unknown", "User").await;
 }
 
 #[tokio::test]
@@ -608,7 +571,7 @@ async fn delete_deactivates_first_then_deletes() {
     );
     let second = env.delete(&path).send().await.expect("sent");
     assert_eq!(second.status(), 204);
-    let gone = env.get(&path).send().await.expect("sent");
+    let gone = env.fetch(&path).await;
     assert_eq!(gone.status(), 404);
     env.create_user("", &profile("del@example.com")).await;
 }
