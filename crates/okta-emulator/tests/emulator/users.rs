@@ -138,56 +138,47 @@ async fn profile_validation_reports_every_cause() {
     )
     .await;
 
-    let mut body = profile("not-an-email");
-    body["profile"]["email"] = json!("also bad");
-    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
-    assert_error(
-        resp,
-        400,
-        "E0000001",
-        "Api validation failed: login",
-        &[
-            "login: Username must be in the form of an email address",
-            "email: Does not match required pattern",
-        ],
-    )
-    .await;
-
-    let mut body = profile("long@example.com");
-    body["profile"]["firstName"] = json!("x".repeat(51));
-    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
-    assert_error(
-        resp,
-        400,
-        "E0000001",
-        "Api validation failed: firstName",
-        &["firstName: size must be between 1 and 50"],
-    )
-    .await;
-
-    let mut body = profile("emoji@example.com");
-    body["profile"]["lastName"] = json!("Smile😀");
-    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
-    assert_error(
-        resp,
-        400,
-        "E0000001",
-        "Api validation failed: lastName",
-        &["lastName: The field contains characters that are not supported (4-byte UTF-8)"],
-    )
-    .await;
-
-    let mut body = profile("extra@example.com");
-    body["profile"]["shoeSize"] = json!(44);
-    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
-    assert_error(
-        resp,
-        400,
-        "E0000001",
-        "Api validation failed: shoeSize",
-        &["shoeSize: Property name 'shoeSize' is not defined in profile"],
-    )
-    .await;
+    // (login, attribute to set, value, field named in the summary, causes)
+    let cases: [(&str, &str, Value, &str, &[&str]); 4] = [
+        (
+            "not-an-email",
+            "email",
+            json!("also bad"),
+            "login",
+            &[
+                "login: Username must be in the form of an email address",
+                "email: Does not match required pattern",
+            ],
+        ),
+        (
+            "long@example.com",
+            "firstName",
+            json!("x".repeat(51)),
+            "firstName",
+            &["firstName: size must be between 1 and 50"],
+        ),
+        (
+            "emoji@example.com",
+            "lastName",
+            json!("Smile😀"),
+            "lastName",
+            &["lastName: The field contains characters that are not supported (4-byte UTF-8)"],
+        ),
+        (
+            "extra@example.com",
+            "shoeSize",
+            json!(44),
+            "shoeSize",
+            &["shoeSize: Property name 'shoeSize' is not defined in profile"],
+        ),
+    ];
+    for (login, attribute, value, field, causes) in cases {
+        let mut body = profile(login);
+        body["profile"][attribute] = value;
+        let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+        let summary = format!("Api validation failed: {field}");
+        assert_error(resp, 400, "E0000001", &summary, causes).await;
+    }
     assert_eq!(env.emulator.user_count(), 0, "nothing invalid was stored");
 }
 
