@@ -74,12 +74,15 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         Arc::clone(&window),
     )?)];
     let created_groups = create_groups(&conn, &report.groups_to_create).await?;
+    let mut bar = None;
     if !global.quiet {
-        reporters.push(Box::new(Progress::new()));
+        let progress = Progress::new();
+        bar = Some(progress.bar());
+        reporters.push(Box::new(progress));
         reporters.push(Box::new(Summary::new(output.display().to_string())));
     }
     if global.verbose {
-        reporters.push(Box::new(RowLines::new(colour())));
+        reporters.push(Box::new(RowLines::new(colour(), bar)));
     }
     let ctx = Arc::new(RowContext {
         client: conn.client.clone(),

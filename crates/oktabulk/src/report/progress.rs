@@ -46,6 +46,13 @@ impl Progress {
     }
 }
 
+impl Progress {
+    /// A handle for printing lines around the bar without tearing it.
+    pub fn bar(&self) -> ProgressBar {
+        self.bar.clone()
+    }
+}
+
 impl Default for Progress {
     fn default() -> Self {
         Self::new()
@@ -81,11 +88,13 @@ impl Reporter for Progress {
 #[derive(Debug)]
 pub struct RowLines {
     colour: bool,
+    /// The progress bar, if shown: lines are printed around it.
+    bar: Option<ProgressBar>,
 }
 
 impl RowLines {
-    pub fn new(colour: bool) -> RowLines {
-        RowLines { colour }
+    pub fn new(colour: bool, bar: Option<ProgressBar>) -> RowLines {
+        RowLines { colour, bar }
     }
 
     fn paint(&self, code: &str, text: String) -> String {
@@ -122,7 +131,10 @@ impl Reporter for RowLines {
             Event::Interrupted => "Interrupted: finishing the rows in flight".to_owned(),
             _ => return Ok(()),
         };
-        eprintln!("{line}");
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
         Ok(())
     }
 }
