@@ -316,6 +316,17 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever a client sends as `search` or `filter`, parsing answers an expression or
+        /// E0000031, and evaluating it never panics.
+        #[test]
+        fn any_input_parses_or_is_refused(input in "[ -~]{0,60}") {
+            if let Ok(expr) = Expr::parse(&input) {
+                let _ = expr.matches(&user);
+            }
+        }
+    }
+
     #[test]
     fn finds_exact_login() {
         let e = Expr::parse(r#"profile.login eq "a@b.co""#).expect("parses");
