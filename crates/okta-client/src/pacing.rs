@@ -156,12 +156,24 @@ struct PacerState {
     buckets: HashMap<Bucket, BucketPace>,
 }
 
-/// A request counted in flight in its bucket until it is answered or dropped.
+/// A request's place in its bucket, given back when dropped (after its answer is read).
 #[derive(Debug)]
 pub struct PaceSlot<'a> {
     pacer: &'a Pacer,
     bucket: Bucket,
-    done: bool,
+    /// Whether the bucket counted it in flight: one not yet known when the request left did
+    /// not, and must not be taken off its count.
+    counted: bool,
+}
+
+/// What the pacer says to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// Go; counted in flight in a known bucket.
+    Counted,
+    /// Go; the bucket is not known yet (its first answer will tell its limits).
+    Uncounted,
+    Wait(Duration),
 }
 
 /// A snapshot of one bucket, for `doctor`-style reports.
@@ -182,32 +194,37 @@ impl Pacer {
         }
     }
 
-    /// How long to wait before sending in `bucket`; `None` means go, and the request is then
+    /// Whether a request may go in `bucket` now; a request that goes in a known bucket is
     /// counted in flight.
-    pub fn try_acquire(&self, bucket: Bucket, now: Instant) -> Option<Duration> {
+    pub fn try_acquire(&self, bucket: Bucket, now: Instant) -> Admission {
         let mut state = self.state.lock();
-        // A bucket not seen yet goes at once: its first answer tells its limits.
-        let pace = state.buckets.get_mut(&bucket)?;
+        let Some(pace) = state.buckets.get_mut(&bucket) else {
+            return Admission::Uncounted;
+        };
         match pace.go(self.capacity, now) {
             Go::Now => {
                 pace.in_flight += 1;
                 pace.last_sent = Some(now);
-                None
+                Admission::Counted
             }
-            Go::Wait(d) => Some(d),
+            Go::Wait(d) => Admission::Wait(d),
         }
     }
 
     /// Waits until the bucket allows one more request. Answers how long it waited.
     pub async fn acquire(&self, bucket: Bucket) -> (PaceSlot<'_>, Duration) {
         let started = Instant::now();
-        while let Some(wait) = self.try_acquire(bucket, Instant::now()) {
-            tokio::time::sleep(wait).await;
-        }
+        let counted = loop {
+            match self.try_acquire(bucket, Instant::now()) {
+                Admission::Counted => break true,
+                Admission::Uncounted => break false,
+                Admission::Wait(wait) => tokio::time::sleep(wait).await,
+            }
+        };
         let slot = PaceSlot {
             pacer: self,
             bucket,
-            done: false,
+            counted,
         };
         (slot, started.elapsed())
     }
@@ -277,17 +294,9 @@ impl Pacer {
     }
 }
 
-impl PaceSlot<'_> {
-    /// The request was answered (or failed); it no longer counts in flight.
-    pub fn finish(mut self) {
-        self.done = true;
-        self.pacer.release(self.bucket);
-    }
-}
-
 impl Drop for PaceSlot<'_> {
     fn drop(&mut self) {
-        if !self.done {
+        if self.counted {
             self.pacer.release(self.bucket);
         }
     }
@@ -337,6 +346,25 @@ mod tests {
             Go::Wait(Duration::from_millis(12) + Duration::from_micros(500)),
             "80 left over one second"
         );
+    }
+
+    #[tokio::test]
+    async fn requests_sent_before_a_bucket_was_known_do_not_lower_its_count() {
+        let pacer = Pacer::new(1.0);
+        let early = pacer.acquire(Bucket::Users).await.0;
+        let headers = RateLimitHeaders {
+            limit: 100,
+            remaining: 99,
+            reset: 4_000_000_000,
+        };
+        pacer.observe(Bucket::Users, Some(headers), None, SystemTime::now(), false);
+        let counted = pacer.acquire(Bucket::Users).await.0;
+        let in_flight = || pacer.state.lock().buckets[&Bucket::Users].in_flight;
+        assert_eq!(in_flight(), 1);
+        drop(early);
+        assert_eq!(in_flight(), 1, "the early request was never counted");
+        drop(counted);
+        assert_eq!(in_flight(), 0);
     }
 
     #[test]
