@@ -56,7 +56,7 @@ fn check(
             schema,
             groups,
             args.input.ignore_unknown_columns,
-            true,
+            args.create_missing_groups,
             |line| eprintln!("{line}"),
         )
     })
@@ -68,7 +68,7 @@ fn verdict(
     report: &preflight::PreflightReport,
 ) -> Result<u8, AppError> {
     if report.problems > 0 {
-        return Err(preflight::refusal(report, true));
+        return Err(preflight::refusal(report));
     }
     if !global.quiet {
         eprintln!("{}: {} rows, no problems", input.display, report.rows);

@@ -100,9 +100,9 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Also check group references and the schema against the org (reads only).
+    /// Accept group names the org lacks, as `users import --create-missing-groups` would.
     #[arg(long)]
-    pub online: bool,
+    pub create_missing_groups: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

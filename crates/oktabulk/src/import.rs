@@ -35,7 +35,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         )
     });
     if report.structural || (report.problems > 0 && !args.skip_invalid) {
-        return Err(preflight::refusal(&report, true));
+        return Err(preflight::refusal(&report));
     }
     let columns = report
         .columns

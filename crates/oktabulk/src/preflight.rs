@@ -102,8 +102,8 @@ pub fn check(
 }
 
 /// The message that stops a run with problems.
-pub fn refusal(report: &PreflightReport, skip_allowed: bool) -> AppError {
-    let hint = if report.structural || !skip_allowed {
+pub fn refusal(report: &PreflightReport) -> AppError {
+    let hint = if report.structural {
         ""
     } else {
         "; fix them, or pass --skip-invalid to send only the valid rows"

@@ -13,7 +13,11 @@ pub enum Event {
     Started {
         total: u64,
     },
-    RowDone(Box<RowResult>),
+    /// A row's result; `resumed` when an earlier run had finished it and nothing was sent.
+    RowDone {
+        result: Box<RowResult>,
+        resumed: bool,
+    },
     /// A request waited for its bucket's pacing.
     Paced {
         bucket: Bucket,

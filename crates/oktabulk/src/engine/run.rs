@@ -29,12 +29,10 @@ pub enum RowInput {
     },
 }
 
-/// Counts of a run, kept apart from the reporters so the exit code does not depend on them.
+/// What the exit code needs, kept apart from the reporters so it does not depend on them.
 #[derive(Debug, Default)]
 pub struct Tally {
-    pub rows: AtomicU64,
     pub failed: AtomicU64,
-    pub resumed: AtomicU64,
     pub interrupted: AtomicBool,
 }
 
@@ -76,18 +74,16 @@ pub async fn run_import(
                 let (ctx, tx, tally) = (Arc::clone(&ctx), tx.clone(), Arc::clone(&tally));
                 tokio::spawn(async move {
                     let (result, resumed) = run_row(&ctx, input).await;
-                    match (&ctx.journal, resumed) {
-                        (Some(journal), false) => journal.done(&result),
-                        (_, true) => {
-                            tally.resumed.fetch_add(1, Ordering::Relaxed);
-                        }
-                        _ => {}
+                    if let (Some(journal), false) = (&ctx.journal, resumed) {
+                        journal.done(&result);
                     }
-                    tally.rows.fetch_add(1, Ordering::Relaxed);
                     if result.failed() {
                         tally.failed.fetch_add(1, Ordering::Relaxed);
                     }
-                    let _ = tx.send(Event::RowDone(Box::new(result)));
+                    let _ = tx.send(Event::RowDone {
+                        result: Box::new(result),
+                        resumed,
+                    });
                     drop(place);
                 });
             }

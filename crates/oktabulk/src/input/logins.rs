@@ -42,26 +42,24 @@ impl SeenLogins {
         }
     }
 
-    /// Records `login` at `line`; answers the line where it was first seen, if it was.
-    pub fn first_seen(&mut self, login: &str, line: u64) -> Option<u64> {
+    /// Records `login` at `line`; answers the line where it was first seen, if it was. Fails
+    /// only if the file on disk fails: the logins moved there cannot be checked any more.
+    pub fn first_seen(&mut self, login: &str, line: u64) -> Result<Option<u64>, String> {
         let key = hash64(&login_key(login));
         let line = u32::try_from(line).unwrap_or(u32::MAX);
         if self.disk.is_none() && self.memory.len() >= self.limit {
+            // If no temporary file can be made, memory carries on: correct, only larger.
             self.disk = spill(&self.memory).ok();
             if self.disk.is_some() {
                 self.memory = HashMap::new();
             }
         }
         match &self.disk {
-            Some(disk) => match disk.insert(key, line) {
-                Ok(first) => first.map(u64::from),
-                // A disk that fails (full, gone) is left; memory carries on.
-                Err(_) => {
-                    self.disk = None;
-                    self.remember(key, line)
-                }
-            },
-            None => self.remember(key, line),
+            Some(disk) => disk
+                .insert(key, line)
+                .map(|first| first.map(u64::from))
+                .map_err(|e| format!("the temporary file of logins failed: {e}")),
+            None => Ok(self.remember(key, line)),
         }
     }
 
@@ -127,20 +125,24 @@ mod tests {
     #[test]
     fn finds_duplicates_ignoring_case_and_accents_across_the_move_to_disk() {
         let mut seen = SeenLogins::with_limit(3);
-        assert_eq!(seen.first_seen("a@example.com", 2), None);
-        assert_eq!(seen.first_seen("b@example.com", 3), None);
-        assert_eq!(seen.first_seen("A@Example.com", 4), Some(2), "in memory");
-        assert_eq!(seen.first_seen("c@example.com", 5), None);
+        assert_eq!(seen.first_seen("a@example.com", 2), Ok(None));
+        assert_eq!(seen.first_seen("b@example.com", 3), Ok(None));
+        assert_eq!(
+            seen.first_seen("A@Example.com", 4),
+            Ok(Some(2)),
+            "in memory"
+        );
+        assert_eq!(seen.first_seen("c@example.com", 5), Ok(None));
         assert!(seen.disk.is_none());
-        assert_eq!(seen.first_seen("d@example.com", 6), None);
+        assert_eq!(seen.first_seen("d@example.com", 6), Ok(None));
         assert!(seen.disk.is_some(), "moved to disk at the bound");
         assert!(seen.memory.is_empty());
         assert_eq!(
             seen.first_seen("ä@example.com", 7),
-            Some(2),
+            Ok(Some(2)),
             "on disk, folded"
         );
-        assert_eq!(seen.first_seen("D@example.com", 8), Some(6));
-        assert_eq!(seen.first_seen("e@example.com", 9), None);
+        assert_eq!(seen.first_seen("D@example.com", 8), Ok(Some(6)));
+        assert_eq!(seen.first_seen("e@example.com", 9), Ok(None));
     }
 }

@@ -250,11 +250,6 @@ impl Rows {
             .map(|b| format!("{b:02x}"))
             .collect()
     }
-
-    /// Rows read so far.
-    pub fn count(&self) -> u64 {
-        self.seq
-    }
 }
 
 /// Hashes whatever passes through it.

@@ -182,13 +182,20 @@ impl Validator {
             self.seen.as_mut(),
             problems.is_empty(),
         ) {
-            if let Some(first) = seen.first_seen(login, row.line) {
-                problems.push(Problem::at(
+            match seen.first_seen(login, row.line) {
+                Ok(None) => {}
+                Ok(Some(first)) => problems.push(Problem::at(
                     row.line,
                     Some("login"),
                     Some(login),
                     format!("the same login as line {first} (logins ignore case and accents)"),
-                ));
+                )),
+                Err(reason) => problems.push(Problem::at(
+                    row.line,
+                    Some("login"),
+                    None,
+                    format!("cannot check for duplicate logins: {reason}"),
+                )),
             }
         }
         if !problems.is_empty() {

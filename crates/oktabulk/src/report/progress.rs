@@ -63,7 +63,7 @@ impl Reporter for Progress {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
         match event {
             Event::Started { total } => self.bar.set_length(*total),
-            Event::RowDone(_) => self.bar.inc(1),
+            Event::RowDone { .. } => self.bar.inc(1),
             Event::Paced { waited, .. } => {
                 self.waits += 1;
                 self.waited += *waited;
@@ -109,7 +109,7 @@ impl RowLines {
 impl Reporter for RowLines {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
         let line = match event {
-            Event::RowDone(row) => match row.user_creation_status {
+            Event::RowDone { result: row, .. } => match row.user_creation_status {
                 CreationStatus::Success => {
                     self.paint("32", format!("Created user for {}", row.login))
                 }

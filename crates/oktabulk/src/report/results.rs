@@ -106,7 +106,7 @@ pub fn neutralise(cell: &str) -> String {
 
 impl Reporter for ResultsFile {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
-        let Event::RowDone(row) = event else {
+        let Event::RowDone { result: row, .. } = event else {
             return Ok(());
         };
         self.pending.insert(row.seq, (**row).clone());

@@ -11,6 +11,7 @@ pub struct Summary {
     started: Instant,
     results: String,
     rows: u64,
+    resumed: u64,
     success: u64,
     exists: u64,
     updated: u64,
@@ -28,6 +29,7 @@ impl Summary {
             started: Instant::now(),
             results,
             rows: 0,
+            resumed: 0,
             success: 0,
             exists: 0,
             updated: 0,
@@ -44,8 +46,12 @@ impl Summary {
 impl Reporter for Summary {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
         match event {
-            Event::RowDone(row) => {
+            Event::RowDone {
+                result: row,
+                resumed,
+            } => {
                 self.rows += 1;
+                self.resumed += u64::from(*resumed);
                 match row.user_creation_status {
                     CreationStatus::Success => self.success += 1,
                     CreationStatus::Exists => self.exists += 1,
@@ -81,6 +87,12 @@ impl Reporter for Summary {
             self.paced.as_secs_f64(),
             self.retries
         );
+        if self.resumed > 0 {
+            eprintln!(
+                "{} rows were finished by an earlier run of this command and not sent again",
+                self.resumed
+            );
+        }
         eprintln!("results: {}", self.results);
         if self.interrupted {
             eprintln!("interrupted: run the same command again to finish the remaining rows");

@@ -19,6 +19,21 @@ async fn validate_checks_without_sending() {
     ] {
         assert!(err.contains(part), "{part} in {err}");
     }
+    env.write(
+        "g.csv",
+        "login,email,firstName,lastName,groups\ng@example.com,g@example.com,G,H,Nowhere\n",
+    );
+    let missing = env.run(&["validate", "g.csv"]).await;
+    assert_eq!(code(&missing), 4, "a group the org lacks is a problem");
+    assert!(
+        stderr(&missing).contains("no group named \"Nowhere\""),
+        "{}",
+        stderr(&missing)
+    );
+    let allowed = env
+        .run(&["validate", "g.csv", "--create-missing-groups"])
+        .await;
+    assert_eq!(code(&allowed), 0, "{}", stderr(&allowed));
     assert_eq!(env.emulator.stats().writes, 0);
 }
 

@@ -289,6 +289,11 @@ async fn a_second_run_of_a_finished_import_sends_nothing() {
         writes,
         "finished rows are not sent again"
     );
+    assert!(
+        stderr(&again).contains("20 rows were finished by an earlier run"),
+        "{}",
+        stderr(&again)
+    );
     assert_eq!(results(&env.path("r.results.csv")).len(), 20);
     env.write("r.csv", seed_csv(21, ""));
     let changed = env.run(&["users", "import", "r.csv"]).await;
