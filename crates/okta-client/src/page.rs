@@ -55,6 +55,14 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// The first item only: one request, enough to learn a bucket's limits or test access.
+    pub fn one() -> ListQuery {
+        ListQuery {
+            limit: Some(1),
+            ..ListQuery::default()
+        }
+    }
+
     /// The list's first page: `path` with these parameters.
     pub(crate) fn path(&self, path: &str) -> String {
         with_query(

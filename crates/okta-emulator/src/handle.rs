@@ -145,7 +145,7 @@ impl EmulatorHandle {
         self.core.read(Org::user_count)
     }
 
-    /// Stops serving and waits for the accept loop to end.
+    /// Stops accepting connections.
     pub async fn shutdown(self) {
         self.shutdown.notify_one();
         self.task.abort();

@@ -23,22 +23,8 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, AppError> {
     let client = &conn.client;
     let mut failed_auth = false;
     let mut failed = false;
-    let users = client
-        .users()
-        .list(&ListQuery {
-            limit: Some(1),
-            ..Default::default()
-        })
-        .next()
-        .await;
-    let groups = client
-        .groups()
-        .list(&ListQuery {
-            limit: Some(1),
-            ..Default::default()
-        })
-        .next()
-        .await;
+    let users = client.users().list(&ListQuery::one()).next().await;
+    let groups = client.groups().list(&ListQuery::one()).next().await;
     let schema = client.users().schema().await.map(drop);
     let checks: [(&str, Result<(), okta_client::Error>); 3] = [
         ("read users (okta.users.read)", users.transpose().map(drop)),

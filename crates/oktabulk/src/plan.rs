@@ -39,14 +39,7 @@ pub async fn print(
 ) -> Result<(), AppError> {
     let client = &conn.client;
     // One read of the users list teaches the pacer that bucket's limit.
-    let _ = client
-        .users()
-        .list(&ListQuery {
-            limit: Some(1),
-            ..Default::default()
-        })
-        .next()
-        .await;
+    let _ = client.users().list(&ListQuery::one()).next().await;
     let mut rows = input
         .rows(delimiter)
         .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;

@@ -89,16 +89,32 @@ async fn over_the_limit_answers_429_with_reset_until_the_window_ends() {
 
 #[tokio::test]
 async fn window_starts_at_first_request() {
-    let env = Env::with_limits(limits(2, 1500, None)).await;
-    tokio::time::sleep(Duration::from_millis(1600)).await;
-    let before = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock");
+    // A 10-second window: one aligned to the wall clock would reset anywhere in the next ten
+    // seconds; one opened by the first request resets ten seconds after that request's second.
+    let env = Env::with_limits(limits(2, 10_000, None)).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let before = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
     let resp = env.fetch("/api/v1/users").await;
+    let after = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
     let reset = header(&resp, "x-rate-limit-reset");
-    let expected = (before + Duration::from_millis(1500)).as_secs_f64();
     assert!(
-        (reset as f64) >= expected.floor() && (reset as f64) <= expected.ceil() + 1.0,
-        "reset {reset} for a window opened at {before:?}"
+        (before + 10..=after + 10).contains(&reset),
+        "reset {reset} for a window opened between {before} and {after}"
     );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let later = env.fetch("/api/v1/users").await;
+    assert_eq!(
+        header(&later, "x-rate-limit-reset"),
+        reset,
+        "the same window"
+    );
+    assert_eq!(header(&later, "x-rate-limit-remaining"), 0);
 }
 
 #[tokio::test]

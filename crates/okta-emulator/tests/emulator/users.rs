@@ -229,19 +229,18 @@ async fn group_ids_at_creation_are_limited_to_twenty() {
         &["The number of group targets is too large"],
     )
     .await;
+    body["groupIds"] = json!(["00gNoSuchGroup000001"]);
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    assert_not_found(resp, "00gNoSuchGroup000001", "UserGroup").await;
+    assert_eq!(
+        env.emulator.user_count(),
+        0,
+        "nothing created for a bad group"
+    );
     body["groupIds"] = json!(ids[..20]);
     let user = env.create_user("", &body).await;
-    let groups: Vec<Value> = env
-        .get(&format!(
-            "/api/v1/users/{}/groups",
-            user["id"].as_str().expect("id")
-        ))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let id = user["id"].as_str().expect("id");
+    let groups: Vec<Value> = env.get_json(&format!("/api/v1/users/{id}/groups")).await;
     assert_eq!(groups.len(), 21, "Everyone plus the twenty");
     assert_eq!(groups[0]["profile"]["name"], "Everyone");
 }
@@ -336,56 +335,40 @@ async fn search_filter_and_q() {
         }
     };
     let enc = |s: &str| s.replace(' ', "%20").replace('"', "%22");
-    assert_eq!(
-        count(format!(
-            "/api/v1/users?search={}",
-            enc(r#"status eq "DEPROVISIONED""#)
-        ))
-        .await,
-        3
-    );
-    assert_eq!(
-        count(format!(
-            "/api/v1/users?search={}",
-            enc(r#"profile.lastName sw "N1" and (status eq "ACTIVE" or status eq "STAGED")"#)
-        ))
-        .await,
-        10,
-        "N1, N11..N19 are active; N10 is deprovisioned"
-    );
-    assert_eq!(
-        count(format!(
-            "/api/v1/users?search={}",
-            enc(r#"profile.email co "user002""#)
-        ))
-        .await,
-        10
-    );
-    assert_eq!(
-        count(format!("/api/v1/users?search={}", enc("profile.title pr"))).await,
-        0
-    );
-    assert_eq!(
-        count(format!(
-            "/api/v1/users?filter={}",
-            enc(r#"profile.login eq "USER0003@example.com""#)
-        ))
-        .await,
-        1
-    );
-    assert_eq!(
-        count(format!(
-            "/api/v1/users?filter={}",
-            enc(r#"status eq "DEPROVISIONED""#)
-        ))
-        .await,
-        3
-    );
-    assert_eq!(
-        count("/api/v1/users?q=Even".to_owned()).await,
-        10,
-        "q defaults to 10"
-    );
+    // (parameter, expression, users expected, why)
+    let cases = [
+        (
+            "search",
+            r#"status eq "DEPROVISIONED""#,
+            3,
+            "search includes DEPROVISIONED",
+        ),
+        (
+            "search",
+            r#"profile.lastName sw "N1" and (status eq "ACTIVE" or status eq "STAGED")"#,
+            10,
+            "N1, N11..N19 are active; N10 is deprovisioned",
+        ),
+        ("search", r#"profile.email co "user002""#, 10, "co on email"),
+        ("search", "profile.title pr", 0, "nobody has a title"),
+        (
+            "filter",
+            r#"profile.login eq "USER0003@example.com""#,
+            1,
+            "values ignore case",
+        ),
+        (
+            "filter",
+            r#"status eq "DEPROVISIONED""#,
+            3,
+            "filter includes DEPROVISIONED",
+        ),
+        ("q", "Even", 10, "q defaults to 10"),
+    ];
+    for (param, expr, expected, why) in cases {
+        let path = format!("/api/v1/users?{param}={}", enc(expr));
+        assert_eq!(count(path).await, expected, "{param}={expr}: {why}");
+    }
     assert_eq!(
         count("/api/v1/users?q=even&limit=100".to_owned()).await,
         12,
@@ -537,6 +520,18 @@ async fn lifecycle_transitions_and_errors() {
         "deactivate answers no body"
     );
     assert_eq!(status(&env, aid).await, "DEPROVISIONED");
+    let wrong_status = "This operation is not allowed in the user's current status.";
+    let resp = lifecycle(&env, aid, "deactivate").await;
+    assert_error(resp, 403, "E0000038", wrong_status, &[]).await;
+    let resp = env
+        .post(
+            &format!("/api/v1/users/{aid}"),
+            &json!({"profile": {"title": "Gone"}}),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_error(resp, 403, "E0000038", wrong_status, &[]).await;
     let resp = lifecycle(&env, aid, "activate").await;
     assert_eq!(
         resp.status(),

@@ -31,6 +31,26 @@ fn fast_windows() -> RateLimitConfig {
     limits
 }
 
+/// Every create takes 40 ms, so a run can be stopped midway.
+fn slow_creates(env: &Env) {
+    let mut slow = rule("/api/v1/users", FaultAction::Latency { ms: 40 }, None, None);
+    slow.skip = 0;
+    env.emulator.set_faults(FaultConfig {
+        seed: 1,
+        rules: vec![slow],
+    });
+}
+
+/// Waits (at most 30 s) until the org has `n` users.
+async fn wait_for_users(env: &Env, n: usize) {
+    let mut waited = Duration::ZERO;
+    while env.emulator.user_count() < n {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+        assert!(waited < Duration::from_secs(30), "the run made no progress");
+    }
+}
+
 /// Every row once and created; `group` is the expected group status (`""` when rows name none).
 fn assert_all_success(rows: &[std::collections::HashMap<String, String>], n: usize, group: &str) {
     assert_eq!(rows.len(), n);
@@ -104,12 +124,7 @@ async fn a_429_burst_5xx_and_dropped_connections_still_end_with_every_row_right(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_run_then_the_same_command_finishes_with_each_user_once() {
     let env = Env::start().await;
-    let mut slow = rule("/api/v1/users", FaultAction::Latency { ms: 40 }, None, None);
-    slow.skip = 0;
-    env.emulator.set_faults(FaultConfig {
-        seed: 1,
-        rules: vec![slow],
-    });
+    slow_creates(&env);
     let csv = seed_csv(300, "");
     env.write("k.csv", &csv);
     let mut child = env
@@ -118,12 +133,7 @@ async fn kill_9_mid_run_then_the_same_command_finishes_with_each_user_once() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("starts");
-    let mut waited = Duration::ZERO;
-    while env.emulator.user_count() < 40 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        waited += Duration::from_millis(20);
-        assert!(waited < Duration::from_secs(30), "the run made no progress");
-    }
+    wait_for_users(&env, 40).await;
     child.start_kill().expect("SIGKILL");
     let status = child.wait().await.expect("reaped");
     assert!(status.code().is_none(), "killed by a signal: {status:?}");
@@ -168,12 +178,7 @@ async fn kill_9_mid_run_then_the_same_command_finishes_with_each_user_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_finishes_rows_in_flight_exits_5_and_the_rerun_completes() {
     let env = Env::start().await;
-    let mut slow = rule("/api/v1/users", FaultAction::Latency { ms: 40 }, None, None);
-    slow.skip = 0;
-    env.emulator.set_faults(FaultConfig {
-        seed: 1,
-        rules: vec![slow],
-    });
+    slow_creates(&env);
     env.write("c.csv", seed_csv(200, ""));
     let child = env
         .command()
@@ -182,12 +187,7 @@ async fn ctrl_c_finishes_rows_in_flight_exits_5_and_the_rerun_completes() {
         .spawn()
         .expect("starts");
     let pid = child.id().expect("running").to_string();
-    let mut waited = Duration::ZERO;
-    while env.emulator.user_count() < 20 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        waited += Duration::from_millis(20);
-        assert!(waited < Duration::from_secs(30), "the run made no progress");
-    }
+    wait_for_users(&env, 20).await;
     let sent = std::process::Command::new("kill")
         .args(["-INT", &pid])
         .status()
