@@ -87,18 +87,16 @@ impl Client {
         self.inner.pacer.clock().server_now(local)
     }
 
-    /// Sends one API call, with pacing and retries. `call.target` starts with `/api/v1/` or is
-    /// an absolute URL (a `next` link, followed exactly as given).
+    /// Sends one API call, with pacing and retries. `call.target` is an API path
+    /// (`/api/v1/...`) or a link the server gave; either is resolved against the org and sent
+    /// only if it stays on the org's scheme, host and port.
     pub(crate) async fn send(&self, call: Call<'_>) -> Result<Answer, Error> {
         let inner = &*self.inner;
-        let url = if call.target.starts_with("http") {
-            call.target.to_owned()
-        } else {
-            inner.org.join(call.target)
-        };
-        let path = url.strip_prefix(inner.org.as_str()).unwrap_or(&url);
-        let path = path.split('?').next().unwrap_or_default();
-        let bucket = Bucket::for_request(call.method.as_str(), path);
+        let url = inner
+            .org
+            .resolve(call.target)
+            .map_err(|t| Error::ForeignLink(t.0))?;
+        let bucket = Bucket::for_request(call.method.as_str(), url.path());
         let started = Instant::now();
         let mut retry_for: Option<String> = None;
         let mut renewed_token = false;
@@ -155,7 +153,7 @@ impl Client {
     async fn try_once(
         &self,
         call: &Call<'_>,
-        url: &str,
+        url: &reqwest::Url,
         bucket: Bucket,
         attempt: u32,
         retry_for: Option<&str>,
@@ -169,7 +167,7 @@ impl Client {
         let authorization = inner.auth.header(&inner.http, &inner.org).await?;
         let mut request = inner
             .http
-            .request(call.method.clone(), url)
+            .request(call.method.clone(), url.clone())
             .header("Authorization", authorization)
             .header("Accept", "application/json");
         if attempt > 1 {
@@ -223,6 +221,23 @@ impl Client {
                 return Ok(Tried::Failed(Attempt::Unknown, error.into(), request_id));
             }
         };
+        if (300..400).contains(&status) {
+            let location = header(&headers, "location").map(|l| match inner.org.resolve(l) {
+                Ok(on_org) => on_org.path().to_owned(),
+                Err(foreign) => foreign.0,
+            });
+            let error = Error::Redirect {
+                status,
+                location,
+                request_id: request_id.clone(),
+            };
+            let outcome = Attempt::Answered {
+                status,
+                rate,
+                server_date,
+            };
+            return Ok(Tried::Failed(outcome, error, request_id));
+        }
         if (200..300).contains(&status) {
             return Ok(Tried::Answered(Answer {
                 headers,
@@ -378,6 +393,9 @@ impl ClientBuilder {
         }
         let http = reqwest::Client::builder()
             .user_agent(s.user_agent.clone())
+            // Okta's API does not redirect; following one could carry a body with a password
+            // (or, on the same host, the token) somewhere else.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(s.connect_timeout)
             .timeout(s.request_timeout)
             .pool_max_idle_per_host(s.max_in_flight)

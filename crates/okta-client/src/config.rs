@@ -22,6 +22,12 @@ pub enum ConfigError {
     DoubleCom(String),
     #[error("the org URL {0} has a path; give only the scheme and host")]
     HasPath(String),
+    /// Userinfo before the host (`https://acme.okta.com@other.example`) would send the token to
+    /// the host after the `@`; the raw text is not repeated, as it may hold a password.
+    #[error("the org URL has a user name or password before its host (an `@`); give only the scheme and host, as in https://example.okta.com")]
+    HasUserinfo,
+    #[error("the org URL {0} has a fragment (`#...`); give only the scheme and host")]
+    HasFragment(String),
     #[error("the API token is empty or still the placeholder {{apiToken}}")]
     BadToken,
     #[error("max capacity must be between 1 and 100 percent, got {0}")]
@@ -49,6 +55,12 @@ impl OrgUrl {
             return Err(ConfigError::InvalidUrl(raw.to_owned()));
         }
         let url = Url::parse(raw).map_err(|_| ConfigError::InvalidUrl(raw.to_owned()))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(ConfigError::HasUserinfo);
+        }
+        if url.fragment().is_some() {
+            return Err(ConfigError::HasFragment(raw.to_owned()));
+        }
         let host = url
             .host_str()
             .ok_or_else(|| ConfigError::InvalidUrl(raw.to_owned()))?
@@ -79,6 +91,53 @@ impl OrgUrl {
     pub fn join(&self, path: &str) -> String {
         format!("{}{path}", self.as_str())
     }
+
+    /// Resolves `target` (an API path, or a `Link` as the server gave it: absolute, relative,
+    /// protocol-relative) against the org with a URL parser, and answers it only when its
+    /// scheme, host and port are the org's and it carries no userinfo: the one gate every
+    /// request passes, so credentials are never sent anywhere else.
+    pub fn resolve(&self, target: &str) -> Result<Url, ForeignTarget> {
+        let url = self
+            .0
+            .join(target)
+            .map_err(|_| ForeignTarget(format!("an unreadable URL ({})", printable(target))))?;
+        let same = url.scheme() == self.0.scheme()
+            && url.host_str().map(str::to_ascii_lowercase)
+                == self.0.host_str().map(str::to_ascii_lowercase)
+            && url.port_or_known_default() == self.0.port_or_known_default()
+            && url.username().is_empty()
+            && url.password().is_none();
+        if same {
+            Ok(url)
+        } else {
+            let host = url.host_str().unwrap_or("no host");
+            let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+            let userinfo = if url.username().is_empty() && url.password().is_none() {
+                ""
+            } else {
+                " with a user name"
+            };
+            Err(ForeignTarget(format!(
+                "{}://{host}{port}{userinfo}",
+                url.scheme()
+            )))
+        }
+    }
+}
+
+/// A URL off the org: its scheme, host and port only (never its query, which may name a user).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignTarget(pub String);
+
+impl fmt::Display for ForeignTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// At most 80 characters of `text`, with control characters escaped.
+fn printable(text: &str) -> String {
+    text.chars().take(80).flat_map(char::escape_debug).collect()
 }
 
 impl fmt::Display for OrgUrl {
@@ -186,6 +245,89 @@ mod tests {
         for (raw, err) in bad {
             assert_eq!(OrgUrl::parse(raw), Err(err), "{raw}");
         }
+    }
+
+    #[test]
+    fn refuses_userinfo_and_fragments() {
+        assert_eq!(
+            OrgUrl::parse("https://acme.okta.com@evil.example"),
+            Err(ConfigError::HasUserinfo)
+        );
+        assert_eq!(
+            OrgUrl::parse("https://user:pw@acme.okta.com"),
+            Err(ConfigError::HasUserinfo)
+        );
+        assert_eq!(
+            OrgUrl::parse("https://acme.okta.com/#x"),
+            Err(ConfigError::HasFragment("https://acme.okta.com/#x".into()))
+        );
+        assert!(OrgUrl::parse("https://acme.okta.com:8443/").is_ok());
+    }
+
+    #[test]
+    fn only_targets_on_the_org_resolve() {
+        let org = OrgUrl::parse("https://acme.okta.com").expect("org");
+        let on_org = [
+            (
+                "/api/v1/users?after=x",
+                "https://acme.okta.com/api/v1/users?after=x",
+            ),
+            (
+                "https://acme.okta.com/api/v1/users",
+                "https://acme.okta.com/api/v1/users",
+            ),
+            (
+                "https://ACME.okta.com:443/api/v1/users",
+                "https://acme.okta.com/api/v1/users",
+            ),
+            (
+                "api/v1/groups?after=1",
+                "https://acme.okta.com/api/v1/groups?after=1",
+            ),
+            (
+                ".evil.example/api/v1/users",
+                "https://acme.okta.com/.evil.example/api/v1/users",
+            ),
+        ];
+        for (target, want) in on_org {
+            assert_eq!(
+                org.resolve(target).map(|u| u.to_string()).as_deref(),
+                Ok(want),
+                "{target}"
+            );
+        }
+        let off_org = [
+            (
+                "https://acme.okta.com.evil.example/api/v1/users",
+                "https://acme.okta.com.evil.example",
+            ),
+            ("//evil.example/api/v1/users", "https://evil.example"),
+            (
+                "https://x@acme.okta.com/api/v1/users",
+                "https://acme.okta.com with a user name",
+            ),
+            (
+                "https://acme.okta.com:8443/api/v1/users",
+                "https://acme.okta.com:8443",
+            ),
+            ("http://acme.okta.com/api/v1/users", "http://acme.okta.com"),
+        ];
+        for (target, want) in off_org {
+            assert_eq!(
+                org.resolve(target),
+                Err(ForeignTarget(want.into())),
+                "{target}"
+            );
+        }
+        let loopback = OrgUrl::parse("http://127.0.0.1").expect("org");
+        assert_eq!(
+            loopback
+                .resolve("0:9/api/v1/groups")
+                .map(|u| u.to_string())
+                .as_deref(),
+            Ok("http://127.0.0.1/0:9/api/v1/groups"),
+            "text glued after the org's host stays a path on the org"
+        );
     }
 
     #[test]

@@ -38,9 +38,18 @@ pub enum Error {
     },
     #[error("configuration: {0}")]
     Config(#[from] crate::config::ConfigError),
-    /// A `Link` pointed away from the org; it is not followed, so credentials stay with the org.
-    #[error("refusing to follow a link outside the org: {0}")]
+    /// A request (a `Link` the server gave, most often) would leave the org; it is not sent, so
+    /// credentials stay with the org. Holds the target's scheme, host and port.
+    #[error("refusing to send a request outside the org, to {0}")]
     ForeignLink(String),
+    /// Okta's management API does not redirect; a 3xx is never followed (it could carry the
+    /// token or a password to another host) and is reported with where it pointed.
+    #[error("http {status} redirect to {} was not followed (Okta's API does not redirect; check the org URL and any proxy)", .location.as_deref().unwrap_or("nowhere"))]
+    Redirect {
+        status: u16,
+        location: Option<String>,
+        request_id: Option<String>,
+    },
     /// The OAuth token endpoint refused the client.
     #[error("oauth token request failed: {0}")]
     OAuth(String),
@@ -71,7 +80,9 @@ pub enum TransportError {
 impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Status { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Status { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             Error::Deadline { last, .. } => last.status(),
             _ => None,
         }
@@ -98,7 +109,8 @@ impl Error {
         match self {
             Error::Api { request_id, .. }
             | Error::Status { request_id, .. }
-            | Error::Decode { request_id, .. } => request_id.as_deref(),
+            | Error::Decode { request_id, .. }
+            | Error::Redirect { request_id, .. } => request_id.as_deref(),
             Error::Deadline { last, .. } => last.request_id(),
             _ => None,
         }

@@ -6,6 +6,8 @@ mod client {
 
     /// Handlers, pagination and error decoding.
     mod api;
+    /// A hostile org: links and redirects that would carry the token or a password elsewhere.
+    mod hostile;
     /// OAuth service apps: tokens, renewal, scopes.
     mod oauth;
     /// Pacing from the headers: whole windows used, no 429, `max_capacity` halves the rate.
