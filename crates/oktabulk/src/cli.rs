@@ -132,6 +132,11 @@ pub struct ImportArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// Results file; default `<input-stem>.results.csv` beside the input; `-` for standard output.
+    ///
+    /// Written under a temporary name (readable by you only) and renamed into place when the run
+    /// ends: an existing file of that name is replaced whole, and a link of that name is replaced
+    /// by the file, never written through. A results path that is the input file, or a link to
+    /// it, is refused (exit 2).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ResultFormat::Csv)]

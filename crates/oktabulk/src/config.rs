@@ -116,6 +116,7 @@ pub fn resolve(global: &GlobalArgs) -> Result<OrgTarget, AppError> {
         settings.authorization_mode = Some("PrivateKey".into());
     }
     if let Some(path) = &global.private_key_file {
+        warn_if_shared(path);
         settings.private_key = Some(read_text(path)?);
         settings.authorization_mode = Some("PrivateKey".into());
     }
@@ -144,7 +145,10 @@ fn credentials(settings: ClientSettings) -> Result<Credentials, AppError> {
                     "no API token: set OKTA_CLIENT_TOKEN, okta.client.token in okta.yaml, or --token-file".into(),
                 )
             })?;
-            Ok(Credentials::ApiToken(Secret::new(token.trim())))
+            // A token copied with the header's scheme (`SSWS 00abc...`) is the same token.
+            let token = token.trim();
+            let token = token.strip_prefix("SSWS ").unwrap_or(token).trim();
+            Ok(Credentials::ApiToken(Secret::new(token)))
         }
         "PrivateKey" => {
             let client_id = settings.client_id.ok_or_else(|| {
@@ -216,24 +220,42 @@ fn read_yaml(path: &Path) -> Result<Option<ClientSettings>, AppError> {
     Ok(file.okta.and_then(|o| o.client))
 }
 
+/// A configuration file (okta.yaml, a key, a token): one that cannot be read is a
+/// configuration error (exit 2), not bad input.
 fn read_text(path: &Path) -> Result<String, AppError> {
-    std::fs::read_to_string(path).map_err(|source| AppError::Read {
-        path: path.to_owned(),
-        source,
-    })
+    std::fs::read_to_string(path)
+        .map_err(|e| AppError::Config(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Warns, as ssh does, when a file holding a secret can be read by other users.
+fn warn_if_shared(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                eprintln!(
+                    "warning: {} holds a secret and is readable by other users (mode {:o}); run chmod 600 on it",
+                    path.display(),
+                    mode & 0o777
+                );
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 fn read_token_file(path: &Path) -> Result<String, AppError> {
     let text = if path == Path::new("-") {
         let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|source| AppError::Read {
-                path: path.to_owned(),
-                source,
-            })?;
+        std::io::stdin().read_to_string(&mut s).map_err(|e| {
+            AppError::Config(format!("cannot read the token from standard input: {e}"))
+        })?;
         s
     } else {
+        warn_if_shared(path);
         read_text(path)?
     };
     let token = text.trim().to_owned();

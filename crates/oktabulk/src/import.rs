@@ -19,6 +19,8 @@ use tokio::sync::Semaphore;
 
 pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError> {
     let input = InputFile::open(&args.input.file)?;
+    let output = results_path(&input.named, args);
+    crate::report::results::guard_input(&input.named, &output)?;
     let (tx, rx) = unbounded_channel::<Event>();
     let observer = Arc::new(ClientEvents(tx.clone()));
     let conn = connect(global, Some(observer)).await?;
@@ -66,7 +68,6 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         report.rows,
         args.restart,
     )?);
-    let output = results_path(&input.named, args);
     let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
         output.clone(),

@@ -75,14 +75,12 @@ impl Journal {
         rows: u64,
         restart: bool,
     ) -> Result<Journal, AppError> {
-        std::fs::create_dir_all(dir).map_err(|source| AppError::Write {
-            path: dir.to_owned(),
-            source,
-        })?;
+        crate::private::create_dir_all(dir)?;
         let path = dir.join(key.file_name());
         if restart {
             remove(&path)?;
         }
+        crate::private::create_file(&path)?;
         let conn = Connection::open(&path).map_err(sql)?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;

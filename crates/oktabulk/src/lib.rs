@@ -16,5 +16,6 @@ pub mod journal;
 pub mod outcome;
 pub mod plan;
 pub mod preflight;
+pub mod private;
 pub mod report;
 pub mod sandbox;

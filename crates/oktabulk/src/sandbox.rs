@@ -37,10 +37,7 @@ impl Sandbox {
     pub async fn start(port: u16) -> Result<Sandbox, AppError> {
         let db = db_path()?;
         if let Some(dir) = db.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| AppError::Write {
-                path: dir.to_owned(),
-                source,
-            })?;
+            crate::private::create_dir_all(dir)?;
         }
         let token = okta_emulator::state::ids::new_id("00T");
         let mut config = EmulatorConfig::new(&token).rate_limits(limits()?).db(&db);

@@ -13,4 +13,6 @@ mod cli {
     mod import;
     /// Faults during a run, and `kill -9` followed by a re-run.
     mod resilience;
+    /// The input is never overwritten, files are the owner's, the token stays with the org.
+    mod security;
 }

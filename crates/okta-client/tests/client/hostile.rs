@@ -125,9 +125,12 @@ fn client(org: &str) -> Client {
 
 const ONE_USER: &str = r#"[{"id":"00u1","status":"ACTIVE","created":"2026-01-01T00:00:00.000Z","lastUpdated":"2026-01-01T00:00:00.000Z","type":{"id":"oty1"},"profile":{"login":"a@example.com","email":"a@example.com","firstName":"A","lastName":"B"}}]"#;
 
+/// Builds a `next` link from the org's and the other host's `host:port`.
+type LinkTo = fn(&str, &str) -> String;
+
 /// Lists users from an org whose first page links `next` to `link(org, other)` (the two
 /// `host:port`s); answers the error the list ended with, if any.
-async fn follow(link: fn(&str, &str) -> String) -> (Option<Error>, HostileOrg, Elsewhere) {
+async fn follow(link: LinkTo) -> (Option<Error>, HostileOrg, Elsewhere) {
     let other = elsewhere().await;
     let other_addr = other.addr.clone();
     let org = hostile_org(move |n, _, own| {
@@ -154,7 +157,7 @@ async fn follow(link: fn(&str, &str) -> String) -> (Option<Error>, HostileOrg, E
 #[tokio::test]
 async fn next_links_off_the_org_are_refused_in_every_form() {
     let port = |addr: &str| addr.rsplit(':').next().unwrap_or_default().to_owned();
-    let cases: [(&str, fn(&str, &str) -> String, &str); 4] = [
+    let cases: [(&str, LinkTo, &str); 4] = [
         (
             "absolute, another host",
             |_, other| {

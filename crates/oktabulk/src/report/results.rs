@@ -1,6 +1,8 @@
 //! The results file: one row per input row, in input order, the classic script's columns first.
 //! Rows finish out of order; they wait in a reorder buffer that the engine keeps small. Cells a
-//! spreadsheet would run as formulas are neutralised.
+//! spreadsheet would run as formulas are neutralised. The file is written under a temporary
+//! name in its directory (readable by the owner only) and renamed into place when the run ends,
+//! so an existing file, or a link, is replaced whole and never written through.
 
 use crate::cli::ResultFormat;
 use crate::engine::{Event, Reporter};
@@ -9,7 +11,7 @@ use crate::outcome::{RowResult, COLUMNS};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -20,7 +22,9 @@ enum Sink {
 
 pub struct ResultsFile {
     path: PathBuf,
-    sink: Sink,
+    sink: Option<Sink>,
+    /// The temporary file behind `sink`, renamed to `path` by `finish`; `None` for stdout.
+    temp: Option<tempfile::TempPath>,
     pending: BTreeMap<u64, RowResult>,
     next: u64,
     window: Arc<Semaphore>,
@@ -43,14 +47,11 @@ impl ResultsFile {
         format: ResultFormat,
         window: Arc<Semaphore>,
     ) -> Result<ResultsFile, AppError> {
-        let out: Box<dyn Write + Send> = if path.as_os_str() == "-" {
-            Box::new(std::io::stdout())
+        let (out, temp): (Box<dyn Write + Send>, _) = if path.as_os_str() == "-" {
+            (Box::new(std::io::stdout()), None)
         } else {
-            let file = File::create(&path).map_err(|source| AppError::Write {
-                path: path.clone(),
-                source,
-            })?;
-            Box::new(BufWriter::new(file))
+            let (file, temp) = temporary_beside(&path)?;
+            (Box::new(BufWriter::new(file)), Some(temp))
         };
         let sink = match format {
             ResultFormat::Csv => {
@@ -62,7 +63,8 @@ impl ResultsFile {
         };
         Ok(ResultsFile {
             path,
-            sink,
+            sink: Some(sink),
+            temp,
             pending: BTreeMap::new(),
             next: 0,
             window,
@@ -72,12 +74,13 @@ impl ResultsFile {
 
     fn write(&mut self, row: &RowResult) -> Result<(), AppError> {
         match &mut self.sink {
-            Sink::Csv(w) => {
+            None => Ok(()),
+            Some(Sink::Csv(w)) => {
                 let cells = row.cells().map(|c| neutralise(&c));
                 w.write_record(&cells)
                     .map_err(|e| write_error(&self.path, e))
             }
-            Sink::Jsonl(w) => {
+            Some(Sink::Jsonl(w)) => {
                 let line = serde_json::to_string(row).expect("results serialize");
                 writeln!(w, "{line}").map_err(|source| AppError::Write {
                     path: self.path.clone(),
@@ -86,6 +89,43 @@ impl ResultsFile {
             }
         }
     }
+}
+
+/// A new file in `path`'s directory, readable by the owner only where the platform allows it,
+/// removed again unless it is renamed into place.
+fn temporary_beside(path: &Path) -> Result<(File, tempfile::TempPath), AppError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
+    let named = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(|source| AppError::Write {
+            path: path.to_owned(),
+            source,
+        })?;
+    Ok(named.into_parts())
+}
+
+/// Refuses a results file that is the input itself (the same path, or a link to it): writing
+/// it would destroy the rows before they are read again.
+pub fn guard_input(input: &Path, results: &Path) -> Result<(), AppError> {
+    if input.as_os_str() == "-" || results.as_os_str() == "-" {
+        return Ok(());
+    }
+    if same_file::is_same_file(input, results).unwrap_or(false) {
+        return Err(AppError::Config(format!(
+            "the results file {} is the input file {} (or a link to it); choose another with -o",
+            results.display(),
+            input.display()
+        )));
+    }
+    Ok(())
 }
 
 fn write_error(path: &std::path::Path, e: csv::Error) -> AppError {
@@ -124,14 +164,22 @@ impl Reporter for ResultsFile {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let flushed = match &mut self.sink {
-            Sink::Csv(w) => w.flush(),
-            Sink::Jsonl(w) => w.flush(),
+        let flushed = match self.sink.take() {
+            Some(Sink::Csv(mut w)) => w.flush(),
+            Some(Sink::Jsonl(mut w)) => w.flush(),
+            None => Ok(()),
         };
         flushed.map_err(|source| AppError::Write {
             path: self.path.clone(),
             source,
-        })
+        })?;
+        match self.temp.take() {
+            Some(temp) => temp.persist(&self.path).map_err(|e| AppError::Write {
+                path: self.path.clone(),
+                source: e.error,
+            }),
+            None => Ok(()),
+        }
     }
 }
 
