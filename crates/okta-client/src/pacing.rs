@@ -1,7 +1,22 @@
-//! Pacing: a model of Okta's rate-limit buckets learned from the `X-Rate-Limit-*` headers that
-//! spaces requests so that this client never uses more than its share of a bucket before the
-//! bucket's reset. The arithmetic is pure (`BucketPace`, `ServerClock`) and the async `Pacer`
-//! only sleeps where the model says so.
+//! Pacing: a model of Okta's rate-limit buckets learned from the `X-Rate-Limit-*` headers. The
+//! arithmetic is pure (`BucketPace`, `ServerClock`) and the async `Pacer` only sleeps where the
+//! model says so.
+//!
+//! What the model assumes, from Okta's documents: a bucket's window is fixed (its count resets at
+//! `X-Rate-Limit-Reset`, on the server's clock), so nothing is gained by spacing requests inside a
+//! window; what protects the org is the number of requests per window and the number in flight,
+//! which the client bounds separately. So within a window a bucket's requests go as fast as the
+//! in-flight bound lets them, until either
+//! - this client's own share is spent: `limit x max_capacity x share` requests sent in the
+//!   window, where `share` (1 at first) is lowered by 429s the headers did not predict (a
+//!   per-token cap, another client's burst) and never raised above what such a 429 taught; or
+//! - the bucket's `Remaining` would fall to the reserve left for other clients,
+//!   `limit x min(10 %, 100 % - max_capacity)`, counting this client's requests in flight as
+//!   already spent;
+//!
+//! and then the bucket waits for its reset (plus a small margin for the clocks). Before a
+//! bucket's first answer its limits are unknown: a probe of `PROBE` requests goes and the rest
+//! wait for the headers. A bucket whose answers carry no headers is not paced.
 
 use okta_model::rate_limit::Bucket;
 use okta_model::RateLimitHeaders;
@@ -62,83 +77,153 @@ pub struct BucketPace {
     pub reset_epoch: u64,
     /// Requests sent in this bucket and not yet answered.
     pub in_flight: u32,
-    /// When the last request in this bucket was sent.
-    pub last_sent: Option<Instant>,
-    /// Lowered by 429s the headers did not predict (another client, a per-token share).
+    /// Requests this client sent in the current window, answered or not.
+    pub own: u32,
+    /// The part of `limit x max_capacity` this client may use; lowered by unexpected 429s.
     pub share: f64,
+    /// The most `share` may grow back to: what the last informative unexpected 429 taught.
+    pub ceiling: f64,
+    /// The local clock passed `reset` and no answer of the new window has come yet: the new
+    /// window's `remaining` is taken as the whole limit, its end as unknown.
+    pub stale: bool,
+    /// No unexpected 429 in the current window (a clean window lets `share` grow back).
+    pub clean: bool,
 }
 
 /// A small margin after the reset before the first request of the new window, for the clocks.
 pub const RESET_MARGIN: Duration = Duration::from_millis(25);
 
+/// Requests sent in a bucket before its first answer tells its limits.
+pub const PROBE: u32 = 2;
+
+/// How often a request that cannot go yet for want of an answer (a probe in flight, a window
+/// whose first answer has not come) asks again.
+const RECHECK: Duration = Duration::from_millis(5);
+
+/// An unexpected 429 this early in a window (as a fraction of the share) teaches no ceiling.
+const UNINFORMATIVE: f64 = 0.05;
+
 impl BucketPace {
-    /// The requests of a window this client may use.
-    fn allowed(&self, capacity: f64) -> i64 {
+    /// A bucket first seen with these headers.
+    pub fn new(rate: RateLimitHeaders, reset: Instant) -> BucketPace {
+        BucketPace {
+            limit: rate.limit,
+            remaining: rate.remaining,
+            reset,
+            reset_epoch: rate.reset,
+            in_flight: 0,
+            own: 0,
+            share: 1.0,
+            ceiling: 1.0,
+            stale: false,
+            clean: true,
+        }
+    }
+
+    /// The requests of a window this client may send.
+    pub fn allowed(&self, capacity: f64) -> i64 {
         (f64::from(self.limit) * capacity * self.share).floor() as i64
     }
 
-    /// Requests already counted in the current window, by anyone, plus this client's in flight.
-    fn taken(&self, now: Instant) -> i64 {
-        let used = if now >= self.reset {
-            0
-        } else {
-            i64::from(self.limit.saturating_sub(self.remaining))
-        };
-        used + i64::from(self.in_flight)
+    /// The part of the bucket left to other clients: `min(10 %, 100 % - capacity)` of it.
+    pub fn reserve(&self, capacity: f64) -> i64 {
+        (f64::from(self.limit) * (1.0 - capacity).clamp(0.0, 0.10)).ceil() as i64
     }
 
-    /// Requests this client may still send in the current window.
+    /// Requests this client may still send in the current window: the lower of what is left of
+    /// its own share and what the bucket has above the reserve (this client's requests in
+    /// flight counted as spent). When the local clock has passed the reset but the model has
+    /// not rolled over yet, the new window is counted from the requests in flight.
     pub fn budget(&self, capacity: f64, now: Instant) -> i64 {
-        self.allowed(capacity) - self.taken(now)
+        let rolled = !self.stale && now >= self.reset;
+        let (own, remaining) = if rolled {
+            (self.in_flight, self.limit)
+        } else {
+            (self.own, self.remaining)
+        };
+        let own_left = self.allowed(capacity) - i64::from(own);
+        let bucket_left = i64::from(remaining) - i64::from(self.in_flight) - self.reserve(capacity);
+        own_left.min(bucket_left)
     }
 
-    /// Whether a request may go now. The first tenth of this client's share in a window goes at
-    /// once, so a small job is not slowed; beyond it, the budget left is spread evenly over the
-    /// time left, so the bucket is never emptied before its reset.
+    /// Whether a request may go now: at once while the window's budget lasts, else at the
+    /// reset. In a window whose end is not known yet (`stale`), it asks again shortly: the
+    /// answers in flight will tell it.
     pub fn go(&self, capacity: f64, now: Instant) -> Go {
-        let budget = self.budget(capacity, now);
-        if now >= self.reset {
-            return if budget > 0 || self.in_flight == 0 {
-                Go::Now
-            } else {
-                Go::Wait(Duration::from_millis(5))
-            };
-        }
-        if budget <= 0 {
-            return Go::Wait(self.reset - now + RESET_MARGIN);
-        }
-        if self.taken(now) < self.allowed(capacity) / 10 {
-            return Go::Now;
-        }
-        let spacing = (self.reset - now) / (budget as u32).max(1);
-        match self.last_sent {
-            Some(last) if last + spacing > now => Go::Wait(last + spacing - now),
-            _ => Go::Now,
+        if self.budget(capacity, now) > 0 {
+            Go::Now
+        } else if self.stale || now >= self.reset {
+            Go::Wait(RECHECK)
+        } else {
+            Go::Wait(self.reset - now + RESET_MARGIN)
         }
     }
 
-    /// Takes in the headers of an answer. Windows are told apart by their reset; an answer from
-    /// an older window is ignored.
+    /// Moves to the next window when the local clock has passed the reset: the requests in
+    /// flight are counted in it, and its `remaining` is the whole limit until an answer says.
+    pub fn roll(&mut self, now: Instant) {
+        if !self.stale && now >= self.reset {
+            self.stale = true;
+            self.own = self.in_flight;
+            self.remaining = self.limit;
+            self.next_window();
+        }
+    }
+
+    /// Counts one request sent now (after `go` said `Now`).
+    pub fn sent(&mut self) {
+        self.in_flight += 1;
+        self.own += 1;
+    }
+
+    fn next_window(&mut self) {
+        if self.clean {
+            self.share = (self.share + 0.05).min(self.ceiling);
+        }
+        self.clean = true;
+    }
+
+    /// Takes in the headers of an answer. Windows are told apart by their reset.
     pub fn observe(&mut self, rate: RateLimitHeaders, reset_local: Instant) {
         if rate.is_concurrency_limit() {
             return;
         }
         if rate.reset > self.reset_epoch {
-            if self.reset_epoch != 0 && self.share < 1.0 {
-                self.share = (self.share + 0.05).min(1.0);
+            if !self.stale {
+                // The requests in flight may be counted in the new window.
+                self.own = self.in_flight;
+                self.next_window();
             }
+            self.stale = false;
             self.reset_epoch = rate.reset;
             self.reset = reset_local;
             self.remaining = rate.remaining;
         } else if rate.reset == self.reset_epoch {
-            self.remaining = self.remaining.min(rate.remaining);
+            if self.stale {
+                // Counted in the window that ended, not in the new one.
+                self.own = self.own.saturating_sub(1);
+            } else {
+                self.remaining = self.remaining.min(rate.remaining);
+            }
         }
         self.limit = rate.limit;
     }
 
-    /// A 429 the headers did not predict: use less of the bucket from now on.
-    pub fn unexpected_429(&mut self) {
-        self.share = (self.share * 0.75).max(0.1);
+    /// A 429 the headers did not predict: this client was refused after `own - in_flight`
+    /// answered requests in the window. Late in the window that is a ceiling (a per-token cap)
+    /// that the share keeps for the rest of the run; early, the share is only lowered by a
+    /// quarter. Either way the bucket waits for its reset.
+    pub fn unexpected_429(&mut self, capacity: f64) {
+        let answered = f64::from(self.own.saturating_sub(self.in_flight));
+        let full = (f64::from(self.limit) * capacity).max(1.0);
+        let taught = answered / full;
+        if taught >= UNINFORMATIVE * self.share {
+            self.share = taught.clamp(UNINFORMATIVE, self.share);
+            self.ceiling = self.share;
+        } else {
+            self.share = (self.share * 0.75).max(UNINFORMATIVE);
+        }
+        self.clean = false;
         self.remaining = 0;
     }
 }
@@ -153,7 +238,17 @@ pub struct Pacer {
 #[derive(Debug, Default)]
 struct PacerState {
     clock: ServerClock,
-    buckets: HashMap<Bucket, BucketPace>,
+    buckets: HashMap<Bucket, Known>,
+}
+
+/// What the client knows of a bucket.
+#[derive(Debug, Clone, Copy)]
+enum Known {
+    /// No answer yet: this many probe requests are in flight.
+    Probing(u32),
+    /// Its answers carry no rate-limit headers: not paced.
+    Unpaced,
+    Paced(BucketPace),
 }
 
 /// A request's place in its bucket, given back when dropped (after its answer is read).
@@ -161,28 +256,34 @@ struct PacerState {
 pub struct PaceSlot<'a> {
     pacer: &'a Pacer,
     bucket: Bucket,
-    /// Whether the bucket counted it in flight: one not yet known when the request left did
-    /// not, and must not be taken off its count.
-    counted: bool,
+    admission: Admission,
 }
 
 /// What the pacer says to one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admission {
-    /// Go; counted in flight in a known bucket.
+    /// Go; counted in flight in a paced bucket.
     Counted,
-    /// Go; the bucket is not known yet (its first answer will tell its limits).
-    Uncounted,
+    /// Go as a probe of a bucket not known yet.
+    Probe,
+    /// Go; the bucket is not paced.
+    Free,
     Wait(Duration),
 }
 
-/// A snapshot of one bucket, for `doctor`-style reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A snapshot of one bucket, for `doctor`-style reports and estimates.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BucketView {
     pub bucket: Bucket,
     pub limit: u32,
     pub remaining: u32,
     pub reset_epoch: u64,
+    /// Requests this client may send per window, as it stands.
+    pub allowed: u32,
+    /// The share of `limit x max_capacity` this client uses now (lowered by unexpected 429s).
+    pub share: f64,
+    /// When the current window ends (local clock), if a request waits for it.
+    pub waiting_until: Option<Instant>,
 }
 
 impl Pacer {
@@ -194,37 +295,43 @@ impl Pacer {
         }
     }
 
-    /// Whether a request may go in `bucket` now; a request that goes in a known bucket is
-    /// counted in flight.
+    /// Whether a request may go in `bucket` now; one that goes is counted.
     pub fn try_acquire(&self, bucket: Bucket, now: Instant) -> Admission {
         let mut state = self.state.lock();
-        let Some(pace) = state.buckets.get_mut(&bucket) else {
-            return Admission::Uncounted;
-        };
-        match pace.go(self.capacity, now) {
-            Go::Now => {
-                pace.in_flight += 1;
-                pace.last_sent = Some(now);
-                Admission::Counted
+        let known = state.buckets.entry(bucket).or_insert(Known::Probing(0));
+        match known {
+            Known::Probing(n) if *n < PROBE => {
+                *n += 1;
+                Admission::Probe
             }
-            Go::Wait(d) => Admission::Wait(d),
+            Known::Probing(_) => Admission::Wait(RECHECK),
+            Known::Unpaced => Admission::Free,
+            Known::Paced(pace) => {
+                pace.roll(now);
+                match pace.go(self.capacity, now) {
+                    Go::Now => {
+                        pace.sent();
+                        Admission::Counted
+                    }
+                    Go::Wait(d) => Admission::Wait(d),
+                }
+            }
         }
     }
 
     /// Waits until the bucket allows one more request. Answers how long it waited.
     pub async fn acquire(&self, bucket: Bucket) -> (PaceSlot<'_>, Duration) {
         let started = Instant::now();
-        let counted = loop {
+        let admission = loop {
             match self.try_acquire(bucket, Instant::now()) {
-                Admission::Counted => break true,
-                Admission::Uncounted => break false,
                 Admission::Wait(wait) => tokio::time::sleep(wait).await,
+                go => break go,
             }
         };
         let slot = PaceSlot {
             pacer: self,
             bucket,
-            counted,
+            admission,
         };
         (slot, started.elapsed())
     }
@@ -243,33 +350,39 @@ impl Pacer {
         if let Some(date) = server_date {
             state.clock.observe(date, received);
         }
-        let Some(rate) = rate.filter(|r| !r.is_concurrency_limit()) else {
-            return;
+        let rate = match rate {
+            Some(r) if r.is_concurrency_limit() => return,
+            Some(r) => r,
+            None => {
+                if let Some(known @ Known::Probing(_)) = state.buckets.get_mut(&bucket) {
+                    *known = Known::Unpaced;
+                }
+                return;
+            }
         };
         let reset_at = state.clock.local_time_of(rate.reset);
-        let now_instant = Instant::now();
-        let reset_local = now_instant
+        let reset_local = Instant::now()
             + reset_at
                 .duration_since(SystemTime::now())
                 .unwrap_or(Duration::ZERO);
-        let pace = state.buckets.entry(bucket).or_insert(BucketPace {
-            limit: rate.limit,
-            remaining: rate.remaining,
-            reset: reset_local,
-            reset_epoch: 0,
-            in_flight: 0,
-            last_sent: None,
-            share: 1.0,
-        });
-        pace.observe(rate, reset_local);
-        if limited_429 {
-            pace.unexpected_429();
+        let known = state.buckets.entry(bucket).or_insert(Known::Probing(0));
+        match &mut *known {
+            Known::Paced(pace) => pace.observe(rate, reset_local),
+            other => *other = Known::Paced(BucketPace::new(rate, reset_local)),
+        }
+        if let (true, Known::Paced(pace)) = (limited_429, known) {
+            pace.unexpected_429(self.capacity);
         }
     }
 
-    fn release(&self, bucket: Bucket) {
-        if let Some(pace) = self.state.lock().buckets.get_mut(&bucket) {
-            pace.in_flight = pace.in_flight.saturating_sub(1);
+    fn release(&self, bucket: Bucket, admission: Admission) {
+        let mut state = self.state.lock();
+        match (state.buckets.get_mut(&bucket), admission) {
+            (Some(Known::Paced(pace)), Admission::Counted) => {
+                pace.in_flight = pace.in_flight.saturating_sub(1);
+            }
+            (Some(Known::Probing(n)), Admission::Probe) => *n = n.saturating_sub(1),
+            _ => {}
         }
     }
 
@@ -277,16 +390,29 @@ impl Pacer {
         self.state.lock().clock
     }
 
+    /// The share of each bucket this pacer was given.
+    pub fn capacity(&self) -> f64 {
+        self.capacity
+    }
+
     pub fn buckets(&self) -> Vec<BucketView> {
         let state = self.state.lock();
+        let now = Instant::now();
         let mut views: Vec<BucketView> = state
             .buckets
             .iter()
-            .map(|(bucket, p)| BucketView {
-                bucket: *bucket,
-                limit: p.limit,
-                remaining: p.remaining,
-                reset_epoch: p.reset_epoch,
+            .filter_map(|(bucket, known)| match known {
+                Known::Paced(p) => Some(BucketView {
+                    bucket: *bucket,
+                    limit: p.limit,
+                    remaining: p.remaining,
+                    reset_epoch: p.reset_epoch,
+                    allowed: p.allowed(self.capacity).max(0) as u32,
+                    share: p.share,
+                    waiting_until: matches!(p.go(self.capacity, now), Go::Wait(d) if d > RECHECK)
+                        .then_some(p.reset),
+                }),
+                _ => None,
             })
             .collect();
         views.sort_by_key(|v| v.bucket);
@@ -296,9 +422,7 @@ impl Pacer {
 
 impl Drop for PaceSlot<'_> {
     fn drop(&mut self) {
-        if self.counted {
-            self.pacer.release(self.bucket);
-        }
+        self.pacer.release(self.bucket, self.admission);
     }
 }
 
@@ -308,61 +432,177 @@ mod tests {
     use proptest::prelude::*;
 
     fn pace(limit: u32, remaining: u32, reset_in: Duration, now: Instant) -> BucketPace {
-        BucketPace {
+        let rate = RateLimitHeaders {
             limit,
             remaining,
-            reset: now + reset_in,
-            reset_epoch: 100,
-            in_flight: 0,
-            last_sent: None,
-            share: 1.0,
+            reset: 100,
+        };
+        BucketPace::new(rate, now + reset_in)
+    }
+
+    fn headers(limit: u32, remaining: u32, reset: u64) -> RateLimitHeaders {
+        RateLimitHeaders {
+            limit,
+            remaining,
+            reset,
         }
     }
 
     #[test]
-    fn waits_for_reset_when_share_is_used() {
+    fn a_window_share_goes_at_once_then_waits_for_the_reset() {
         let now = Instant::now();
-        let p = pace(600, 300, Duration::from_secs(10), now);
+        let mut p = pace(600, 600, Duration::from_secs(10), now);
+        for i in 0..300 {
+            assert_eq!(p.go(0.5, now), Go::Now, "request {i} of the share");
+            p.sent();
+        }
         assert_eq!(
             p.go(0.5, now),
-            Go::Wait(Duration::from_secs(10) + RESET_MARGIN)
+            Go::Wait(Duration::from_secs(10) + RESET_MARGIN),
+            "the share is spent: wait for the reset"
         );
-        assert_eq!(p.go(1.0, now), Go::Now);
+        assert_eq!(p.go(1.0, now), Go::Now, "a larger share has more to send");
+        let after = now + Duration::from_secs(10) + RESET_MARGIN;
+        p.roll(after);
+        assert_eq!(
+            p.own, 300,
+            "the requests still in flight count in the new window"
+        );
+        p.in_flight = 0;
+        p.own = 0;
+        assert_eq!(
+            p.go(0.5, after),
+            Go::Now,
+            "the new window has its share again"
+        );
     }
 
     #[test]
-    fn a_small_burst_goes_at_once_then_the_budget_is_spread() {
+    fn other_clients_use_leaves_the_reserve_to_them() {
         let now = Instant::now();
-        let mut p = pace(100, 91, Duration::from_secs(1), now);
-        p.last_sent = Some(now);
+        // another client has used 500 of 600: 100 left, 60 (10 %) kept for the others
+        let mut p = pace(600, 100, Duration::from_secs(10), now);
+        let mut sent = 0;
+        while p.go(0.5, now) == Go::Now {
+            p.sent();
+            sent += 1;
+        }
+        assert_eq!(sent, 40);
+        // at 100 % the run asked for the whole bucket: no reserve
+        let mut p = pace(600, 100, Duration::from_secs(10), now);
+        let mut sent = 0;
+        while p.go(1.0, now) == Go::Now {
+            p.sent();
+            sent += 1;
+        }
+        assert_eq!(sent, 100);
+    }
+
+    #[test]
+    fn an_unexpected_429_late_in_the_window_teaches_a_ceiling() {
+        let now = Instant::now();
+        let mut p = pace(600, 600, Duration::from_secs(10), now);
+        for _ in 0..310 {
+            p.sent();
+        }
+        p.in_flight = 10; // 300 answered, then refused: a 50 % per-token cap
+        p.unexpected_429(1.0);
+        assert!((p.share - 0.5).abs() < 1e-9, "{}", p.share);
         assert_eq!(
             p.go(1.0, now),
-            Go::Now,
-            "9 of the first 10 used: still the burst"
+            Go::Wait(Duration::from_secs(10) + RESET_MARGIN)
         );
-        p.remaining = 80;
-        assert_eq!(
-            p.go(1.0, now),
-            Go::Wait(Duration::from_millis(12) + Duration::from_micros(500)),
-            "80 left over one second"
+        for reset in [101, 102, 103] {
+            p.observe(headers(600, 599, reset), now + Duration::from_secs(20));
+            assert!(
+                (p.share - 0.5).abs() < 1e-9,
+                "never above what the 429 taught"
+            );
+        }
+        assert_eq!(p.allowed(1.0), 300);
+    }
+
+    #[test]
+    fn an_early_unexpected_429_lowers_the_share_and_clean_windows_raise_it() {
+        let now = Instant::now();
+        let mut p = pace(100, 99, Duration::from_secs(1), now);
+        p.sent();
+        p.unexpected_429(1.0);
+        assert!((p.share - 0.75).abs() < 1e-9);
+        assert_eq!(p.budget(1.0, now), -1, "nothing more until the reset");
+        p.observe(headers(100, 99, 101), now + Duration::from_secs(2));
+        assert!(
+            (p.share - 0.75).abs() < 1e-9,
+            "the window of the 429 was not clean"
         );
+        p.observe(headers(100, 99, 102), now + Duration::from_secs(3));
+        assert!((p.share - 0.80).abs() < 1e-9);
+        assert_eq!(p.remaining, 99);
+    }
+
+    #[test]
+    fn answers_of_the_window_that_ended_do_not_count_in_the_new_one() {
+        let now = Instant::now();
+        let mut p = pace(100, 50, Duration::from_secs(1), now);
+        for _ in 0..5 {
+            p.sent();
+        }
+        let later = now + Duration::from_secs(2);
+        p.roll(later);
+        assert!(p.stale);
+        assert_eq!((p.own, p.remaining), (5, 100));
+        assert_eq!(p.go(1.0, later), Go::Now, "the new window is open");
+        p.observe(headers(100, 40, 100), later);
+        assert_eq!((p.own, p.remaining), (4, 100), "counted in the old window");
+        p.observe(headers(100, 98, 101), later + Duration::from_secs(1));
+        assert!(!p.stale);
+        assert_eq!(p.remaining, 98);
     }
 
     #[tokio::test]
-    async fn requests_sent_before_a_bucket_was_known_do_not_lower_its_count() {
+    async fn an_unknown_bucket_gets_a_probe_then_waits_for_its_headers() {
+        let pacer = Pacer::new(1.0);
+        let now = Instant::now();
+        for _ in 0..PROBE {
+            assert_eq!(pacer.try_acquire(Bucket::Users, now), Admission::Probe);
+        }
+        assert_eq!(
+            pacer.try_acquire(Bucket::Users, now),
+            Admission::Wait(RECHECK)
+        );
+        pacer.observe(
+            Bucket::Users,
+            Some(headers(100, 98, 4_000_000_000)),
+            None,
+            SystemTime::now(),
+            false,
+        );
+        assert_eq!(pacer.try_acquire(Bucket::Users, now), Admission::Counted);
+        // a bucket whose answers carry no headers is not paced
+        assert_eq!(pacer.try_acquire(Bucket::Groups, now), Admission::Probe);
+        pacer.observe(Bucket::Groups, None, None, SystemTime::now(), false);
+        assert_eq!(pacer.try_acquire(Bucket::Groups, now), Admission::Free);
+    }
+
+    #[tokio::test]
+    async fn probes_do_not_lower_the_count_of_the_known_bucket() {
         let pacer = Pacer::new(1.0);
         let early = pacer.acquire(Bucket::Users).await.0;
-        let headers = RateLimitHeaders {
-            limit: 100,
-            remaining: 99,
-            reset: 4_000_000_000,
-        };
-        pacer.observe(Bucket::Users, Some(headers), None, SystemTime::now(), false);
+        pacer.observe(
+            Bucket::Users,
+            Some(headers(100, 99, 4_000_000_000)),
+            None,
+            SystemTime::now(),
+            false,
+        );
         let counted = pacer.acquire(Bucket::Users).await.0;
-        let in_flight = || pacer.state.lock().buckets[&Bucket::Users].in_flight;
+        let in_flight = || match pacer.state.lock().buckets[&Bucket::Users] {
+            Known::Paced(p) => p.in_flight,
+            other => panic!("{other:?}"),
+        };
         assert_eq!(in_flight(), 1);
         drop(early);
-        assert_eq!(in_flight(), 1, "the early request was never counted");
+        assert_eq!(in_flight(), 1, "the probe was never counted");
         drop(counted);
         assert_eq!(in_flight(), 0);
     }
@@ -383,40 +623,40 @@ mod tests {
         );
     }
 
-    #[test]
-    fn unexpected_429_lowers_the_share_and_new_windows_raise_it() {
-        let now = Instant::now();
-        let mut p = pace(100, 50, Duration::from_secs(1), now);
-        p.unexpected_429();
-        assert!((p.share - 0.75).abs() < 1e-9);
-        assert_eq!(p.budget(1.0, now), -25);
-        p.observe(
-            RateLimitHeaders {
-                limit: 100,
-                remaining: 99,
-                reset: 101,
-            },
-            now + Duration::from_secs(2),
-        );
-        assert!((p.share - 0.80).abs() < 1e-9);
-        assert_eq!(p.remaining, 99);
-    }
-
     proptest! {
-        /// Simulates one window with no other client: whatever the limit, share and timing,
-        /// the requests the model lets through never exceed the allowed share of the bucket,
-        /// and without contention it lets through at least all but those still in flight.
+        /// A job no larger than the window's share is never delayed by the model, however many
+        /// of its requests are still in flight.
         #[test]
-        fn never_exceeds_the_share_in_a_window(
+        fn a_job_within_the_share_is_never_delayed(
+            limit in 1u32..5000,
+            capacity_pct in 1u32..=100,
+            window_ms in 1u64..120_000,
+        ) {
+            let capacity = f64::from(capacity_pct) / 100.0;
+            let now = Instant::now();
+            let mut p = pace(limit, limit, Duration::from_millis(window_ms), now);
+            let allowed = p.allowed(capacity);
+            for i in 0..allowed {
+                prop_assert_eq!(p.go(capacity, now), Go::Now, "request {} of {}", i, allowed);
+                p.sent();
+            }
+        }
+
+        /// One window with no other client: whatever the limit, share, timing and in-flight
+        /// bound, the requests let through never exceed the share; every wait ends at the reset
+        /// (plus the margin); and all of the share is used.
+        #[test]
+        fn never_exceeds_the_share_and_waits_end_at_the_reset(
             limit in 1u32..2000,
             capacity_pct in 1u32..=100,
             window_ms in 100u64..120_000,
             concurrency in 1u32..50,
+            step_us in 0u64..5_000,
         ) {
             let capacity = f64::from(capacity_pct) / 100.0;
             let start = Instant::now();
             let mut p = pace(limit, limit, Duration::from_millis(window_ms), start);
-            let allowed = (f64::from(limit) * capacity).floor() as u32;
+            let allowed = p.allowed(capacity) as u32;
             let mut now = start;
             let mut sent = 0u32;
             let mut answered = 0u32;
@@ -424,24 +664,26 @@ mod tests {
                 match p.go(capacity, now) {
                     Go::Now => {
                         sent += 1;
-                        p.in_flight += 1;
-                        p.last_sent = Some(now);
+                        p.sent();
                         if p.in_flight >= concurrency {
                             // the oldest request is answered: the server counted it
                             p.in_flight -= 1;
                             answered += 1;
-                            p.remaining = limit - answered;
+                            p.observe(headers(limit, limit - answered, 100), p.reset);
                         }
+                        now += Duration::from_micros(step_us);
+                        if now >= p.reset { break; }
                     }
                     Go::Wait(d) => {
-                        prop_assert!(d > Duration::ZERO);
-                        now += d;
-                        if now >= p.reset { break; }
+                        prop_assert_eq!(now + d, p.reset + RESET_MARGIN, "waits end at the reset");
+                        break;
                     }
                 }
             }
             prop_assert!(sent <= allowed, "sent {} > allowed {}", sent, allowed);
-            prop_assert!(sent + concurrency >= allowed, "sent {} of {}", sent, allowed);
+            if now < p.reset {
+                prop_assert_eq!(sent, allowed, "the whole share was used");
+            }
         }
     }
 }
