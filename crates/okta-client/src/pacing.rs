@@ -100,6 +100,9 @@ pub const PROBE: u32 = 2;
 /// whose first answer has not come) asks again.
 const RECHECK: Duration = Duration::from_millis(5);
 
+/// Room for rounding in percentages (`50 x 0.98` is a hair over 49).
+const EPSILON: f64 = 1e-9;
+
 /// An unexpected 429 this early in a window (as a fraction of the share) teaches no ceiling.
 const UNINFORMATIVE: f64 = 0.05;
 
@@ -122,12 +125,12 @@ impl BucketPace {
 
     /// The requests of a window this client may send.
     pub fn allowed(&self, capacity: f64) -> i64 {
-        (f64::from(self.limit) * capacity * self.share).floor() as i64
+        (f64::from(self.limit) * capacity * self.share + EPSILON).floor() as i64
     }
 
     /// The part of the bucket left to other clients: `min(10 %, 100 % - capacity)` of it.
     pub fn reserve(&self, capacity: f64) -> i64 {
-        (f64::from(self.limit) * (1.0 - capacity).clamp(0.0, 0.10)).ceil() as i64
+        (f64::from(self.limit) * (1.0 - capacity).clamp(0.0, 0.10) - EPSILON).ceil() as i64
     }
 
     /// Requests this client may still send in the current window: the lower of what is left of
@@ -368,7 +371,13 @@ impl Pacer {
         let known = state.buckets.entry(bucket).or_insert(Known::Probing(0));
         match &mut *known {
             Known::Paced(pace) => pace.observe(rate, reset_local),
-            other => *other = Known::Paced(BucketPace::new(rate, reset_local)),
+            Known::Probing(probes) => {
+                // The probes sent so far (this answer's among them) are this window's own.
+                let mut pace = BucketPace::new(rate, reset_local);
+                pace.own = *probes;
+                *known = Known::Paced(pace);
+            }
+            Known::Unpaced => *known = Known::Paced(BucketPace::new(rate, reset_local)),
         }
         if let (true, Known::Paced(pace)) = (limited_429, known) {
             pace.unexpected_429(self.capacity);

@@ -77,8 +77,15 @@ impl Core {
         Ok(())
     }
 
-    pub async fn seed(&self, seed: Seed) -> Result<SeedReport, ApiError> {
-        self.write(|org| org.apply_seed(seed)).await
+    /// Seeds the org; the seed's rate-limit shares (by API token or OAuth client id) go to the
+    /// limiter, which keeps its windows.
+    pub async fn seed(&self, mut seed: Seed) -> Result<SeedReport, ApiError> {
+        let shares = std::mem::take(&mut seed.rate_limit_shares);
+        let report = self.write(|org| org.apply_seed(seed)).await?;
+        if !shares.is_empty() {
+            self.limiter.set_principal_shares(shares);
+        }
+        Ok(report)
     }
 
     pub fn set_faults(&self, config: FaultConfig) {
@@ -88,6 +95,7 @@ impl Core {
     pub fn stats(&self) -> StatsSnapshot {
         let mut snapshot = self.stats.snapshot();
         snapshot.max_in_flight = self.limiter.max_in_flight();
+        snapshot.busiest_window = self.limiter.busiest_windows();
         snapshot.faults_fired = self.faults.fired();
         snapshot
     }

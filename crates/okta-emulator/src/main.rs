@@ -35,10 +35,18 @@ struct Args {
     /// group-by-id, other). Repeatable.
     #[arg(long = "limit", value_parser = parse_limit)]
     limits: Vec<(String, u32)>,
+    /// Percent of each bucket one API token or OAuth app may use per window (Okta's default:
+    /// 50; the `off` preset: 100).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+    principal_share: Option<u32>,
+    /// One principal's share, e.g. `0oa1abc=100` (an OAuth client id or an API token).
+    /// Repeatable.
+    #[arg(long = "share-for", value_parser = parse_limit)]
+    shares: Vec<(String, u32)>,
 }
 
 fn parse_limit(s: &str) -> Result<(String, u32), String> {
-    let (bucket, n) = s.split_once('=').ok_or("expected BUCKET=N")?;
+    let (bucket, n) = s.split_once('=').ok_or("expected NAME=N")?;
     let n = n.parse().map_err(|e| format!("{n}: {e}"))?;
     Ok((bucket.to_owned(), n))
 }
@@ -56,6 +64,10 @@ fn rate_limits(args: &Args) -> Result<RateLimitConfig, String> {
     if let Some(c) = args.concurrency {
         config.concurrency = (c > 0).then_some(c);
     }
+    if let Some(share) = args.principal_share {
+        config.principal_share = share;
+    }
+    config.principal_shares.extend(args.shares.iter().cloned());
     for (bucket, n) in &args.limits {
         let limits = config.limits.get_or_insert_with(|| {
             RateLimitConfig::workforce()

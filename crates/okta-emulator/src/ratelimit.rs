@@ -1,10 +1,17 @@
 //! Okta's rate limits: one window per bucket, started by the bucket's first request rather than the
-//! wall-clock minute, and the org-wide limit on requests in flight. Decides; never sleeps.
+//! wall-clock minute; each API token's or OAuth app's share of a bucket (Okta's default 50 %);
+//! and the org-wide limit on requests in flight. Decides; never sleeps.
+//!
+//! What a capped token's `X-Rate-Limit-*` headers say is not documented by Okta. Here they
+//! always describe the org's bucket (its limit and what is left of it for everyone), so a token
+//! learns of its own cap only from the 429 (E0000047, `Remaining: 0`) it gets past its share,
+//! the harder case for a client.
 
 pub use okta_model::rate_limit::Bucket;
 use okta_model::RateLimitHeaders;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -34,14 +41,28 @@ impl BucketLimits {
     }
 }
 
-/// Rate-limit settings: per-bucket limits (`None`: unlimited), the window length, and the
-/// concurrency limit (`None`: unlimited).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Rate-limit settings: per-bucket limits (`None`: unlimited), the window length, the
+/// concurrency limit (`None`: unlimited), and the share of each bucket one principal (an API
+/// token, or an OAuth app by client id) may use per window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RateLimitConfig {
     pub limits: Option<BucketLimits>,
     pub window_ms: u64,
     pub concurrency: Option<u32>,
+    /// Percent of each bucket any one principal may use per window; Okta's default is 50.
+    #[serde(default = "okta_share")]
+    pub principal_share: u32,
+    /// Per-principal shares in percent, by API token value or OAuth client id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub principal_shares: BTreeMap<String, u32>,
+}
+
+/// Okta's default share of a bucket for one API token or OAuth app.
+pub const OKTA_PRINCIPAL_SHARE: u32 = 50;
+
+fn okta_share() -> u32 {
+    OKTA_PRINCIPAL_SHARE
 }
 
 impl RateLimitConfig {
@@ -58,6 +79,8 @@ impl RateLimitConfig {
             }),
             window_ms: 60_000,
             concurrency: Some(75),
+            principal_share: OKTA_PRINCIPAL_SHARE,
+            principal_shares: BTreeMap::new(),
         }
     }
 
@@ -74,6 +97,8 @@ impl RateLimitConfig {
             }),
             window_ms: 60_000,
             concurrency: Some(35),
+            principal_share: OKTA_PRINCIPAL_SHARE,
+            principal_shares: BTreeMap::new(),
         }
     }
 
@@ -83,7 +108,25 @@ impl RateLimitConfig {
             limits: None,
             window_ms: 60_000,
             concurrency: None,
+            principal_share: 100,
+            principal_shares: BTreeMap::new(),
         }
+    }
+
+    /// Every principal may use the whole of each bucket (tests that need a whole bucket).
+    pub fn whole_buckets(mut self) -> Self {
+        self.principal_share = 100;
+        self.principal_shares.clear();
+        self
+    }
+
+    /// The share in percent of each bucket that `principal` may use.
+    pub fn share_of(&self, principal: &str) -> u32 {
+        self.principal_shares
+            .get(principal)
+            .copied()
+            .unwrap_or(self.principal_share)
+            .min(100)
     }
 
     pub fn preset(name: &str) -> Option<Self> {
@@ -101,10 +144,12 @@ const UNLIMITED: u32 = 1_000_000;
 
 /// A bucket's current window: when it ends (by this process's monotonic clock and by the wall
 /// clock, which the reset header reports) and how much of it is used.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct Window {
     ends: Option<(Instant, SystemTime)>,
     used: u32,
+    /// Requests counted per principal in this window.
+    by_principal: HashMap<String, u32>,
 }
 
 /// The outcome of counting one request against its bucket.
@@ -117,10 +162,14 @@ pub struct Decision {
 #[derive(Debug)]
 pub struct RateLimiter {
     config: Mutex<RateLimitConfig>,
-    windows: Mutex<[Window; 6]>,
+    windows: Mutex<[Window; BUCKETS]>,
+    /// The most requests any one window of each bucket has counted.
+    peaks: Mutex<[u32; BUCKETS]>,
     in_flight: Arc<AtomicU32>,
     max_in_flight: AtomicU32,
 }
+
+const BUCKETS: usize = 6;
 
 /// Held while a request is in flight; counts it out when dropped.
 #[derive(Debug)]
@@ -136,14 +185,15 @@ impl RateLimiter {
     pub fn new(config: RateLimitConfig) -> Self {
         Self {
             config: Mutex::new(config),
-            windows: Mutex::new([Window::default(); 6]),
+            windows: Mutex::new(Default::default()),
+            peaks: Mutex::new([0; BUCKETS]),
             in_flight: Arc::new(AtomicU32::new(0)),
             max_in_flight: AtomicU32::new(0),
         }
     }
 
     pub fn config(&self) -> RateLimitConfig {
-        *self.config.lock()
+        self.config.lock().clone()
     }
 
     /// New settings; every window starts afresh.
@@ -152,9 +202,26 @@ impl RateLimiter {
         self.reset_windows();
     }
 
+    /// Adds or changes principals' shares (percent) without starting new windows.
+    pub fn set_principal_shares(&self, shares: BTreeMap<String, u32>) {
+        self.config.lock().principal_shares.extend(shares);
+    }
+
     pub fn reset_windows(&self) {
-        *self.windows.lock() = [Window::default(); 6];
+        *self.windows.lock() = Default::default();
+        *self.peaks.lock() = [0; BUCKETS];
         self.max_in_flight.store(0, Ordering::SeqCst);
+    }
+
+    /// The most requests one window of each bucket has counted, by bucket name (buckets never
+    /// used are left out).
+    pub fn busiest_windows(&self) -> BTreeMap<String, u32> {
+        let peaks = *self.peaks.lock();
+        Bucket::ALL
+            .iter()
+            .filter(|b| peaks[**b as usize] > 0)
+            .map(|b| (b.name().to_owned(), peaks[*b as usize]))
+            .collect()
     }
 
     pub fn max_in_flight(&self) -> u32 {
@@ -178,9 +245,11 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one request against `bucket`.
-    pub fn check(&self, bucket: Bucket) -> Decision {
-        let config = self.config();
+    /// Counts one request of `principal` (an API token or an OAuth client id, when known)
+    /// against `bucket`: refused when the bucket is used up for the window, or when the
+    /// principal has used its share of it.
+    pub fn check(&self, bucket: Bucket, principal: Option<&str>) -> Decision {
+        let config = self.config.lock();
         let window = Duration::from_millis(config.window_ms.max(1));
         let Some(limits) = config.limits else {
             return Decision {
@@ -210,13 +279,23 @@ impl RateLimiter {
                 *w = Window {
                     ends: Some((now + left, end_wall)),
                     used: 0,
+                    by_principal: HashMap::new(),
                 };
                 end_wall
             }
         };
-        let allowed = w.used < limit;
+        let within_share = principal.is_none_or(|p| {
+            let share = u64::from(limit) * u64::from(config.share_of(p)) / 100;
+            u64::from(w.by_principal.get(p).copied().unwrap_or(0)) < share
+        });
+        let allowed = w.used < limit && within_share;
         if allowed {
             w.used += 1;
+            if let Some(p) = principal {
+                *w.by_principal.entry(p.to_owned()).or_default() += 1;
+            }
+            let peak = &mut self.peaks.lock()[bucket as usize];
+            *peak = (*peak).max(w.used);
         }
         Decision {
             allowed,
@@ -250,18 +329,47 @@ mod tests {
             l
         });
         let limiter = RateLimiter::new(config);
-        let first = limiter.check(Bucket::Users);
+        let first = limiter.check(Bucket::Users, None);
         assert!(first.allowed);
         assert_eq!(first.headers.remaining, 1);
-        assert!(limiter.check(Bucket::Users).allowed);
-        let third = limiter.check(Bucket::Users);
+        assert!(limiter.check(Bucket::Users, None).allowed);
+        let third = limiter.check(Bucket::Users, None);
         assert!(!third.allowed);
         assert_eq!(third.headers.remaining, 0);
         assert_eq!(third.headers.reset, first.headers.reset);
         assert!(
-            limiter.check(Bucket::Groups).allowed,
+            limiter.check(Bucket::Groups, None).allowed,
             "buckets are separate"
         );
+    }
+
+    #[test]
+    fn each_principal_gets_its_share_of_a_bucket() {
+        let mut config = RateLimitConfig::workforce();
+        config.limits = config.limits.map(|mut l| {
+            l.users = 10;
+            l
+        });
+        config.principal_shares.insert("wide".into(), 80);
+        let limiter = RateLimiter::new(config);
+        let sent = |who: &str, n: usize| {
+            (0..n)
+                .filter(|_| limiter.check(Bucket::Users, Some(who)).allowed)
+                .count()
+        };
+        assert_eq!(sent("token-a", 7), 5, "Okta's default: half the bucket");
+        let refused = limiter.check(Bucket::Users, Some("token-a"));
+        assert!(!refused.allowed);
+        assert_eq!(
+            refused.headers.remaining, 5,
+            "the headers describe the org's bucket"
+        );
+        assert_eq!(
+            sent("wide", 10),
+            5,
+            "80 % of it, but the bucket has only 5 left"
+        );
+        assert_eq!(sent("token-b", 1), 0, "the bucket is used up");
     }
 
     #[test]

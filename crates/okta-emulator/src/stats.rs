@@ -24,6 +24,10 @@ pub struct StatsSnapshot {
     pub retries_with_origin: u64,
     /// Requests that could change the org (`POST`, `PUT`, `DELETE` under `/api`), answered or not.
     pub writes: u64,
+    /// Bucket name to the most requests one of its windows counted (since the windows last
+    /// started afresh): what a client's pacing actually used of a window.
+    #[serde(default)]
+    pub busiest_window: BTreeMap<String, u32>,
 }
 
 impl StatsSnapshot {

@@ -1,13 +1,19 @@
-use super::support::{assert_each_created_once, client, create_all, emulator, users_limit};
-use okta_emulator::Bucket;
-use std::time::{Duration, Instant};
+//! Pacing from the headers, checked by counts the emulator keeps (never by wall-clock time):
+//! no 429, the busiest window at the client's share, a per-token cap learned from its first
+//! 429s, and a second client sharing the bucket.
 
-async fn timed_run(max_capacity: u32) -> Duration {
-    let emulator = emulator(users_limit(500, 1000)).await;
+use super::support::{
+    assert_each_created_once, client, client_with_token, create_all, emulator,
+    emulator_with_tokens, users_limit,
+};
+use okta_emulator::Bucket;
+
+/// 3,000 creates at 500 per 1-s window through a client at `max_capacity`; answers the busiest
+/// window of the users bucket. This test needs the whole bucket for one token.
+async fn busiest_window(max_capacity: u32) -> u32 {
+    let emulator = emulator(users_limit(500, 1000).whole_buckets()).await;
     let client = client(&emulator, max_capacity, 10);
-    let started = Instant::now();
     let results = create_all(&client, 3000, 20).await;
-    let elapsed = started.elapsed();
     assert_each_created_once(&emulator, &results).await;
     let stats = emulator.stats();
     assert_eq!(
@@ -16,21 +22,49 @@ async fn timed_run(max_capacity: u32) -> Duration {
         "pacing kept every request under the limit: {stats:?}"
     );
     assert_eq!(stats.count(Bucket::Users, 200), 3000);
-    elapsed
+    stats.busiest_window[Bucket::Users.name()]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn paces_to_the_headers_with_no_429_and_max_capacity_halves_the_rate() {
-    let full = timed_run(100).await;
-    let half = timed_run(50).await;
-    eprintln!("3000 creates at 500 per 1 s window: {full:?} at 100 %, {half:?} at 50 %");
+async fn paces_to_the_headers_with_no_429_within_the_share_of_each_window() {
+    let full = busiest_window(100).await;
+    assert_eq!(full, 500, "at 100 % a window's whole share is used");
+    let half = busiest_window(50).await;
     assert!(
-        full >= Duration::from_millis(4500) && full <= Duration::from_millis(8500),
-        "about six windows: {full:?}"
+        (240..=250).contains(&half),
+        "at 50 % at most half a window, and nearly all of it: {half}"
     );
-    let ratio = half.as_secs_f64() / full.as_secs_f64();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_per_token_cap_is_learned_from_the_first_429s() {
+    // Okta's default: one token may use half of each bucket. The client is told it may use
+    // all of it, and must learn otherwise.
+    let emulator = emulator(users_limit(200, 1000)).await;
+    let client = client(&emulator, 100, 8);
+    let results = create_all(&client, 1000, 8).await;
+    assert_each_created_once(&emulator, &results).await;
+    let stats = emulator.stats();
+    assert!(stats.rate_limited > 0, "the cap was hit: {stats:?}");
     assert!(
-        (1.6..=2.6).contains(&ratio),
-        "about twice as long: {ratio:.2}"
+        stats.rate_limited <= 8 + 2,
+        "only the requests in flight when the cap was first hit: {stats:?}"
     );
+    assert!(stats.busiest_window[Bucket::Users.name()] <= 100);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_clients_share_a_bucket_without_429() {
+    let emulator = emulator_with_tokens(users_limit(200, 1000), &["token-a", "token-b"]).await;
+    let a = client_with_token(&emulator, "token-a", 50, 8);
+    let b = client_with_token(&emulator, "token-b", 50, 8);
+    let (first, second) = tokio::join!(
+        create_all(&a, 600, 8),
+        super::support::create_range(&b, 600..1200, 8)
+    );
+    assert!(first.iter().chain(&second).all(Result::is_ok));
+    assert_eq!(emulator.user_count(), 1200);
+    let stats = emulator.stats();
+    assert_eq!(stats.all_429s(), 0, "{stats:?}");
+    assert!(stats.busiest_window[Bucket::Users.name()] <= 200);
 }

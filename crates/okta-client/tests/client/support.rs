@@ -6,11 +6,14 @@ use serde_json::json;
 pub const TOKEN: &str = "client-test-token";
 
 pub async fn emulator(limits: RateLimitConfig) -> EmulatorHandle {
-    EmulatorConfig::new(TOKEN)
-        .rate_limits(limits)
-        .start()
-        .await
-        .expect("emulator starts")
+    emulator_with_tokens(limits, &[TOKEN]).await
+}
+
+/// An emulator that accepts each of `tokens`.
+pub async fn emulator_with_tokens(limits: RateLimitConfig, tokens: &[&str]) -> EmulatorHandle {
+    let mut config = EmulatorConfig::new(TOKEN).rate_limits(limits);
+    config.tokens = tokens.iter().map(|t| (*t).to_owned()).collect();
+    config.start().await.expect("emulator starts")
 }
 
 /// Workforce limits with the users bucket at `users` per window of `window_ms`.
@@ -24,9 +27,18 @@ pub fn users_limit(users: u32, window_ms: u64) -> RateLimitConfig {
 }
 
 pub fn client(emulator: &EmulatorHandle, max_capacity: u32, in_flight: usize) -> Client {
+    client_with_token(emulator, TOKEN, max_capacity, in_flight)
+}
+
+pub fn client_with_token(
+    emulator: &EmulatorHandle,
+    token: &str,
+    max_capacity: u32,
+    in_flight: usize,
+) -> Client {
     Client::builder(
         emulator.base_url(),
-        Credentials::ApiToken(Secret::new(TOKEN)),
+        Credentials::ApiToken(Secret::new(token)),
     )
     .expect("valid config")
     .max_capacity_percent(max_capacity)
@@ -53,9 +65,19 @@ pub async fn create_all(
     n: usize,
     workers: usize,
 ) -> Vec<Result<okta_client::CreatedUser, okta_client::Error>> {
+    create_range(client, 0..n, workers).await
+}
+
+/// Creates the users numbered in `range`; results in order.
+pub async fn create_range(
+    client: &Client,
+    range: std::ops::Range<usize>,
+    workers: usize,
+) -> Vec<Result<okta_client::CreatedUser, okta_client::Error>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-    let next = Arc::new(AtomicUsize::new(0));
+    let n = range.end;
+    let next = Arc::new(AtomicUsize::new(range.start));
     let tasks: Vec<_> = (0..workers)
         .map(|_| {
             let (client, next) = (client.clone(), Arc::clone(&next));

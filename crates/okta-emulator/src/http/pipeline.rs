@@ -43,7 +43,8 @@ pub async fn pipeline(State(core): State<Arc<Core>>, req: Request, next: Next) -
             headers,
         ),
         Ok(_in_flight) => {
-            let decision = core.limiter.check(bucket);
+            let principal = principal(&core, req.headers());
+            let decision = core.limiter.check(bucket, principal.as_deref());
             if !decision.allowed {
                 (
                     ApiError::RateLimited.into_response(),
@@ -76,6 +77,18 @@ pub async fn pipeline(State(core): State<Arc<Core>>, req: Request, next: Next) -
 
 fn value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).expect("header values we build are ASCII")
+}
+
+/// Whose share of the bucket a request uses: its valid API token, or the OAuth app its Bearer
+/// token was issued to. Unauthenticated requests count against the bucket only.
+fn principal(core: &Core, headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    if let Some(token) = value.strip_prefix("SSWS") {
+        let token = token.trim();
+        return core.token_is_valid(token).then(|| token.to_owned());
+    }
+    let token = value.strip_prefix("Bearer ")?.trim();
+    core.read(|org| org.oauth.client_of(token).map(str::to_owned))
 }
 
 /// `Authorization: SSWS <token>` (the official Python SDK sends no space after `SSWS`) or

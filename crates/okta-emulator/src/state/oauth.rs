@@ -63,6 +63,7 @@ pub struct TokenGrant {
 
 #[derive(Debug, Clone)]
 struct IssuedToken {
+    client_id: String,
     scopes: Vec<String>,
     expires: Instant,
 }
@@ -192,6 +193,7 @@ impl OAuthRegistry {
         self.tokens.insert(
             token.clone(),
             IssuedToken {
+                client_id: client.client_id.clone(),
                 scopes: requested.clone(),
                 expires: Instant::now() + Duration::from_secs(ttl),
             },
@@ -202,6 +204,14 @@ impl OAuthRegistry {
             access_token: token,
             scope: requested.join(" "),
         })
+    }
+
+    /// The app a live Bearer token was issued to.
+    pub fn client_of(&self, token: &str) -> Option<&str> {
+        self.tokens
+            .get(token)
+            .filter(|t| Instant::now() < t.expires)
+            .map(|t| t.client_id.as_str())
     }
 
     /// Whether a Bearer token may make this request.

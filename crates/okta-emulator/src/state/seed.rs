@@ -26,6 +26,10 @@ pub struct Seed {
     /// Service apps that may get OAuth tokens with `private_key_jwt`.
     #[serde(default)]
     pub oauth_clients: Vec<OAuthClient>,
+    /// Shares of each rate-limit bucket in percent, by API token or OAuth client id (Okta's
+    /// default for the others is 50). Applied to the rate limiter, not kept with the org.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rate_limit_shares: BTreeMap<String, u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

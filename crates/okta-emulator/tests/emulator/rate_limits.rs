@@ -3,8 +3,10 @@ use okta_emulator::{Bucket, FaultAction, FaultConfig, FaultRule, RateLimitConfig
 use serde_json::Value;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// Workforce limits with the users bucket at `users`; one token may use all of each bucket
+/// (these tests are about the bucket itself).
 fn limits(users: u32, window_ms: u64, concurrency: Option<u32>) -> RateLimitConfig {
-    let mut config = RateLimitConfig::workforce();
+    let mut config = RateLimitConfig::workforce().whole_buckets();
     config.window_ms = window_ms;
     config.concurrency = concurrency;
     if let Some(l) = config.limits.as_mut() {
@@ -36,6 +38,58 @@ async fn workforce_defaults_per_bucket() {
         assert_eq!(header(&resp, "x-rate-limit-limit"), limit, "{path}");
         assert_eq!(header(&resp, "x-rate-limit-remaining"), limit - 1, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_token_gets_half_of_each_bucket_unless_told_otherwise() {
+    let mut config = limits(4, 60_000, None);
+    config.principal_share = 50;
+    let env = Env::with_limits(config).await;
+    for remaining in [3, 2] {
+        let resp = env.fetch("/api/v1/users").await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(header(&resp, "x-rate-limit-remaining"), remaining);
+    }
+    let resp = env.fetch("/api/v1/users").await;
+    assert_eq!(header(&resp, "x-rate-limit-limit"), 4, "the org's bucket");
+    assert_eq!(header(&resp, "x-rate-limit-remaining"), 0);
+    assert_error(
+        resp,
+        429,
+        "E0000047",
+        "API call exceeded rate limit due to too many requests.",
+        &[],
+    )
+    .await;
+    // the control plane gives this token the whole bucket (and starts new windows)
+    let mut wider = env
+        .http
+        .get(env.url("/__emulator/rate-limits"))
+        .send()
+        .await
+        .expect("sent")
+        .json::<Value>()
+        .await
+        .expect("json");
+    assert_eq!(wider["principalShare"], 50);
+    wider["principalShares"] = serde_json::json!({ super::support::TOKEN: 100 });
+    let put = env
+        .http
+        .put(env.url("/__emulator/rate-limits"))
+        .json(&wider)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(put.status(), 204);
+    let resp = env.fetch("/api/v1/users").await;
+    assert_eq!(resp.status(), 200, "the whole bucket now");
+    let stats = env.emulator.stats();
+    assert_eq!(stats.rate_limited, 1);
+    assert_eq!(
+        stats.busiest_window[Bucket::Users.name()],
+        1,
+        "a new window"
+    );
 }
 
 #[tokio::test]
