@@ -15,8 +15,11 @@ use rand::Rng;
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+use tokio::sync::watch;
 
 /// An Okta Management API client. Cheap to clone; clones share pacing and the in-flight bound.
 #[derive(Debug, Clone)]
@@ -33,7 +36,35 @@ struct Inner {
     pacer: Pacer,
     in_flight: InFlightLimit,
     observer: Option<Arc<dyn Observer>>,
+    /// Set by `cancel`: waits end at once and nothing more is sent.
+    cancel: watch::Sender<bool>,
+    health: Health,
+    org_down_after: Duration,
 }
+
+/// Whether the org answers: when it last did, and the attempts that failed to reach it since.
+#[derive(Debug)]
+struct Health {
+    last_answer: Mutex<Instant>,
+    failed_since: AtomicU32,
+}
+
+impl Health {
+    fn answered(&self) {
+        *self.last_answer.lock() = Instant::now();
+        self.failed_since.store(0, Ordering::Relaxed);
+    }
+
+    /// Counts a failed attempt; answers how long the org has been silent and the attempts
+    /// that failed since its last answer.
+    fn failed(&self) -> (Duration, u32) {
+        let attempts = self.failed_since.fetch_add(1, Ordering::Relaxed) + 1;
+        (self.last_answer.lock().elapsed(), attempts)
+    }
+}
+
+/// Failed attempts, across all calls, before an org silent for `org_down_after` is given up.
+const ORG_DOWN_ATTEMPTS: u32 = 3;
 
 #[derive(Debug)]
 pub struct ClientBuilder {
@@ -76,6 +107,23 @@ impl Client {
         self.inner.pacer.buckets()
     }
 
+    /// Stops this client and its clones: every wait (pacing, a backoff, a place in flight)
+    /// ends at once with `Error::Interrupted`, and no call sends anything more. Requests
+    /// already on the wire are not cut; their answers are read.
+    pub fn cancel(&self) {
+        self.inner.cancel.send_replace(true);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        *self.inner.cancel.borrow()
+    }
+
+    /// Resolves when `cancel` is called.
+    async fn cancelled(&self) {
+        let mut rx = self.inner.cancel.subscribe();
+        let _ = rx.wait_for(|c| *c).await;
+    }
+
     /// The current bound on requests in flight.
     pub fn in_flight_limit(&self) -> usize {
         self.inner.in_flight.limit()
@@ -103,13 +151,30 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (outcome, error, request_id) = match self
+            if self.is_cancelled() {
+                return Err(Error::Interrupted);
+            }
+            let tried = self
                 .try_once(&call, &url, bucket, attempt, retry_for.as_deref())
-                .await?
-            {
+                .await?;
+            let (outcome, error, request_id) = match tried {
                 Tried::Answered(answer) => return Ok(answer),
                 Tried::Failed(outcome, error, request_id) => (outcome, error, request_id),
             };
+            if matches!(outcome, Attempt::NotSent | Attempt::Unknown) {
+                let (silent, attempts) = inner.health.failed();
+                if silent >= inner.org_down_after && attempts >= ORG_DOWN_ATTEMPTS {
+                    let error = Error::OrgUnreachable {
+                        silent,
+                        attempts,
+                        last: Box::new(error),
+                    };
+                    if let Some(o) = &inner.observer {
+                        o.org_unreachable(&error);
+                    }
+                    return Err(error);
+                }
+            }
             if retry_for.is_none() {
                 retry_for = request_id;
             }
@@ -142,14 +207,18 @@ impl Client {
                     if let Some(o) = &inner.observer {
                         o.retrying(bucket, reason, attempt, after);
                     }
-                    tokio::time::sleep(after).await;
+                    tokio::select! {
+                        () = tokio::time::sleep(after) => {}
+                        () = self.cancelled() => return Err(Error::Interrupted),
+                    }
                 }
             }
         }
     }
 
     /// One attempt: a place in flight, the bucket's pacing, auth, the request, and what the
-    /// answer teaches the pacer. Fails only when no credentials can be had.
+    /// answer teaches the pacer. Fails only when no credentials can be had or the client is
+    /// cancelled while waiting.
     async fn try_once(
         &self,
         call: &Call<'_>,
@@ -159,8 +228,15 @@ impl Client {
         retry_for: Option<&str>,
     ) -> Result<Tried, Error> {
         let inner = &*self.inner;
-        let _place = inner.in_flight.acquire().await;
-        let (_slot, waited) = inner.pacer.acquire(bucket).await;
+        // Waits end when the client is cancelled; a request once sent is not cut.
+        let _place = tokio::select! {
+            place = inner.in_flight.acquire() => place,
+            () = self.cancelled() => return Err(Error::Interrupted),
+        };
+        let (_slot, waited) = tokio::select! {
+            slot = inner.pacer.acquire(bucket) => slot,
+            () = self.cancelled() => return Err(Error::Interrupted),
+        };
         if let (true, Some(o)) = (waited >= Duration::from_millis(1), &inner.observer) {
             o.paced(bucket, waited);
         }
@@ -196,6 +272,7 @@ impl Client {
                 return Ok(Tried::Failed(Attempt::Unknown, error.into(), None));
             }
         };
+        inner.health.answered();
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let rate = RateLimitHeaders::parse(|n| header(&headers, n));
@@ -415,6 +492,12 @@ impl ClientBuilder {
                 pacer: Pacer::new(f64::from(s.max_capacity_percent) / 100.0),
                 in_flight: InFlightLimit::new(s.max_in_flight),
                 observer: self.observer,
+                cancel: watch::channel(false).0,
+                health: Health {
+                    last_answer: Mutex::new(Instant::now()),
+                    failed_since: AtomicU32::new(0),
+                },
+                org_down_after: s.org_down_after,
             }),
         })
     }

@@ -189,6 +189,9 @@ pub struct Settings {
     /// Requests in flight at most, across all buckets.
     pub max_in_flight: usize,
     pub user_agent: String,
+    /// When no request has reached the org (or been answered) for this long, over several
+    /// attempts, calls stop retrying with `Error::OrgUnreachable`.
+    pub org_down_after: Duration,
 }
 
 impl Default for Settings {
@@ -201,6 +204,7 @@ impl Default for Settings {
             max_capacity_percent: 100,
             max_in_flight: 10,
             user_agent: format!("oktabulk/{}", env!("CARGO_PKG_VERSION")),
+            org_down_after: Duration::from_secs(30),
         }
     }
 }

@@ -53,6 +53,18 @@ pub enum Error {
     /// The OAuth token endpoint refused the client.
     #[error("oauth token request failed: {0}")]
     OAuth(String),
+    /// `Client::cancel` was called: the call stopped waiting (for pacing, a backoff or a retry)
+    /// and was not sent again.
+    #[error("interrupted before the call finished")]
+    Interrupted,
+    /// Requests to the org have failed to connect or went unanswered, with no answer in
+    /// between, for longer than the client waits: the org (or the way to it) is down.
+    #[error("the org stopped answering: no answer for {:.0} s over {attempts} attempts; last: {last}", .silent.as_secs_f64())]
+    OrgUnreachable {
+        silent: Duration,
+        attempts: u32,
+        last: Box<Error>,
+    },
 }
 
 fn causes(error: &OktaError) -> String {
@@ -83,7 +95,7 @@ impl Error {
             Error::Api { status, .. }
             | Error::Status { status, .. }
             | Error::Redirect { status, .. } => Some(*status),
-            Error::Deadline { last, .. } => last.status(),
+            Error::Deadline { last, .. } | Error::OrgUnreachable { last, .. } => last.status(),
             _ => None,
         }
     }
@@ -92,7 +104,7 @@ impl Error {
     pub fn error_code(&self) -> Option<&str> {
         match self {
             Error::Api { error, .. } => Some(&error.error_code),
-            Error::Deadline { last, .. } => last.error_code(),
+            Error::Deadline { last, .. } | Error::OrgUnreachable { last, .. } => last.error_code(),
             _ => None,
         }
     }
@@ -100,7 +112,7 @@ impl Error {
     pub fn okta_error(&self) -> Option<&OktaError> {
         match self {
             Error::Api { error, .. } => Some(error),
-            Error::Deadline { last, .. } => last.okta_error(),
+            Error::Deadline { last, .. } | Error::OrgUnreachable { last, .. } => last.okta_error(),
             _ => None,
         }
     }
@@ -111,19 +123,46 @@ impl Error {
             | Error::Status { request_id, .. }
             | Error::Decode { request_id, .. }
             | Error::Redirect { request_id, .. } => request_id.as_deref(),
-            Error::Deadline { last, .. } => last.request_id(),
+            Error::Deadline { last, .. } | Error::OrgUnreachable { last, .. } => last.request_id(),
             _ => None,
         }
     }
 
     /// Whether the request may have been applied although no success came back: no answer, or
-    /// a gateway error (502, 504) that may have been sent on after the gateway gave up.
+    /// a server or gateway error (500, 502, 503, 504) that may have come after the work was done.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Error::Transport(TransportError::Unknown(_)) => true,
-            Error::Api { status, .. } | Error::Status { status, .. } => matches!(status, 502 | 504),
-            Error::Deadline { last, .. } => last.outcome_unknown(),
+            Error::Api { status, .. } | Error::Status { status, .. } => {
+                matches!(status, 500 | 502..=504)
+            }
+            Error::Deadline { last, .. } | Error::OrgUnreachable { last, .. } => {
+                last.outcome_unknown()
+            }
             _ => false,
+        }
+    }
+
+    /// Whether the failure says nothing final about the request: trying the same call later,
+    /// with nothing changed, may succeed. True for transport failures, rate limits and server
+    /// errors (also when the retries ran out), an unreachable org, an interruption, an answer
+    /// that did not decode, a redirect, a link off the org, and failed authentication (401, or
+    /// the token endpoint); false for Okta's answers about the request itself (400, 403, 404,
+    /// 409...), which stay the same until the request or the org changes.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Api { status, .. } | Error::Status { status, .. } => {
+                matches!(status, 401 | 429 | 500..=599)
+            }
+            Error::Transport(_)
+            | Error::Deadline { .. }
+            | Error::OrgUnreachable { .. }
+            | Error::Interrupted
+            | Error::Decode { .. }
+            | Error::Redirect { .. }
+            | Error::ForeignLink(_)
+            | Error::OAuth(_) => true,
+            Error::Config(_) => false,
         }
     }
 

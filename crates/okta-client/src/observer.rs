@@ -13,4 +13,7 @@ pub trait Observer: Send + Sync + std::fmt::Debug {
     fn retrying(&self, _bucket: Bucket, _reason: RetryReason, _attempt: u32, _after: Duration) {}
     /// The bound on requests in flight changed after a concurrency 429.
     fn in_flight_lowered(&self, _limit: usize) {}
+    /// A call gave up because the org stopped answering (`Error::OrgUnreachable`); the same
+    /// will happen to the other calls in flight.
+    fn org_unreachable(&self, _error: &crate::Error) {}
 }

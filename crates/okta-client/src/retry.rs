@@ -1,7 +1,9 @@
 //! When to try a request again, decided by a pure function so that every rule has a unit test:
 //! a rate-limit 429 waits for the reset on the server's `Date` clock plus a second; concurrency
-//! 429s, 502/503/504 and requests that were never sent back off exponentially with jitter; a
-//! request whose outcome is unknown is sent again only when it is idempotent; other statuses never.
+//! 429s and requests that were never sent back off exponentially with jitter; 500, 502, 503 and
+//! 504 back off too when the request is idempotent, and are left to the caller to settle when it
+//! is not (it may have been applied); a request whose outcome is unknown is sent again only when
+//! it is idempotent; other statuses never.
 
 use okta_model::RateLimitHeaders;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -98,13 +100,15 @@ pub fn decide(
                 _ => RetryReason::RateLimited,
             },
         ),
-        // A gateway error on a request that is not idempotent may have been applied: the
-        // caller settles it (a create looks the login up) rather than sending it again.
+        // A server or gateway error on a request that is not idempotent may have been
+        // applied: the caller settles it (a create looks the login up) rather than sending it
+        // again.
         Attempt::Answered {
-            status: 502 | 504, ..
+            status: 500 | 502..=504,
+            ..
         } if !idempotent => return Decision::Done,
         Attempt::Answered {
-            status: s @ 502..=504,
+            status: s @ (500 | 502..=504),
             ..
         } => (backoff(), RetryReason::ServerError(s)),
         Attempt::Answered { .. } => return Decision::Done,
@@ -223,7 +227,7 @@ mod tests {
         }
         let capped = decide(
             &POLICY,
-            false,
+            true,
             3,
             answered(503, None, None),
             Duration::ZERO,
@@ -233,8 +237,8 @@ mod tests {
     }
 
     #[test]
-    fn gateway_errors_on_creates_are_left_to_the_caller() {
-        for status in [502, 504] {
+    fn server_errors_on_creates_are_left_to_the_caller() {
+        for status in [500, 502, 503, 504] {
             let d = decide(
                 &POLICY,
                 false,
@@ -244,21 +248,21 @@ mod tests {
                 0.0,
             );
             assert_eq!(d, Decision::Done, "{status} may have been applied");
+            let d = decide(
+                &POLICY,
+                true,
+                1,
+                answered(status, None, None),
+                Duration::ZERO,
+                0.0,
+            );
+            assert!(matches!(d, Decision::Retry { .. }), "{status} is retried when idempotent");
         }
-        let d = decide(
-            &POLICY,
-            false,
-            1,
-            answered(503, None, None),
-            Duration::ZERO,
-            0.0,
-        );
-        assert!(matches!(d, Decision::Retry { .. }), "503 was not applied");
     }
 
     #[test]
     fn other_statuses_are_final() {
-        for status in [200, 204, 400, 401, 403, 404, 409, 500, 501] {
+        for status in [200, 204, 400, 401, 403, 404, 409, 501] {
             assert_eq!(
                 decide(
                     &POLICY,

@@ -161,6 +161,11 @@ pub struct ImportArgs {
     /// Forget an interrupted run of this command and start over.
     #[arg(long)]
     pub restart: bool,
+    /// Also send again the rows an earlier run of this command finished as Failed for a final
+    /// reason (Okta refused them). Rows that failed for a reason that may pass (rate limits,
+    /// server errors, the network, an interruption) are always sent again.
+    #[arg(long)]
+    pub retry_failed: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -35,6 +35,12 @@ pub enum AppError {
     },
     #[error("journal: {0}")]
     Journal(String),
+    /// A failure of the run itself (a task, a semaphore), not of a file or the org.
+    #[error("{0}")]
+    Runtime(String),
+    /// The org stopped answering; nothing more was sent.
+    #[error("the org stopped answering ({0}); nothing more was sent. Run the same command again when it answers: finished rows are kept, the rest are settled and sent")]
+    OrgUnreachable(String),
     #[error("{0}")]
     Okta(okta_client::Error),
     #[error("sandbox: {0}")]

@@ -3,7 +3,9 @@
 use crate::cli::{GlobalArgs, ImportArgs, NextLogin, ResultFormat};
 use crate::connect::{connect, org_facts, Connection};
 use crate::engine::events::ClientEvents;
-use crate::engine::{run_import, Event, ImportOptions, Reporter, RowContext, RowInput};
+use crate::engine::{
+    run_import, Event, ImportOptions, Reporter, RowContext, RowInput, Stop, StopReason,
+};
 use crate::exit::{code, AppError};
 use crate::input::{InputFile, Validator};
 use crate::journal::{Journal, JournalKey};
@@ -22,7 +24,8 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
     let output = results_path(&input.named, args);
     crate::report::results::guard_input(&input.named, &output)?;
     let (tx, rx) = unbounded_channel::<Event>();
-    let observer = Arc::new(ClientEvents(tx.clone()));
+    let stop = Arc::new(Stop::default());
+    let observer = Arc::new(ClientEvents(tx.clone(), Arc::clone(&stop)));
     let conn = connect(global, Some(observer)).await?;
     let (schema, groups) = org_facts(&conn.client).await?;
     let report = tokio::task::block_in_place(|| {
@@ -73,6 +76,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         output.clone(),
         args.format,
         Arc::clone(&window),
+        Arc::clone(&stop),
     )?)];
     let created_groups = create_groups(&conn, &report.groups_to_create).await?;
     let mut bar = None;
@@ -90,6 +94,8 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         options,
         journal: Some(Arc::clone(&journal)),
         created_groups,
+        stop: Arc::clone(&stop),
+        retry_failed: args.retry_failed,
     });
     let mut validator = Validator::new(columns, schema, groups, args.create_missing_groups);
     if report.problems == 0 {
@@ -106,8 +112,11 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         global.concurrency as usize,
     )
     .await?;
-    if tally.interrupted.load(Ordering::SeqCst) {
-        return Err(AppError::Interrupted);
+    match stop.reason() {
+        Some(StopReason::Interrupted) => return Err(AppError::Interrupted),
+        Some(StopReason::OrgUnreachable(why)) => return Err(AppError::OrgUnreachable(why)),
+        Some(StopReason::Unwritable(why)) => return Err(AppError::Runtime(why)),
+        None => {}
     }
     Ok(if tally.failed.load(Ordering::SeqCst) > 0 {
         code::ROWS_FAILED

@@ -2,7 +2,8 @@
 //! (WAL, synchronous commits). A row is marked sent, durably, before its first request; its
 //! result is recorded when it is done. Re-running the same command reads the journal: finished
 //! rows are not sent again, rows that were in flight are settled by looking the login up.
-//! Passwords never enter it.
+//! Passwords never enter it. One run at a time holds a journal: an OS lock on a file beside it,
+//! which a crashed run gives up with its process.
 
 use crate::exit::AppError;
 use crate::outcome::RowResult;
@@ -18,7 +19,11 @@ use tokio::sync::oneshot;
 pub enum Entry {
     /// Sent at this time (local clock), outcome unknown.
     Sent(SystemTime),
-    Done(Box<RowResult>),
+    /// Finished with this result; `sent` is when its first request went, if one did.
+    Done {
+        result: Box<RowResult>,
+        sent: Option<SystemTime>,
+    },
 }
 
 enum Write {
@@ -30,6 +35,8 @@ enum Write {
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
+    /// Holds the run's lock until the journal is dropped (or the process ends).
+    _lock: std::fs::File,
     writer: mpsc::Sender<Write>,
     /// A second connection for reads; WAL lets it read while the writer commits.
     reader: Mutex<Connection>,
@@ -77,6 +84,7 @@ impl Journal {
     ) -> Result<Journal, AppError> {
         crate::private::create_dir_all(dir)?;
         let path = dir.join(key.file_name());
+        let lock = lock(&path)?;
         if restart {
             remove(&path)?;
         }
@@ -135,6 +143,7 @@ impl Journal {
             .map_err(|e| AppError::Journal(e.to_string()))?;
         Ok(Journal {
             path,
+            _lock: lock,
             writer: tx,
             reader: Mutex::new(reader),
         })
@@ -154,12 +163,16 @@ impl Journal {
                     .optional()
             })
             .map_err(sql)?;
-        Ok(row.map(
-            |(sent_ms, result)| match result.and_then(|r| serde_json::from_str(&r).ok()) {
-                Some(result) => Entry::Done(Box::new(RowResult { seq, ..result })),
-                None => Entry::Sent(UNIX_EPOCH + Duration::from_millis(sent_ms.max(0) as u64)),
-            },
-        ))
+        Ok(row.map(|(sent_ms, result)| {
+            let sent = UNIX_EPOCH + Duration::from_millis(sent_ms.max(0) as u64);
+            match result.and_then(|r| serde_json::from_str(&r).ok()) {
+                Some(result) => Entry::Done {
+                    result: Box::new(RowResult { seq, ..result }),
+                    sent: (sent_ms > 0).then_some(sent),
+                },
+                None => Entry::Sent(sent),
+            }
+        }))
     }
 
     /// Records, durably, that row `seq` is about to be sent.
@@ -192,6 +205,55 @@ impl Journal {
             .map_err(|_| AppError::Journal("the journal writer stopped".into()))?
             .map_err(AppError::Journal)
     }
+}
+
+/// Takes the lock of the journal at `path` (`<path>.lock`, holding the owner's process id), or
+/// refuses with the id of the process that holds it.
+fn lock(path: &Path) -> Result<std::fs::File, AppError> {
+    use std::io::{Read, Seek, Write};
+    let lock_path = PathBuf::from(format!("{}.lock", path.display()));
+    crate::private::create_file(&lock_path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| AppError::Write {
+            path: lock_path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut owner = String::new();
+            let _ = file.read_to_string(&mut owner);
+            let owner = owner.trim();
+            let who = if owner.is_empty() {
+                "another oktabulk process".to_owned()
+            } else {
+                format!("another oktabulk process (pid {owner})")
+            };
+            return Err(AppError::Config(format!(
+                "{who} is running this command now; wait for it to finish or stop it (its journal: {})",
+                path.display()
+            )));
+        }
+        Err(std::fs::TryLockError::Error(source)) => {
+            return Err(AppError::Write {
+                path: lock_path,
+                source,
+            })
+        }
+    }
+    let written = file
+        .set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| write!(file, "{}", std::process::id()))
+        .and_then(|()| file.flush());
+    written.map_err(|source| AppError::Write {
+        path: lock_path,
+        source,
+    })?;
+    Ok(file)
 }
 
 fn remove(path: &Path) -> Result<(), AppError> {
@@ -231,8 +293,12 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Write>) {
 fn commit(conn: &mut Connection, batch: &[Write]) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     {
-        let mut sent =
-            tx.prepare_cached("INSERT OR IGNORE INTO rows (seq, sent_ms) VALUES (?1, ?2)")?;
+        // A row keeps the time of its first send, which a later settling lookup compares the
+        // user's creation with; a row finished without a send (0) takes this one.
+        let mut sent = tx.prepare_cached(
+            "INSERT INTO rows (seq, sent_ms) VALUES (?1, ?2)
+             ON CONFLICT(seq) DO UPDATE SET sent_ms = excluded.sent_ms WHERE rows.sent_ms = 0",
+        )?;
         let mut done = tx.prepare_cached(
             "INSERT INTO rows (seq, sent_ms, result) VALUES (?1, 0, ?2)
              ON CONFLICT(seq) DO UPDATE SET result = excluded.result",

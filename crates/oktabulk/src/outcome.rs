@@ -61,6 +61,10 @@ pub struct RowResult {
     pub error_code: String,
     pub error_causes: String,
     pub request_id: String,
+    /// The failure says nothing final about the row (rate limits, server errors, the network,
+    /// an interruption): the same command run again settles and retries it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsettled: bool,
 }
 
 impl RowResult {
@@ -80,6 +84,7 @@ impl RowResult {
             error_code: String::new(),
             error_causes: String::new(),
             request_id: String::new(),
+            unsettled: false,
         }
     }
 
@@ -88,8 +93,15 @@ impl RowResult {
             || self.group_assignment == GroupStatus::Failed
     }
 
-    /// Okta's error, kept whole: summary, causes, code, request id.
+    /// Whether a rerun of the same command sends this row again: it failed for a reason that
+    /// may pass, or it failed at all and `retry_failed`.
+    pub fn needs_another_try(&self, retry_failed: bool) -> bool {
+        self.failed() && (self.unsettled || retry_failed)
+    }
+
+    /// Okta's error, kept whole: summary, causes, code, request id; and whether it is final.
     pub fn set_error(&mut self, error: &okta_client::Error) {
+        self.unsettled = error.is_transient();
         match error.okta_error() {
             Some(okta) => {
                 self.error_code = okta.error_code.clone();

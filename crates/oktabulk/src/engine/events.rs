@@ -4,6 +4,8 @@ use crate::exit::AppError;
 use crate::outcome::RowResult;
 use okta_client::retry::RetryReason;
 use okta_model::rate_limit::Bucket;
+use crate::engine::stop::{Stop, StopReason};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -45,11 +47,15 @@ pub trait Reporter: Send {
     }
 }
 
-/// Turns the client's observations into events.
+/// Turns the client's observations into events; an org that stopped answering stops the run.
 #[derive(Debug, Clone)]
-pub struct ClientEvents(pub UnboundedSender<Event>);
+pub struct ClientEvents(pub UnboundedSender<Event>, pub Arc<Stop>);
 
 impl okta_client::Observer for ClientEvents {
+    fn org_unreachable(&self, error: &okta_client::Error) {
+        self.1.set(StopReason::OrgUnreachable(error.to_string()));
+    }
+
     fn paced(&self, bucket: Bucket, waited: Duration) {
         let _ = self.0.send(Event::Paced { bucket, waited });
     }

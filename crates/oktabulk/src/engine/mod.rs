@@ -5,7 +5,9 @@
 pub mod events;
 pub mod row;
 pub mod run;
+pub mod stop;
 
 pub use events::{Event, Reporter};
 pub use row::{ImportOptions, RowContext};
 pub use run::{run_import, RowInput, Tally};
+pub use stop::{Stop, StopReason};

@@ -3,6 +3,7 @@
 
 use crate::cli::OnExists;
 use crate::input::{GroupTarget, ImportRow};
+use crate::engine::stop::{Stop, StopReason};
 use crate::journal::{Entry, Journal};
 use crate::outcome::{CreationStatus, GroupStatus, RowResult};
 use okta_client::{Client, CreateUserOptions, Creation, Error};
@@ -27,6 +28,10 @@ pub struct RowContext {
     pub journal: Option<Arc<Journal>>,
     /// Groups created for this run, by lower-cased name.
     pub created_groups: HashMap<String, String>,
+    /// Stops the run (a journal that cannot be written stops it here).
+    pub stop: Arc<Stop>,
+    /// Send again rows an earlier run finished as `Failed` for a final reason too.
+    pub retry_failed: bool,
 }
 
 impl RowContext {
@@ -78,6 +83,8 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
     if let Some(journal) = &ctx.journal {
         if let Err(e) = journal.sent(row.seq).await {
             result.error_message = e.to_string();
+            result.unsettled = true;
+            ctx.stop.set(StopReason::Unwritable(e.to_string()));
             return result;
         }
     }
@@ -234,6 +241,7 @@ async fn assign_groups(ctx: &RowContext, result: &mut RowResult, user: &User, gr
             result.group_assignment = GroupStatus::Failed;
             let message = format!("group {group}: {e}");
             result.set_error(e);
+            result.unsettled = failures.iter().any(|(_, e)| e.is_transient());
             result.error_message = if failures.len() > 1 {
                 format!("{message} (and {} more groups)", failures.len() - 1)
             } else {

@@ -1,20 +1,33 @@
 //! The dispatcher: reads rows in order, starts each under the concurrency bound, and keeps the
 //! distance between the oldest unwritten row and the newest started one bounded, so memory stays
-//! flat whatever the file's size. Ctrl-C stops new rows; rows in flight finish.
+//! flat whatever the file's size. A row that fails for a reason that may pass is tried again
+//! (settled by a lookup first) a bounded number of times. The run stops sending at Ctrl-C, when
+//! the org stops answering, or when its files cannot be written: every wait is cut short, rows
+//! whose request is on the wire get `GRACE` for their answer, and what is unfinished stays in
+//! the journal for the same command to settle. A second Ctrl-C exits at once.
 
 use crate::engine::events::{Event, Reporter};
 use crate::engine::row::{process, RowContext};
+use crate::engine::stop::StopReason;
 use crate::exit::AppError;
 use crate::input::{ImportRow, Problem};
 use crate::journal::Entry;
 use crate::outcome::RowResult;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::Semaphore;
 
 /// Rows that may be started ahead of the oldest row not yet written to the results.
 pub const REORDER_WINDOW: usize = 2048;
+
+/// How long rows whose request is on the wire get for their answer once the run stops.
+pub const GRACE: Duration = Duration::from_secs(5);
+
+/// A row that fails for a reason that may pass is tried at most this often in one run (the
+/// client has already waited for resets and backed off inside each try).
+const ROW_ATTEMPTS: u32 = 3;
 
 /// One input row as the engine gets it.
 #[derive(Debug)]
@@ -51,6 +64,7 @@ pub async fn run_import(
     let _ = tx.send(Event::Started { total });
     let reporting = tokio::spawn(report(rx, reporters));
     let in_flight = Arc::new(Semaphore::new(concurrency));
+    ctx.stop.cancels(ctx.client.clone());
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     let mut failure = None;
@@ -65,10 +79,10 @@ pub async fn run_import(
         tokio::select! {
             biased;
             _ = &mut interrupt => {
-                tally.interrupted.store(true, Ordering::SeqCst);
-                let _ = tx.send(Event::Interrupted);
+                interrupted(&ctx, &tx);
                 break;
             }
+            () = ctx.stop.stopped() => break,
             permits = acquire(&window, &in_flight) => {
                 let Some(place) = permits else { break };
                 let (ctx, tx, tally) = (Arc::clone(&ctx), tx.clone(), Arc::clone(&tally));
@@ -89,22 +103,52 @@ pub async fn run_import(
             }
         }
     }
-    let _all_done = in_flight
-        .acquire_many(concurrency as u32)
-        .await
-        .map_err(|_| AppError::Journal("the run's semaphore closed".into()))?;
+    let all_done = in_flight.acquire_many(concurrency as u32);
+    tokio::pin!(all_done);
+    // Unstopped, every row in flight finishes; once stopped (now, or by a Ctrl-C while
+    // waiting), rows get `GRACE` for the answers on the wire.
+    let mut finished = None;
+    if !ctx.stop.is_set() {
+        tokio::select! {
+            biased;
+            done = &mut all_done => finished = Some(done),
+            _ = &mut interrupt => interrupted(&ctx, &tx),
+        }
+    }
+    if finished.is_none() {
+        finished = tokio::time::timeout(GRACE, &mut all_done).await.ok();
+    }
+    if let Some(Err(_)) = finished {
+        return Err(AppError::Runtime("the run's row semaphore closed".into()));
+    }
     if let Some(journal) = &ctx.journal {
         journal.flush().await?;
+    }
+    if ctx.stop.reason() == Some(StopReason::Interrupted) {
+        tally.interrupted.store(true, Ordering::SeqCst);
     }
     // The client's observer holds a sender too, so the channel does not close by itself.
     let _ = tx.send(Event::Finished);
     reporting
         .await
-        .map_err(|e| AppError::Journal(format!("reporter task failed: {e}")))??;
+        .map_err(|e| AppError::Runtime(format!("the reporter task failed: {e}")))??;
     match failure {
         Some(e) => Err(e),
         None => Ok(tally),
     }
+}
+
+/// The first Ctrl-C: no new rows, every wait cut short; a second one exits at once (the journal
+/// commits whole transactions, so it stays consistent).
+fn interrupted(ctx: &RowContext, tx: &UnboundedSender<Event>) {
+    ctx.stop.set(StopReason::Interrupted);
+    let _ = tx.send(Event::Interrupted);
+    tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("oktabulk: second Ctrl-C: exiting now; run the same command again to resume");
+            std::process::exit(i32::from(crate::exit::code::INTERRUPTED));
+        }
+    });
 }
 
 async fn acquire(
@@ -141,15 +185,41 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
                 Err(e) => {
                     let mut result = RowResult::new(row.seq, row.line, row.login(), "none");
                     result.error_message = e.to_string();
+                    result.unsettled = true;
                     return (result, false);
                 }
             };
-            if let Some(Entry::Done(done)) = earlier {
-                return (*done, true);
-            }
-            (process(ctx, *row, earlier).await, false)
+            let earlier = match earlier {
+                Some(Entry::Done { result, sent }) => {
+                    if !result.needs_another_try(ctx.retry_failed) {
+                        return (*result, true);
+                    }
+                    // An earlier run did not finish it: settle by lookup when it was sent.
+                    sent.map(Entry::Sent)
+                }
+                other => other,
+            };
+            (try_row(ctx, *row, earlier).await, false)
         }
     }
+}
+
+/// Processes a row, and again (after a lookup) while it fails for a reason that may pass and
+/// the run goes on.
+async fn try_row(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -> RowResult {
+    let first_try = SystemTime::now();
+    let mut result = process(ctx, row.clone(), earlier.clone()).await;
+    for _ in 1..ROW_ATTEMPTS {
+        if !result.unsettled || ctx.stop.is_set() {
+            break;
+        }
+        let since = match &earlier {
+            Some(Entry::Sent(at)) => *at,
+            _ => first_try,
+        };
+        result = process(ctx, row.clone(), Some(Entry::Sent(since))).await;
+    }
+    result
 }
 
 async fn report(

@@ -5,7 +5,7 @@
 //! so an existing file, or a link, is replaced whole and never written through.
 
 use crate::cli::ResultFormat;
-use crate::engine::{Event, Reporter};
+use crate::engine::{Event, Reporter, Stop, StopReason};
 use crate::exit::AppError;
 use crate::outcome::{RowResult, COLUMNS};
 use std::collections::BTreeMap;
@@ -25,6 +25,7 @@ pub struct ResultsFile {
     sink: Option<Sink>,
     /// The temporary file behind `sink`, renamed to `path` by `finish`; `None` for stdout.
     temp: Option<tempfile::TempPath>,
+    stop: Arc<Stop>,
     pending: BTreeMap<u64, RowResult>,
     next: u64,
     window: Arc<Semaphore>,
@@ -40,15 +41,26 @@ impl std::fmt::Debug for ResultsFile {
 }
 
 impl ResultsFile {
-    /// Creates the file (`-` for standard output). `window` gets a permit back for every row
-    /// written, which lets the engine start another.
+    /// Creates the file (`-` for standard output; a device or a pipe is written as it is).
+    /// `window` gets a permit back for every row written, which lets the engine start another;
+    /// a write that fails stops the run.
     pub fn create(
         path: PathBuf,
         format: ResultFormat,
         window: Arc<Semaphore>,
+        stop: Arc<Stop>,
     ) -> Result<ResultsFile, AppError> {
         let (out, temp): (Box<dyn Write + Send>, _) = if path.as_os_str() == "-" {
             (Box::new(std::io::stdout()), None)
+        } else if std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|source| AppError::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            (Box::new(file), None)
         } else {
             let (file, temp) = temporary_beside(&path)?;
             (Box::new(BufWriter::new(file)), Some(temp))
@@ -65,6 +77,7 @@ impl ResultsFile {
             path,
             sink: Some(sink),
             temp,
+            stop,
             pending: BTreeMap::new(),
             next: 0,
             window,
@@ -128,6 +141,20 @@ pub fn guard_input(input: &Path, results: &Path) -> Result<(), AppError> {
     Ok(())
 }
 
+impl ResultsFile {
+    fn flush(&mut self) -> Result<(), AppError> {
+        let flushed = match &mut self.sink {
+            Some(Sink::Csv(w)) => w.flush(),
+            Some(Sink::Jsonl(w)) => w.flush(),
+            None => Ok(()),
+        };
+        flushed.map_err(|source| AppError::Write {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}
+
 fn write_error(path: &std::path::Path, e: csv::Error) -> AppError {
     AppError::Write {
         path: path.to_owned(),
@@ -150,12 +177,22 @@ impl Reporter for ResultsFile {
             return Ok(());
         };
         self.pending.insert(row.seq, (**row).clone());
+        let mut wrote = false;
         while let Some(row) = self.pending.remove(&self.next) {
             if self.error.is_none() {
                 self.error = self.write(&row).err();
+                wrote = true;
             }
             self.next += 1;
             self.window.add_permits(1);
+        }
+        // Written through to the file as rows come, so that a full disk stops the run now,
+        // not at the end.
+        if wrote && self.error.is_none() {
+            self.error = self.flush().err();
+        }
+        if let Some(e) = &self.error {
+            self.stop.set(StopReason::Unwritable(e.to_string()));
         }
         Ok(())
     }
@@ -164,15 +201,8 @@ impl Reporter for ResultsFile {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let flushed = match self.sink.take() {
-            Some(Sink::Csv(mut w)) => w.flush(),
-            Some(Sink::Jsonl(mut w)) => w.flush(),
-            None => Ok(()),
-        };
-        flushed.map_err(|source| AppError::Write {
-            path: self.path.clone(),
-            source,
-        })?;
+        self.flush()?;
+        self.sink = None;
         match self.temp.take() {
             Some(temp) => temp.persist(&self.path).map_err(|e| AppError::Write {
                 path: self.path.clone(),
