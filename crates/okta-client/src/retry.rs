@@ -256,7 +256,10 @@ mod tests {
                 Duration::ZERO,
                 0.0,
             );
-            assert!(matches!(d, Decision::Retry { .. }), "{status} is retried when idempotent");
+            assert!(
+                matches!(d, Decision::Retry { .. }),
+                "{status} is retried when idempotent"
+            );
         }
     }
 

@@ -21,6 +21,8 @@ pub struct Core {
     pub faults: Faults,
     pub stats: Stats,
     tokens: Vec<String>,
+    /// What control-plane requests must carry, if anything.
+    pub control_token: Option<String>,
 }
 
 impl Core {
@@ -33,6 +35,7 @@ impl Core {
             faults: Faults::default(),
             stats: Stats::default(),
             tokens,
+            control_token: None,
         }
     }
 

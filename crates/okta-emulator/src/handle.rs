@@ -26,6 +26,9 @@ pub struct EmulatorConfig {
     pub rate_limits: RateLimitConfig,
     /// SQLite file; in memory when absent.
     pub db: Option<PathBuf>,
+    /// When set, control-plane requests (`/__emulator/...`) must carry it in the
+    /// `X-Emulator-Control-Token` header. Needed to serve anywhere but loopback.
+    pub control_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +50,7 @@ impl EmulatorConfig {
             tokens: vec![token.to_owned()],
             rate_limits: RateLimitConfig::workforce(),
             db: None,
+            control_token: None,
         }
     }
 
@@ -82,7 +86,9 @@ impl EmulatorConfig {
                 })?
             }
         };
-        let core = Arc::new(Core::new(org, store, self.rate_limits, self.tokens));
+        let mut core = Core::new(org, store, self.rate_limits, self.tokens);
+        core.control_token = self.control_token;
+        let core = Arc::new(core);
         let shutdown = Arc::new(Notify::new());
         let task = tokio::spawn(serve(
             listener,

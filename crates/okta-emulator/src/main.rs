@@ -13,9 +13,13 @@ struct Args {
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Address to listen on.
+    /// Address to listen on. Anything but loopback needs --control-token, since the control
+    /// plane (reset, seed, faults) would be open to the network.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
+    /// Require this token in the X-Emulator-Control-Token header of control-plane requests.
+    #[arg(long, env = "OKTA_EMULATOR_CONTROL_TOKEN")]
+    control_token: Option<String>,
     /// SQLite file to keep the org in; in memory when absent.
     #[arg(long)]
     db: Option<PathBuf>,
@@ -98,11 +102,25 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if !args.host.is_loopback() {
+        if args.control_token.is_none() {
+            eprintln!(
+                "okta-emulator: refusing to serve on {} without --control-token: anyone who can reach it could reset, seed and fault the org",
+                args.host
+            );
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "okta-emulator: warning: serving on {}, reachable from the network; its API tokens are test credentials",
+            args.host
+        );
+    }
     let config = EmulatorConfig {
         bind: SocketAddr::new(args.host, args.port),
         tokens: args.tokens,
         rate_limits: limits,
         db: args.db,
+        control_token: args.control_token,
     };
     let emulator = match config.start().await {
         Ok(e) => e,

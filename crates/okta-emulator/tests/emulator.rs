@@ -14,6 +14,8 @@ mod emulator {
     mod protocol;
     /// Bucket windows, 429 headers and the concurrency limit.
     mod rate_limits;
+    /// The server: control token, header-read timeout, shutdown.
+    mod server;
     /// Bodies checked against the official OpenAPI spec.
     mod spec;
     /// The SQLite store, including `kill -9` of the binary.

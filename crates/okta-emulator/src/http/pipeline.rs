@@ -25,7 +25,12 @@ pub struct ConnectionKill(pub Arc<Notify>);
 pub async fn pipeline(State(core): State<Arc<Core>>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     if path.starts_with("/__emulator/") {
-        return next.run(req).await;
+        return match &core.control_token {
+            Some(token) if control_token(req.headers()) != Some(token.as_str()) => {
+                ApiError::InvalidSession.into_response()
+            }
+            _ => next.run(req).await,
+        };
     }
     let method = req.method().as_str().to_owned();
     let bucket = Bucket::for_request(&method, &path);
@@ -73,6 +78,13 @@ pub async fn pipeline(State(core): State<Arc<Core>>, req: Request, next: Next) -
     headers.insert(REMAINING, value(&rate.remaining.to_string()));
     headers.insert(RESET, value(&rate.reset.to_string()));
     response
+}
+
+/// The header a control-plane request carries its token in.
+pub const CONTROL_TOKEN: &str = "x-emulator-control-token";
+
+fn control_token(headers: &HeaderMap) -> Option<&str> {
+    headers.get(CONTROL_TOKEN)?.to_str().ok()
 }
 
 fn value(s: &str) -> HeaderValue {

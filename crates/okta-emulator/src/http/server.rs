@@ -1,5 +1,7 @@
 //! The routes and the accept loop. Each connection gets a kill switch so that fault rules can
-//! drop it without an answer, which a plain `axum::serve` cannot do.
+//! drop it without an answer, which a plain `axum::serve` cannot do. Connections are capped
+//! (`MAX_CONNECTIONS`; more wait in the listen backlog), must send their request headers within
+//! `HEADER_READ_TIMEOUT`, and are all closed by a shutdown.
 
 use crate::core::Core;
 use crate::error::ApiError;
@@ -10,10 +12,18 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
+use hyper_util::rt::TokioTimer;
 use hyper_util::service::TowerToHyperService;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify, Semaphore};
+
+/// Connections served at once.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// How long a connection has to send a request's headers.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn router(core: Arc<Core>) -> Router {
     let not_allowed = || async { ApiError::MethodNotAllowed };
@@ -63,15 +73,23 @@ pub fn router(core: Arc<Core>) -> Router {
         .with_state(core)
 }
 
-/// Serves connections until `shutdown` is notified.
+/// Serves connections until `shutdown` is notified, then closes every open connection.
 pub async fn serve(listener: TcpListener, router: Router, shutdown: Arc<Notify>) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (closing, closed) = watch::channel(false);
     loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(_) => continue,
-            },
-            () = shutdown.notified() => return,
+        let accepted = tokio::select! {
+            accepted = async {
+                let slot = Arc::clone(&slots).acquire_owned().await;
+                (slot, listener.accept().await)
+            } => accepted,
+            () = shutdown.notified() => {
+                closing.send_replace(true);
+                return;
+            }
+        };
+        let (Ok(slot), Ok((stream, _))) = accepted else {
+            continue;
         };
         let _ = stream.set_nodelay(true);
         let kill = ConnectionKill(Arc::new(Notify::new()));
@@ -83,12 +101,17 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: Arc<Notify>)
                 req
             },
         );
+        let mut closed = closed.clone();
         tokio::spawn(async move {
+            let _slot = slot;
             let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
                 .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
             tokio::select! {
                 _ = connection => {}
                 () = switch.notified() => {}
+                _ = closed.wait_for(|c| *c) => {}
             }
         });
     }

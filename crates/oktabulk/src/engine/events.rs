@@ -1,10 +1,10 @@
 //! Events of a run and the reporters that consume them, in order, on one task.
 
+use crate::engine::stop::{Stop, StopReason};
 use crate::exit::AppError;
 use crate::outcome::RowResult;
 use okta_client::retry::RetryReason;
 use okta_model::rate_limit::Bucket;
-use crate::engine::stop::{Stop, StopReason};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;

@@ -2,8 +2,8 @@
 //! options say, add the remaining groups, and report Okta's own error when something fails.
 
 use crate::cli::OnExists;
-use crate::input::{GroupTarget, ImportRow};
 use crate::engine::stop::{Stop, StopReason};
+use crate::input::{GroupTarget, ImportRow};
 use crate::journal::{Entry, Journal};
 use crate::outcome::{CreationStatus, GroupStatus, RowResult};
 use okta_client::{Client, CreateUserOptions, Creation, Error};
