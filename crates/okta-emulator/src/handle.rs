@@ -151,8 +151,13 @@ impl EmulatorHandle {
         self.core.read(Org::user_count)
     }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections and closes every open one.
     pub async fn shutdown(self) {
+        self.stop();
+    }
+
+    /// As `shutdown`, keeping the handle (its org can still be read in process).
+    pub fn stop(&self) {
         self.shutdown.notify_one();
         self.task.abort();
     }

@@ -17,6 +17,8 @@ pub struct Summary {
     updated: u64,
     failed: u64,
     group_failed: u64,
+    /// Failed rows a rerun of the same command sends again.
+    unsettled: u64,
     paced: Duration,
     paced_requests: u64,
     retries: u64,
@@ -35,6 +37,7 @@ impl Summary {
             updated: 0,
             failed: 0,
             group_failed: 0,
+            unsettled: 0,
             paced: Duration::ZERO,
             paced_requests: 0,
             retries: 0,
@@ -60,6 +63,9 @@ impl Reporter for Summary {
                 }
                 if row.group_assignment == GroupStatus::Failed {
                     self.group_failed += 1;
+                }
+                if row.failed() && row.unsettled {
+                    self.unsettled += 1;
                 }
             }
             Event::Paced { waited, .. } => {
@@ -91,6 +97,12 @@ impl Reporter for Summary {
             eprintln!(
                 "{} rows were finished by an earlier run of this command and not sent again",
                 self.resumed
+            );
+        }
+        if self.unsettled > 0 {
+            eprintln!(
+                "{} failed rows failed for reasons that may pass (rate limits, server errors, the network): run the same command again to retry them",
+                self.unsettled
             );
         }
         eprintln!("results: {}", self.results);

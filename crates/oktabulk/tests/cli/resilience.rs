@@ -209,3 +209,218 @@ async fn ctrl_c_finishes_rows_in_flight_exits_5_and_the_rerun_completes() {
     assert_all_success(&results(&env.path("c.results.csv")), 200, "");
     assert_eq!(env.emulator.user_count(), 200);
 }
+
+/// A rule that fires on every matching request.
+fn always(method: &str, path: &str, action: FaultAction) -> FaultRule {
+    FaultRule {
+        method: Some(method.into()),
+        path: path.into(),
+        action,
+        skip: 0,
+        times: None,
+        probability: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_that_ran_out_of_tries_are_sent_by_the_rerun() {
+    let env = Env::start().await;
+    env.write("r.csv", seed_csv(6, ""));
+    // Every create is answered 500: its outcome is unknown, the lookups find nothing, and the
+    // row runs out of tries in this run.
+    env.emulator.set_faults(FaultConfig {
+        seed: 1,
+        rules: vec![always(
+            "POST",
+            "/api/v1/users",
+            FaultAction::Status { status: 500 },
+        )],
+    });
+    let out = env.run(&["users", "import", "r.csv"]).await;
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let rows = results(&env.path("r.results.csv"));
+    assert!(rows.iter().all(|r| r["userCreationStatus"] == "Failed"));
+    assert!(
+        stderr(&out).contains("may pass"),
+        "the summary says a rerun retries them: {}",
+        stderr(&out)
+    );
+    env.emulator.clear_faults();
+    let out = env.run(&["users", "import", "r.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_all_success(&results(&env.path("r.results.csv")), 6, "");
+    assert_eq!(env.emulator.user_count(), 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn final_failures_stay_until_retry_failed() {
+    let env = Env::start().await;
+    let mut csv = seed_csv(2, "");
+    csv.push_str("weak@example.com,weak@example.com,Weak,Password,password,\n");
+    env.write("f.csv", &csv);
+    let first = env.run(&["users", "import", "f.csv"]).await;
+    assert_eq!(code(&first), 1, "{}", stderr(&first));
+    let writes = env.emulator.stats().writes;
+    let again = env.run(&["users", "import", "f.csv"]).await;
+    assert_eq!(code(&again), 1);
+    assert_eq!(
+        env.emulator.stats().writes,
+        writes,
+        "Okta's refusal is not sent again"
+    );
+    let retried = env
+        .run(&["users", "import", "f.csv", "--retry-failed"])
+        .await;
+    assert_eq!(code(&retried), 1);
+    assert_eq!(
+        env.emulator.stats().writes,
+        writes + 1,
+        "only the failed row is sent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_org_stops_the_run_with_exit_6_and_the_rerun_finishes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("org.db");
+    let start = |port: u16| {
+        let mut config = okta_emulator::EmulatorConfig::new(super::support::TOKEN)
+            .rate_limits(RateLimitConfig::off())
+            .db(&db);
+        config.bind.set_port(port);
+        config.start()
+    };
+    let mut env = Env::with_emulator(start(0).await.expect("starts"));
+    let port: u16 = env
+        .emulator
+        .base_url()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    let group = env
+        .seed(serde_json::json!({"groups": [{"name": "G"}]}))
+        .await
+        .groups["G"]
+        .clone();
+    slow_creates(&env);
+    env.write("d.csv", seed_csv(400, &group));
+    let child = env
+        .command()
+        .args(["users", "import", "d.csv", "-q"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    wait_for_users(&env, 30).await;
+    env.emulator.stop();
+    let stopped = std::time::Instant::now();
+    let out = child.wait_with_output().await.expect("exits");
+    let took = stopped.elapsed();
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    assert!(took < Duration::from_secs(90), "stopped after {took:?}");
+    assert!(
+        stderr(&out).contains("stopped answering") && stderr(&out).contains("same command"),
+        "-q still says why: {}",
+        stderr(&out)
+    );
+    eprintln!("the run stopped {took:?} after the org went away");
+
+    env.emulator = start(port).await.expect("restarts on the same port");
+    let created = env.emulator.user_count();
+    assert!(created < 400, "stopped mid-run at {created}");
+    let out = env.run(&["users", "import", "d.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_all_success(&results(&env.path("d.results.csv")), 400, "Success");
+    assert_eq!(env.emulator.user_count(), 400, "each user exactly once");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_with_rows_in_retry_exits_within_seconds_and_the_rerun_completes() {
+    let env = Env::start().await;
+    env.write("s.csv", seed_csv(50, ""));
+    // Every create is refused with 503 for now: rows back off and wait.
+    env.emulator.set_faults(FaultConfig {
+        seed: 1,
+        rules: vec![always(
+            "POST",
+            "/api/v1/users",
+            FaultAction::Status { status: 503 },
+        )],
+    });
+    let child = env
+        .command()
+        .args(["users", "import", "s.csv"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let pid = child.id().expect("running").to_string();
+    let mut waited = Duration::ZERO;
+    while env.emulator.stats().faults_fired < 20 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+        assert!(waited < Duration::from_secs(30), "no retries seen");
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let interrupted = std::time::Instant::now();
+    let out = child.wait_with_output().await.expect("exits");
+    let took = interrupted.elapsed();
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        took < Duration::from_secs(5),
+        "exited {took:?} after Ctrl-C"
+    );
+    eprintln!("exited {took:?} after Ctrl-C");
+
+    env.emulator.clear_faults();
+    let out = env.run(&["users", "import", "s.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_all_success(&results(&env.path("s.results.csv")), 50, "");
+    assert_eq!(env.emulator.user_count(), 50);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_of_the_same_command_is_refused_while_the_first_runs() {
+    let env = Env::start().await;
+    slow_creates(&env);
+    env.write("t.csv", seed_csv(200, ""));
+    let first = env
+        .command()
+        .args(["users", "import", "t.csv", "--concurrency", "2"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    wait_for_users(&env, 5).await;
+    let second = env.run(&["users", "import", "t.csv"]).await;
+    assert_eq!(code(&second), 2, "{}", stderr(&second));
+    let pid = first.id().expect("running");
+    assert!(
+        stderr(&second).contains(&format!("pid {pid}")),
+        "names the other process: {}",
+        stderr(&second)
+    );
+    env.emulator.clear_faults();
+    let out = first.wait_with_output().await.expect("exits");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_all_success(&results(&env.path("t.results.csv")), 200, "");
+    assert_eq!(env.emulator.user_count(), 200);
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_for_the_results_stops_the_run_early() {
+    let env = Env::start().await;
+    slow_creates(&env);
+    env.write("full.csv", seed_csv(2000, ""));
+    let out = env
+        .run(&["users", "import", "full.csv", "-o", "/dev/full"])
+        .await;
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    assert!(stderr(&out).contains("/dev/full"), "{}", stderr(&out));
+    let created = env.emulator.user_count();
+    assert!(created < 100, "stopped at once, not after {created} users");
+}

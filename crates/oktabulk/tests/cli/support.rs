@@ -21,6 +21,10 @@ impl Env {
             .start()
             .await
             .expect("emulator starts");
+        Self::with_emulator(emulator)
+    }
+
+    pub fn with_emulator(emulator: EmulatorHandle) -> Env {
         Env {
             emulator,
             dir: tempfile::tempdir().expect("tempdir"),
