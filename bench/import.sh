@@ -73,7 +73,7 @@ fi
 
 if wants 2; then
 echo "== 2. pacing: $ROWS rows, users bucket limited to 500 per 1-second window, --max-capacity 100"
-start_emulator --rate-limits workforce --window-ms 1000 --limit users=500
+start_emulator --rate-limits workforce --window-ms 1000 --limit users=500 --principal-share 100
 s=$(date +%s.%N)
 oktabulk users import "$work/rows.csv" -o "$work/out.csv" --max-capacity 100 --restart
 e=$(date +%s.%N)

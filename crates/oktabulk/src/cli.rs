@@ -39,7 +39,12 @@ pub struct GlobalArgs {
     /// OAuth service app private key file, PEM or JWK (PrivateKey mode).
     #[arg(long, global = true, value_name = "PATH")]
     pub private_key_file: Option<PathBuf>,
-    /// Share of each Okta rate-limit bucket to use, in percent.
+    /// This run's own share of each Okta rate-limit bucket per window, in percent.
+    ///
+    /// In each window the run sends as fast as --concurrency allows until its share is spent,
+    /// then waits for the window's reset. It leaves min(10 %, 100 % - PCT) of each bucket to
+    /// other clients, and lowers its share for the rest of the run after a 429 the headers did
+    /// not predict (Okta caps each token at 50 % of a bucket by default).
     #[arg(long, global = true, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub max_capacity: u32,
     /// Rows processed at once.
