@@ -233,8 +233,13 @@ impl Client {
             place = inner.in_flight.acquire() => place,
             () = self.cancelled() => return Err(Error::Interrupted),
         };
+        let waiting = |wait| {
+            if let Some(o) = &inner.observer {
+                o.waiting_for_reset(bucket, wait);
+            }
+        };
         let (_slot, waited) = tokio::select! {
-            slot = inner.pacer.acquire(bucket) => slot,
+            slot = inner.pacer.acquire(bucket, waiting) => slot,
             () = self.cancelled() => return Err(Error::Interrupted),
         };
         if let (true, Some(o)) = (waited >= Duration::from_millis(1), &inner.observer) {

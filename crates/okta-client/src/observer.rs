@@ -9,6 +9,9 @@ use std::time::Duration;
 pub trait Observer: Send + Sync + std::fmt::Debug {
     /// A request waited for its bucket's pacing.
     fn paced(&self, _bucket: Bucket, _waited: Duration) {}
+    /// A request starts waiting `_wait` for its bucket's window to reset (this run's share of
+    /// the window is spent).
+    fn waiting_for_reset(&self, _bucket: Bucket, _wait: Duration) {}
     /// A request will be sent again after `after`.
     fn retrying(&self, _bucket: Bucket, _reason: RetryReason, _attempt: u32, _after: Duration) {}
     /// The bound on requests in flight changed after a concurrency 429.

@@ -281,7 +281,8 @@ pub struct BucketView {
     pub limit: u32,
     pub remaining: u32,
     pub reset_epoch: u64,
-    /// Requests this client may send per window, as it stands.
+    /// Requests this client may send per window, as it stands: its share, and no more than
+    /// the bucket holds above the reserve for others.
     pub allowed: u32,
     /// The share of `limit x max_capacity` this client uses now (lowered by unexpected 429s).
     pub share: f64,
@@ -323,11 +324,21 @@ impl Pacer {
     }
 
     /// Waits until the bucket allows one more request. Answers how long it waited.
-    pub async fn acquire(&self, bucket: Bucket) -> (PaceSlot<'_>, Duration) {
+    /// `waiting` hears of each wait for a window's reset (not of the short rechecks).
+    pub async fn acquire(
+        &self,
+        bucket: Bucket,
+        waiting: impl Fn(Duration),
+    ) -> (PaceSlot<'_>, Duration) {
         let started = Instant::now();
         let admission = loop {
             match self.try_acquire(bucket, Instant::now()) {
-                Admission::Wait(wait) => tokio::time::sleep(wait).await,
+                Admission::Wait(wait) => {
+                    if wait > RECHECK {
+                        waiting(wait);
+                    }
+                    tokio::time::sleep(wait).await
+                }
                 go => break go,
             }
         };
@@ -416,7 +427,10 @@ impl Pacer {
                     limit: p.limit,
                     remaining: p.remaining,
                     reset_epoch: p.reset_epoch,
-                    allowed: p.allowed(self.capacity).max(0) as u32,
+                    allowed: p
+                        .allowed(self.capacity)
+                        .min(i64::from(p.limit) - p.reserve(self.capacity))
+                        .max(0) as u32,
                     share: p.share,
                     waiting_until: matches!(p.go(self.capacity, now), Go::Wait(d) if d > RECHECK)
                         .then_some(p.reset),
@@ -433,6 +447,33 @@ impl Drop for PaceSlot<'_> {
     fn drop(&mut self) {
         self.pacer.release(self.bucket, self.admission);
     }
+}
+
+/// How long `calls` requests in one bucket take under this model: windows of `window` in which
+/// `per_window` requests go, `in_flight` at a time, each answered after `latency`. Every
+/// window but the last is spent whole; the last takes only its burst. A bucket whose share
+/// outlasts a window is bound by the in-flight limit instead.
+pub fn estimate(
+    calls: u64,
+    per_window: u64,
+    window: Duration,
+    latency: Duration,
+    in_flight: u64,
+) -> Duration {
+    let in_flight = in_flight.max(1);
+    let burst =
+        |n: u64| latency.saturating_mul(n.div_ceil(in_flight).min(u64::from(u32::MAX)) as u32);
+    if calls == 0 {
+        return Duration::ZERO;
+    }
+    if per_window == 0 {
+        return Duration::MAX;
+    }
+    if burst(per_window) >= window {
+        return burst(calls);
+    }
+    let full = (calls - 1) / per_window;
+    window.saturating_mul(full.min(u64::from(u32::MAX)) as u32) + burst(calls - full * per_window)
 }
 
 #[cfg(test)]
@@ -596,7 +637,7 @@ mod tests {
     #[tokio::test]
     async fn probes_do_not_lower_the_count_of_the_known_bucket() {
         let pacer = Pacer::new(1.0);
-        let early = pacer.acquire(Bucket::Users).await.0;
+        let early = pacer.acquire(Bucket::Users, |_| {}).await.0;
         pacer.observe(
             Bucket::Users,
             Some(headers(100, 99, 4_000_000_000)),
@@ -604,7 +645,7 @@ mod tests {
             SystemTime::now(),
             false,
         );
-        let counted = pacer.acquire(Bucket::Users).await.0;
+        let counted = pacer.acquire(Bucket::Users, |_| {}).await.0;
         let in_flight = || match pacer.state.lock().buckets[&Bucket::Users] {
             Known::Paced(p) => p.in_flight,
             other => panic!("{other:?}"),
@@ -614,6 +655,26 @@ mod tests {
         assert_eq!(in_flight(), 1, "the probe was never counted");
         drop(counted);
         assert_eq!(in_flight(), 0);
+    }
+
+    #[test]
+    fn estimates_whole_windows_then_the_last_burst() {
+        let ms = Duration::from_millis;
+        let minute = Duration::from_secs(60);
+        // 250 creates, 300 per window, 8 in flight, 150 ms: one burst of 32 rounds
+        assert_eq!(estimate(250, 300, minute, ms(150), 8), ms(4_800));
+        // 600 creates, 100 per 5-s window: five whole windows and a last burst of 13 rounds
+        assert_eq!(
+            estimate(600, 100, Duration::from_secs(5), ms(150), 8),
+            Duration::from_secs(25) + ms(1_950)
+        );
+        // a share too large to spend in a window at this latency: bound by in-flight
+        assert_eq!(
+            estimate(1000, 1000, Duration::from_secs(1), ms(100), 10),
+            ms(10_000)
+        );
+        assert_eq!(estimate(0, 10, minute, ms(1), 1), Duration::ZERO);
+        assert_eq!(estimate(5, 0, minute, ms(1), 1), Duration::MAX);
     }
 
     #[test]

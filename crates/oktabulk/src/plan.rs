@@ -10,12 +10,13 @@ use crate::exit::AppError;
 use crate::input::{ImportRow, InputFile, Validator};
 use crate::preflight::PreflightReport;
 use futures_util::{stream, StreamExt};
+use okta_client::pacing::estimate;
 use okta_client::ListQuery;
 use okta_model::rate_limit::Bucket;
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Okta's rate-limit windows are one minute long.
+/// Okta's rate-limit windows are one minute long (the headers tell a window's end, not its length).
 const WINDOW: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Default)]
@@ -38,8 +39,10 @@ pub async fn print(
     report: &PreflightReport,
 ) -> Result<(), AppError> {
     let client = &conn.client;
-    // One read of the users list teaches the pacer that bucket's limit.
+    // One read of the users list teaches the pacer that bucket's limit, and times a call.
+    let asked = Instant::now();
     let _ = client.users().list(&ListQuery::one()).next().await;
+    let latency = asked.elapsed();
     let mut rows = input
         .rows(delimiter)
         .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
@@ -115,32 +118,30 @@ pub async fn print(
     }
     println!("API calls by rate-limit bucket (a create that finds the login taken is followed by a lookup):");
     let learned = client.buckets();
+    let in_flight = client.in_flight_limit() as u64;
     let mut longest = Duration::ZERO;
     for (bucket, n) in &calls.0 {
-        let limit = learned
+        // A bucket not read yet is taken to be like the users bucket (its Workforce twin).
+        let view = learned
             .iter()
             .find(|b| b.bucket == *bucket)
-            .or_else(|| {
-                learned
-                    .iter()
-                    .find(|b| b.bucket == Bucket::Users && *bucket == Bucket::UserMutation)
-            })
-            .map(|b| b.limit);
-        let time = limit.map(|l| {
-            let per_window = (f64::from(l) * f64::from(conn.max_capacity) / 100.0).max(1.0);
-            WINDOW.mul_f64(*n as f64 / per_window)
-        });
+            .or_else(|| learned.iter().find(|b| b.bucket == Bucket::Users));
+        let time = view.map(|b| estimate(*n, u64::from(b.allowed), WINDOW, latency, in_flight));
         longest = longest.max(time.unwrap_or_default());
         println!(
             "  {:<28} {n:>8} calls  limit {}  {}",
             bucket.name(),
-            limit.map_or("unknown".into(), |l| format!("{l}/min")),
+            view.map_or("unknown".into(), |b| format!(
+                "{}/min, {} per window for this run",
+                b.limit, b.allowed
+            )),
             time.map_or(String::new(), |t| format!("~{}", human(t)))
         );
     }
     println!(
-        "estimated time at the org's current limits and --max-capacity: ~{} (buckets are used in parallel); nothing was sent",
-        human(longest)
+        "estimated time: ~{} (each window's share as fast as {in_flight} in flight allow at {} ms a call, then the window's reset; buckets are used in parallel); nothing was sent",
+        human(longest),
+        latency.as_millis()
     );
     Ok(())
 }

@@ -25,6 +25,11 @@ pub enum Event {
         bucket: Bucket,
         waited: Duration,
     },
+    /// This run's share of a bucket's window is spent: requests wait this long for its reset.
+    WaitingForReset {
+        bucket: Bucket,
+        wait: Duration,
+    },
     Retrying {
         bucket: Bucket,
         reason: RetryReason,
@@ -58,6 +63,10 @@ impl okta_client::Observer for ClientEvents {
 
     fn paced(&self, bucket: Bucket, waited: Duration) {
         let _ = self.0.send(Event::Paced { bucket, waited });
+    }
+
+    fn waiting_for_reset(&self, bucket: Bucket, wait: Duration) {
+        let _ = self.0.send(Event::WaitingForReset { bucket, wait });
     }
 
     fn retrying(&self, bucket: Bucket, reason: RetryReason, _attempt: u32, after: Duration) {

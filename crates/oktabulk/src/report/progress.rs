@@ -5,7 +5,8 @@ use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
 use crate::outcome::CreationStatus;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::time::Duration;
+use okta_model::rate_limit::Bucket;
+use std::time::{Duration, Instant};
 
 #[derive(Debug)]
 pub struct Progress {
@@ -13,6 +14,8 @@ pub struct Progress {
     waits: u64,
     waited: Duration,
     retries: u64,
+    /// The bucket whose window's reset requests wait for now, and until when.
+    resetting: Option<(Bucket, Instant)>,
 }
 
 impl Progress {
@@ -27,11 +30,20 @@ impl Progress {
             waits: 0,
             waited: Duration::ZERO,
             retries: 0,
+            resetting: None,
         }
     }
 
     fn message(&self) {
         let mut msg = String::new();
+        if let Some((bucket, until)) = self.resetting {
+            let left = until.saturating_duration_since(Instant::now());
+            msg.push_str(&format!(
+                "share of the {} window spent: waiting {}s for its reset  ",
+                bucket.name(),
+                left.as_secs().max(1)
+            ));
+        }
         if self.waits > 0 {
             msg.push_str(&format!(
                 "rate-limit waits {} ({:.1}s)",
@@ -67,6 +79,11 @@ impl Reporter for Progress {
             Event::Paced { waited, .. } => {
                 self.waits += 1;
                 self.waited += *waited;
+                self.resetting = None;
+                self.message();
+            }
+            Event::WaitingForReset { bucket, wait } => {
+                self.resetting = Some((*bucket, Instant::now() + *wait));
                 self.message();
             }
             Event::Retrying { .. } => {
