@@ -19,6 +19,26 @@ pub fn shortname_key(login: &str) -> Option<String> {
     Some(login_key(local))
 }
 
+/// The first character that does not show as itself: a control character, a zero-width or
+/// invisible formatting character, or a bidirectional override or isolate (which can make a
+/// login display as another, or rewrite a terminal when printed).
+pub fn hidden_char(s: &str) -> Option<char> {
+    s.chars().find(|c| {
+        c.is_control()
+            || matches!(
+                *c,
+                '\u{00AD}'
+                    | '\u{061C}'
+                    | '\u{180E}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{FEFF}'
+            )
+    })
+}
+
 /// An address of the form `local@domain.tld`, without spaces, as the email format requires.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else {
@@ -36,6 +56,17 @@ pub fn is_email(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters_are_found() {
+        assert_eq!(
+            hidden_char("esc@example.com\u{1b}]0;pwned\u{7}"),
+            Some('\u{1b}')
+        );
+        assert_eq!(hidden_char("a\u{200B}b@example.com"), Some('\u{200B}'));
+        assert_eq!(hidden_char("moc.elpmaxe@\u{202E}a"), Some('\u{202E}'));
+        assert_eq!(hidden_char("isáàc.bröck@example.com"), None);
+    }
 
     #[test]
     fn case_and_diacritics_are_folded() {

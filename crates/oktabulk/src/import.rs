@@ -42,6 +42,18 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
     if report.structural || (report.problems > 0 && !args.skip_invalid) {
         return Err(preflight::refusal(&report));
     }
+    if !report.groups_to_create.is_empty() && !global.quiet {
+        let names: Vec<_> = report
+            .groups_to_create
+            .iter()
+            .map(|n| format!("{:?}", crate::report::printable(n)))
+            .collect();
+        eprintln!(
+            "--create-missing-groups will create {} group(s): {}",
+            names.len(),
+            names.join(", ")
+        );
+    }
     let columns = report
         .columns
         .clone()

@@ -9,6 +9,7 @@ use crate::engine::ImportOptions;
 use crate::exit::AppError;
 use crate::input::{ImportRow, InputFile, Validator};
 use crate::preflight::PreflightReport;
+use crate::report::printable;
 use futures_util::{stream, StreamExt};
 use okta_client::pacing::estimate;
 use okta_client::ListQuery;
@@ -105,7 +106,7 @@ pub async fn print(
         println!(
             "{:>6}  {action:<8}  {at_creation:>6}  {later:>6}  {}",
             row.line,
-            row.login()
+            printable(row.login())
         );
     }
     calls.add(Bucket::Groups, report.groups_to_create.len() as u64);
@@ -113,7 +114,11 @@ pub async fn print(
     let summary: Vec<String> = actions.iter().map(|(a, n)| format!("{n} {a}")).collect();
     println!("{} rows: {}", report.rows, summary.join(", "));
     if !report.groups_to_create.is_empty() {
-        let names: Vec<&str> = report.groups_to_create.iter().map(String::as_str).collect();
+        let names: Vec<_> = report
+            .groups_to_create
+            .iter()
+            .map(|n| printable(n))
+            .collect();
         println!("groups to create: {}", names.join(", "));
     }
     println!("API calls by rate-limit bucket (a create that finds the login taken is followed by a lookup):");

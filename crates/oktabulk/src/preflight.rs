@@ -27,7 +27,7 @@ pub fn check(
     groups: &GroupDirectory,
     ignore_unknown: bool,
     create_missing: bool,
-    mut print: impl FnMut(String),
+    print: impl FnMut(String),
 ) -> PreflightReport {
     let mut report = PreflightReport {
         rows: 0,
@@ -38,10 +38,17 @@ pub fn check(
         groups_to_create: BTreeSet::new(),
         columns: None,
     };
-    let mut emit = |report: &mut PreflightReport, problems: Vec<Problem>| {
+    let print = std::cell::RefCell::new(print);
+    let emit = |report: &mut PreflightReport, problems: Vec<Problem>| {
         report.problems += problems.len() as u64;
         for p in problems {
-            print(p.render(&input.display));
+            (print.borrow_mut())(p.render(&input.display));
+        }
+    };
+    // Warnings are printed but do not count as problems.
+    let warn = |warnings: Vec<Problem>| {
+        for w in warnings {
+            (print.borrow_mut())(w.render(&input.display));
         }
     };
     let mut rows = match input.rows(delimiter) {
@@ -76,9 +83,18 @@ pub fn check(
             }
             Ok(raw) => match validator.check(&raw) {
                 Ok(valid) => {
+                    let warnings: Vec<Problem> = validator.warnings.drain(..).collect();
+                    warn(warnings);
                     for g in valid.groups {
                         if let GroupTarget::Create(name) = g {
-                            report.groups_to_create.insert(name);
+                            // Okta's group names ignore case: one group per name.
+                            let known = report.groups_to_create.iter().any(|n| {
+                                n.eq_ignore_ascii_case(&name)
+                                    || n.to_lowercase() == name.to_lowercase()
+                            });
+                            if !known {
+                                report.groups_to_create.insert(name);
+                            }
                         }
                     }
                 }

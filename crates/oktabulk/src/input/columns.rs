@@ -54,6 +54,16 @@ impl ColumnKind {
     }
 }
 
+impl ColumnKind {
+    /// The column's name as the documentation spells it (for a known column the file lacks).
+    pub fn canonical_name(&self) -> Option<&'static str> {
+        KNOWN.iter().find(|(_, k)| k == self).map(|(n, _)| *n)
+    }
+}
+
+/// Unknown columns named one by one; the rest are counted.
+const SHOWN_UNKNOWN: usize = 20;
+
 /// Known non-profile columns, matched without regard to case.
 const KNOWN: &[(&str, ColumnKind)] = &[
     ("password", ColumnKind::Password),
@@ -94,6 +104,7 @@ impl Columns {
     ) -> Result<Columns, Vec<Problem>> {
         let mut problems = Vec::new();
         let mut kinds = Vec::with_capacity(header.len());
+        let mut unknown = 0usize;
         for (i, name) in header.iter().enumerate() {
             let kind = classify(name, schema);
             let column = if name.is_empty() {
@@ -114,15 +125,29 @@ impl Columns {
                     kinds.push(ColumnKind::Ignored);
                 }
                 None => {
-                    problems.push(Problem::at(
-                        1,
-                        Some(&column),
-                        None,
-                        "not a profile attribute of this org's schema nor a known column (pass --ignore-unknown-columns to skip it)",
-                    ));
+                    unknown += 1;
+                    if unknown <= SHOWN_UNKNOWN {
+                        problems.push(Problem::at(
+                            1,
+                            Some(&column),
+                            None,
+                            "not a profile attribute of this org's schema nor a known column (pass --ignore-unknown-columns to skip it)",
+                        ));
+                    }
                     kinds.push(ColumnKind::Ignored);
                 }
             }
+        }
+        if unknown > SHOWN_UNKNOWN {
+            problems.push(Problem::at(
+                1,
+                None,
+                None,
+                format!(
+                    "and {} more unknown columns ({unknown} in all)",
+                    unknown - SHOWN_UNKNOWN
+                ),
+            ));
         }
         for (i, kind) in kinds.iter().enumerate() {
             if *kind == ColumnKind::Ignored || *kind == ColumnKind::Groups {

@@ -72,19 +72,25 @@ impl InputFile {
         let hashing = Hashing {
             inner: file,
             digest: Context::new(&SHA256),
+            lines: LineCounter::default(),
         };
         let mut reader = BufReader::with_capacity(64 * 1024, hashing);
         let start = reader
             .fill_buf()
             .map_err(|e| Problem::file(format!("cannot read: {e}")))?;
-        if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        if start.starts_with(&[0xFF, 0xFE])
+            || start.starts_with(&[0xFE, 0xFF])
+            || looks_utf16(start)
+        {
             return Err(Problem::file(
                 "the file is UTF-16 (Excel's \"Unicode Text\"); save it as \"CSV UTF-8 (Comma delimited)\"",
             ));
         }
-        if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        let bom = start.starts_with(&[0xEF, 0xBB, 0xBF]);
+        if bom {
             reader.consume(3);
         }
+        reader.get_mut().lines.base = if bom { 3 } else { 0 };
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -153,7 +159,7 @@ impl Rows {
             match self.csv.read_byte_record(&mut self.record) {
                 Ok(false) => return None,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = e.position().map_or(0, |p| self.line_at(p.byte()));
                     return Some(Err(vec![Problem::at(
                         line,
                         None,
@@ -164,13 +170,20 @@ impl Rows {
                 // A blank line (Excel leaves them at the end of files) is not a row.
                 Ok(true) if self.is_blank() => continue,
                 Ok(true) => {
-                    let line = self.record.position().map_or(0, |p| p.line());
+                    let line = self.record.position().map_or(0, |p| p.byte());
+                    let line = self.line_at(line);
                     let seq = self.seq;
                     self.seq += 1;
                     return Some(self.decode(seq, line));
                 }
             }
         }
+    }
+
+    /// The line an editor shows for the record starting at `byte` (after any BOM): `\r\n`,
+    /// `\n` and a lone `\r` each end a line, and line breaks inside quoted cells count.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        self.csv.get_mut().get_mut().lines.line_at(byte)
     }
 
     fn is_blank(&self) -> bool {
@@ -224,6 +237,15 @@ impl Rows {
                     ));
                     cells.push(String::new());
                 }
+                Ok(text) if text.contains('\0') => {
+                    problems.push(Problem::at(
+                        line,
+                        Some(column),
+                        None,
+                        "has a NUL byte: the file is binary or damaged, or UTF-16 without its byte-order mark",
+                    ));
+                    cells.push(String::new());
+                }
                 Ok(text) => cells.push(text.to_owned()),
                 Err(_) => {
                     problems.push(Problem::at(line, Some(column), None, not_utf8()));
@@ -252,16 +274,95 @@ impl Rows {
     }
 }
 
-/// Hashes whatever passes through it.
+/// Hashes whatever passes through it, and notes where its lines start.
 struct Hashing {
     inner: File,
     digest: Context,
+    lines: LineCounter,
+}
+
+/// Where lines start, read ahead of the CSV parser, so that a record can be given the line an
+/// editor shows: `\r\n`, `\n` and a lone `\r` each end a line, and line breaks inside quoted
+/// cells count. Only lines not yet passed by a record are kept: a few buffers' worth, whatever
+/// the file's size.
+#[derive(Debug)]
+struct LineCounter {
+    /// Bytes before the parser's offset 0 (a BOM).
+    base: u64,
+    /// Bytes seen so far.
+    offset: u64,
+    /// The line of the next byte.
+    line: u64,
+    at_line_start: bool,
+    /// The last byte seen was `\r` (a `\n` right after it ends the same line).
+    after_cr: bool,
+    /// The first byte that is not a line break of each line, and the line's number.
+    starts: std::collections::VecDeque<(u64, u64)>,
+}
+
+impl Default for LineCounter {
+    fn default() -> Self {
+        LineCounter {
+            base: 0,
+            offset: 0,
+            line: 1,
+            at_line_start: true,
+            after_cr: false,
+            starts: std::collections::VecDeque::new(),
+        }
+    }
+}
+
+impl LineCounter {
+    fn feed(&mut self, bytes: &[u8]) {
+        for (i, b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' if self.after_cr => {}
+                b'\n' | b'\r' => {
+                    self.line += 1;
+                    self.at_line_start = true;
+                }
+                _ if self.at_line_start => {
+                    self.starts.push_back((self.offset + i as u64, self.line));
+                    self.at_line_start = false;
+                }
+                _ => {}
+            }
+            self.after_cr = *b == b'\r';
+        }
+        self.offset += bytes.len() as u64;
+    }
+
+    /// The line of a record the parser started reading at `byte` (just after the previous
+    /// record's end, so before any blank lines it skips): the first line after it that holds
+    /// something. Offsets must not go backwards.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let at = byte + self.base;
+        while self.starts.front().is_some_and(|(start, _)| *start < at) {
+            self.starts.pop_front();
+        }
+        self.starts.front().map_or(self.line, |(_, line)| *line)
+    }
+}
+
+/// A file without a byte-order mark whose first characters are ASCII in UTF-16: every other
+/// byte is NUL.
+fn looks_utf16(start: &[u8]) -> bool {
+    let sample = &start[..start.len().min(64) & !1];
+    if sample.len() < 4 {
+        return false;
+    }
+    let pairs = sample.len() / 2;
+    let le = sample.chunks(2).filter(|p| p[0] != 0 && p[1] == 0).count();
+    let be = sample.chunks(2).filter(|p| p[0] == 0 && p[1] != 0).count();
+    le * 10 >= pairs * 9 || be * 10 >= pairs * 9
 }
 
 impl Read for Hashing {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.digest.update(&buf[..n]);
+        self.lines.feed(&buf[..n]);
         Ok(n)
     }
 }
@@ -294,11 +395,46 @@ mod tests {
         (ok, problems)
     }
 
+    #[test]
+    fn lines_are_those_an_editor_shows() {
+        let cases: [(&[u8], [u64; 3]); 6] = [
+            (b"a,b\nx,1\ny,2\nz,3\n", [2, 3, 4]),
+            (b"a,b\r\nx,1\r\ny,2\r\nz,3\r\n", [2, 3, 4]),
+            (b"a,b\rx,1\ry,2\rz,3\r", [2, 3, 4]),
+            (b"\xEF\xBB\xBFa,b\r\nx,1\r\n\r\ny,2\r\nz,3", [2, 4, 5]),
+            (b"a,b\n\nx,1\n\n\ny,2\nz,3", [3, 6, 7]),
+            (b"a,b\r\nx,\"two\r\nlines\"\r\ny,2\r\nz,3\r\n", [2, 4, 5]),
+        ];
+        for (bytes, want) in cases {
+            let (_dir, input) = input_with(bytes);
+            let (rows, problems) = read_all(&input);
+            assert_eq!(problems, 0, "{bytes:?}");
+            let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, want, "{:?}", String::from_utf8_lossy(bytes));
+        }
+    }
+
+    #[test]
+    fn utf16_without_a_bom_and_nul_bytes_are_named() {
+        let utf16: Vec<u8> = "login,email\nx@y.z,x@y.z\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let (_dir, input) = input_with(&utf16);
+        let refused = input.rows(b',').expect_err("refused");
+        assert!(refused.reason.contains("UTF-16"), "{}", refused.reason);
+        let (_dir, input) = input_with(b"login,email\nx@y.z\0,x@y.z\n");
+        let mut rows = input.rows(b',').expect("header");
+        let problems = rows.next_row().expect("a row").expect_err("refused");
+        assert!(problems[0].reason.contains("NUL"), "{problems:?}");
+    }
+
     proptest! {
-        /// Whatever the cells hold (quotes, commas, line breaks, any Unicode), a file written by
-        /// a CSV writer reads back cell for cell, in order, with line numbers that grow.
+        /// Whatever the cells hold (quotes, commas, line breaks, any Unicode but NUL, which is
+        /// refused), a file written by a CSV writer reads back cell for cell, in order, with
+        /// line numbers that grow.
         #[test]
-        fn cells_round_trip(rows in prop::collection::vec(prop::collection::vec(".{0,12}", 3), 1..20)) {
+        fn cells_round_trip(rows in prop::collection::vec(prop::collection::vec("[^\\x00]{0,12}", 3), 1..20)) {
             let mut writer = csv::Writer::from_writer(Vec::new());
             writer.write_record(["a", "b", "c"]).expect("header");
             let written = rows;

@@ -98,6 +98,11 @@ pub struct Validator {
     create_missing: bool,
     /// `None` once a clean preflight has shown there are no duplicates to find.
     seen: Option<SeenLogins>,
+    /// The confusable skeletons of the logins with characters outside ASCII, and their lines.
+    skeletons: HashMap<String, u64>,
+    /// Warnings about rows that are valid (a login that mixes scripts or looks like another);
+    /// the caller takes them after each row.
+    pub warnings: Vec<Problem>,
 }
 
 impl Validator {
@@ -118,6 +123,8 @@ impl Validator {
             groups,
             create_missing,
             seen: Some(SeenLogins::default()),
+            skeletons: HashMap::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -162,12 +169,17 @@ impl Validator {
         let credentials = credentials(row.line, &cells, &mut problems);
         let mut groups = Vec::new();
         for (_, name, value) in cells.iter().filter(|(k, _, _)| **k == ColumnKind::Groups) {
-            for group in value.split(';').map(str::trim).filter(|g| !g.is_empty()) {
-                match self.groups.resolve(group, self.create_missing) {
-                    Ok(target) if !groups.contains(&target) => groups.push(target),
-                    Ok(_) => {}
-                    Err(reason) => {
-                        problems.push(Problem::at(row.line, Some(name), Some(group), reason))
+            match self.group_cell(value) {
+                Ok(targets) => {
+                    for target in targets {
+                        if !groups.contains(&target) {
+                            groups.push(target);
+                        }
+                    }
+                }
+                Err(found) => {
+                    for (group, reason) in found {
+                        problems.push(Problem::at(row.line, Some(name), Some(&group), reason));
                     }
                 }
             }
@@ -201,6 +213,9 @@ impl Validator {
         if !problems.is_empty() {
             return Err(problems);
         }
+        if let Some(login) = profile.login().filter(|l| !l.is_ascii()) {
+            self.look_alike(row.line, login);
+        }
         Ok(ImportRow {
             seq: row.seq,
             line: row.line,
@@ -212,6 +227,73 @@ impl Validator {
             },
             groups,
         })
+    }
+
+    /// Warns (does not refuse) about a login with characters outside ASCII that mixes scripts,
+    /// or that looks like another such login of the file (Unicode's confusable skeletons).
+    fn look_alike(&mut self, line: u64, login: &str) {
+        use unicode_security::MixedScript;
+        if !login.is_single_script() {
+            self.warnings.push(Problem::at(
+                line,
+                Some("login"),
+                Some(login),
+                "warning: mixes scripts (Latin and Cyrillic letters, say): it can be mistaken for another login",
+            ));
+        }
+        let skeleton: String = unicode_security::skeleton(login).collect();
+        match self.skeletons.get(&skeleton) {
+            Some(first) if *first != line => self.warnings.push(Problem::at(
+                line,
+                Some("login"),
+                Some(login),
+                format!("warning: looks like the login on line {first}"),
+            )),
+            Some(_) => {}
+            None => {
+                self.skeletons.insert(skeleton, line);
+            }
+        }
+    }
+
+    /// The groups a cell names: ids or names separated by `;`, where `\;` is a `;` inside a
+    /// name. A cell whose whole text names a group while its parts name groups too (or would be
+    /// created) is ambiguous and refused; one whose parts do not all resolve is that one group.
+    fn group_cell(&self, value: &str) -> Result<Vec<GroupTarget>, Vec<(String, String)>> {
+        let parts = group_parts(value);
+        let resolved: Vec<_> = parts
+            .iter()
+            .map(|p| (p, self.groups.resolve(p, self.create_missing)))
+            .collect();
+        if parts.len() > 1 && self.groups.names.contains_key(&value.to_lowercase()) {
+            if resolved.iter().all(|(_, r)| r.is_ok()) {
+                return Err(vec![(
+                    value.to_owned(),
+                    format!(
+                        "is both the name of one group and a list of {} groups; write \\; for a ';' inside a group name, or give the group's id",
+                        parts.len()
+                    ),
+                )]);
+            }
+            return self
+                .groups
+                .resolve(value, false)
+                .map(|t| vec![t])
+                .map_err(|reason| vec![(value.to_owned(), reason)]);
+        }
+        let mut targets = Vec::new();
+        let mut problems = Vec::new();
+        for (part, result) in resolved {
+            match result {
+                Ok(target) => targets.push(target),
+                Err(reason) => problems.push((part.clone(), reason)),
+            }
+        }
+        if problems.is_empty() {
+            Ok(targets)
+        } else {
+            Err(problems)
+        }
     }
 
     fn profile(
@@ -265,6 +347,14 @@ impl Validator {
         attr: &SchemaAttribute,
         value: &str,
     ) -> Result<(), String> {
+        if name == "login" || attr.format.as_deref() == Some("email") {
+            if let Some(c) = okta_model::login::hidden_char(value) {
+                return Err(format!(
+                    "has an invisible or control character (U+{:04X}): a login or an email must be exactly what it shows",
+                    u32::from(c)
+                ));
+            }
+        }
         if value.chars().any(|c| c.len_utf8() == 4) {
             return Err("has characters Okta does not store (emoji and other 4-byte UTF-8)".into());
         }
@@ -326,6 +416,30 @@ fn typed(attr: &SchemaAttribute, value: &str) -> Result<Value, String> {
     }
 }
 
+/// Splits a group cell at `;`, keeping `\;` as a `;` of the name; trims each part and drops
+/// empty ones.
+pub fn group_parts(value: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&';') => {
+                current.push(';');
+                chars.next();
+            }
+            ';' => parts.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts
+        .into_iter()
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
 fn cell<'a>(cells: &[(&ColumnKind, &str, &'a str)], kind: &ColumnKind) -> Option<&'a str> {
     cells
         .iter()
@@ -333,11 +447,14 @@ fn cell<'a>(cells: &[(&ColumnKind, &str, &'a str)], kind: &ColumnKind) -> Option
         .map(|(_, _, v)| *v)
 }
 
+/// The file's name for the column of `kind`, or the documented name when the file lacks it.
 fn column_name<'a>(cells: &[(&ColumnKind, &'a str, &str)], kind: &ColumnKind) -> &'a str {
     cells
         .iter()
         .find(|(k, _, _)| *k == kind)
-        .map_or("", |(_, n, _)| *n)
+        .map(|(_, n, _)| *n)
+        .or_else(|| kind.canonical_name())
+        .unwrap_or("(unnamed)")
 }
 
 /// Credentials from the password, hash, hook, recovery and provider columns.

@@ -15,3 +15,39 @@ use std::io::IsTerminal;
 pub fn colour() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
+
+/// Text from the file or the org made safe to print on a terminal: control characters,
+/// invisible and bidirectional formatting characters are shown as `\u{...}` escapes, so that a
+/// cell cannot move the cursor, retitle the window or reorder what is shown.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if okta_model::login::hidden_char(text).is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if okta_model::login::hidden_char(c.encode_utf8(&mut [0; 4])).is_some() {
+            shown.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn terminal_sequences_are_escaped() {
+        assert_eq!(
+            printable("esc2@example.com\x1b]0;pwned\x07"),
+            "esc2@example.com\\u{1b}]0;pwned\\u{7}"
+        );
+        assert_eq!(printable("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(
+            printable("isáàc.bröck@example.com"),
+            "isáàc.bröck@example.com"
+        );
+    }
+}

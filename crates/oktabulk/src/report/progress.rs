@@ -4,6 +4,7 @@
 use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
 use crate::outcome::CreationStatus;
+use crate::report::printable;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use okta_model::rate_limit::Bucket;
 use std::time::{Duration, Instant};
@@ -126,22 +127,24 @@ impl RowLines {
 impl Reporter for RowLines {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
         let line = match event {
-            Event::RowDone { result: row, .. } => match row.user_creation_status {
-                CreationStatus::Success => {
-                    self.paint("32", format!("Created user for {}", row.login))
-                }
-                CreationStatus::Exists => {
-                    self.paint("33", format!("{} already exists!", row.login))
-                }
-                CreationStatus::Updated => self.paint("36", format!("Updated {}", row.login)),
-                CreationStatus::Failed => self.paint(
-                    "31",
-                    format!(
-                        "Failed for {} (line {}): {}",
-                        row.login, row.line, row.error_message
+            Event::RowDone { result: row, .. } => {
+                let login = printable(&row.login);
+                match row.user_creation_status {
+                    CreationStatus::Success => {
+                        self.paint("32", format!("Created user for {login}"))
+                    }
+                    CreationStatus::Exists => self.paint("33", format!("{login} already exists!")),
+                    CreationStatus::Updated => self.paint("36", format!("Updated {login}")),
+                    CreationStatus::Failed => self.paint(
+                        "31",
+                        format!(
+                            "Failed for {login} (line {}): {}",
+                            row.line,
+                            printable(&row.error_message)
+                        ),
                     ),
-                ),
-            },
+                }
+            }
             Event::InFlightLowered { limit } => {
                 format!("Okta refused requests for concurrency; now at most {limit} in flight")
             }

@@ -142,3 +142,128 @@ async fn excel_files_with_bom_and_crlf_just_work() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(env.emulator.user_count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_and_damaged_cells_are_refused_with_the_line_an_editor_shows() {
+    let env = Env::start().await;
+    let ok = "a@example.com,a@example.com,A,B,Correct-Horse-42";
+    // Excel's default: CRLF. The bad row is on line 4 as an editor shows it.
+    let crlf = format!(
+        "{}\r\n{ok}\r\nb@example.com,b@example.com,B,B,\r\nnot-an-email,c@example.com,C,C,\r\n",
+        HEADER.trim_end()
+    );
+    refused(
+        &env,
+        "crlf.csv",
+        crlf.as_bytes(),
+        &["crlf.csv:4:", "column login"],
+    )
+    .await;
+    let escape = format!("{HEADER}esc2@example.com\x1b]0;pwned\x07,e@example.com,E,E,\n");
+    refused(
+        &env,
+        "escape.csv",
+        escape.as_bytes(),
+        &[
+            "escape.csv:2:",
+            "column login",
+            "invisible or control character",
+        ],
+    )
+    .await;
+    let out = env.run(&["users", "import", "escape.csv"]).await;
+    assert!(
+        !out.stderr.contains(&0x1b),
+        "no raw escape reaches the terminal"
+    );
+    let bidi = format!("{HEADER}a\u{202e}moc.elpmaxe@b.com,b@example.com,B,B,\n");
+    refused(&env, "bidi.csv", bidi.as_bytes(), &["U+202E"]).await;
+    let nul = format!("{HEADER}n@example.com,n@example.com,N\0,N,\n");
+    refused(&env, "nul.csv", nul.as_bytes(), &["nul.csv:2:", "NUL"]).await;
+    let utf16: Vec<u8> = format!("{HEADER}{ok}\n")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    refused(&env, "utf16-nobom.csv", &utf16, &["UTF-16"]).await;
+    let hashed = "login,email,firstName,lastName,hashAlgorithm,hashValue\nh@example.com,h@example.com,H,H,BCRYPT,abc\n";
+    refused(
+        &env,
+        "hash.csv",
+        hashed.as_bytes(),
+        &["column hashWorkFactor: BCRYPT needs hashWorkFactor"],
+    )
+    .await;
+    let mut wide = String::from("login,email,firstName,lastName");
+    for i in 0..100_000 {
+        wide.push_str(&format!(",extra{i}"));
+    }
+    wide.push('\n');
+    env.write("wide.csv", &wide);
+    let out = env.run(&["validate", "wide.csv"]).await;
+    assert_eq!(code(&out), 4);
+    let err = stderr(&out);
+    assert!(err.lines().count() < 40, "{} lines", err.lines().count());
+    assert!(err.contains("and 99980 more unknown columns"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_that_mixes_scripts_is_warned_about_not_refused() {
+    let env = Env::start().await;
+    // the first "a" is Cyrillic
+    let csv = format!("{HEADER}p\u{430}ypal@example.com,p@example.com,P,P,\n");
+    env.write("mixed.csv", csv);
+    let out = env.run(&["validate", "mixed.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: mixes scripts"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_name_with_a_semicolon_can_be_named_and_an_ambiguous_cell_is_refused() {
+    let env = Env::start().await;
+    let report = env
+        .seed(serde_json::json!({"groups": [{"name": "R&D; Europe"}, {"name": "R&D"}]}))
+        .await;
+    let header = "login,email,firstName,lastName,groups\n";
+    let ambiguous = format!("{header}g1@example.com,g1@example.com,G,G,R&D; Europe\n");
+    env.write("ambiguous.csv", &ambiguous);
+    let out = env
+        .run(&[
+            "users",
+            "import",
+            "ambiguous.csv",
+            "--create-missing-groups",
+        ])
+        .await;
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("both the name of one group and a list of 2 groups"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.emulator.stats().writes, 0, "no group was created");
+
+    let escaped = format!("{header}g2@example.com,g2@example.com,G,G,R&D\\; Europe\n");
+    env.write("escaped.csv", &escaped);
+    let out = env.run(&["users", "import", "escaped.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let id = super::support::results(&env.path("escaped.results.csv"))[0]["id"].clone();
+    let client = okta_client::Client::builder(
+        env.emulator.base_url(),
+        okta_client::Credentials::ApiToken(okta_client::Secret::new(super::support::TOKEN)),
+    )
+    .expect("config")
+    .build()
+    .expect("client");
+    let groups = client.users().groups(&id).await.expect("the user's groups");
+    let names: Vec<&str> = groups
+        .iter()
+        .map(|g| g.profile.name.as_str())
+        .filter(|n| *n != "Everyone")
+        .collect();
+    assert_eq!(names, ["R&D; Europe"], "only the group the cell names");
+    assert!(report.groups.contains_key("R&D"));
+}
