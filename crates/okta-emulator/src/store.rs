@@ -107,9 +107,9 @@ impl Store {
         }
         let rows = changes.into_iter().filter_map(|c| row(org, c)).collect();
         let (done, rx) = oneshot::channel();
-        if tx.send(Batch { rows, done }).is_err() {
-            return Durable(None);
-        }
+        // A writer that is gone drops the batch, and with it `done`: the wait then fails, so
+        // nothing is answered as committed that did not reach the disk.
+        let _ = tx.send(Batch { rows, done });
         Durable(Some(rx))
     }
 }
@@ -257,4 +257,33 @@ fn meta<T: serde::de::DeserializeOwned>(
             seq: 0,
             source,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::seed::{Seed, SeedGroup};
+
+    #[tokio::test]
+    async fn a_dead_writer_fails_the_request_instead_of_reporting_it_durable() {
+        let (tx, rx) = mpsc::channel::<Batch>();
+        drop(rx);
+        let store = Store { writer: Some(tx) };
+        let mut org = Org::new("http://127.0.0.1:1");
+        let seed = Seed {
+            groups: vec![SeedGroup {
+                id: None,
+                name: "G".into(),
+                description: None,
+                group_type: okta_model::GroupType::OktaGroup,
+            }],
+            ..Seed::default()
+        };
+        org.apply_seed(seed).expect("seeded");
+        let waited = store.submit(&mut org).wait().await;
+        assert!(
+            matches!(&waited, Err(ApiError::Internal(m)) if m.contains("store writer stopped")),
+            "{waited:?}"
+        );
+    }
 }

@@ -39,10 +39,11 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, AppError> {
             Ok(()) => println!("ok         {what}"),
             Err(e) => {
                 failed = true;
-                failed_auth |= matches!(e.status(), Some(401 | 403))
-                    || matches!(e, okta_client::Error::OAuth(_));
-                println!("FAILED     {what}: {e}");
-                if let Some(id) = e.request_id() {
+                let shown = e.to_string();
+                let request_id = e.request_id().map(str::to_owned);
+                failed_auth |= AppError::from(e).exit_code() == code::AUTH;
+                println!("FAILED     {what}: {shown}");
+                if let Some(id) = request_id {
                     println!("           request id {id}");
                 }
             }

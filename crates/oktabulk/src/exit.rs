@@ -54,22 +54,102 @@ impl AppError {
             AppError::Auth(_) => code::AUTH,
             AppError::InvalidInput(_) | AppError::Read { .. } => code::INVALID_INPUT,
             AppError::Interrupted => code::INTERRUPTED,
-            AppError::Okta(e) if matches!(e.status(), Some(401 | 403)) => code::AUTH,
-            AppError::Okta(okta_client::Error::Config(_) | okta_client::Error::OAuth(_)) => {
-                code::AUTH
-            }
-            _ => code::RUNTIME,
+            AppError::Write { .. }
+            | AppError::Journal(_)
+            | AppError::Runtime(_)
+            | AppError::OrgUnreachable(_)
+            | AppError::Okta(_)
+            | AppError::Sandbox(_) => code::RUNTIME,
         }
     }
 }
 
+/// The one classification of the client's errors, for every command: a configuration the
+/// client refused is a usage error; refused credentials (the token endpoint, 401, 403) are
+/// authentication; an org that stopped answering and an interruption have their own codes;
+/// anything else from the org is a runtime error.
 impl From<okta_client::Error> for AppError {
     fn from(e: okta_client::Error) -> Self {
         match e {
             okta_client::Error::Config(c) => AppError::Config(c.to_string()),
             okta_client::Error::OAuth(reason) => AppError::Auth(reason),
+            okta_client::Error::Interrupted => AppError::Interrupted,
+            e @ okta_client::Error::OrgUnreachable { .. } => {
+                AppError::OrgUnreachable(e.to_string())
+            }
             e if matches!(e.status(), Some(401 | 403)) => AppError::Auth(e.to_string()),
             e => AppError::Okta(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use okta_client::{ConfigError, Error, TransportError};
+
+    fn api(status: u16) -> Error {
+        let body = r#"{"errorCode":"E0000000","errorSummary":"x","errorLink":"E0000000","errorId":"oae1","errorCauses":[]}"#;
+        Error::Api {
+            status,
+            error: Box::new(serde_json::from_str(body).expect("okta error")),
+            request_id: None,
+        }
+    }
+
+    /// Every documented exit code (README, "Exit codes"), from the errors that lead to it.
+    #[test]
+    fn every_error_has_its_documented_exit_code() {
+        let io = || std::io::Error::other("x");
+        let cases: Vec<(AppError, u8)> = vec![
+            (AppError::Config("x".into()), code::USAGE),
+            (Error::Config(ConfigError::EmptyOrgUrl).into(), code::USAGE),
+            (Error::Config(ConfigError::HasUserinfo).into(), code::USAGE),
+            (AppError::Auth("x".into()), code::AUTH),
+            (Error::OAuth("invalid_client".into()).into(), code::AUTH),
+            (api(401).into(), code::AUTH),
+            (api(403).into(), code::AUTH),
+            (AppError::InvalidInput("x".into()), code::INVALID_INPUT),
+            (
+                AppError::Read {
+                    path: "in.csv".into(),
+                    source: io(),
+                },
+                code::INVALID_INPUT,
+            ),
+            (AppError::Interrupted, code::INTERRUPTED),
+            (Error::Interrupted.into(), code::INTERRUPTED),
+            (
+                Error::OrgUnreachable {
+                    silent: std::time::Duration::from_secs(30),
+                    attempts: 3,
+                    last: Box::new(TransportError::NotSent("refused".into()).into()),
+                }
+                .into(),
+                code::RUNTIME,
+            ),
+            (
+                AppError::Write {
+                    path: "out.csv".into(),
+                    source: io(),
+                },
+                code::RUNTIME,
+            ),
+            (AppError::Journal("x".into()), code::RUNTIME),
+            (AppError::Runtime("x".into()), code::RUNTIME),
+            (api(500).into(), code::RUNTIME),
+            (api(404).into(), code::RUNTIME),
+            (AppError::Sandbox("x".into()), code::RUNTIME),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error.exit_code(), expected, "{error}");
+        }
+        let org_gone: AppError = Error::OrgUnreachable {
+            silent: std::time::Duration::from_secs(30),
+            attempts: 3,
+            last: Box::new(TransportError::NotSent("refused".into()).into()),
+        }
+        .into();
+        assert!(matches!(org_gone, AppError::OrgUnreachable(_)));
     }
 }

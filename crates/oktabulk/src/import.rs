@@ -1,6 +1,6 @@
 //! `oktabulk users import`: preflight, plan or run, results, journal, exit code.
 
-use crate::cli::{GlobalArgs, ImportArgs, NextLogin, ResultFormat};
+use crate::cli::{GlobalArgs, ImportArgs, NextLogin, OnExists, ResultFormat};
 use crate::connect::{connect, org_facts, Connection};
 use crate::engine::events::ClientEvents;
 use crate::engine::{
@@ -227,14 +227,62 @@ fn journal_key(input: &InputFile, conn: &Connection, args: &ImportArgs) -> Journ
     JournalKey {
         input: input_id,
         org: conn.org.clone(),
-        options: format!(
-            "staged={} nextLogin={:?} onExists={:?} createMissingGroups={} skipInvalid={} ignoreUnknown={}",
-            args.staged,
-            args.next_login,
-            args.on_exists,
-            args.create_missing_groups,
-            args.skip_invalid,
-            args.input.ignore_unknown_columns
-        ),
+        options: journal_options(args),
+    }
+}
+
+/// The options that change a run's results, as they enter the journal's name. Spelled out, not
+/// derived from the types, so that renaming a variant cannot orphan an unfinished run.
+fn journal_options(args: &ImportArgs) -> String {
+    format!(
+        "staged={} nextLogin={} onExists={} createMissingGroups={} skipInvalid={} ignoreUnknown={}",
+        args.staged,
+        match args.next_login {
+            None => "None",
+            Some(NextLogin::ChangePassword) => "Some(ChangePassword)",
+        },
+        match args.on_exists {
+            OnExists::Skip => "Skip",
+            OnExists::Update => "Update",
+            OnExists::Fail => "Fail",
+        },
+        args.create_missing_groups,
+        args.skip_invalid,
+        args.input.ignore_unknown_columns
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command, UsersCommand};
+    use clap::Parser;
+
+    fn import_args(extra: &[&str]) -> ImportArgs {
+        let argv = ["oktabulk", "users", "import", "x.csv"].iter().chain(extra);
+        match Cli::try_parse_from(argv).expect("parses").command {
+            Command::Users {
+                command: UsersCommand::Import(args),
+            } => args,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The journal of an unfinished run is found by these exact strings (the format of
+    /// oktabulk 0.1): changing them orphans every unfinished run.
+    #[test]
+    fn journal_options_are_stable_strings() {
+        assert_eq!(
+            journal_options(&import_args(&[])),
+            "staged=false nextLogin=None onExists=Skip createMissingGroups=false skipInvalid=false ignoreUnknown=false"
+        );
+        assert_eq!(
+            journal_options(&import_args(&["--next-login", "change-password", "--on-exists", "update"])),
+            "staged=false nextLogin=Some(ChangePassword) onExists=Update createMissingGroups=false skipInvalid=false ignoreUnknown=false"
+        );
+        assert!(
+            !journal_options(&import_args(&["--retry-failed"])).contains("retry"),
+            "--retry-failed does not change which journal a run uses"
+        );
     }
 }

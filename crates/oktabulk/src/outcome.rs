@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Written to the journal by variant name: the names are part of its format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CreationStatus {
     /// Created by this run.
@@ -42,6 +43,32 @@ impl GroupStatus {
     }
 }
 
+/// What a row did. Written to the results and the journal as these stable strings: renaming a
+/// variant must not change them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Create the user (and add its groups).
+    Create,
+    /// The login exists: keep it, add its groups (`--on-exists skip`).
+    Skip,
+    /// The login exists: update its profile, add its groups (`--on-exists update`).
+    Update,
+    /// Nothing was sent for the row (invalid, or `--on-exists fail`).
+    None,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Skip => "skip",
+            Action::Update => "update",
+            Action::None => "none",
+        }
+    }
+}
+
 /// One row of the results file. Never holds a password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -56,8 +83,7 @@ pub struct RowResult {
     pub group_assignment: GroupStatus,
     pub error_message: String,
     pub line: u64,
-    /// `create`, `skip`, `update`, `none` (invalid row) or `resumed` (finished by an earlier run).
-    pub action: String,
+    pub action: Action,
     pub error_code: String,
     pub error_causes: String,
     pub request_id: String,
@@ -69,7 +95,7 @@ pub struct RowResult {
 
 impl RowResult {
     /// A row's result before anything is known: Failed until something succeeds.
-    pub fn new(seq: u64, line: u64, login: &str, action: &str) -> RowResult {
+    pub fn new(seq: u64, line: u64, login: &str, action: Action) -> RowResult {
         RowResult {
             seq,
             id: String::new(),
@@ -80,7 +106,7 @@ impl RowResult {
             group_assignment: GroupStatus::None,
             error_message: String::new(),
             line,
-            action: action.to_owned(),
+            action,
             error_code: String::new(),
             error_causes: String::new(),
             request_id: String::new(),
@@ -150,7 +176,7 @@ impl RowResult {
             self.group_assignment.as_str().to_owned(),
             self.error_message.clone(),
             self.line.to_string(),
-            self.action.clone(),
+            self.action.as_str().to_owned(),
             self.error_code.clone(),
             self.error_causes.clone(),
             self.request_id.clone(),

@@ -3,15 +3,15 @@ use super::support::{profile, with_password, Env};
 use okta_emulator::Seed;
 use serde_json::{json, Value};
 
-/// The spec is not in the repo: `.ci/run` points `OKTA_OPENAPI_SPEC` at the shared copy.
-fn spec() -> Option<Spec> {
-    match std::env::var("OKTA_OPENAPI_SPEC") {
-        Ok(path) => Some(Spec::load(&path)),
-        Err(_) => {
-            eprintln!("NOT RUN: OKTA_OPENAPI_SPEC is not set, so the bodies were not checked against the official OpenAPI spec");
-            None
-        }
-    }
+/// The spec is not in the repo: `.ci/run` points `OKTA_OPENAPI_SPEC` at the shared copy and
+/// runs this ignored test. Asked to run without it, the test fails rather than pass unchecked.
+fn spec() -> Spec {
+    let path = std::env::var("OKTA_OPENAPI_SPEC").unwrap_or_else(|_| {
+        panic!(
+            "OKTA_OPENAPI_SPEC must name Okta's management OpenAPI spec (management-minimal.yaml)"
+        )
+    });
+    Spec::load(&path)
 }
 
 fn assert_fits(spec: &Spec, schema: &str, body: &Value) {
@@ -24,8 +24,9 @@ fn assert_fits(spec: &Spec, schema: &str, body: &Value) {
 }
 
 #[tokio::test]
+#[ignore = "needs Okta's OpenAPI spec in OKTA_OPENAPI_SPEC; .ci/run runs it with the shared copy"]
 async fn bodies_match_the_official_spec() {
-    let Some(spec) = spec() else { return };
+    let spec = spec();
     let env = Env::start().await;
     env.emulator
         .seed(
@@ -116,8 +117,9 @@ async fn bodies_match_the_official_spec() {
 }
 
 #[test]
+#[ignore = "needs Okta's OpenAPI spec in OKTA_OPENAPI_SPEC; .ci/run runs it with the shared copy"]
 fn the_validator_rejects_bodies_that_break_the_spec() {
-    let Some(spec) = spec() else { return };
+    let spec = spec();
     let bad_user = json!({"id": 5, "status": "HAPPY", "created": "yesterday",
                           "profile": {"login": "a@b.co"}, "credentials": {}, "_links": {}});
     let errors = spec.check("User", &bad_user);

@@ -5,7 +5,7 @@ use crate::cli::OnExists;
 use crate::engine::stop::{Stop, StopReason};
 use crate::input::{GroupTarget, ImportRow};
 use crate::journal::{Entry, Journal};
-use crate::outcome::{CreationStatus, GroupStatus, RowResult};
+use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
 use okta_client::{Client, CreateUserOptions, Creation, Error};
 use okta_model::{CreateUserRequest, GroupId, User};
 use std::collections::HashMap;
@@ -46,7 +46,7 @@ impl RowContext {
     }
 }
 
-fn base_result(row: &ImportRow, action: &str) -> RowResult {
+fn base_result(row: &ImportRow, action: Action) -> RowResult {
     let p = &row.request.profile;
     RowResult {
         first_name: p.str("firstName").unwrap_or_default().to_owned(),
@@ -58,7 +58,7 @@ fn base_result(row: &ImportRow, action: &str) -> RowResult {
 /// Processes one valid row. `earlier` is what the journal holds for it from an interrupted run.
 pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -> RowResult {
     let groups = ctx.group_ids(&row);
-    let mut result = base_result(&row, "create");
+    let mut result = base_result(&row, Action::Create);
     let users = ctx.client.users();
     // A row sent by an interrupted run: its user may exist already.
     if let Some(Entry::Sent(sent_at)) = earlier {
@@ -177,15 +177,15 @@ async fn finish_existing(
     result.user_creation_status = status;
     if status == CreationStatus::Exists {
         match ctx.options.on_exists {
-            OnExists::Skip => result.action = "skip".into(),
+            OnExists::Skip => result.action = Action::Skip,
             OnExists::Fail => {
                 result.user_creation_status = CreationStatus::Failed;
-                result.action = "none".into();
+                result.action = Action::None;
                 result.error_message = "the login already exists (--on-exists fail)".into();
                 return result;
             }
             OnExists::Update => {
-                result.action = "update".into();
+                result.action = Action::Update;
                 let update = CreateUserRequest {
                     profile: row.request.profile.clone(),
                     ..Default::default()

@@ -12,7 +12,7 @@ use crate::engine::stop::StopReason;
 use crate::exit::AppError;
 use crate::input::{ImportRow, Problem};
 use crate::journal::Entry;
-use crate::outcome::RowResult;
+use crate::outcome::{Action, RowResult};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -168,7 +168,7 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
             login,
             problems,
         } => {
-            let mut result = RowResult::new(seq, line, &login, "none");
+            let mut result = RowResult::new(seq, line, &login, Action::None);
             result.error_message = problems
                 .iter()
                 .map(|p| match &p.column {
@@ -183,7 +183,7 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
             let earlier = match ctx.journal.as_ref().map(|j| j.entry(row.seq)).transpose() {
                 Ok(entry) => entry.flatten(),
                 Err(e) => {
-                    let mut result = RowResult::new(row.seq, row.line, row.login(), "none");
+                    let mut result = RowResult::new(row.seq, row.line, row.login(), Action::None);
                     result.error_message = e.to_string();
                     result.unsettled = true;
                     return (result, false);

@@ -197,19 +197,7 @@ impl Rows {
     fn decode(&self, seq: u64, line: u64) -> Result<RawRow, Vec<Problem>> {
         let mut problems = Vec::new();
         if self.record.len() != self.header.len() {
-            if self.record.len() == 1
-                && self
-                    .record
-                    .get(0)
-                    .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-            {
-                // A blank line: Excel leaves them at the end of files.
-                return Ok(RawRow {
-                    seq,
-                    line,
-                    cells: vec![String::new(); self.header.len()],
-                });
-            }
+            // (Blank lines never get here: `next_row` skips them.)
             problems.push(Problem::at(
                 line,
                 None,

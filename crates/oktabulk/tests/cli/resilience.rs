@@ -203,8 +203,9 @@ async fn ctrl_c_finishes_rows_in_flight_exits_5_and_the_rerun_completes() {
     let done = results(&env.path("c.results.csv"));
     assert!(done.len() < 200);
     assert!(
-        done.iter().all(|r| r["userCreationStatus"] == "Success"
-            || r["ErrorMessage"].contains("interrupted")),
+        done.iter()
+            .all(|r| r["userCreationStatus"] == "Success"
+                || r["ErrorMessage"].contains("interrupted")),
         "rows are done or cut short by the interruption: {done:?}"
     );
 
