@@ -9,6 +9,7 @@ pub mod link;
 pub mod login;
 pub mod rate_limit;
 pub mod schema;
+pub mod secret;
 pub mod time;
 pub mod user;
 
@@ -17,6 +18,7 @@ pub use group::{CreateGroupRequest, Group, GroupProfile, GroupType};
 pub use ids::{GroupId, UserId};
 pub use link::{HrefObject, LinkRel, Links};
 pub use rate_limit::RateLimitHeaders;
+pub use secret::Secret;
 pub use user::{
     ActivationToken, AuthProvider, CreateUserRequest, PasswordCredential, PasswordHash,
     PasswordHook, RecoveryQuestion, User, UserCredentials, UserProfile, UserStatus, UserTypeRef,

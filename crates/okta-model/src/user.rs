@@ -2,6 +2,7 @@
 
 use crate::ids::{GroupId, UserId};
 use crate::link::Links;
+use crate::secret::Secret;
 use crate::time::{self, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -63,7 +64,7 @@ impl UserProfile {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PasswordCredential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<PasswordHash>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -74,7 +75,7 @@ pub struct PasswordCredential {
 #[serde(rename_all = "camelCase")]
 pub struct PasswordHash {
     pub algorithm: String,
-    pub value: String,
+    pub value: Secret,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salt: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,7 +101,7 @@ pub struct RecoveryQuestion {
     pub question: String,
     /// Write-only: never present in responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<String>,
+    pub answer: Option<Secret>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

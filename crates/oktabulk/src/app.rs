@@ -84,7 +84,8 @@ async fn sandbox_command(command: &SandboxCommand) -> Result<u8, AppError> {
             eprintln!(
                 "sandbox org at {} (SSWS token {} for this session); stop with Ctrl-C",
                 sandbox.emulator.base_url(),
-                sandbox.token
+                // The sandbox's own throwaway token: other tools need it to talk to it.
+                sandbox.token.expose()
             );
             let _ = tokio::signal::ctrl_c().await;
             Ok(code::OK)

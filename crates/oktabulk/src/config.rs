@@ -14,11 +14,12 @@ use std::path::{Path, PathBuf};
 #[serde(rename_all = "camelCase")]
 struct ClientSettings {
     org_url: Option<String>,
-    token: Option<String>,
+    token: Option<Secret>,
     authorization_mode: Option<String>,
     client_id: Option<String>,
     scopes: Option<Scopes>,
-    private_key: Option<String>,
+    /// PEM or JWK text, or a path to a file holding it.
+    private_key: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -117,7 +118,7 @@ pub fn resolve(global: &GlobalArgs) -> Result<OrgTarget, AppError> {
     }
     if let Some(path) = &global.private_key_file {
         warn_if_shared(path);
-        settings.private_key = Some(read_text(path)?);
+        settings.private_key = Some(Secret::new(read_text(path)?));
         settings.authorization_mode = Some("PrivateKey".into());
     }
     let org_url = settings.org_url.clone().ok_or_else(|| {
@@ -146,7 +147,7 @@ fn credentials(settings: ClientSettings) -> Result<Credentials, AppError> {
                 )
             })?;
             // A token copied with the header's scheme (`SSWS 00abc...`) is the same token.
-            let token = token.trim();
+            let token = token.expose().trim();
             let token = token.strip_prefix("SSWS ").unwrap_or(token).trim();
             Ok(Credentials::ApiToken(Secret::new(token)))
         }
@@ -160,13 +161,14 @@ fn credentials(settings: ClientSettings) -> Result<Credentials, AppError> {
             let raw = settings.private_key.ok_or_else(|| {
                 AppError::Config("PrivateKey mode needs a private key (OKTA_CLIENT_PRIVATEKEY or --private-key-file)".into())
             })?;
-            let text = if raw.trim_start().starts_with("-----") || raw.trim_start().starts_with('{')
-            {
+            let inline = raw.expose().trim_start();
+            let text = if inline.starts_with("-----") || inline.starts_with('{') {
                 raw
             } else {
-                read_text(Path::new(raw.trim()))?
+                Secret::new(read_text(Path::new(inline.trim()))?)
             };
-            let key = SigningKey::parse(&text).map_err(|e| AppError::Config(e.to_string()))?;
+            let key =
+                SigningKey::parse(text.expose()).map_err(|e| AppError::Config(e.to_string()))?;
             let scopes = settings.scopes.map(Scopes::into_vec).unwrap_or_else(|| {
                 vec![
                     "okta.users.manage".into(),
@@ -190,11 +192,11 @@ fn env_settings() -> (bool, ClientSettings) {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let settings = ClientSettings {
         org_url: var("OKTA_CLIENT_ORGURL"),
-        token: var("OKTA_CLIENT_TOKEN"),
+        token: var("OKTA_CLIENT_TOKEN").map(Secret::new),
         authorization_mode: var("OKTA_CLIENT_AUTHORIZATIONMODE"),
         client_id: var("OKTA_CLIENT_CLIENTID"),
         scopes: var("OKTA_CLIENT_SCOPES").map(Scopes::Text),
-        private_key: var("OKTA_CLIENT_PRIVATEKEY"),
+        private_key: var("OKTA_CLIENT_PRIVATEKEY").map(Secret::new),
     };
     let any = settings.org_url.is_some()
         || settings.token.is_some()
@@ -247,7 +249,7 @@ fn warn_if_shared(path: &Path) {
     let _ = path;
 }
 
-fn read_token_file(path: &Path) -> Result<String, AppError> {
+fn read_token_file(path: &Path) -> Result<Secret, AppError> {
     let text = if path == Path::new("-") {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).map_err(|e| {
@@ -258,7 +260,7 @@ fn read_token_file(path: &Path) -> Result<String, AppError> {
         warn_if_shared(path);
         read_text(path)?
     };
-    let token = text.trim().to_owned();
+    let token = Secret::new(text.trim());
     if token.is_empty() {
         return Err(AppError::Config(format!(
             "{} holds no token",

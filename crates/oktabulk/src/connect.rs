@@ -7,7 +7,7 @@ use crate::exit::AppError;
 use crate::input::GroupDirectory;
 use crate::sandbox::Sandbox;
 use futures_util::TryStreamExt;
-use okta_client::{Client, Credentials, ListQuery, Observer, Secret};
+use okta_client::{Client, Credentials, ListQuery, Observer};
 use okta_model::schema::UserSchema;
 use okta_model::GroupType;
 use std::sync::Arc;
@@ -55,7 +55,7 @@ pub async fn connect_to(
     } else {
         let sandbox = Sandbox::start(0).await?;
         let url = sandbox.emulator.base_url().to_owned();
-        let credentials = Credentials::ApiToken(Secret::new(sandbox.token.clone()));
+        let credentials = Credentials::ApiToken(sandbox.token.clone());
         let org = format!("sandbox:{}", sandbox.db.display());
         (
             url,

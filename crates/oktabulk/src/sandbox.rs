@@ -29,7 +29,7 @@ fn limits() -> Result<RateLimitConfig, AppError> {
 #[derive(Debug)]
 pub struct Sandbox {
     pub emulator: EmulatorHandle,
-    pub token: String,
+    pub token: okta_model::Secret,
     pub db: PathBuf,
 }
 
@@ -54,7 +54,7 @@ impl Sandbox {
         }
         Ok(Sandbox {
             emulator,
-            token,
+            token: token.into(),
             db,
         })
     }

@@ -421,7 +421,7 @@ fn status_precondition(op: &str) -> ApiError {
 /// Checks the credentials of a create or update; answers whether they set a password.
 fn check_credentials(creds: &UserCredentials, login: &str) -> Result<bool, ApiError> {
     if let Some(q) = &creds.recovery_question {
-        let answer_len = q.answer.as_deref().map_or(0, |a| a.chars().count());
+        let answer_len = q.answer.as_ref().map_or(0, |a| a.expose().chars().count());
         if !(1..=100).contains(&q.question.chars().count()) || !(1..=100).contains(&answer_len) {
             return Err(ApiError::validation(
                 "recovery_question",
@@ -444,7 +444,7 @@ fn check_credentials(creds: &UserCredentials, login: &str) -> Result<bool, ApiEr
         ));
     }
     if let Some(value) = &password.value {
-        check_password(value, login)?;
+        check_password(value.expose(), login)?;
     }
     if let Some(hash) = &password.hash {
         check_hash(hash)?;

@@ -9,7 +9,7 @@ use okta_model::login::is_email;
 use okta_model::schema::{SchemaAttribute, UserSchema};
 use okta_model::{
     AuthProvider, CreateUserRequest, PasswordCredential, PasswordHash, PasswordHook,
-    RecoveryQuestion, UserCredentials, UserProfile, UserTypeRef,
+    RecoveryQuestion, Secret, UserCredentials, UserProfile, UserTypeRef,
 };
 use regex::Regex;
 use serde_json::Value;
@@ -520,7 +520,7 @@ fn credentials(
             }
             Some(RecoveryQuestion {
                 question: q.to_owned(),
-                answer: Some(a.to_owned()),
+                answer: Some(Secret::new(a)),
             })
         }
         (Some(_), None) => {
@@ -564,7 +564,7 @@ fn credentials(
     }
     let password = if password.is_some() || hash.is_some() || hook.is_some() {
         Some(PasswordCredential {
-            value: password.map(str::to_owned),
+            value: password.map(Secret::new),
             hash,
             hook: hook.map(|_| PasswordHook {
                 kind: "default".into(),
@@ -680,7 +680,7 @@ fn password_hash(
     }
     Some(PasswordHash {
         algorithm,
-        value: value.to_owned(),
+        value: Secret::new(value),
         salt: salt.map(str::to_owned),
         salt_order,
         work_factor,
