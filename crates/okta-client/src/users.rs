@@ -213,8 +213,10 @@ impl<'c> Users<'c> {
         answer.json()
     }
 
-    pub async fn deactivate(&self, id: &str) -> Result<(), Error> {
-        self.lifecycle(id, "deactivate", &[]).await.map(drop)
+    /// `send_email`: Okta emails the admins that the user was deactivated.
+    pub async fn deactivate(&self, id: &str, send_email: bool) -> Result<(), Error> {
+        let query = [("sendEmail", send_email.then(|| "true".to_owned()))];
+        self.lifecycle(id, "deactivate", &query).await.map(drop)
     }
 
     pub async fn suspend(&self, id: &str) -> Result<(), Error> {

@@ -3,7 +3,7 @@
 use crate::cli::{Cli, Command, SandboxCommand, UsersCommand, ValidateArgs};
 use crate::connect::{connect_to, default_schema, org_facts};
 use crate::exit::{code, AppError};
-use crate::input::{GroupDirectory, InputFile};
+use crate::input::{GroupDirectory, InputFile, Mode, UserChecker};
 use crate::sandbox::{self, Sandbox};
 use crate::{doctor, import, preflight};
 
@@ -49,16 +49,17 @@ fn check(
     schema: &okta_model::schema::UserSchema,
     groups: &GroupDirectory,
 ) -> preflight::PreflightReport {
+    let mut checker = UserChecker::new(
+        Mode::Create,
+        schema.clone(),
+        groups.clone(),
+        args.input.ignore_unknown_columns,
+        args.create_missing_groups,
+    );
     tokio::task::block_in_place(|| {
-        preflight::check(
-            input,
-            args.input.delimiter,
-            schema,
-            groups,
-            args.input.ignore_unknown_columns,
-            args.create_missing_groups,
-            |line| eprintln!("{line}"),
-        )
+        preflight::check(input, args.input.delimiter, &mut checker, |line| {
+            eprintln!("{line}")
+        })
     })
 }
 

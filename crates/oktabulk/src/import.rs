@@ -1,50 +1,34 @@
-//! `oktabulk users import`: preflight, plan or run, results, journal, exit code.
+//! `oktabulk users import`: the classic job. Rows are checked against the org's schema and
+//! groups; `--dry-run` prints the plan; otherwise the groups to create are created and the rows
+//! go through the shared bulk run.
 
-use crate::cli::{GlobalArgs, ImportArgs, NextLogin, OnExists, ResultFormat};
+use crate::bulk::{self, Channels};
+use crate::cli::{GlobalArgs, ImportArgs, NextLogin, OnExists as CliOnExists, ResultFormat};
 use crate::connect::{connect, org_facts, Connection};
-use crate::engine::events::ClientEvents;
-use crate::engine::{
-    run_import, Event, ImportOptions, Reporter, RowContext, RowInput, Stop, StopReason,
-};
+use crate::engine::{ImportJob, ImportOptions, Job, OnExists};
 use crate::exit::{code, AppError};
-use crate::input::{InputFile, Validator};
-use crate::journal::{Journal, JournalKey};
-use crate::preflight;
-use crate::report::{colour, Progress, ResultsFile, RowLines, Summary};
+use crate::input::{Mode, UserChecker};
+use crate::report::results::Format;
 use okta_model::GroupProfile;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
-use tokio::sync::mpsc::unbounded_channel;
-use tokio::sync::Semaphore;
 
 pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError> {
-    let input = InputFile::open(&args.input.file)?;
-    let output = results_path(&input.named, args);
-    crate::report::results::guard_input(&input.named, &output)?;
-    let (tx, rx) = unbounded_channel::<Event>();
-    let stop = Arc::new(Stop::default());
-    let observer = Arc::new(ClientEvents(tx.clone(), Arc::clone(&stop)));
-    let conn = connect(global, Some(observer)).await?;
+    let settings = settings(global, args);
+    let (input, output) = bulk::open(&settings)?;
+    let channels = Channels::new();
+    let conn = connect(global, Some(channels.observer())).await?;
     let (schema, groups) = org_facts(&conn.client).await?;
-    let report = tokio::task::block_in_place(|| {
-        preflight::check(
-            &input,
-            args.input.delimiter,
-            &schema,
-            &groups,
-            args.input.ignore_unknown_columns,
-            args.create_missing_groups,
-            |line| eprintln!("{line}"),
-        )
-    });
-    if report.structural || (report.problems > 0 && !args.skip_invalid) {
-        return Err(preflight::refusal(&report));
-    }
-    if !report.groups_to_create.is_empty() && !global.quiet {
-        let names: Vec<_> = report
-            .groups_to_create
+    let mut checker = UserChecker::new(
+        Mode::Create,
+        schema.clone(),
+        groups.clone(),
+        args.input.ignore_unknown_columns,
+        args.create_missing_groups,
+    );
+    let report = bulk::check(&settings, &input, &mut checker)?;
+    let to_create = std::mem::take(&mut checker.groups_to_create);
+    if !to_create.is_empty() && !global.quiet {
+        let names: Vec<_> = to_create
             .iter()
             .map(|n| format!("{:?}", crate::report::printable(n)))
             .collect();
@@ -54,17 +38,15 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
             names.join(", ")
         );
     }
-    let columns = report
-        .columns
-        .clone()
-        .expect("no structural problem, so the header was read");
     let options = ImportOptions {
         activate: !args.staged,
         next_login_change_password: args.next_login == Some(NextLogin::ChangePassword),
-        on_exists: args.on_exists,
+        on_exists: on_exists(args.on_exists),
     };
     if args.dry_run {
-        let validator = Validator::new(columns, schema, groups, args.create_missing_groups);
+        let Some(validator) = checker.into_validator() else {
+            return Err(AppError::Runtime("the preflight read no header".into()));
+        };
         crate::plan::print(
             &conn,
             &input,
@@ -72,69 +54,70 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
             validator,
             &options,
             &report,
+            &to_create,
         )
         .await?;
         return Ok(code::OK);
     }
-    let journal = Arc::new(Journal::open(
-        &crate::config::data_home()?.join("journals"),
-        &journal_key(&input, &conn, args),
-        &report.digest,
-        report.rows,
-        args.restart,
-    )?);
-    let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
-    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
-        output.clone(),
-        args.format,
-        Arc::clone(&window),
-        Arc::clone(&stop),
-    )?)];
-    let created_groups = create_groups(&conn, &report.groups_to_create).await?;
-    let mut bar = None;
-    if !global.quiet {
-        let progress = Progress::new();
-        bar = Some(progress.bar());
-        reporters.push(Box::new(progress));
-        reporters.push(Box::new(Summary::new(output.display().to_string())));
-    }
-    if global.verbose {
-        reporters.push(Box::new(RowLines::new(colour(), bar)));
-    }
-    let ctx = Arc::new(RowContext {
-        client: conn.client.clone(),
+    let created_groups = create_groups(&conn, &to_create).await?;
+    let job = Job::Import(ImportJob {
         options,
-        journal: Some(Arc::clone(&journal)),
         created_groups,
-        stop: Arc::clone(&stop),
-        retry_failed: args.retry_failed,
     });
-    let mut validator = Validator::new(columns, schema, groups, args.create_missing_groups);
-    if report.problems == 0 {
-        validator = validator.without_duplicate_check();
-    }
-    let inputs = row_inputs(&input, args.input.delimiter, validator)?;
-    let tally = run_import(
-        ctx,
-        inputs,
-        report.rows,
-        (tx, rx),
-        reporters,
-        window,
-        global.concurrency as usize,
+    let checker = UserChecker::new(
+        Mode::Create,
+        schema,
+        groups,
+        args.input.ignore_unknown_columns,
+        args.create_missing_groups,
+    );
+    bulk::send(
+        &settings,
+        &conn,
+        &input,
+        output,
+        &report,
+        Box::new(checker),
+        job,
+        channels,
     )
-    .await?;
-    match stop.reason() {
-        Some(StopReason::Interrupted) => return Err(AppError::Interrupted),
-        Some(StopReason::OrgUnreachable(why)) => return Err(AppError::OrgUnreachable(why)),
-        Some(StopReason::Unwritable(why)) => return Err(AppError::Runtime(why)),
-        None => {}
+    .await
+}
+
+/// `--on-exists` as the engine knows it.
+pub fn on_exists(choice: CliOnExists) -> OnExists {
+    match choice {
+        CliOnExists::Skip => OnExists::Skip,
+        CliOnExists::Update => OnExists::Update,
+        CliOnExists::Fail => OnExists::Fail,
     }
-    Ok(if tally.failed.load(Ordering::SeqCst) > 0 {
-        code::ROWS_FAILED
-    } else {
-        code::OK
-    })
+}
+
+/// `--format` as the reporters know it.
+pub fn format(choice: ResultFormat) -> Format {
+    match choice {
+        ResultFormat::Csv => Format::Csv,
+        ResultFormat::Jsonl => Format::Jsonl,
+    }
+}
+
+fn settings(global: &GlobalArgs, args: &ImportArgs) -> bulk::Settings {
+    bulk::Settings {
+        command: "import",
+        file: args.input.file.clone(),
+        delimiter: args.input.delimiter,
+        output: args.output.clone(),
+        format: format(args.format),
+        skip_invalid: args.skip_invalid,
+        restart: args.restart,
+        retry_failed: args.retry_failed,
+        quiet: global.quiet,
+        verbose: global.verbose,
+        concurrency: global.concurrency as usize,
+        journal_options: journal_options(args),
+        status_column: crate::outcome::COLUMNS[4],
+        done_word: "created",
+    }
 }
 
 /// Creates the groups the file names that the org lacks (`--create-missing-groups`); answers
@@ -155,82 +138,6 @@ async fn create_groups(
     Ok(created)
 }
 
-/// The sending pass: the file read again, each row checked the way the preflight checked it.
-fn row_inputs(
-    input: &InputFile,
-    delimiter: u8,
-    mut validator: Validator,
-) -> Result<impl Iterator<Item = Result<RowInput, AppError>>, AppError> {
-    let mut rows = input
-        .rows(delimiter)
-        .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
-    Ok(std::iter::from_fn(move || {
-        let raw = match rows.next_row()? {
-            Ok(raw) => raw,
-            Err(problems) => {
-                let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                return Some(Err(AppError::InvalidInput(format!(
-                    "the file changed while running: {}",
-                    text.join("; ")
-                ))));
-            }
-        };
-        Some(Ok(match validator.check(&raw) {
-            Ok(row) => RowInput::Valid(Box::new(row)),
-            Err(problems) => RowInput::Invalid {
-                seq: raw.seq,
-                line: raw.line,
-                login: login_cell(&validator, &raw.cells),
-                problems,
-            },
-        }))
-    }))
-}
-
-fn login_cell(validator: &Validator, cells: &[String]) -> String {
-    validator
-        .columns()
-        .profile_index("login")
-        .and_then(|i| cells.get(i))
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default()
-}
-
-/// `<input-stem>.results.csv` (or `.jsonl`) beside the input; `import-results.csv` for stdin.
-fn results_path(input: &Path, args: &ImportArgs) -> PathBuf {
-    if let Some(out) = &args.output {
-        return out.clone();
-    }
-    let ext = match args.format {
-        ResultFormat::Csv => "csv",
-        ResultFormat::Jsonl => "jsonl",
-    };
-    if input == Path::new("-") {
-        return PathBuf::from(format!("import-results.{ext}"));
-    }
-    let stem = input
-        .file_stem()
-        .map_or_else(|| "import".into(), |s| s.to_string_lossy().into_owned());
-    input.with_file_name(format!("{stem}.results.{ext}"))
-}
-
-/// The same command is the same input, org and result-changing options.
-fn journal_key(input: &InputFile, conn: &Connection, args: &ImportArgs) -> JournalKey {
-    let input_id = if input.named == Path::new("-") {
-        "stdin".to_owned()
-    } else {
-        std::fs::canonicalize(&input.named)
-            .unwrap_or_else(|_| input.named.clone())
-            .display()
-            .to_string()
-    };
-    JournalKey {
-        input: input_id,
-        org: conn.org.clone(),
-        options: journal_options(args),
-    }
-}
-
 /// The options that change a run's results, as they enter the journal's name. Spelled out, not
 /// derived from the types, so that renaming a variant cannot orphan an unfinished run.
 fn journal_options(args: &ImportArgs) -> String {
@@ -242,9 +149,9 @@ fn journal_options(args: &ImportArgs) -> String {
             Some(NextLogin::ChangePassword) => "Some(ChangePassword)",
         },
         match args.on_exists {
-            OnExists::Skip => "Skip",
-            OnExists::Update => "Update",
-            OnExists::Fail => "Fail",
+            CliOnExists::Skip => "Skip",
+            CliOnExists::Update => "Update",
+            CliOnExists::Fail => "Fail",
         },
         args.create_missing_groups,
         args.skip_invalid,

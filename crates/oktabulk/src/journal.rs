@@ -51,6 +51,8 @@ impl std::fmt::Debug for Write {
 /// What identifies "the same command": the input, the org, the options that change results.
 #[derive(Debug, Clone)]
 pub struct JournalKey {
+    /// The command (`import`, `update`, `deactivate`...): the journal file's prefix.
+    pub command: &'static str,
     pub input: String,
     pub org: String,
     pub options: String,
@@ -64,7 +66,7 @@ impl JournalKey {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        format!("import-{hex}.db")
+        format!("{}-{hex}.db", self.command)
     }
 }
 

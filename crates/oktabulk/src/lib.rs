@@ -4,6 +4,7 @@
 //! `journal` (resume).
 
 pub mod app;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod connect;

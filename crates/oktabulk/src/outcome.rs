@@ -9,8 +9,10 @@ pub enum CreationStatus {
     Success,
     /// Okta said the login exists; nothing was created.
     Exists,
-    /// The login existed and its profile was updated (`--on-exists update`).
+    /// The login existed and its profile was updated (`--on-exists update`, `users update`).
     Updated,
+    /// The org already was as the row asks: nothing was sent.
+    Unchanged,
     Failed,
 }
 
@@ -20,6 +22,7 @@ impl CreationStatus {
             Self::Success => "Success",
             Self::Exists => "Exists",
             Self::Updated => "Updated",
+            Self::Unchanged => "Unchanged",
             Self::Failed => "Failed",
         }
     }
@@ -46,16 +49,27 @@ impl GroupStatus {
 /// What a row did. Written to the results and the journal as these stable strings: renaming a
 /// variant must not change them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Action {
     /// Create the user (and add its groups).
     Create,
     /// The login exists: keep it, add its groups (`--on-exists skip`).
     Skip,
-    /// The login exists: update its profile, add its groups (`--on-exists update`).
+    /// Update the user's (or the group's) profile.
     Update,
     /// Nothing was sent for the row (invalid, or `--on-exists fail`).
     None,
+    Activate,
+    Reactivate,
+    Deactivate,
+    Suspend,
+    Unsuspend,
+    Unlock,
+    ExpirePassword,
+    Delete,
+    AddMember,
+    RemoveMember,
+    CreateGroup,
 }
 
 impl Action {
@@ -65,6 +79,17 @@ impl Action {
             Action::Skip => "skip",
             Action::Update => "update",
             Action::None => "none",
+            Action::Activate => "activate",
+            Action::Reactivate => "reactivate",
+            Action::Deactivate => "deactivate",
+            Action::Suspend => "suspend",
+            Action::Unsuspend => "unsuspend",
+            Action::Unlock => "unlock",
+            Action::ExpirePassword => "expire-password",
+            Action::Delete => "delete",
+            Action::AddMember => "add-member",
+            Action::RemoveMember => "remove-member",
+            Action::CreateGroup => "create-group",
         }
     }
 }
@@ -149,7 +174,8 @@ impl RowResult {
     }
 }
 
-/// The header of the results file: the classic script's columns first.
+/// The header of the results file of `users import`: the classic script's columns first.
+/// Other commands name the fifth column `status` (`STATUS_COLUMN`).
 pub const COLUMNS: [&str; 12] = [
     "id",
     "firstName",
@@ -164,6 +190,9 @@ pub const COLUMNS: [&str; 12] = [
     "errorCauses",
     "requestId",
 ];
+
+/// The fifth column's name for every command but `users import`.
+pub const STATUS_COLUMN: &str = "status";
 
 impl RowResult {
     pub fn cells(&self) -> [String; 12] {

@@ -2,10 +2,9 @@
 //! groups, the API calls that takes by rate-limit bucket, and how long the org's current limits
 //! make it. It reads (each login is looked up once) and writes nothing.
 
-use crate::cli::OnExists;
 use crate::connect::Connection;
 use crate::engine::row::GROUPS_AT_CREATION;
-use crate::engine::ImportOptions;
+use crate::engine::{ImportOptions, OnExists};
 use crate::exit::AppError;
 use crate::input::{ImportRow, InputFile, Validator};
 use crate::preflight::PreflightReport;
@@ -14,7 +13,7 @@ use futures_util::{stream, StreamExt};
 use okta_client::pacing::estimate;
 use okta_client::ListQuery;
 use okta_model::rate_limit::Bucket;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 /// Okta's rate-limit windows are one minute long (the headers tell a window's end, not its length).
@@ -38,6 +37,7 @@ pub async fn print(
     mut validator: Validator,
     options: &ImportOptions,
     report: &PreflightReport,
+    groups_to_create: &BTreeSet<String>,
 ) -> Result<(), AppError> {
     let client = &conn.client;
     // One read of the users list teaches the pacer that bucket's limit, and times a call.
@@ -109,16 +109,12 @@ pub async fn print(
             printable(row.login())
         );
     }
-    calls.add(Bucket::Groups, report.groups_to_create.len() as u64);
+    calls.add(Bucket::Groups, groups_to_create.len() as u64);
     println!();
     let summary: Vec<String> = actions.iter().map(|(a, n)| format!("{n} {a}")).collect();
     println!("{} rows: {}", report.rows, summary.join(", "));
-    if !report.groups_to_create.is_empty() {
-        let names: Vec<_> = report
-            .groups_to_create
-            .iter()
-            .map(|n| printable(n))
-            .collect();
+    if !groups_to_create.is_empty() {
+        let names: Vec<_> = groups_to_create.iter().map(|n| printable(n)).collect();
         println!("groups to create: {}", names.join(", "));
     }
     println!("API calls by rate-limit bucket (a create that finds the login taken is followed by a lookup):");

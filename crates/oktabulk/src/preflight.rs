@@ -1,11 +1,9 @@
-//! The preflight pass: the whole file is read and checked before anything is written. Problems
-//! are printed as they are found, all of them; the pass also takes the file's digest for the
-//! journal and the names of groups to create.
+//! The preflight pass: the whole file is read and checked by the command's `RowChecker` before
+//! anything is written. Problems are printed as they are found, all of them (warnings too, which
+//! do not count); the pass also takes the file's digest for the journal.
 
 use crate::exit::AppError;
-use crate::input::{Columns, GroupDirectory, GroupTarget, InputFile, Problem, Validator};
-use okta_model::schema::UserSchema;
-use std::collections::BTreeSet;
+use crate::input::{InputFile, Problem, RowChecker};
 
 #[derive(Debug)]
 pub struct PreflightReport {
@@ -15,19 +13,15 @@ pub struct PreflightReport {
     /// Problems that no option can skip: encoding, header, ragged rows.
     pub structural: bool,
     pub digest: String,
-    pub groups_to_create: BTreeSet<String>,
-    pub columns: Option<Columns>,
 }
 
-/// Checks the file; `print` gets every problem, already rendered with the file name.
+/// Checks the file with `checker`; `print` gets every problem and warning, already rendered
+/// with the file name.
 pub fn check(
     input: &InputFile,
     delimiter: u8,
-    schema: &UserSchema,
-    groups: &GroupDirectory,
-    ignore_unknown: bool,
-    create_missing: bool,
-    print: impl FnMut(String),
+    checker: &mut dyn RowChecker,
+    mut print: impl FnMut(String),
 ) -> PreflightReport {
     let mut report = PreflightReport {
         rows: 0,
@@ -35,85 +29,55 @@ pub fn check(
         problems: 0,
         structural: false,
         digest: String::new(),
-        groups_to_create: BTreeSet::new(),
-        columns: None,
     };
-    let print = std::cell::RefCell::new(print);
-    let emit = |report: &mut PreflightReport, problems: Vec<Problem>| {
-        report.problems += problems.len() as u64;
-        for p in problems {
-            (print.borrow_mut())(p.render(&input.display));
+    let mut emit = |report: &mut PreflightReport, problems: Vec<Problem>, count: bool| {
+        if count {
+            report.problems += problems.len() as u64;
         }
-    };
-    // Warnings are printed but do not count as problems.
-    let warn = |warnings: Vec<Problem>| {
-        for w in warnings {
-            (print.borrow_mut())(w.render(&input.display));
+        for p in problems {
+            print(p.render(&input.display));
         }
     };
     let mut rows = match input.rows(delimiter) {
         Ok(rows) => rows,
         Err(p) => {
             report.structural = true;
-            emit(&mut report, vec![p]);
+            emit(&mut report, vec![p], true);
             return report;
         }
     };
-    let columns = match Columns::from_header(&rows.header, schema, ignore_unknown) {
-        Ok(c) => c,
-        Err(problems) => {
-            report.structural = true;
-            emit(&mut report, problems);
-            return report;
-        }
-    };
-    let mut validator = Validator::new(
-        columns.clone(),
-        schema.clone(),
-        groups.clone(),
-        create_missing,
-    );
+    if let Err(problems) = checker.header(&rows.header) {
+        report.structural = true;
+        emit(&mut report, problems, true);
+        return report;
+    }
     while let Some(row) = rows.next_row() {
         report.rows += 1;
-        match row {
+        let problems = match row {
             Err(problems) => {
                 report.structural = true;
-                report.invalid_rows += 1;
-                emit(&mut report, problems);
+                problems
             }
-            Ok(raw) => match validator.check(&raw) {
-                Ok(valid) => {
-                    let warnings: Vec<Problem> = validator.warnings.drain(..).collect();
-                    warn(warnings);
-                    for g in valid.groups {
-                        if let GroupTarget::Create(name) = g {
-                            // Okta's group names ignore case: one group per name.
-                            let known = report.groups_to_create.iter().any(|n| {
-                                n.eq_ignore_ascii_case(&name)
-                                    || n.to_lowercase() == name.to_lowercase()
-                            });
-                            if !known {
-                                report.groups_to_create.insert(name);
-                            }
-                        }
-                    }
-                }
-                Err(problems) => {
-                    report.invalid_rows += 1;
-                    emit(&mut report, problems);
-                }
+            Ok(raw) => match checker.check(&raw) {
+                Ok(_) => Vec::new(),
+                Err(problems) => problems,
             },
+        };
+        emit(&mut report, checker.warnings(), false);
+        if !problems.is_empty() {
+            report.invalid_rows += 1;
+            emit(&mut report, problems, true);
         }
     }
     if report.rows == 0 {
         emit(
             &mut report,
             vec![Problem::file("the file has a header but no rows")],
+            true,
         );
         report.structural = true;
     }
     report.digest = rows.digest();
-    report.columns = Some(columns);
     report
 }
 

@@ -103,7 +103,11 @@ async fn lifecycle_groups_and_membership_through_the_handlers() {
     let id = staged.user.id.as_str();
     let token = client.users().activate(id, false).await.expect("activated");
     assert!(token.activation_token.is_some());
-    client.users().deactivate(id).await.expect("deactivated");
+    client
+        .users()
+        .deactivate(id, false)
+        .await
+        .expect("deactivated");
     let group = client
         .groups()
         .create(&GroupProfile {

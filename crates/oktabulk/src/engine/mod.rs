@@ -1,13 +1,20 @@
-//! The import engine: rows go out with bounded concurrency through the paced client; every row
+//! The engine that runs every bulk command: rows go out with bounded concurrency through the
+//! paced client; each row's operation (`ops`: create, update, lifecycle, membership, group)
 //! ends as one `RowResult`; progress, retries and rate-limit waits are events that reporters
-//! consume. No worker prints.
+//! consume. No worker prints, and nothing here knows the command line.
 
 pub mod events;
+pub mod groups;
+pub mod lifecycle;
+pub mod members;
+pub mod ops;
 pub mod row;
 pub mod run;
 pub mod stop;
+pub mod update;
 
 pub use events::{Event, Reporter};
-pub use row::{ImportOptions, RowContext};
-pub use run::{run_import, RowInput, Tally};
+pub use ops::{Job, RowContext};
+pub use row::{ImportJob, ImportOptions, OnExists};
+pub use run::{run_rows, RowInput, Tally};
 pub use stop::{Stop, StopReason};

@@ -1,15 +1,14 @@
-//! One row's work: create the user with up to 20 groups at once, settle an existing login as the
-//! options say, add the remaining groups, and report Okta's own error when something fails.
+//! `users import`'s row: create the user with up to 20 groups at once, settle an existing login
+//! as the options say, add the remaining groups, and report Okta's own error when something
+//! fails.
 
-use crate::cli::OnExists;
-use crate::engine::stop::{Stop, StopReason};
+use crate::engine::ops::RowContext;
 use crate::input::{GroupTarget, ImportRow};
-use crate::journal::{Entry, Journal};
+use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
-use okta_client::{Client, CreateUserOptions, Creation, Error};
+use okta_client::{CreateUserOptions, Creation, Error};
 use okta_model::{CreateUserRequest, GroupId, User};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Okta accepts at most this many `groupIds` on a create.
 pub const GROUPS_AT_CREATION: usize = 20;
@@ -21,20 +20,25 @@ pub struct ImportOptions {
     pub on_exists: OnExists,
 }
 
-#[derive(Debug)]
-pub struct RowContext {
-    pub client: Client,
-    pub options: ImportOptions,
-    pub journal: Option<Arc<Journal>>,
-    /// Groups created for this run, by lower-cased name.
-    pub created_groups: HashMap<String, String>,
-    /// Stops the run (a journal that cannot be written stops it here).
-    pub stop: Arc<Stop>,
-    /// Send again rows an earlier run finished as `Failed` for a final reason too.
-    pub retry_failed: bool,
+/// What to do with a login (or a group name) that already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnExists {
+    /// Leave it (`Exists`); a user still gets its groups.
+    Skip,
+    /// Update it (`Updated`).
+    Update,
+    /// Report the row as failed.
+    Fail,
 }
 
-impl RowContext {
+/// The import's settings and the groups created for it, by lower-cased name.
+#[derive(Debug, Clone)]
+pub struct ImportJob {
+    pub options: ImportOptions,
+    pub created_groups: HashMap<String, String>,
+}
+
+impl ImportJob {
     fn group_ids(&self, row: &ImportRow) -> Vec<String> {
         row.groups
             .iter()
@@ -46,7 +50,7 @@ impl RowContext {
     }
 }
 
-fn base_result(row: &ImportRow, action: Action) -> RowResult {
+pub(crate) fn base_result(row: &ImportRow, action: Action) -> RowResult {
     let p = &row.request.profile;
     RowResult {
         first_name: p.str("firstName").unwrap_or_default().to_owned(),
@@ -55,9 +59,14 @@ fn base_result(row: &ImportRow, action: Action) -> RowResult {
     }
 }
 
-/// Processes one valid row. `earlier` is what the journal holds for it from an interrupted run.
-pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -> RowResult {
-    let groups = ctx.group_ids(&row);
+/// Creates one row's user. `earlier` is what the journal holds for it from an interrupted run.
+pub async fn create(
+    ctx: &RowContext,
+    job: &ImportJob,
+    row: ImportRow,
+    earlier: Option<Entry>,
+) -> RowResult {
+    let groups = job.group_ids(&row);
     let mut result = base_result(&row, Action::Create);
     let users = ctx.client.users();
     // A row sent by an interrupted run: its user may exist already.
@@ -71,7 +80,7 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
                 } else {
                     CreationStatus::Exists
                 };
-                return finish_existing(ctx, result, user, status, &groups, &row).await;
+                return finish_existing(ctx, job, result, user, status, &groups, &row).await;
             }
             Ok(None) => {}
             Err(e) => {
@@ -80,13 +89,10 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
             }
         }
     }
-    if let Some(journal) = &ctx.journal {
-        if let Err(e) = journal.sent(row.seq).await {
-            result.error_message = e.to_string();
-            result.unsettled = true;
-            ctx.stop.set(StopReason::Unwritable(e.to_string()));
-            return result;
-        }
+    if let Err(e) = ctx.mark_sent(row.seq).await {
+        result.error_message = e;
+        result.unsettled = true;
+        return result;
     }
     let mut request: CreateUserRequest = row.request.clone();
     request.group_ids = groups
@@ -95,12 +101,12 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
         .map(|g| GroupId(g.clone()))
         .collect();
     let options = CreateUserOptions {
-        activate: ctx.options.activate,
+        activate: job.options.activate,
         provider: request
             .credentials
             .as_ref()
             .is_some_and(|c| c.provider.is_some()),
-        next_login_change_password: ctx.options.next_login_change_password,
+        next_login_change_password: job.options.next_login_change_password,
     };
     match users.create(&request, options).await {
         Ok(created) => {
@@ -120,6 +126,7 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
                 Creation::Created => {
                     finish_existing(
                         ctx,
+                        job,
                         result,
                         created.user,
                         CreationStatus::Success,
@@ -131,6 +138,7 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
                 Creation::AlreadyExisted => {
                     finish_existing(
                         ctx,
+                        job,
                         result,
                         created.user,
                         CreationStatus::Exists,
@@ -141,10 +149,19 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
                 }
             }
         }
-        Err(e) if e.is_duplicate_login() && ctx.options.on_exists != OnExists::Fail => {
+        Err(e) if e.is_duplicate_login() && job.options.on_exists != OnExists::Fail => {
             match users.find_by_login(row.login()).await {
                 Ok(Some(user)) => {
-                    finish_existing(ctx, result, user, CreationStatus::Exists, &groups, &row).await
+                    finish_existing(
+                        ctx,
+                        job,
+                        result,
+                        user,
+                        CreationStatus::Exists,
+                        &groups,
+                        &row,
+                    )
+                    .await
                 }
                 Ok(None) => {
                     result.set_error(&e);
@@ -167,6 +184,7 @@ pub async fn process(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -
 /// every group by membership calls, which are idempotent.
 async fn finish_existing(
     ctx: &RowContext,
+    job: &ImportJob,
     mut result: RowResult,
     user: User,
     status: CreationStatus,
@@ -176,7 +194,7 @@ async fn finish_existing(
     fill_user(&mut result, &user);
     result.user_creation_status = status;
     if status == CreationStatus::Exists {
-        match ctx.options.on_exists {
+        match job.options.on_exists {
             OnExists::Skip => result.action = Action::Skip,
             OnExists::Fail => {
                 result.user_creation_status = CreationStatus::Failed;
@@ -208,7 +226,7 @@ async fn finish_existing(
     result
 }
 
-fn fill_user(result: &mut RowResult, user: &User) {
+pub(crate) fn fill_user(result: &mut RowResult, user: &User) {
     result.id = user.id.0.clone();
     if let Some(first) = user.profile.str("firstName") {
         result.first_name = first.to_owned();

@@ -7,15 +7,15 @@
 //! the journal for the same command to settle. A second Ctrl-C exits at once.
 
 use crate::engine::events::{Event, Reporter};
-use crate::engine::row::{process, RowContext};
+use crate::engine::ops::{process, RowContext};
 use crate::engine::stop::StopReason;
 use crate::exit::AppError;
-use crate::input::{ImportRow, Problem};
+use crate::input::{Problem, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, RowResult};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::Semaphore;
 
@@ -32,7 +32,7 @@ const ROW_ATTEMPTS: u32 = 3;
 /// One input row as the engine gets it.
 #[derive(Debug)]
 pub enum RowInput {
-    Valid(Box<ImportRow>),
+    Valid(Box<RowOp>),
     /// Reported as Failed without a request (`--skip-invalid`).
     Invalid {
         seq: u64,
@@ -50,7 +50,7 @@ pub struct Tally {
 }
 
 /// Runs every row; answers when all started rows are done and every reporter has finished.
-pub async fn run_import(
+pub async fn run_rows(
     ctx: Arc<RowContext>,
     rows: impl Iterator<Item = Result<RowInput, AppError>>,
     total: u64,
@@ -179,11 +179,12 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
                 .join("; ");
             (result, false)
         }
-        RowInput::Valid(row) => {
-            let earlier = match ctx.journal.as_ref().map(|j| j.entry(row.seq)).transpose() {
+        RowInput::Valid(op) => {
+            let op = *op;
+            let earlier = match ctx.journal.as_ref().map(|j| j.entry(op.seq())).transpose() {
                 Ok(entry) => entry.flatten(),
                 Err(e) => {
-                    let mut result = RowResult::new(row.seq, row.line, row.login(), Action::None);
+                    let mut result = RowResult::new(op.seq(), op.line(), &op.label(), Action::None);
                     result.error_message = e.to_string();
                     result.unsettled = true;
                     return (result, false);
@@ -199,25 +200,29 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
                 }
                 other => other,
             };
-            (try_row(ctx, *row, earlier).await, false)
+            (try_row(ctx, op, earlier).await, false)
         }
     }
 }
 
-/// Processes a row, and again (after a lookup) while it fails for a reason that may pass and
-/// the run goes on.
-async fn try_row(ctx: &RowContext, row: ImportRow, earlier: Option<Entry>) -> RowResult {
-    let first_try = SystemTime::now();
-    let mut result = process(ctx, row.clone(), earlier.clone()).await;
+/// Does a row's work, and again (settling what an earlier try may have done) while it fails for
+/// a reason that may pass and the run goes on.
+async fn try_row(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResult {
+    let mut result = process(ctx, op.clone(), earlier.clone()).await;
     for _ in 1..ROW_ATTEMPTS {
         if !result.unsettled || ctx.stop.is_set() {
             break;
         }
-        let since = match &earlier {
-            Some(Entry::Sent(at)) => *at,
-            _ => first_try,
+        // A try that sent a write left its mark in the journal: the next settles it first.
+        let sent = ctx
+            .journal
+            .as_ref()
+            .and_then(|j| j.entry(op.seq()).ok().flatten());
+        let again = match sent {
+            Some(Entry::Sent(at)) => Some(Entry::Sent(at)),
+            _ => earlier.clone(),
         };
-        result = process(ctx, row.clone(), Some(Entry::Sent(since))).await;
+        result = process(ctx, op.clone(), again).await;
     }
     result
 }

@@ -24,6 +24,9 @@ pub enum ColumnKind {
     UserTypeId,
     ProviderType,
     ProviderName,
+    /// The user's id (`users update` and the lifecycle commands key rows by it; `users import`
+    /// ignores it, so that an export reads back).
+    UserId,
     Ignored,
 }
 
@@ -66,6 +69,7 @@ const SHOWN_UNKNOWN: usize = 20;
 
 /// Known non-profile columns, matched without regard to case.
 const KNOWN: &[(&str, ColumnKind)] = &[
+    ("id", ColumnKind::UserId),
     ("password", ColumnKind::Password),
     ("hashAlgorithm", ColumnKind::HashAlgorithm),
     ("hashValue", ColumnKind::HashValue),
@@ -97,10 +101,13 @@ pub struct Columns {
 
 impl Columns {
     /// Maps the header; every problem with it is reported at once.
+    /// `require_required`: the header must have every attribute the schema requires (a create
+    /// or a full replace); a partial update needs none.
     pub fn from_header(
         header: &[String],
         schema: &UserSchema,
         ignore_unknown: bool,
+        require_required: bool,
     ) -> Result<Columns, Vec<Problem>> {
         let mut problems = Vec::new();
         let mut kinds = Vec::with_capacity(header.len());
@@ -166,7 +173,7 @@ impl Columns {
                 ));
             }
         }
-        for required in schema.required() {
+        for required in schema.required().filter(|_| require_required) {
             if !kinds.contains(&ColumnKind::Profile(required.to_owned())) {
                 problems.push(Problem::at(
                     1,

@@ -1,6 +1,7 @@
 //! Row checks and the create request each valid row becomes. The same `Validator` runs in the
 //! preflight pass and again while sending, so a row is judged the same way both times.
 
+use crate::input::checker::{RowChecker, RowOp, UpdateRow, UserRow};
 use crate::input::columns::{ColumnKind, Columns};
 use crate::input::logins::SeenLogins;
 use crate::input::problem::Problem;
@@ -66,6 +67,16 @@ impl GroupDirectory {
     }
 }
 
+impl GroupDirectory {
+    /// The id of the group `value` names, by id or by name, whatever its type.
+    pub fn lookup(&self, value: &str) -> Option<String> {
+        if self.ids.contains(value) {
+            return Some(value.to_owned());
+        }
+        self.names.get(&value.to_lowercase()).cloned()
+    }
+}
+
 fn looks_like_group_id(value: &str) -> bool {
     value.len() == 20
         && value.starts_with("00g")
@@ -87,10 +98,21 @@ impl ImportRow {
     }
 }
 
+/// What the rows are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `users import`: every required attribute, credentials, groups.
+    Create,
+    /// `users update`: rows keyed by `id` or `login`; only the attributes given (all of the
+    /// profile's required ones with `replace`), and a password; no groups.
+    Update { replace: bool },
+}
+
 /// Checks rows against the header, the schema and the org's groups, and remembers logins to
 /// find duplicates.
 #[derive(Debug)]
 pub struct Validator {
+    mode: Mode,
     columns: Columns,
     schema: UserSchema,
     login_pattern: Option<Regex>,
@@ -117,6 +139,7 @@ impl Validator {
             .and_then(|a| a.pattern.as_deref())
             .and_then(|p| Regex::new(&format!("^(?:{p})$")).ok());
         Validator {
+            mode: Mode::Create,
             columns,
             schema,
             login_pattern,
@@ -133,6 +156,62 @@ impl Validator {
     pub fn without_duplicate_check(mut self) -> Validator {
         self.seen = None;
         self
+    }
+
+    pub fn with_mode(mut self, mode: Mode) -> Validator {
+        self.mode = mode;
+        self
+    }
+
+    /// Checks one row of `users update`: the user it names (`id`, else `login`), the profile
+    /// attributes it gives, and a new password.
+    pub fn check_update(&mut self, row: &RawRow) -> Result<UpdateRow, Vec<Problem>> {
+        let id = self
+            .columns
+            .index_of(&ColumnKind::UserId)
+            .and_then(|i| row.cells.get(i))
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty());
+        let created = self.check(row);
+        let (checked, mut problems) = match created {
+            Ok(r) => (Some(r), Vec::new()),
+            Err(p) => (None, p),
+        };
+        let login = checked
+            .as_ref()
+            .map(|r| r.login().to_owned())
+            .unwrap_or_default();
+        let key = id
+            .map(str::to_owned)
+            .or_else(|| (!login.is_empty()).then(|| login.clone()));
+        if key.is_none()
+            && !problems
+                .iter()
+                .any(|p| p.column.as_deref() == Some("login"))
+        {
+            problems.push(Problem::at(
+                row.line,
+                Some("id"),
+                None,
+                "names no user: give its id or its login",
+            ));
+        }
+        match (checked, key) {
+            (Some(r), Some(key)) if problems.is_empty() => Ok(UpdateRow {
+                user: UserRow {
+                    seq: r.seq,
+                    line: r.line,
+                    key,
+                },
+                password: r
+                    .request
+                    .credentials
+                    .and_then(|c| c.password)
+                    .and_then(|p| p.value),
+                profile: r.request.profile,
+            }),
+            _ => Err(problems),
+        }
     }
 
     pub fn columns(&self) -> &Columns {
@@ -167,6 +246,30 @@ impl Validator {
         }
         let profile = self.profile(row.line, &cells, &mut problems);
         let credentials = credentials(row.line, &cells, &mut problems);
+        if let Mode::Update { .. } = self.mode {
+            for (kind, name, value) in &cells {
+                let other_credential = kind.is_hash()
+                    || matches!(
+                        kind,
+                        ColumnKind::PasswordHook
+                            | ColumnKind::RecoveryQuestion
+                            | ColumnKind::RecoveryAnswer
+                            | ColumnKind::ProviderType
+                            | ColumnKind::ProviderName
+                            | ColumnKind::UserTypeId
+                    );
+                let reason = if **kind == ColumnKind::Groups {
+                    "users update does not change groups: use groups add-members or remove-members"
+                } else if other_credential {
+                    "users update sets a password only; this column cannot be changed by it"
+                } else {
+                    continue;
+                };
+                if !value.is_empty() {
+                    problems.push(Problem::at(row.line, Some(name), None, reason));
+                }
+            }
+        }
         let mut groups = Vec::new();
         for (_, name, value) in cells.iter().filter(|(k, _, _)| **k == ColumnKind::Groups) {
             match self.group_cell(value) {
@@ -187,10 +290,19 @@ impl Validator {
         let user_type = cell(&cells, &ColumnKind::UserTypeId)
             .filter(|v| !v.is_empty())
             .map(|id| UserTypeRef { id: id.to_owned() });
-        // Only a row that is otherwise valid claims its login: with --skip-invalid, the row sent
-        // is then the first valid one.
+        // Only a row that is otherwise valid claims its login (or, updating, the id it names):
+        // with --skip-invalid, the row sent is then the first valid one.
+        let id_key = match self.mode {
+            Mode::Update { .. } => self
+                .columns
+                .index_of(&ColumnKind::UserId)
+                .and_then(|i| row.cells.get(i))
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty()),
+            Mode::Create => None,
+        };
         if let (Some(login), Some(seen), true) = (
-            profile.login().filter(|l| !l.is_empty()),
+            id_key.or(profile.login().filter(|l| !l.is_empty())),
             self.seen.as_mut(),
             problems.is_empty(),
         ) {
@@ -323,7 +435,8 @@ impl Validator {
                 Err(reason) => problems.push(Problem::at(line, Some(column), Some(value), reason)),
             }
         }
-        for required in self.schema.required() {
+        let require = matches!(self.mode, Mode::Create | Mode::Update { replace: true });
+        for required in self.schema.required().filter(|_| require) {
             if profile.0.get(required).is_none() {
                 let column = self
                     .columns
@@ -413,6 +526,137 @@ fn typed(attr: &SchemaAttribute, value: &str) -> Result<Value, String> {
                 .collect(),
         )),
         _ => Ok(Value::String(value.to_owned())),
+    }
+}
+
+/// The rows of `users import` (mode `Create`) and `users update`: the header is mapped onto the
+/// org's schema, then each row is checked by a `Validator`.
+#[derive(Debug)]
+pub struct UserChecker {
+    mode: Mode,
+    schema: UserSchema,
+    groups: GroupDirectory,
+    ignore_unknown: bool,
+    create_missing: bool,
+    validator: Option<Validator>,
+    /// Whether to remember keys to find duplicates (not after a clean preflight).
+    remember: bool,
+    /// Groups named in the file that `--create-missing-groups` will create, one per name
+    /// (Okta's group names ignore case).
+    pub groups_to_create: std::collections::BTreeSet<String>,
+}
+
+impl UserChecker {
+    pub fn new(
+        mode: Mode,
+        schema: UserSchema,
+        groups: GroupDirectory,
+        ignore_unknown: bool,
+        create_missing: bool,
+    ) -> UserChecker {
+        UserChecker {
+            mode,
+            schema,
+            groups,
+            ignore_unknown,
+            create_missing,
+            validator: None,
+            remember: true,
+            groups_to_create: std::collections::BTreeSet::new(),
+        }
+    }
+
+    /// The validator the header built, to read the file again (the dry-run plan): it
+    /// remembers no login from the first reading.
+    pub fn into_validator(self) -> Option<Validator> {
+        self.validator.map(|mut v| {
+            v.seen = Some(SeenLogins::default());
+            v.skeletons.clear();
+            v
+        })
+    }
+}
+
+impl RowChecker for UserChecker {
+    fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
+        let require = matches!(self.mode, Mode::Create | Mode::Update { replace: true });
+        let columns = Columns::from_header(header, &self.schema, self.ignore_unknown, require)?;
+        if let Mode::Update { .. } = self.mode {
+            let keyed = columns.index_of(&ColumnKind::UserId).is_some()
+                || columns.profile_index("login").is_some();
+            if !keyed {
+                return Err(vec![Problem::at(
+                    1,
+                    None,
+                    None,
+                    "users update needs an id or a login column to name each user",
+                )]);
+            }
+        }
+        let mut validator = Validator::new(
+            columns,
+            self.schema.clone(),
+            self.groups.clone(),
+            self.create_missing,
+        )
+        .with_mode(self.mode);
+        if !self.remember {
+            validator = validator.without_duplicate_check();
+        }
+        self.validator = Some(validator);
+        Ok(())
+    }
+
+    fn check(&mut self, raw: &RawRow) -> Result<RowOp, Vec<Problem>> {
+        let Some(validator) = self.validator.as_mut() else {
+            return Err(vec![Problem::file("the header was not read")]);
+        };
+        match self.mode {
+            Mode::Create => {
+                let row = validator.check(raw)?;
+                for g in &row.groups {
+                    if let GroupTarget::Create(name) = g {
+                        let known = self
+                            .groups_to_create
+                            .iter()
+                            .any(|n| n.to_lowercase() == name.to_lowercase());
+                        if !known {
+                            self.groups_to_create.insert(name.clone());
+                        }
+                    }
+                }
+                Ok(RowOp::Create(Box::new(row)))
+            }
+            Mode::Update { .. } => validator
+                .check_update(raw)
+                .map(|r| RowOp::Update(Box::new(r))),
+        }
+    }
+
+    fn label(&self, raw: &RawRow) -> String {
+        let Some(v) = &self.validator else {
+            return String::new();
+        };
+        let at = |i: Option<usize>| i.and_then(|i| raw.cells.get(i)).map(|s| s.trim());
+        at(v.columns.profile_index("login"))
+            .filter(|s| !s.is_empty())
+            .or(at(v.columns.index_of(&ColumnKind::UserId)))
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn warnings(&mut self) -> Vec<Problem> {
+        self.validator
+            .as_mut()
+            .map(|v| std::mem::take(&mut v.warnings))
+            .unwrap_or_default()
+    }
+
+    fn forget_seen(&mut self) {
+        self.remember = false;
+        if let Some(v) = self.validator.as_mut() {
+            v.seen = None;
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
-use crate::outcome::CreationStatus;
+use crate::outcome::{Action, CreationStatus};
 use crate::report::printable;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use okta_model::rate_limit::Bucket;
@@ -129,12 +129,18 @@ impl Reporter for RowLines {
         let line = match event {
             Event::RowDone { result: row, .. } => {
                 let login = printable(&row.login);
+                let action = row.action.as_str();
+                let import = matches!(row.action, Action::Create | Action::Skip);
                 match row.user_creation_status {
-                    CreationStatus::Success => {
+                    CreationStatus::Success if import => {
                         self.paint("32", format!("Created user for {login}"))
                     }
+                    CreationStatus::Success => self.paint("32", format!("{action}: {login}")),
                     CreationStatus::Exists => self.paint("33", format!("{login} already exists!")),
                     CreationStatus::Updated => self.paint("36", format!("Updated {login}")),
+                    CreationStatus::Unchanged => {
+                        self.paint("37", format!("{action}: {login} already was (unchanged)"))
+                    }
                     CreationStatus::Failed => self.paint(
                         "31",
                         format!(

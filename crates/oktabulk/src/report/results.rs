@@ -4,7 +4,6 @@
 //! name in its directory (readable by the owner only) and renamed into place when the run ends,
 //! so an existing file, or a link, is replaced whole and never written through.
 
-use crate::cli::ResultFormat;
 use crate::engine::{Event, Reporter, Stop, StopReason};
 use crate::exit::AppError;
 use crate::outcome::{RowResult, COLUMNS};
@@ -14,6 +13,22 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
+
+/// The results file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
 
 enum Sink {
     Csv(Box<csv::Writer<Box<dyn Write + Send>>>),
@@ -46,7 +61,8 @@ impl ResultsFile {
     /// a write that fails stops the run.
     pub fn create(
         path: PathBuf,
-        format: ResultFormat,
+        format: Format,
+        status_column: &str,
         window: Arc<Semaphore>,
         stop: Arc<Stop>,
     ) -> Result<ResultsFile, AppError> {
@@ -66,12 +82,14 @@ impl ResultsFile {
             (Box::new(BufWriter::new(file)), Some(temp))
         };
         let sink = match format {
-            ResultFormat::Csv => {
+            Format::Csv => {
                 let mut w = csv::WriterBuilder::new().from_writer(out);
-                w.write_record(COLUMNS).map_err(|e| write_error(&path, e))?;
+                let mut header = COLUMNS;
+                header[4] = status_column;
+                w.write_record(header).map_err(|e| write_error(&path, e))?;
                 Sink::Csv(Box::new(w))
             }
-            ResultFormat::Jsonl => Sink::Jsonl(out),
+            Format::Jsonl => Sink::Jsonl(out),
         };
         Ok(ResultsFile {
             path,

@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 pub struct Summary {
     started: Instant,
     results: String,
+    /// What a `Success` row is called (`created`, `deactivated`...).
+    done_word: &'static str,
+    unchanged: u64,
     rows: u64,
     resumed: u64,
     success: u64,
@@ -26,10 +29,12 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn new(results: String) -> Summary {
+    pub fn new(results: String, done_word: &'static str) -> Summary {
         Summary {
             started: Instant::now(),
             results,
+            done_word,
+            unchanged: 0,
             rows: 0,
             resumed: 0,
             success: 0,
@@ -59,6 +64,7 @@ impl Reporter for Summary {
                     CreationStatus::Success => self.success += 1,
                     CreationStatus::Exists => self.exists += 1,
                     CreationStatus::Updated => self.updated += 1,
+                    CreationStatus::Unchanged => self.unchanged += 1,
                     CreationStatus::Failed => self.failed += 1,
                 }
                 if row.group_assignment == GroupStatus::Failed {
@@ -82,9 +88,22 @@ impl Reporter for Summary {
     fn finish(&mut self) -> Result<(), AppError> {
         let elapsed = self.started.elapsed();
         let rate = self.rows as f64 / elapsed.as_secs_f64().max(0.001);
+        let mut counts = vec![format!("{} {}", self.success, self.done_word)];
+        for (n, word) in [
+            (self.exists, "existed"),
+            (self.updated, "updated"),
+            (self.unchanged, "unchanged"),
+        ] {
+            if n > 0 || (word != "unchanged" && self.done_word == "created") {
+                counts.push(format!("{n} {word}"));
+            }
+        }
+        counts.push(format!("{} failed", self.failed));
         eprintln!(
-            "{} rows: {} created, {} existed, {} updated, {} failed; group assignment failed for {}",
-            self.rows, self.success, self.exists, self.updated, self.failed, self.group_failed
+            "{} rows: {}; group assignment failed for {}",
+            self.rows,
+            counts.join(", "),
+            self.group_failed
         );
         eprintln!(
             "{:.1}s ({rate:.0} rows/s); rate-limit pacing held requests back {} times ({:.1}s summed over concurrent requests); {} retries",

@@ -1,0 +1,252 @@
+//! Every bulk command's run, from file to exit code, in one place: the input opened (and the
+//! results path checked against it), the preflight of the whole file by the command's
+//! `RowChecker`, then the journal, the results, the reporters and the engine, and the exit code
+//! from how the run ended. A command only says how its rows are read (its checker), what each
+//! row does (its `Job`) and what it needs in between (confirmation, groups to create, a plan).
+
+use crate::connect::Connection;
+use crate::engine::events::ClientEvents;
+use crate::engine::{run_rows, Event, Job, Reporter, RowContext, RowInput, Stop, StopReason};
+use crate::exit::{code, AppError};
+use crate::input::{InputFile, RowChecker};
+use crate::journal::{Journal, JournalKey};
+use crate::preflight::{self, PreflightReport};
+use crate::report::results::{guard_input, Format};
+use crate::report::{colour, Progress, ResultsFile, RowLines, Summary};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::Semaphore;
+
+/// A bulk command's settings, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `import`, `update`, `deactivate`, `add-members`...: names the journal and the default
+    /// results file.
+    pub command: &'static str,
+    pub file: PathBuf,
+    pub delimiter: u8,
+    pub output: Option<PathBuf>,
+    pub format: Format,
+    pub skip_invalid: bool,
+    pub restart: bool,
+    pub retry_failed: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub concurrency: usize,
+    /// The options that change results, as they enter the journal's name.
+    pub journal_options: String,
+    /// The results' fifth column: `userCreationStatus` for `users import`, else `status`.
+    pub status_column: &'static str,
+    /// What the summary calls a row done (`created`, `deactivated`...).
+    pub done_word: &'static str,
+}
+
+/// The run's events, its stop signal, and the observer that feeds both from the client.
+#[derive(Debug)]
+pub struct Channels {
+    tx: UnboundedSender<Event>,
+    rx: UnboundedReceiver<Event>,
+    pub stop: Arc<Stop>,
+}
+
+impl Channels {
+    pub fn new() -> Channels {
+        let (tx, rx) = unbounded_channel();
+        Channels {
+            tx,
+            rx,
+            stop: Arc::new(Stop::default()),
+        }
+    }
+
+    /// The observer to give the client.
+    pub fn observer(&self) -> Arc<ClientEvents> {
+        Arc::new(ClientEvents(self.tx.clone(), Arc::clone(&self.stop)))
+    }
+}
+
+impl Default for Channels {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The input and where its results go; refused at once when the results would replace it.
+pub fn open(settings: &Settings) -> Result<(InputFile, PathBuf), AppError> {
+    let input = InputFile::open(&settings.file)?;
+    let output = results_path(&input.named, settings);
+    guard_input(&input.named, &output)?;
+    Ok((input, output))
+}
+
+/// The preflight: every row checked, every problem printed; refused unless clean (or
+/// `--skip-invalid` and nothing structural).
+pub fn check(
+    settings: &Settings,
+    input: &InputFile,
+    checker: &mut dyn RowChecker,
+) -> Result<PreflightReport, AppError> {
+    let report = tokio::task::block_in_place(|| {
+        preflight::check(input, settings.delimiter, checker, |line| {
+            eprintln!("{line}")
+        })
+    });
+    if report.structural || (report.problems > 0 && !settings.skip_invalid) {
+        return Err(preflight::refusal(&report));
+    }
+    Ok(report)
+}
+
+/// Sends every row: journal, results, reporters, the engine, and the exit code.
+#[allow(clippy::too_many_arguments)]
+pub async fn send(
+    settings: &Settings,
+    conn: &Connection,
+    input: &InputFile,
+    output: PathBuf,
+    report: &PreflightReport,
+    mut checker: Box<dyn RowChecker>,
+    job: Job,
+    channels: Channels,
+) -> Result<u8, AppError> {
+    let Channels { tx, rx, stop } = channels;
+    let journal = Arc::new(Journal::open(
+        &crate::config::data_home()?.join("journals"),
+        &journal_key(settings, input, conn),
+        &report.digest,
+        report.rows,
+        settings.restart,
+    )?);
+    let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
+        output.clone(),
+        settings.format,
+        settings.status_column,
+        Arc::clone(&window),
+        Arc::clone(&stop),
+    )?)];
+    let mut bar = None;
+    if !settings.quiet {
+        let progress = Progress::new();
+        bar = Some(progress.bar());
+        reporters.push(Box::new(progress));
+        reporters.push(Box::new(Summary::new(
+            output.display().to_string(),
+            settings.done_word,
+        )));
+    }
+    if settings.verbose {
+        reporters.push(Box::new(RowLines::new(colour(), bar)));
+    }
+    let ctx = Arc::new(RowContext {
+        client: conn.client.clone(),
+        job,
+        journal: Some(Arc::clone(&journal)),
+        stop: Arc::clone(&stop),
+        retry_failed: settings.retry_failed,
+    });
+    if report.problems == 0 {
+        checker.forget_seen();
+    }
+    let inputs = row_inputs(input, settings.delimiter, checker)?;
+    let tally = run_rows(
+        ctx,
+        inputs,
+        report.rows,
+        (tx, rx),
+        reporters,
+        window,
+        settings.concurrency,
+    )
+    .await?;
+    match stop.reason() {
+        Some(StopReason::Interrupted) => return Err(AppError::Interrupted),
+        Some(StopReason::OrgUnreachable(why)) => return Err(AppError::OrgUnreachable(why)),
+        Some(StopReason::Unwritable(why)) => return Err(AppError::Runtime(why)),
+        None => {}
+    }
+    Ok(if tally.failed.load(Ordering::SeqCst) > 0 {
+        code::ROWS_FAILED
+    } else {
+        code::OK
+    })
+}
+
+/// The sending pass: the file read again, each row checked the way the preflight checked it.
+fn row_inputs(
+    input: &InputFile,
+    delimiter: u8,
+    mut checker: Box<dyn RowChecker>,
+) -> Result<impl Iterator<Item = Result<RowInput, AppError>>, AppError> {
+    let mut rows = input
+        .rows(delimiter)
+        .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
+    if let Err(problems) = checker.header(&rows.header) {
+        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        return Err(AppError::InvalidInput(text.join("; ")));
+    }
+    Ok(std::iter::from_fn(move || {
+        let raw = match rows.next_row()? {
+            Ok(raw) => raw,
+            Err(problems) => {
+                let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                return Some(Err(AppError::InvalidInput(format!(
+                    "the file changed while running: {}",
+                    text.join("; ")
+                ))));
+            }
+        };
+        let checked = checker.check(&raw);
+        let _ = checker.warnings();
+        Some(Ok(match checked {
+            Ok(op) => RowInput::Valid(Box::new(op)),
+            Err(problems) => RowInput::Invalid {
+                seq: raw.seq,
+                line: raw.line,
+                login: checker.label(&raw),
+                problems,
+            },
+        }))
+    }))
+}
+
+/// `<stem>.results.csv` for `users import` (the classic name), `<stem>.<command>-results.csv`
+/// for the others, beside the input; `<command>-results.csv` for stdin.
+fn results_path(input: &Path, settings: &Settings) -> PathBuf {
+    if let Some(out) = &settings.output {
+        return out.clone();
+    }
+    let ext = settings.format.extension();
+    let suffix = if settings.command == "import" {
+        format!("results.{ext}")
+    } else {
+        format!("{}-results.{ext}", settings.command)
+    };
+    if input == Path::new("-") {
+        return PathBuf::from(format!("{}-results.{ext}", settings.command));
+    }
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "input".into(), |s| s.to_string_lossy().into_owned());
+    input.with_file_name(format!("{stem}.{suffix}"))
+}
+
+/// The same command is the same input, org, command and result-changing options.
+fn journal_key(settings: &Settings, input: &InputFile, conn: &Connection) -> JournalKey {
+    let input_id = if input.named == Path::new("-") {
+        "stdin".to_owned()
+    } else {
+        std::fs::canonicalize(&input.named)
+            .unwrap_or_else(|_| input.named.clone())
+            .display()
+            .to_string()
+    };
+    JournalKey {
+        command: settings.command,
+        input: input_id,
+        org: conn.org.clone(),
+        options: settings.journal_options.clone(),
+    }
+}

@@ -1,0 +1,125 @@
+//! The lifecycle commands' row: read the user, and send the operation only when the user is not
+//! already where it leads (`Unchanged` otherwise). `delete` deactivates first when the user is
+//! not deactivated yet (Okta's two-step delete), and a user that is gone is already deleted.
+
+use crate::engine::ops::{already, RowContext};
+use crate::engine::row::fill_user;
+use crate::input::UserRow;
+use crate::journal::Entry;
+use crate::outcome::{Action, CreationStatus, RowResult};
+use okta_client::Error;
+use okta_model::UserStatus;
+
+/// One of Okta's user lifecycle operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    Activate,
+    Reactivate,
+    Deactivate,
+    Suspend,
+    Unsuspend,
+    Unlock,
+    ExpirePassword,
+    Delete,
+}
+
+impl Lifecycle {
+    pub fn action(self) -> Action {
+        match self {
+            Lifecycle::Activate => Action::Activate,
+            Lifecycle::Reactivate => Action::Reactivate,
+            Lifecycle::Deactivate => Action::Deactivate,
+            Lifecycle::Suspend => Action::Suspend,
+            Lifecycle::Unsuspend => Action::Unsuspend,
+            Lifecycle::Unlock => Action::Unlock,
+            Lifecycle::ExpirePassword => Action::ExpirePassword,
+            Lifecycle::Delete => Action::Delete,
+        }
+    }
+
+    /// Whether a user in `status` already is where this operation leads.
+    fn done(self, status: UserStatus) -> bool {
+        use UserStatus::*;
+        match self {
+            // A PROVISIONED user is activated and waits for its first sign-in.
+            Lifecycle::Activate => matches!(status, Active | Provisioned),
+            Lifecycle::Reactivate => matches!(status, Active),
+            Lifecycle::Deactivate => matches!(status, Deprovisioned),
+            Lifecycle::Suspend => matches!(status, Suspended),
+            Lifecycle::Unsuspend => !matches!(status, Suspended),
+            Lifecycle::Unlock => !matches!(status, LockedOut),
+            Lifecycle::ExpirePassword => matches!(status, PasswordExpired),
+            Lifecycle::Delete => false,
+        }
+    }
+
+    /// Whether it loses access or data, and so is confirmed before it runs.
+    pub fn destructive(self) -> bool {
+        matches!(self, Lifecycle::Deactivate | Lifecycle::Delete)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LifecycleJob {
+    pub operation: Lifecycle,
+    /// Okta sends its email (activation, deactivation notice) where the operation has one.
+    pub send_email: bool,
+}
+
+pub async fn apply(
+    ctx: &RowContext,
+    job: &LifecycleJob,
+    row: UserRow,
+    earlier: Option<Entry>,
+) -> RowResult {
+    let mut result = RowResult::new(row.seq, row.line, &row.key, job.operation.action());
+    let users = ctx.client.users();
+    let user = match users.get(&row.key).await {
+        Ok(user) => user,
+        Err(e) if job.operation == Lifecycle::Delete && e.status() == Some(404) => {
+            already(&mut result, &earlier);
+            return result;
+        }
+        Err(e) => {
+            result.set_error(&e);
+            return result;
+        }
+    };
+    fill_user(&mut result, &user);
+    result.login = user.profile.login().unwrap_or(&row.key).to_owned();
+    if job.operation.done(user.status) {
+        already(&mut result, &earlier);
+        return result;
+    }
+    if let Err(e) = ctx.mark_sent(row.seq).await {
+        result.error_message = e;
+        result.unsettled = true;
+        return result;
+    }
+    let id = user.id.as_str();
+    let sent: Result<(), Error> = match job.operation {
+        Lifecycle::Activate => users.activate(id, job.send_email).await.map(drop),
+        Lifecycle::Reactivate => users.reactivate(id, job.send_email).await.map(drop),
+        Lifecycle::Deactivate => users.deactivate(id, job.send_email).await,
+        Lifecycle::Suspend => users.suspend(id).await,
+        Lifecycle::Unsuspend => users.unsuspend(id).await,
+        Lifecycle::Unlock => users.unlock(id).await,
+        Lifecycle::ExpirePassword => users.expire_password(id).await.map(drop),
+        Lifecycle::Delete => {
+            let deactivated = if user.status == UserStatus::Deprovisioned {
+                Ok(())
+            } else {
+                users.deactivate(id, job.send_email).await
+            };
+            match deactivated {
+                Ok(()) => users.delete(id).await,
+                Err(e) => Err(e),
+            }
+        }
+    };
+    match sent {
+        Ok(()) => result.user_creation_status = CreationStatus::Success,
+        Err(e) => result.set_error(&e),
+    }
+    result
+}

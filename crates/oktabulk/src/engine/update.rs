@@ -1,0 +1,84 @@
+//! `users update`'s row: read the user, compare what the row gives with what the org holds, and
+//! send a partial update (`POST`) or a full replace (`PUT`) only when something differs or a
+//! password is given.
+
+use crate::engine::ops::{already, RowContext};
+use crate::engine::row::fill_user;
+use crate::input::UpdateRow;
+use crate::journal::Entry;
+use crate::outcome::{Action, CreationStatus, RowResult};
+use okta_model::{CreateUserRequest, PasswordCredential, User, UserCredentials, UserProfile};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateJob {
+    /// A full replace: attributes the row does not give are removed from the profile.
+    pub replace: bool,
+}
+
+pub async fn update(
+    ctx: &RowContext,
+    job: &UpdateJob,
+    row: UpdateRow,
+    earlier: Option<Entry>,
+) -> RowResult {
+    let mut result = RowResult::new(row.user.seq, row.user.line, &row.user.key, Action::Update);
+    let users = ctx.client.users();
+    let user = match users.get(&row.user.key).await {
+        Ok(user) => user,
+        Err(e) => {
+            result.set_error(&e);
+            return result;
+        }
+    };
+    fill_user(&mut result, &user);
+    result.login = user.profile.login().unwrap_or(&row.user.key).to_owned();
+    if row.password.is_none() && same(&user, &row.profile, job.replace) {
+        already(&mut result, &earlier);
+        return result;
+    }
+    if let Err(e) = ctx.mark_sent(row.user.seq).await {
+        result.error_message = e;
+        result.unsettled = true;
+        return result;
+    }
+    let body = CreateUserRequest {
+        profile: row.profile,
+        credentials: row.password.map(|p| UserCredentials {
+            password: Some(PasswordCredential {
+                value: Some(p),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let sent = if job.replace {
+        users.replace(user.id.as_str(), &body).await
+    } else {
+        users.update(user.id.as_str(), &body).await
+    };
+    match sent {
+        Ok(updated) => {
+            fill_user(&mut result, &updated);
+            result.user_creation_status = CreationStatus::Updated;
+        }
+        Err(e) => result.set_error(&e),
+    }
+    result
+}
+
+/// Whether the org's profile already is what the row asks: every attribute given equal (and,
+/// for a replace, no other attribute set).
+fn same(user: &User, wanted: &UserProfile, replace: bool) -> bool {
+    let current = &user.profile.0;
+    let given_equal = wanted
+        .0
+        .iter()
+        .all(|(k, v)| current.get(k).unwrap_or(&Value::Null) == v);
+    let nothing_else = !replace
+        || current
+            .iter()
+            .all(|(k, v)| v.is_null() || wanted.0.contains_key(k));
+    given_equal && nothing_else
+}

@@ -1,0 +1,110 @@
+//! What every bulk command reads from its file: a header, then rows that each become one
+//! operation (`RowOp`) or a list of problems. The preflight pass and the sending pass run the
+//! same checker, so a row is judged the same way both times; only the checker differs between
+//! commands.
+
+use crate::input::problem::Problem;
+use crate::input::source::RawRow;
+use crate::input::validate::ImportRow;
+use okta_model::UserProfile;
+
+/// One row's work, whatever the command.
+#[derive(Debug, Clone)]
+pub enum RowOp {
+    /// `users import`: create the user with its groups.
+    Create(Box<ImportRow>),
+    /// `users update`: change the user's profile (and password).
+    Update(Box<UpdateRow>),
+    /// `users activate|deactivate|...`: one lifecycle operation on a user.
+    Lifecycle(UserRow),
+    /// `groups add-members|remove-members`: one membership.
+    Membership(MembershipRow),
+    /// `groups import`: one group.
+    Group(GroupRow),
+}
+
+impl RowOp {
+    pub fn seq(&self) -> u64 {
+        self.position().0
+    }
+
+    pub fn line(&self) -> u64 {
+        self.position().1
+    }
+
+    fn position(&self) -> (u64, u64) {
+        match self {
+            RowOp::Create(r) => (r.seq, r.line),
+            RowOp::Update(r) => (r.user.seq, r.user.line),
+            RowOp::Lifecycle(r) => (r.seq, r.line),
+            RowOp::Membership(r) => (r.seq, r.line),
+            RowOp::Group(r) => (r.seq, r.line),
+        }
+    }
+
+    /// What the results' `login` column shows for the row.
+    pub fn label(&self) -> String {
+        match self {
+            RowOp::Create(r) => r.login().to_owned(),
+            RowOp::Update(r) => r.user.key.clone(),
+            RowOp::Lifecycle(r) => r.key.clone(),
+            RowOp::Membership(r) => r.user.clone(),
+            RowOp::Group(r) => r.name.clone(),
+        }
+    }
+}
+
+/// A user named by id or login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub seq: u64,
+    pub line: u64,
+    /// The user's id, or its login.
+    pub key: String,
+}
+
+/// A profile change for one user.
+#[derive(Debug, Clone)]
+pub struct UpdateRow {
+    pub user: UserRow,
+    /// The attributes the row gives (all of the new profile with `--replace`).
+    pub profile: UserProfile,
+    /// A new password, set by the admin.
+    pub password: Option<okta_model::Secret>,
+}
+
+/// A membership to add or remove.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipRow {
+    pub seq: u64,
+    pub line: u64,
+    /// The group's id (names are resolved in the preflight).
+    pub group: String,
+    /// The user's id or login.
+    pub user: String,
+}
+
+/// A group to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRow {
+    pub seq: u64,
+    pub line: u64,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// Reads a command's rows.
+pub trait RowChecker: Send {
+    /// Maps the header; every problem with it is reported at once.
+    fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>>;
+    /// Checks one row; all its problems at once.
+    fn check(&mut self, raw: &RawRow) -> Result<RowOp, Vec<Problem>>;
+    /// What the results show for an invalid row (its login, group or name cell).
+    fn label(&self, raw: &RawRow) -> String;
+    /// Warnings about valid rows since the last call.
+    fn warnings(&mut self) -> Vec<Problem> {
+        Vec::new()
+    }
+    /// The preflight found no duplicate keys: the sending pass need not remember them.
+    fn forget_seen(&mut self) {}
+}
