@@ -1,22 +1,44 @@
 //! Runs the command the user asked for and answers its exit code.
 
-use crate::cli::{Cli, Command, SandboxCommand, UsersCommand, ValidateArgs};
+use crate::cli::{Cli, Command, GroupsCommand, SandboxCommand, UsersCommand, ValidateArgs};
 use crate::connect::{connect_to, default_schema, org_facts};
+use crate::engine::lifecycle::Lifecycle;
 use crate::exit::{code, AppError};
 use crate::input::{GroupDirectory, InputFile, Mode, UserChecker};
 use crate::sandbox::{self, Sandbox};
-use crate::{doctor, import, preflight};
+use crate::{commands, doctor, export, import, preflight};
 
 pub async fn run(cli: Cli) -> Result<u8, AppError> {
     let global = &cli.global;
     match &cli.command {
-        Command::Users {
-            command: UsersCommand::Import(args),
-        } => import::run(global, args).await,
+        Command::Users { command } => users(global, command).await,
+        Command::Groups { command } => match command {
+            GroupsCommand::Import(args) => commands::groups_import(global, args).await,
+            GroupsCommand::AddMembers(args) => commands::members(global, true, args).await,
+            GroupsCommand::RemoveMembers(args) => commands::members(global, false, args).await,
+        },
+        Command::Export { what } => export::run(global, what).await,
         Command::Validate(args) => validate(global, args).await,
         Command::Doctor => doctor::run(global).await,
         Command::Sandbox { command } => sandbox_command(command).await,
     }
+}
+
+async fn users(global: &crate::cli::GlobalArgs, command: &UsersCommand) -> Result<u8, AppError> {
+    use Lifecycle::*;
+    let (operation, args) = match command {
+        UsersCommand::Import(args) => return import::run(global, args).await,
+        UsersCommand::Update(args) => return commands::update(global, args).await,
+        UsersCommand::Activate(a) => (Activate, a),
+        UsersCommand::Reactivate(a) => (Reactivate, a),
+        UsersCommand::Deactivate(a) => (Deactivate, a),
+        UsersCommand::Suspend(a) => (Suspend, a),
+        UsersCommand::Unsuspend(a) => (Unsuspend, a),
+        UsersCommand::Unlock(a) => (Unlock, a),
+        UsersCommand::ExpirePassword(a) => (ExpirePassword, a),
+        UsersCommand::Delete(a) => (Delete, a),
+    };
+    commands::lifecycle(global, operation, args).await
 }
 
 /// Runs only the preflight. With an org (configured, or `--sandbox`) the schema and the groups

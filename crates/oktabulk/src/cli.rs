@@ -65,6 +65,16 @@ pub enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// Group commands.
+    Groups {
+        #[command(subcommand)]
+        command: GroupsCommand,
+    },
+    /// Write users, groups or members to CSV (standard output or -o), page after page.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
     /// Check a CSV file without sending anything.
     Validate(ValidateArgs),
     /// Check configuration, credentials and scopes; show the org's rate limits.
@@ -80,6 +90,133 @@ pub enum Command {
 pub enum UsersCommand {
     /// Create users from a CSV file (the classic bulk-creation job).
     Import(ImportArgs),
+    /// Change users' profiles (and passwords) from a CSV file keyed by id or login.
+    ///
+    /// Each row names a user by its `id` column or, if that is empty, its `login`; the other
+    /// columns are profile attributes (as for `users import`) and `password`. By default an
+    /// empty cell leaves its attribute as it is. A row whose values already match the org is
+    /// Unchanged and sends nothing.
+    Update(UpdateArgs),
+    /// Activate users (STAGED or DEPROVISIONED); a user already active is Unchanged.
+    Activate(LifecycleArgs),
+    /// Send users a new activation (PROVISIONED users).
+    Reactivate(LifecycleArgs),
+    /// Deactivate users: they lose access to every app. Asks for confirmation.
+    Deactivate(LifecycleArgs),
+    /// Suspend active users.
+    Suspend(LifecycleArgs),
+    /// Unsuspend suspended users.
+    Unsuspend(LifecycleArgs),
+    /// Unlock locked-out users.
+    Unlock(LifecycleArgs),
+    /// Expire users' passwords, so they must change them at the next sign-in.
+    ExpirePassword(LifecycleArgs),
+    /// Delete users for good (deactivating them first when needed). Asks for confirmation.
+    Delete(LifecycleArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupsCommand {
+    /// Create groups from a CSV file with `name` and `description` columns.
+    Import(GroupsImportArgs),
+    /// Add users to groups: rows of `group` (id or name) and `user` (id or login).
+    AddMembers(BulkArgs),
+    /// Remove users from groups: rows of `group` (id or name) and `user` (id or login).
+    RemoveMembers(BulkArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every user (or those --filter, --search, --status or --group select), with the columns
+    /// `users import` and `users update` read back.
+    Users(ExportArgs),
+    /// Every group: id, name, description, type.
+    Groups(ExportArgs),
+    /// The members of the group named by --group: group, user id, login, status.
+    Members(ExportArgs),
+}
+
+/// What every bulk command takes besides its own options.
+#[derive(Debug, Args)]
+pub struct BulkArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Results file; default `<input-stem>.<command>-results.csv` beside the input; `-` for
+    /// standard output. Written under a temporary name and renamed into place; the input
+    /// itself is refused.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ResultFormat::Csv)]
+    pub format: ResultFormat,
+    /// Send the valid rows and report the invalid ones as Failed, instead of stopping.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Forget an interrupted run of this command and start over.
+    #[arg(long)]
+    pub restart: bool,
+    /// Also send again the rows an earlier run finished as Failed because Okta refused them.
+    #[arg(long)]
+    pub retry_failed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+    /// Replace each whole profile (PUT) instead of changing only the attributes given: every
+    /// attribute the row leaves empty, or has no column for, is removed from the profile, and
+    /// the row must give every attribute the schema requires.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LifecycleArgs {
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+    /// Do not ask for confirmation (needed without a terminal for deactivate and delete).
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Let Okta send its email (activation or deactivation notice) where it has one.
+    #[arg(long)]
+    pub send_email: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsImportArgs {
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+    /// What to do when a group of that name exists: keep it (Exists), update its description
+    /// (Updated, or Unchanged), or fail the row.
+    #[arg(long, value_enum, default_value_t = OnExists::Skip)]
+    pub on_exists: OnExists,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Where to write the CSV; standard output when absent.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Okta's `filter` expression, e.g. `status eq "ACTIVE"` (users and groups).
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Okta's `search` expression, e.g. `profile.department eq "Sales"` (users and groups).
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only users with this status (users); shorthand for --filter 'status eq "..."'.
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// A group's id or name: export its members (users and members).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Profile attributes to write, comma-separated (users); default: every attribute of the
+    /// org's user schema, base ones first.
+    #[arg(long, value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// Add a `groups` column with each user's group names, as `users import` reads it (one
+    /// more request per user).
+    #[arg(long)]
+    pub with_groups: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,11 +6,13 @@
 pub mod app;
 pub mod bulk;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod connect;
 pub mod doctor;
 pub mod engine;
 pub mod exit;
+pub mod export;
 pub mod import;
 pub mod input;
 pub mod journal;

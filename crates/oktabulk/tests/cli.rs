@@ -11,6 +11,8 @@ mod cli {
     mod commands;
     /// The classic script's file and results, and each import option.
     mod import;
+    /// `users update`, the lifecycle commands, `groups ...` and `export`.
+    mod operations;
     /// Faults during a run, and `kill -9` followed by a re-run.
     mod resilience;
     /// The input is never overwritten, files are the owner's, the token stays with the org.

@@ -202,6 +202,10 @@ async fn finish_existing(
                 result.error_message = "the login already exists (--on-exists fail)".into();
                 return result;
             }
+            OnExists::Update if crate::engine::update::same(&user, &row.request.profile, false) => {
+                result.action = Action::Update;
+                result.user_creation_status = CreationStatus::Unchanged;
+            }
             OnExists::Update => {
                 result.action = Action::Update;
                 let update = CreateUserRequest {

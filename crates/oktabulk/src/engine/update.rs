@@ -70,7 +70,7 @@ pub async fn update(
 
 /// Whether the org's profile already is what the row asks: every attribute given equal (and,
 /// for a replace, no other attribute set).
-fn same(user: &User, wanted: &UserProfile, replace: bool) -> bool {
+pub(crate) fn same(user: &User, wanted: &UserProfile, replace: bool) -> bool {
     let current = &user.profile.0;
     let given_equal = wanted
         .0

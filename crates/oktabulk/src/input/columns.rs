@@ -70,6 +70,8 @@ const SHOWN_UNKNOWN: usize = 20;
 /// Known non-profile columns, matched without regard to case.
 const KNOWN: &[(&str, ColumnKind)] = &[
     ("id", ColumnKind::UserId),
+    // An export's status column: read back, and left to the lifecycle commands.
+    ("status", ColumnKind::Ignored),
     ("password", ColumnKind::Password),
     ("hashAlgorithm", ColumnKind::HashAlgorithm),
     ("hashValue", ColumnKind::HashValue),

@@ -219,7 +219,7 @@ impl RowChecker for Memberships {
                 "required, but empty",
             ));
         }
-        let pair = format!("{}\u{1f}{user}", group_id.as_deref().unwrap_or(group));
+        let pair = format!("{} {user}", group_id.as_deref().unwrap_or(group));
         claim(
             &mut self.seen,
             raw,

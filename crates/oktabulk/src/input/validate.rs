@@ -935,7 +935,7 @@ fn password_hash(
 }
 
 /// A cell a spreadsheet would run: `=...`, or `+ - @` followed by a function call.
-fn is_formula(value: &str) -> bool {
+pub fn is_formula(value: &str) -> bool {
     let mut chars = value.chars();
     match chars.next() {
         Some('=') => true,

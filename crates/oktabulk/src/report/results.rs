@@ -124,7 +124,7 @@ impl ResultsFile {
 
 /// A new file in `path`'s directory, readable by the owner only where the platform allows it,
 /// removed again unless it is renamed into place.
-fn temporary_beside(path: &Path) -> Result<(File, tempfile::TempPath), AppError> {
+pub(crate) fn temporary_beside(path: &Path) -> Result<(File, tempfile::TempPath), AppError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

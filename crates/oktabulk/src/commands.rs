@@ -1,0 +1,255 @@
+//! The bulk commands besides `users import`: `users update`, the lifecycle commands,
+//! `groups import` and `groups add-members|remove-members`. Each resolves its settings, reads
+//! what its rows need from the org, picks its row checker and its job, and hands the rest to the
+//! shared bulk run. Deactivating and deleting ask first.
+
+use crate::bulk::{self, Channels, Settings};
+use crate::cli::{BulkArgs, GlobalArgs, GroupsImportArgs, LifecycleArgs, UpdateArgs};
+use crate::connect::{connect, org_facts};
+use crate::engine::groups::GroupsJob;
+use crate::engine::lifecycle::{Lifecycle, LifecycleJob};
+use crate::engine::members::MembersJob;
+use crate::engine::update::UpdateJob;
+use crate::engine::Job;
+use crate::exit::AppError;
+use crate::import::{format, on_exists};
+use crate::input::keyed::{Groups, Memberships, UserKeys};
+use crate::input::{Mode, RowChecker, UserChecker};
+use std::io::{BufRead, IsTerminal, Write};
+
+fn settings(
+    global: &GlobalArgs,
+    args: &BulkArgs,
+    command: &'static str,
+    journal_options: String,
+    done_word: &'static str,
+) -> Settings {
+    Settings {
+        command,
+        file: args.input.file.clone(),
+        delimiter: args.input.delimiter,
+        output: args.output.clone(),
+        format: format(args.format),
+        skip_invalid: args.skip_invalid,
+        restart: args.restart,
+        retry_failed: args.retry_failed,
+        quiet: global.quiet,
+        verbose: global.verbose,
+        concurrency: global.concurrency as usize,
+        journal_options,
+        status_column: crate::outcome::STATUS_COLUMN,
+        done_word,
+    }
+}
+
+/// Runs a bulk command whose rows `checker` reads (a fresh one for each pass) and `job` does.
+async fn run_with(
+    global: &GlobalArgs,
+    settings: Settings,
+    checker: impl Fn(
+        &crate::input::GroupDirectory,
+        &okta_model::schema::UserSchema,
+    ) -> Box<dyn RowChecker>,
+    job: impl FnOnce(&crate::input::GroupDirectory) -> Job,
+    confirm: Option<(&'static str, bool)>,
+) -> Result<u8, AppError> {
+    let (input, output) = bulk::open(&settings)?;
+    let channels = Channels::new();
+    let conn = connect(global, Some(channels.observer())).await?;
+    let (schema, groups) = org_facts(&conn.client).await?;
+    let mut first = checker(&groups, &schema);
+    let report = bulk::check(&settings, &input, first.as_mut())?;
+    if let Some((what, yes)) = confirm {
+        confirmed(
+            what,
+            report.rows - report.invalid_rows,
+            &input.display,
+            &conn,
+            yes,
+        )?;
+    }
+    let job = job(&groups);
+    bulk::send(
+        &settings,
+        &conn,
+        &input,
+        output,
+        &report,
+        checker(&groups, &schema),
+        job,
+        channels,
+    )
+    .await
+}
+
+/// Deactivating or deleting is confirmed: on a terminal by answering `y`; elsewhere by `--yes`
+/// (refused with exit 2 without it).
+fn confirmed(
+    what: &str,
+    rows: u64,
+    file: &str,
+    conn: &crate::connect::Connection,
+    yes: bool,
+) -> Result<(), AppError> {
+    if yes {
+        return Ok(());
+    }
+    let question = format!(
+        "{what} {rows} user(s) listed in {file} in {}?",
+        conn.client.org()
+    );
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(AppError::Config(format!(
+            "{question} This cannot be undone here: pass --yes to confirm (no terminal to ask on)"
+        )));
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| AppError::Config(format!("cannot read the answer: {e}")))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        Ok(())
+    } else {
+        Err(AppError::Config("not confirmed; nothing was sent".into()))
+    }
+}
+
+pub async fn update(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppError> {
+    let mode = Mode::Update {
+        replace: args.replace,
+    };
+    let settings = settings(
+        global,
+        &args.bulk,
+        "update",
+        format!(
+            "replace={} ignoreUnknown={} skipInvalid={}",
+            args.replace, args.bulk.input.ignore_unknown_columns, args.bulk.skip_invalid
+        ),
+        "updated",
+    );
+    let ignore = args.bulk.input.ignore_unknown_columns;
+    run_with(
+        global,
+        settings,
+        |groups, schema| {
+            Box::new(UserChecker::new(
+                mode,
+                schema.clone(),
+                groups.clone(),
+                ignore,
+                false,
+            ))
+        },
+        |_| {
+            Job::Update(UpdateJob {
+                replace: args.replace,
+            })
+        },
+        None,
+    )
+    .await
+}
+
+pub async fn lifecycle(
+    global: &GlobalArgs,
+    operation: Lifecycle,
+    args: &LifecycleArgs,
+) -> Result<u8, AppError> {
+    let name = operation.action().as_str();
+    let settings = settings(
+        global,
+        &args.bulk,
+        name,
+        format!(
+            "sendEmail={} skipInvalid={}",
+            args.send_email, args.bulk.skip_invalid
+        ),
+        match operation {
+            Lifecycle::Activate => "activated",
+            Lifecycle::Reactivate => "reactivated",
+            Lifecycle::Deactivate => "deactivated",
+            Lifecycle::Suspend => "suspended",
+            Lifecycle::Unsuspend => "unsuspended",
+            Lifecycle::Unlock => "unlocked",
+            Lifecycle::ExpirePassword => "expired",
+            Lifecycle::Delete => "deleted",
+        },
+    );
+    let confirm = operation.destructive().then_some((
+        if operation == Lifecycle::Delete {
+            "Delete, for good,"
+        } else {
+            "Deactivate"
+        },
+        args.yes,
+    ));
+    run_with(
+        global,
+        settings,
+        |_, _| Box::new(UserKeys::new()),
+        |_| {
+            Job::Lifecycle(LifecycleJob {
+                operation,
+                send_email: args.send_email,
+            })
+        },
+        confirm,
+    )
+    .await
+}
+
+pub async fn groups_import(global: &GlobalArgs, args: &GroupsImportArgs) -> Result<u8, AppError> {
+    let on_exists = on_exists(args.on_exists);
+    let settings = settings(
+        global,
+        &args.bulk,
+        "groups-import",
+        format!(
+            "onExists={:?} skipInvalid={}",
+            match on_exists {
+                crate::engine::OnExists::Skip => "Skip",
+                crate::engine::OnExists::Update => "Update",
+                crate::engine::OnExists::Fail => "Fail",
+            },
+            args.bulk.skip_invalid
+        ),
+        "created",
+    );
+    run_with(
+        global,
+        settings,
+        |_, _| Box::new(Groups::new()),
+        |_| Job::Groups(GroupsJob { on_exists }),
+        None,
+    )
+    .await
+}
+
+pub async fn members(global: &GlobalArgs, add: bool, args: &BulkArgs) -> Result<u8, AppError> {
+    let command = if add { "add-members" } else { "remove-members" };
+    let settings = settings(
+        global,
+        args,
+        command,
+        format!("skipInvalid={}", args.skip_invalid),
+        if add { "added" } else { "removed" },
+    );
+    run_with(
+        global,
+        settings,
+        |groups, _| Box::new(Memberships::new(groups.clone())),
+        |groups| {
+            Job::Members(MembersJob {
+                add,
+                fixed: groups.fixed.keys().cloned().collect(),
+            })
+        },
+        None,
+    )
+    .await
+}

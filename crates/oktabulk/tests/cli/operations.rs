@@ -1,0 +1,308 @@
+//! The bulk commands besides `users import`, end to end: `users update`, the lifecycle
+//! commands and their confirmation, `groups import`, `groups add-members|remove-members`, and
+//! `export`, with the Unchanged cases and a round trip of export and import.
+
+use super::support::{code, results, stderr, Env, TOKEN};
+use okta_model::UserStatus;
+use serde_json::json;
+use std::collections::HashMap;
+
+fn client(env: &Env) -> okta_client::Client {
+    okta_client::Client::builder(
+        env.emulator.base_url(),
+        okta_client::Credentials::ApiToken(okta_client::Secret::new(TOKEN)),
+    )
+    .expect("config")
+    .build()
+    .expect("client")
+}
+
+/// `n` ACTIVE users `u0@example.com`... in department "Old"; answers their ids by login.
+async fn seeded(
+    env: &Env,
+    n: usize,
+    extra: serde_json::Value,
+) -> std::collections::BTreeMap<String, String> {
+    let users: Vec<_> = (0..n)
+        .map(|i| {
+            json!({"profile": {"login": format!("u{i}@example.com"), "email": format!("u{i}@example.com"),
+                               "firstName": "U", "lastName": format!("N{i}"), "department": "Old"}})
+        })
+        .collect();
+    let mut seed = json!({"users": users});
+    if let (Some(s), Some(e)) = (seed.as_object_mut(), extra.as_object()) {
+        s.extend(e.clone());
+    }
+    env.seed(seed).await.users
+}
+
+fn statuses(rows: &[HashMap<String, String>]) -> Vec<String> {
+    rows.iter().map(|r| r["status"].clone()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_update_changes_what_differs_and_reports_the_rest_unchanged() {
+    let env = Env::start().await;
+    let ids = seeded(&env, 3, json!({})).await;
+    let csv = format!(
+        "id,login,department,title\n{},,Sales,Lead\n,u1@example.com,Old,\n,u2@example.com,Sales,\n,nobody@example.com,Sales,\n",
+        ids["u0@example.com"]
+    );
+    env.write("up.csv", csv);
+    let out = env.run(&["users", "update", "up.csv"]).await;
+    assert_eq!(code(&out), 1, "the unknown user fails: {}", stderr(&out));
+    let rows = results(&env.path("up.update-results.csv"));
+    assert_eq!(
+        statuses(&rows),
+        ["Updated", "Unchanged", "Updated", "Failed"]
+    );
+    assert_eq!(rows[3]["errorCode"], "E0000007", "Okta's own error");
+    let c = client(&env);
+    let u0 = c.users().get("u0@example.com").await.expect("u0");
+    assert_eq!(u0.profile.str("department"), Some("Sales"));
+    assert_eq!(u0.profile.str("title"), Some("Lead"));
+    let writes = env.emulator.stats().writes;
+    let again = env.run(&["users", "update", "up.csv", "--restart"]).await;
+    assert_eq!(code(&again), 1);
+    let rows = results(&env.path("up.update-results.csv"));
+    assert_eq!(
+        statuses(&rows),
+        ["Unchanged", "Unchanged", "Unchanged", "Failed"]
+    );
+    assert_eq!(
+        env.emulator.stats().writes,
+        writes,
+        "nothing sent for unchanged rows"
+    );
+
+    // --replace: attributes the row does not give are removed
+    env.write(
+        "replace.csv",
+        "login,email,firstName,lastName\nu0@example.com,u0@example.com,U,N0\n",
+    );
+    let out = env
+        .run(&["users", "update", "replace.csv", "--replace"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let u0 = c.users().get("u0@example.com").await.expect("u0");
+    assert_eq!(u0.profile.str("department"), None, "removed by the replace");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
+    let env = Env::start().await;
+    seeded(&env, 3, json!({})).await;
+    env.write("leavers.csv", "login\nu0@example.com\nu1@example.com\n");
+    let refused = env.run(&["users", "deactivate", "leavers.csv"]).await;
+    assert_eq!(code(&refused), 2, "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
+    assert_eq!(env.emulator.stats().writes, 0, "nothing sent unconfirmed");
+
+    let out = env
+        .run(&["users", "deactivate", "leavers.csv", "--yes"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("leavers.deactivate-results.csv"));
+    assert_eq!(statuses(&rows), ["Success", "Success"]);
+    let c = client(&env);
+    let u0 = c.users().get("u0@example.com").await.expect("u0");
+    assert_eq!(u0.status, UserStatus::Deprovisioned);
+    let again = env
+        .run(&["users", "deactivate", "leavers.csv", "--yes", "--restart"])
+        .await;
+    assert_eq!(code(&again), 0);
+    assert_eq!(
+        statuses(&results(&env.path("leavers.deactivate-results.csv"))),
+        ["Unchanged", "Unchanged"]
+    );
+
+    // delete: a deactivated user goes at once, an active one is deactivated first, a gone
+    // one is unchanged
+    env.write("gone.csv", "login\nu0@example.com\nu2@example.com\n");
+    let out = env.run(&["users", "delete", "gone.csv", "--yes"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(env.emulator.user_count(), 1, "only u1 is left");
+    let again = env
+        .run(&["users", "delete", "gone.csv", "--yes", "--restart"])
+        .await;
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(
+        statuses(&results(&env.path("gone.delete-results.csv"))),
+        ["Unchanged", "Unchanged"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_commands_move_users_and_know_where_they_are() {
+    let env = Env::start().await;
+    env.seed(json!({"users": [
+        {"profile": {"login": "s@example.com", "email": "s@example.com", "firstName": "S", "lastName": "S"}, "status": "STAGED"},
+        {"profile": {"login": "a@example.com", "email": "a@example.com", "firstName": "A", "lastName": "A"}}
+    ]}))
+    .await;
+    env.write("both.csv", "login\ns@example.com\na@example.com\n");
+    let c = client(&env);
+    let cases: [(&str, [&str; 2], UserStatus); 4] = [
+        ("activate", ["Success", "Unchanged"], UserStatus::Active),
+        ("suspend", ["Success", "Success"], UserStatus::Suspended),
+        ("unsuspend", ["Success", "Success"], UserStatus::Active),
+        (
+            "expire-password",
+            ["Success", "Success"],
+            UserStatus::PasswordExpired,
+        ),
+    ];
+    for (command, expected, status) in cases {
+        let out = env.run(&["users", command, "both.csv"]).await;
+        assert_eq!(code(&out), 0, "{command}: {}", stderr(&out));
+        let rows = results(&env.path(&format!("both.{command}-results.csv")));
+        assert_eq!(statuses(&rows), expected, "{command}");
+        assert_eq!(
+            c.users().get("a@example.com").await.expect("a").status,
+            status
+        );
+    }
+    let out = env.run(&["users", "unlock", "both.csv"]).await;
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        statuses(&results(&env.path("both.unlock-results.csv"))),
+        ["Unchanged", "Unchanged"],
+        "nobody is locked out"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_import_creates_new_names_and_knows_existing_ones() {
+    let env = Env::start().await;
+    env.seed(json!({"groups": [{"name": "Sales", "description": "old"}]}))
+        .await;
+    env.write(
+        "g.csv",
+        "name,description\nSales,new\nEngineering,Builds things\n",
+    );
+    let out = env.run(&["groups", "import", "g.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("g.groups-import-results.csv"));
+    assert_eq!(statuses(&rows), ["Exists", "Success"]);
+    assert!(rows[1]["id"].starts_with("00g"));
+    let out = env
+        .run(&["groups", "import", "g.csv", "--on-exists", "update"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("g.groups-import-results.csv"));
+    assert_eq!(statuses(&rows), ["Updated", "Unchanged"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memberships_are_added_and_removed_once_and_fixed_groups_fail_with_okta_error() {
+    let env = Env::start().await;
+    let n = 250;
+    seeded(
+        &env,
+        n,
+        json!({"groups": [{"name": "Team"}, {"name": "AD Staff", "type": "APP_GROUP"}]}),
+    )
+    .await;
+    let mut csv = String::from("group,user\n");
+    for i in 0..n {
+        csv.push_str(&format!("Team,u{i}@example.com\n"));
+    }
+    csv.push_str("Everyone,u0@example.com\nAD Staff,u0@example.com\n");
+    env.write("m.csv", &csv);
+    let out = env
+        .run(&["groups", "add-members", "m.csv", "--concurrency", "16"])
+        .await;
+    assert_eq!(code(&out), 1, "the fixed groups fail: {}", stderr(&out));
+    let rows = results(&env.path("m.add-members-results.csv"));
+    assert_eq!(rows.len(), n + 2);
+    assert!(rows[..n].iter().all(|r| r["status"] == "Success"));
+    assert_eq!(rows[n]["status"], "Failed");
+    assert_eq!(rows[n + 1]["status"], "Failed");
+    assert!(
+        !rows[n]["errorCode"].is_empty(),
+        "Okta's error: {:?}",
+        rows[n]
+    );
+
+    // the members page past 200, and read back by export
+    let out = env
+        .command()
+        .args(["export", "members", "--group", "Team", "-o", "team.csv"])
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let exported = results(&env.path("team.csv"));
+    assert_eq!(exported.len(), n, "every member, past the first page");
+
+    env.write("again.csv", "group,user\nTeam,u0@example.com\n");
+    let out = env.run(&["groups", "add-members", "again.csv"]).await;
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        statuses(&results(&env.path("again.add-members-results.csv"))),
+        ["Unchanged"]
+    );
+    // the export is the next command's input
+    let out = env.run(&["groups", "remove-members", "team.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = env.run(&["groups", "remove-members", "again.csv"]).await;
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        statuses(&results(&env.path("again.remove-members-results.csv"))),
+        ["Unchanged"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_reimported_with_on_exists_update_changes_nothing() {
+    let env = Env::start().await;
+    env.seed(json!({
+        "schema": {"custom": {"employeeId": {"title": "Employee id", "type": "string"},
+                              "skills": {"title": "Skills", "type": "array", "items": {"type": "string"}}}},
+        "groups": [{"name": "Sales"}, {"name": "R&D; Europe"}]
+    }))
+    .await;
+    env.write(
+        "people.csv",
+        "login,email,firstName,lastName,employeeId,skills,groups\n\
+         p1@example.com,p1@example.com,P,One,E1,rust;sql,Sales;R&D\\; Europe\n\
+         p2@example.com,p2@example.com,P,Two,E2,,Sales\n",
+    );
+    let out = env.run(&["users", "import", "people.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = env
+        .command()
+        .args(["export", "users", "--with-groups", "-o", "export.csv"])
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let exported = results(&env.path("export.csv"));
+    assert_eq!(exported.len(), 2);
+    let p1 = exported
+        .iter()
+        .find(|r| r["login"] == "p1@example.com")
+        .expect("p1 exported");
+    assert_eq!(p1["skills"], "rust;sql");
+    assert_eq!(p1["employeeId"], "E1");
+    assert_eq!(p1["groups"].len(), "R&D\\; Europe;Sales".len(), "{p1:?}");
+    assert!(
+        p1["groups"].contains("R&D\\; Europe") && p1["groups"].contains("Sales"),
+        "a name with ';' is written as import reads it: {p1:?}"
+    );
+    let writes = env.emulator.stats().writes;
+    let out = env
+        .run(&["users", "import", "export.csv", "--on-exists", "update"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("export.results.csv"));
+    assert!(
+        rows.iter().all(|r| r["userCreationStatus"] == "Unchanged"),
+        "{rows:?}"
+    );
+    assert_eq!(
+        env.emulator.stats().writes - writes,
+        2 + 3,
+        "the two creates Okta refuses as duplicates and three idempotent memberships; no profile update"
+    );
+}
