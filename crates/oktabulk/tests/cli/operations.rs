@@ -306,3 +306,130 @@ async fn an_export_reimported_with_on_exists_update_changes_nothing() {
         "the two creates Okta refuses as duplicates and three idempotent memberships; no profile update"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_pipes_into_deactivate() {
+    use tokio::io::AsyncWriteExt;
+    let env = Env::start().await;
+    seeded(&env, 4, json!({})).await;
+    let exported = env
+        .command()
+        .args(["export", "users", "--search", "profile.lastName eq \"N1\""])
+        .output()
+        .await
+        .expect("export runs");
+    assert_eq!(code(&exported), 0, "{}", stderr(&exported));
+    let mut deactivate = env
+        .command()
+        .args(["users", "deactivate", "-", "--yes", "-o", "out.csv"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdin = deactivate.stdin.take().expect("stdin");
+    stdin.write_all(&exported.stdout).await.expect("piped");
+    drop(stdin);
+    let out = deactivate.wait_with_output().await.expect("exits");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("out.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["login"], "u1@example.com");
+    let c = client(&env);
+    assert_eq!(
+        c.users().get("u1@example.com").await.expect("u1").status,
+        UserStatus::Deprovisioned
+    );
+    assert_eq!(
+        c.users().get("u2@example.com").await.expect("u2").status,
+        UserStatus::Active
+    );
+}
+
+/// Kills a command midway (every write slowed down), runs it again, and answers the results.
+async fn killed_and_resumed(
+    env: &Env,
+    args: &[&str],
+    results_file: &str,
+) -> Vec<HashMap<String, String>> {
+    use okta_emulator::{FaultAction, FaultConfig, FaultRule};
+    let slow = |method: &str| FaultRule {
+        method: Some(method.into()),
+        path: "/api/v1/*".into(),
+        action: FaultAction::Latency { ms: 30 },
+        skip: 0,
+        times: None,
+        probability: None,
+    };
+    env.emulator.set_faults(FaultConfig {
+        seed: 1,
+        rules: vec![slow("POST"), slow("PUT")],
+    });
+    let before = env.emulator.stats().writes;
+    let mut child = env
+        .command()
+        .args(args)
+        .args(["--concurrency", "2"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut waited = std::time::Duration::ZERO;
+    while env.emulator.stats().writes < before + 20 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        waited += std::time::Duration::from_millis(10);
+        assert!(waited < std::time::Duration::from_secs(30), "no progress");
+    }
+    child.start_kill().expect("SIGKILL");
+    let status = child.wait().await.expect("reaped");
+    assert!(status.code().is_none(), "killed: {status:?}");
+    env.emulator.clear_faults();
+    let out = env.run(args).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    results(&env.path(results_file))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_update_and_add_members_resume_after_kill_9() {
+    let env = Env::start().await;
+    seeded(&env, 120, json!({"groups": [{"name": "Team"}]})).await;
+    let mut update = String::from("login,department\n");
+    let mut members = String::from("group,user\n");
+    for i in 0..120 {
+        update.push_str(&format!("u{i}@example.com,New\n"));
+        members.push_str(&format!("Team,u{i}@example.com\n"));
+    }
+    env.write("up.csv", &update);
+    let rows = killed_and_resumed(
+        &env,
+        &["users", "update", "up.csv"],
+        "up.update-results.csv",
+    )
+    .await;
+    assert_eq!(rows.len(), 120);
+    assert!(
+        rows.iter()
+            .all(|r| r["status"] == "Updated" || r["status"] == "Success"),
+        "every row done once: {:?}",
+        rows.iter()
+            .filter(|r| r["status"] != "Updated")
+            .collect::<Vec<_>>()
+    );
+    let c = client(&env);
+    assert_eq!(
+        c.users()
+            .get("u119@example.com")
+            .await
+            .expect("u")
+            .profile
+            .str("department"),
+        Some("New")
+    );
+    env.write("m.csv", &members);
+    let rows = killed_and_resumed(
+        &env,
+        &["groups", "add-members", "m.csv"],
+        "m.add-members-results.csv",
+    )
+    .await;
+    assert_eq!(rows.len(), 120);
+    assert!(rows.iter().all(|r| r["status"] == "Success"), "{rows:?}");
+}
