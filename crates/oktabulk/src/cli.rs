@@ -171,6 +171,9 @@ pub struct UpdateArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Rows name users by an `id` column or, where it is empty, a `login` column; other columns are ignored, so an export or another command's results can be read as they are. A user already where the command leads is Unchanged and nothing is sent for it."
+)]
 pub struct LifecycleArgs {
     #[command(flatten)]
     pub bulk: BulkArgs,
