@@ -23,6 +23,8 @@ pub struct Core {
     tokens: Vec<String>,
     /// What control-plane requests must carry, if anything.
     pub control_token: Option<String>,
+    /// The login of the user the API tokens belong to (`GET /api/v1/users/me`), from the seed.
+    pub token_owner: parking_lot::Mutex<Option<String>>,
 }
 
 impl Core {
@@ -36,6 +38,7 @@ impl Core {
             stats: Stats::default(),
             tokens,
             control_token: None,
+            token_owner: parking_lot::Mutex::new(None),
         }
     }
 
@@ -84,6 +87,9 @@ impl Core {
     /// limiter, which keeps its windows.
     pub async fn seed(&self, mut seed: Seed) -> Result<SeedReport, ApiError> {
         let shares = std::mem::take(&mut seed.rate_limit_shares);
+        if let Some(owner) = seed.api_token_owner.take() {
+            *self.token_owner.lock() = Some(owner);
+        }
         let report = self.write(|org| org.apply_seed(seed)).await?;
         if !shares.is_empty() {
             self.limiter.set_principal_shares(shares);

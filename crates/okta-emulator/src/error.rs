@@ -47,6 +47,10 @@ pub enum ApiError {
     Injected { status: u16 },
     #[error("internal error: {0}")]
     Internal(String),
+    /// A documented parameter or feature the emulator does not implement: refused by name
+    /// rather than ignored.
+    #[error("not emulated: {0}")]
+    NotEmulated(String),
 }
 
 impl ApiError {
@@ -79,6 +83,14 @@ impl ApiError {
                 codes::API_VALIDATION_FAILED,
                 format!("Api validation failed: {field}"),
                 causes.clone(),
+            ),
+            Self::NotEmulated(what) => (
+                400,
+                codes::API_VALIDATION_FAILED,
+                format!("Api validation failed: {what}"),
+                vec![format!(
+                    "{what}: not emulated by okta-emulator (see its README)"
+                )],
             ),
             Self::NotFound { what, kind } => (
                 404,

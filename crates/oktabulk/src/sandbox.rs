@@ -100,7 +100,8 @@ fn demo_org() -> Seed {
             {"group": "Engineering", "user": "grace.hopper@example.com"},
             {"group": "Engineering", "user": "alan.turing@example.com"},
             {"group": "AD Staff", "user": "katherine.johnson@example.com"}
-        ]
+        ],
+        "apiTokenOwner": "sandbox.admin@example.com"
     }))
     .expect("the demo org is a valid seed")
 }

@@ -19,14 +19,47 @@ pub async fn list(
     Query(params): Query<Params>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
+    let stats = expand_stats(&params)?;
     let query = list_query(&params)?;
     let base = core.base_url();
-    let page = core.read(|org| org.list_groups(&query))?;
-    let page = Page {
-        items: page.items.iter().map(|g| render_group(base, g)).collect(),
-        next: page.next,
-    };
-    Ok(paged(base, &uri, page))
+    let items = core.read(|org| {
+        let page = org.list_groups(&query)?;
+        let items = page
+            .items
+            .iter()
+            .map(|g| with_stats(org, base, g, stats))
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        Ok::<_, ApiError>(Page {
+            items,
+            next: page.next,
+        })
+    })?;
+    Ok(paged(base, &uri, items))
+}
+
+/// `expand=stats` (the members count); `expand=app` and others are not emulated.
+fn expand_stats(params: &Params) -> Result<bool, ApiError> {
+    match params.get("expand").map(String::as_str) {
+        None => Ok(false),
+        Some("stats") => Ok(true),
+        Some(other) => Err(ApiError::NotEmulated(format!("expand={other}"))),
+    }
+}
+
+/// A group as rendered, with `_embedded.stats.usersCount` when asked.
+fn with_stats(
+    org: &crate::state::org::Org,
+    base: &str,
+    group: &okta_model::Group,
+    stats: bool,
+) -> Result<serde_json::Value, ApiError> {
+    let mut value = serde_json::to_value(render_group(base, group))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if stats {
+        let count = org.member_count(group.id.as_str())?;
+        value["_embedded"] = serde_json::json!({"stats": {"usersCount": count}});
+    }
+    Ok(value)
 }
 
 pub async fn create(
@@ -39,9 +72,14 @@ pub async fn create(
     Ok(ok(&render_group(core.base_url(), &group)))
 }
 
-pub async fn get(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn get(
+    State(core): Core_,
+    Path(id): Path<String>,
+    Query(params): Query<Params>,
+) -> Result<Response, ApiError> {
+    let stats = expand_stats(&params)?;
     let base = core.base_url();
-    let group = core.read(|org| org.find_group(&id).map(|g| render_group(base, g)))?;
+    let group = core.read(|org| with_stats(org, base, org.find_group(&id)?, stats))?;
     Ok(ok(&group))
 }
 

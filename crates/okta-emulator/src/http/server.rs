@@ -52,6 +52,10 @@ pub fn router(core: Arc<Core>) -> Router {
             "/api/v1/meta/schemas/user/default",
             get(schema::user_default),
         )
+        .route(
+            "/api/v1/meta/types/user",
+            get(users::types).post(users::not_emulated),
+        )
         .route("/oauth2/v1/token", post(oauth::token))
         .route("/__emulator/reset", post(control::reset))
         .route("/__emulator/seed", post(control::seed))

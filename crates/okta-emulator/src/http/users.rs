@@ -45,10 +45,54 @@ pub async fn list(
     Ok(paged(base, &uri, page))
 }
 
-pub async fn get(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn get(
+    State(core): Core_,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
     let base = core.base_url();
-    let user = core.read(|org| org.find_user(&id).map(|u| render_user(base, u, true)))?;
+    let key = if id == "me" { me(&core, &headers)? } else { id };
+    let user = core.read(|org| org.find_user(&key).map(|u| render_user(base, u, true)))?;
     Ok(ok(&user))
+}
+
+/// Who `me` is: for an API token, the user it belongs to (seeded as `apiTokenOwner`). An OAuth
+/// service app acts as no user, and an org seeded without an owner has none to show.
+fn me(core: &Core, headers: &axum::http::HeaderMap) -> Result<String, ApiError> {
+    let api_token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("SSWS"));
+    match (*core.token_owner.lock()).clone() {
+        Some(owner) if api_token => Ok(owner),
+        _ => Err(ApiError::user_not_found("me")),
+    }
+}
+
+/// `GET /api/v1/meta/types/user`: the org's one user type, the default.
+pub async fn types(State(core): Core_) -> Response {
+    let base = core.base_url();
+    let id = crate::state::org::DEFAULT_USER_TYPE;
+    ok(&json!([{
+        "id": id,
+        "displayName": "User",
+        "name": "user",
+        "description": "Okta user profile template with default permission settings",
+        "createdBy": "system",
+        "lastUpdatedBy": "system",
+        "created": "2020-01-01T00:00:00.000Z",
+        "lastUpdated": "2020-01-01T00:00:00.000Z",
+        "default": true,
+        "_links": {
+            "self": {"href": format!("{base}/api/v1/meta/types/user/{id}"), "method": "GET"},
+            "schema": {"href": format!("{base}/api/v1/meta/schemas/user/default"), "method": "GET"}
+        }
+    }]))
+}
+
+/// A documented endpoint the emulator does not implement.
+pub async fn not_emulated(uri: Uri) -> ApiError {
+    ApiError::NotEmulated(uri.path().to_owned())
 }
 
 pub async fn update(

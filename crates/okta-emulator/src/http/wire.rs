@@ -73,12 +73,35 @@ pub fn limit(params: &Params) -> Result<Option<usize>, ApiError> {
 
 /// The list parameters every list endpoint takes.
 pub fn list_query(params: &Params) -> Result<ListQuery, ApiError> {
+    if params.contains_key("fields") {
+        return Err(ApiError::NotEmulated("fields".into()));
+    }
+    let sort_by = params.get("sortBy").cloned();
+    if sort_by.is_some() && !params.contains_key("search") {
+        // Okta sorts only the results of a search.
+        return Err(ApiError::validation(
+            "sortBy",
+            "sortBy: sortBy and sortOrder need a search expression",
+        ));
+    }
+    let descending = match params.get("sortOrder").map(String::as_str) {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => {
+            return Err(ApiError::validation(
+                "sortOrder",
+                format!("sortOrder: must be asc or desc, not {other}"),
+            ))
+        }
+    };
     Ok(ListQuery {
         q: params.get("q").cloned(),
         filter: params.get("filter").cloned(),
         search: params.get("search").cloned(),
         limit: limit(params)?,
         after: params.get("after").cloned(),
+        sort_by,
+        descending,
     })
 }
 

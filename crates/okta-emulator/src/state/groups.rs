@@ -164,6 +164,16 @@ impl Org {
         Ok(())
     }
 
+    /// How many users the group has (`expand=stats`).
+    pub fn member_count(&self, id: &str) -> Result<usize, ApiError> {
+        let seq = self.group_seq(id)?;
+        Ok(if seq == self.everyone {
+            self.users.len()
+        } else {
+            self.members.get(&seq).map_or(0, |m| m.len())
+        })
+    }
+
     /// `GET /api/v1/groups/{id}/users`, paged by user id.
     pub fn list_members(
         &self,

@@ -41,6 +41,10 @@ pub struct ListQuery {
     pub search: Option<String>,
     pub limit: Option<usize>,
     pub after: Option<String>,
+    /// With `search` only: the attribute to sort by (`profile.lastName`, `id`, `created`...).
+    pub sort_by: Option<String>,
+    /// `desc` for descending; ascending otherwise.
+    pub descending: bool,
 }
 
 /// Custom schema attributes and the login pattern: the part of the schema an org may change.

@@ -30,6 +30,9 @@ pub struct Seed {
     /// default for the others is 50). Applied to the rate limiter, not kept with the org.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rate_limit_shares: BTreeMap<String, u32>,
+    /// The login of the user the API tokens belong to, as `GET /api/v1/users/me` answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_token_owner: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -121,9 +121,7 @@ impl Org {
             last_login: None,
             last_updated: now,
             password_changed: has_password.then_some(now),
-            user_type: req.user_type.unwrap_or(UserTypeRef {
-                id: DEFAULT_USER_TYPE.to_owned(),
-            }),
+            user_type: known_type(req.user_type)?,
             profile: req.profile,
             credentials: UserCredentials {
                 password: has_password.then(PasswordCredential::default),
@@ -206,6 +204,16 @@ impl Org {
                 .collect();
             return Ok(Page { items, next: None });
         }
+        let limit = query.limit.unwrap_or(200).clamp(1, 200);
+        if let (Some(sort_by), Some(expr)) = (&query.sort_by, &expr) {
+            return self.sorted_search(
+                expr,
+                sort_by,
+                query.descending,
+                query.after.as_deref(),
+                limit,
+            );
+        }
         let start = match &query.after {
             Some(after) => {
                 *self
@@ -216,7 +224,6 @@ impl Org {
             }
             None => 0,
         };
-        let limit = query.limit.unwrap_or(200).clamp(1, 200);
         let mut matching = self
             .users
             .range(start..)
@@ -230,6 +237,53 @@ impl Org {
             (Some(last), Some(_)) => Some(last.id.0.clone()),
             _ => None,
         };
+        Ok(Page { items, next })
+    }
+
+    /// A search sorted by one attribute (ties by id), paged by the last id of the page before.
+    fn sorted_search(
+        &self,
+        expr: &Expr,
+        sort_by: &str,
+        descending: bool,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<User>, ApiError> {
+        let key = |u: &User| -> String {
+            match user_attr(u, sort_by) {
+                Some(AttrValue::Str(s)) => s.to_lowercase(),
+                Some(other) => format!("{other:?}"),
+                None => String::new(),
+            }
+        };
+        let mut matching: Vec<&User> = self
+            .users
+            .values()
+            .filter(|u| expr.matches(&|attr| user_attr(u, attr)))
+            .collect();
+        matching.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.id.0.cmp(&b.id.0)));
+        if descending {
+            matching.reverse();
+        }
+        let start = match after {
+            Some(after) => {
+                matching
+                    .iter()
+                    .position(|u| u.id.0 == after)
+                    .ok_or(ApiError::InvalidPaging)?
+                    + 1
+            }
+            None => 0,
+        };
+        let items: Vec<User> = matching
+            .iter()
+            .skip(start)
+            .take(limit)
+            .map(|u| (*u).clone())
+            .collect();
+        let next = (start + items.len() < matching.len())
+            .then(|| items.last().map(|u| u.id.0.clone()))
+            .flatten();
         Ok(Page { items, next })
     }
 
@@ -267,6 +321,7 @@ impl Org {
         }
         let mut user = current;
         if let Some(t) = req.user_type {
+            let t = known_type(Some(t))?;
             if !replace && t != user.user_type {
                 return Err(ApiError::validation(
                     "type",
@@ -418,6 +473,24 @@ fn status_precondition(op: &str) -> ApiError {
     )
 }
 
+/// The user type a request names: the org's default type when it names none; an id the org
+/// does not have is refused (the emulator has only the default type).
+fn known_type(named: Option<UserTypeRef>) -> Result<UserTypeRef, ApiError> {
+    match named {
+        None => Ok(UserTypeRef {
+            id: DEFAULT_USER_TYPE.to_owned(),
+        }),
+        Some(t) if t.id == DEFAULT_USER_TYPE => Ok(t),
+        Some(t) => Err(ApiError::NotFound {
+            what: t.id,
+            kind: "UserType",
+        }),
+    }
+}
+
+/// The default password policy's shortest recovery answer.
+pub const RECOVERY_ANSWER_MIN: usize = 4;
+
 /// Checks the credentials of a create or update; answers whether they set a password.
 fn check_credentials(creds: &UserCredentials, login: &str) -> Result<bool, ApiError> {
     if let Some(q) = &creds.recovery_question {
@@ -426,6 +499,12 @@ fn check_credentials(creds: &UserCredentials, login: &str) -> Result<bool, ApiEr
             return Err(ApiError::validation(
                 "recovery_question",
                 "recovery_question: The question and the answer must each be 1 to 100 characters",
+            ));
+        }
+        if answer_len < RECOVERY_ANSWER_MIN {
+            return Err(ApiError::validation(
+                "credentials.recovery_question.answer",
+                format!("credentials.recovery_question.answer: The recovery question answer must be at least {RECOVERY_ANSWER_MIN} characters long"),
             ));
         }
     }

@@ -561,3 +561,101 @@ async fn delete_deactivates_first_then_deletes() {
     assert_eq!(gone.status(), 404);
     env.create_user("", &profile("del@example.com")).await;
 }
+
+#[tokio::test]
+async fn fidelity_gaps_behave_as_okta_documents() {
+    let env = Env::start().await;
+    // a recovery answer shorter than the default policy's 4 characters
+    let mut body = with_password("short@example.com", "Tr0ub4dor&3x");
+    body["credentials"]["recovery_question"] = json!({"question": "Pet?", "answer": "cat"});
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: credentials.recovery_question.answer",
+        &["credentials.recovery_question.answer: The recovery question answer must be at least 4 characters long"],
+    )
+    .await;
+    // user types: the default one is listed, an unknown id is refused
+    let types: Vec<Value> = env.get_json("/api/v1/meta/types/user").await;
+    assert_eq!(types.len(), 1);
+    assert_eq!(types[0]["default"], true);
+    let mut typed = profile("typed@example.com");
+    typed["type"] = json!({"id": "otyNoSuchType0000000"});
+    let resp = env
+        .post("/api/v1/users", &typed)
+        .send()
+        .await
+        .expect("sent");
+    assert_not_found(resp, "otyNoSuchType0000000", "UserType").await;
+    typed["type"] = json!({"id": types[0]["id"]});
+    env.create_user("", &typed).await;
+    // search sorted by last name, both ways, paged
+    for (i, last) in ["Cole", "Abel", "Bell"].iter().enumerate() {
+        let mut p = profile(&format!("s{i}@example.com"));
+        p["profile"]["lastName"] = json!(last);
+        env.create_user("", &p).await;
+    }
+    let search = "search=profile.login%20sw%20%22s%22&sortBy=profile.lastName";
+    let asc: Vec<Value> = env
+        .get_json(&format!("/api/v1/users?{search}&sortOrder=asc"))
+        .await;
+    let names: Vec<&str> = asc
+        .iter()
+        .filter_map(|u| u["profile"]["lastName"].as_str())
+        .collect();
+    assert_eq!(names, ["Abel", "Bell", "Cole"]);
+    let (desc, pages) = collect_pages(
+        &env,
+        &format!("/api/v1/users?{search}&sortOrder=desc&limit=1"),
+    )
+    .await;
+    let names: Vec<&str> = desc
+        .iter()
+        .filter_map(|u| u["profile"]["lastName"].as_str())
+        .collect();
+    assert_eq!(names, ["Cole", "Bell", "Abel"]);
+    assert_eq!(pages, 3);
+    // what is not emulated says so instead of answering something else
+    let resp = env.fetch("/api/v1/users?fields=id").await;
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.expect("json");
+    assert!(body["errorCauses"][0]["errorSummary"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("not emulated"));
+}
+
+#[tokio::test]
+async fn users_me_is_the_token_owner_and_groups_expand_stats() {
+    let env = Env::start().await;
+    let seeded = env
+        .emulator
+        .seed(
+            serde_json::from_value(json!({
+                "users": [{"profile": {"login": "admin@example.com", "email": "admin@example.com", "firstName": "A", "lastName": "D"}}],
+                "groups": [{"name": "G"}],
+                "memberships": [{"group": "G", "user": "admin@example.com"}],
+                "apiTokenOwner": "admin@example.com"
+            }))
+            .expect("seed"),
+        )
+        .await
+        .expect("seeded");
+    let me: Value = env.get_json("/api/v1/users/me").await;
+    assert_eq!(me["profile"]["login"], "admin@example.com");
+    let gid = &seeded.groups["G"];
+    let groups: Vec<Value> = env.get_json("/api/v1/groups?expand=stats").await;
+    let g = groups
+        .iter()
+        .find(|g| g["id"] == gid.as_str())
+        .expect("G listed");
+    assert_eq!(g["_embedded"]["stats"]["usersCount"], 1);
+    let one: Value = env
+        .get_json(&format!("/api/v1/groups/{gid}?expand=stats"))
+        .await;
+    assert_eq!(one["_embedded"]["stats"]["usersCount"], 1);
+    let resp = env.fetch("/api/v1/groups?expand=app").await;
+    assert_eq!(resp.status(), 400, "expand=app is not emulated and says so");
+}

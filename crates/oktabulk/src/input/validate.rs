@@ -660,6 +660,9 @@ impl RowChecker for UserChecker {
     }
 }
 
+/// The shortest recovery answer Okta's default password policy accepts.
+pub const RECOVERY_ANSWER_MIN: usize = 4;
+
 /// Splits a group cell at `;`, keeping `\;` as a `;` of the name; trims each part and drops
 /// empty ones.
 pub fn group_parts(value: &str) -> Vec<String> {
@@ -761,6 +764,14 @@ fn credentials(
             }
             if a.chars().count() > 100 {
                 bad(ColumnKind::RecoveryAnswer, None, "at most 100 characters");
+            }
+            // Okta's default policy; the emulator checks the same (each is the other's oracle).
+            if a.chars().count() < RECOVERY_ANSWER_MIN {
+                bad(
+                    ColumnKind::RecoveryAnswer,
+                    None,
+                    "at least 4 characters (Okta's default password policy)",
+                );
             }
             Some(RecoveryQuestion {
                 question: q.to_owned(),
