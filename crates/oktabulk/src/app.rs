@@ -21,6 +21,21 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
         Command::Validate(args) => validate(global, args).await,
         Command::Doctor => doctor::run(global).await,
         Command::Sandbox { command } => sandbox_command(command).await,
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "oktabulk", &mut std::io::stdout());
+            Ok(code::OK)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(&mut std::io::stdout())
+                .map_err(|source| AppError::Write {
+                    path: "<stdout>".into(),
+                    source,
+                })?;
+            Ok(code::OK)
+        }
     }
 }
 

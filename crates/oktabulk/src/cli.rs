@@ -84,6 +84,16 @@ pub enum Command {
         #[command(subcommand)]
         command: SandboxCommand,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// PowerShell: `oktabulk completions powershell | Out-String | Invoke-Expression`, or add
+    /// that line to your $PROFILE. Bash: `source <(oktabulk completions bash)`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `oktabulk man > oktabulk.1; man -l oktabulk.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,9 +103,10 @@ pub enum UsersCommand {
     /// Change users' profiles (and passwords) from a CSV file keyed by id or login.
     ///
     /// Each row names a user by its `id` column or, if that is empty, its `login`; the other
-    /// columns are profile attributes (as for `users import`) and `password`. By default an
-    /// empty cell leaves its attribute as it is. A row whose values already match the org is
-    /// Unchanged and sends nothing.
+    /// columns are profile attributes (as for `users import`) and `password`; group columns are
+    /// ignored (use `groups add-members`), so an import file or an export reads as it is. By
+    /// default an empty cell leaves its attribute as it is. A row whose values already match
+    /// the org is Unchanged and sends nothing.
     Update(UpdateArgs),
     /// Activate users (STAGED or DEPROVISIONED); a user already active is Unchanged.
     Activate(LifecycleArgs),

@@ -177,9 +177,11 @@ impl Validator {
             Ok(r) => (Some(r), Vec::new()),
             Err(p) => (None, p),
         };
-        let login = checked
-            .as_ref()
-            .map(|r| r.login().to_owned())
+        let login = self
+            .columns
+            .profile_index("login")
+            .and_then(|i| row.cells.get(i))
+            .map(|c| c.trim().to_owned())
             .unwrap_or_default();
         let key = id
             .map(str::to_owned)
@@ -258,9 +260,9 @@ impl Validator {
                             | ColumnKind::ProviderName
                             | ColumnKind::UserTypeId
                     );
-                let reason = if **kind == ColumnKind::Groups {
-                    "users update does not change groups: use groups add-members or remove-members"
-                } else if other_credential {
+                // Group columns are left alone (an import file or an export reads as it is);
+                // `users update --help` says so.
+                let reason = if other_credential {
                     "users update sets a password only; this column cannot be changed by it"
                 } else {
                     continue;
@@ -271,7 +273,11 @@ impl Validator {
             }
         }
         let mut groups = Vec::new();
-        for (_, name, value) in cells.iter().filter(|(k, _, _)| **k == ColumnKind::Groups) {
+        let read_groups = self.mode == Mode::Create;
+        for (_, name, value) in cells
+            .iter()
+            .filter(|(k, _, _)| **k == ColumnKind::Groups && read_groups)
+        {
             match self.group_cell(value) {
                 Ok(targets) => {
                     for target in targets {

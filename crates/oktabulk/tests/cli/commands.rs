@@ -272,3 +272,98 @@ async fn count_users(org_url: &str, token: &str) -> usize {
         .expect("listed");
     users.len()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_and_the_man_page_come_from_the_same_definitions() {
+    let env = Env::start().await;
+    let ps = env.run(&["completions", "powershell"]).await;
+    assert_eq!(code(&ps), 0);
+    let script = String::from_utf8_lossy(&ps.stdout);
+    assert!(
+        script.contains("Register-ArgumentCompleter") && script.contains("'oktabulk'"),
+        "a PowerShell argument completer for oktabulk"
+    );
+    for command in ["import", "deactivate", "add-members", "export"] {
+        assert!(script.contains(command), "{command} completes");
+    }
+    let bash = env.run(&["completions", "bash"]).await;
+    assert!(String::from_utf8_lossy(&bash.stdout).contains("complete -F"));
+    let man = env.run(&["man"]).await;
+    assert_eq!(code(&man), 0);
+    let roff = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        roff.starts_with(".ie") || roff.contains(".TH oktabulk"),
+        "{}",
+        &roff[..200.min(roff.len())]
+    );
+    assert!(roff.contains(".SH NAME") && roff.contains("users"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_windows_key_path_in_okta_yaml_is_read_as_a_path() {
+    let env = Env::start().await;
+    let okta_dir = env.path("home").join(".okta");
+    std::fs::create_dir_all(&okta_dir).expect("mkdir");
+    std::fs::write(
+        okta_dir.join("okta.yaml"),
+        "okta:\n  client:\n    authorizationMode: PrivateKey\n    clientId: 0oa1\n    privateKey: C:\\keys\\oktabulk-key.pem\n",
+    )
+    .expect("okta.yaml");
+    let out = env
+        .command()
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .args(["doctor"])
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(r"C:\keys\oktabulk-key.pem"),
+        "the path is kept as written, backslashes and all: {}",
+        stderr(&out)
+    );
+}
+
+/// Every `oktabulk` line of the guide for PowerShell users runs against a sandbox as written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_powershell_guide_examples_work_against_the_sandbox() {
+    let env = Env::start().await;
+    let guide = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/from-powershell.md"
+    ))
+    .expect("the guide");
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    std::fs::create_dir_all(env.path("examples")).expect("mkdir");
+    std::fs::copy(examples.join("users.csv"), env.path("examples/users.csv")).expect("example");
+    let mut in_block = false;
+    let mut ran = 0;
+    for line in guide.lines() {
+        if line.starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        let Some(args) = line.strip_prefix("oktabulk ").filter(|_| in_block) else {
+            continue;
+        };
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let out = env
+            .command()
+            .env_remove("OKTA_CLIENT_ORGURL")
+            .env_remove("OKTA_CLIENT_TOKEN")
+            .args(&args)
+            .output()
+            .await
+            .expect("runs");
+        // the example file has one row the sandbox's password policy refuses: exit 1 there
+        assert!(
+            matches!(code(&out), 0 | 1),
+            "`oktabulk {}` exited {}: {}",
+            args.join(" "),
+            code(&out),
+            stderr(&out)
+        );
+        ran += 1;
+    }
+    assert!(ran >= 10, "the guide's examples were found ({ran})");
+}
