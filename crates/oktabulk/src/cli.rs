@@ -152,9 +152,13 @@ pub enum ExportCommand {
 pub struct BulkArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Results file; default `<input-stem>.<command>-results.csv` beside the input; `-` for
-    /// standard output. Written under a temporary name and renamed into place; the input
-    /// itself is refused.
+    /// Results file; default beside the input, `<input-stem>.results.csv` for `users import`
+    /// and `<input-stem>.<command>-results.csv` for the others; `-` for standard output.
+    ///
+    /// Written under a temporary name (readable by you only) and renamed into place when the run
+    /// ends: an existing file of that name is replaced whole, and a link of that name is replaced
+    /// by the file, never written through. A results path that is the input file, or a link to
+    /// it, is refused (exit 2).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ResultFormat::Csv)]
@@ -165,7 +169,9 @@ pub struct BulkArgs {
     /// Forget an interrupted run of this command and start over.
     #[arg(long)]
     pub restart: bool,
-    /// Also send again the rows an earlier run finished as Failed because Okta refused them.
+    /// Also send again the rows an earlier run of this command finished as Failed for a final
+    /// reason (Okta refused them). Rows that failed for a reason that may pass (rate limits,
+    /// server errors, the network, an interruption) are always sent again.
     #[arg(long)]
     pub retry_failed: bool,
 }
@@ -286,23 +292,10 @@ pub enum ResultFormat {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    /// Results file; default `<input-stem>.results.csv` beside the input; `-` for standard output.
-    ///
-    /// Written under a temporary name (readable by you only) and renamed into place when the run
-    /// ends: an existing file of that name is replaced whole, and a link of that name is replaced
-    /// by the file, never written through. A results path that is the input file, or a link to
-    /// it, is refused (exit 2).
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ResultFormat::Csv)]
-    pub format: ResultFormat,
+    pub bulk: BulkArgs,
     /// Show what each row would do, the API calls and the time, and send nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Send the valid rows and report the invalid ones as Failed, instead of stopping.
-    #[arg(long)]
-    pub skip_invalid: bool,
     /// Create users STAGED (not activated).
     #[arg(long, conflicts_with = "next_login")]
     pub staged: bool,
@@ -314,14 +307,6 @@ pub struct ImportArgs {
     /// Create groups named in the file that the org does not have.
     #[arg(long)]
     pub create_missing_groups: bool,
-    /// Forget an interrupted run of this command and start over.
-    #[arg(long)]
-    pub restart: bool,
-    /// Also send again the rows an earlier run of this command finished as Failed for a final
-    /// reason (Okta refused them). Rows that failed for a reason that may pass (rate limits,
-    /// server errors, the network, an interruption) are always sent again.
-    #[arg(long)]
-    pub retry_failed: bool,
 }
 
 #[derive(Debug, Subcommand)]

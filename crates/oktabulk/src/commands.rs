@@ -17,7 +17,8 @@ use crate::input::keyed::{Groups, Memberships, UserKeys};
 use crate::input::{Mode, RowChecker, UserChecker};
 use std::io::{BufRead, IsTerminal, Write};
 
-fn settings(
+/// A bulk command's settings from its options (the results' status column named `status`).
+pub fn settings(
     global: &GlobalArgs,
     args: &BulkArgs,
     command: &'static str,

@@ -22,7 +22,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         Mode::Create,
         schema.clone(),
         groups.clone(),
-        args.input.ignore_unknown_columns,
+        args.bulk.input.ignore_unknown_columns,
         args.create_missing_groups,
     );
     let report = bulk::check(&settings, &input, &mut checker)?;
@@ -50,7 +50,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         crate::plan::print(
             &conn,
             &input,
-            args.input.delimiter,
+            args.bulk.input.delimiter,
             validator,
             &options,
             &report,
@@ -68,7 +68,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         Mode::Create,
         schema,
         groups,
-        args.input.ignore_unknown_columns,
+        args.bulk.input.ignore_unknown_columns,
         args.create_missing_groups,
     );
     bulk::send(
@@ -102,22 +102,15 @@ pub fn format(choice: ResultFormat) -> Format {
 }
 
 fn settings(global: &GlobalArgs, args: &ImportArgs) -> bulk::Settings {
-    bulk::Settings {
-        command: "import",
-        file: args.input.file.clone(),
-        delimiter: args.input.delimiter,
-        output: args.output.clone(),
-        format: format(args.format),
-        skip_invalid: args.skip_invalid,
-        restart: args.restart,
-        retry_failed: args.retry_failed,
-        quiet: global.quiet,
-        verbose: global.verbose,
-        concurrency: global.concurrency as usize,
-        journal_options: journal_options(args),
-        status_column: crate::outcome::COLUMNS[4],
-        done_word: "created",
-    }
+    let mut settings = crate::commands::settings(
+        global,
+        &args.bulk,
+        "import",
+        journal_options(args),
+        "created",
+    );
+    settings.status_column = crate::outcome::COLUMNS[4];
+    settings
 }
 
 /// Creates the groups the file names that the org lacks (`--create-missing-groups`); answers
@@ -154,8 +147,8 @@ fn journal_options(args: &ImportArgs) -> String {
             CliOnExists::Fail => "Fail",
         },
         args.create_missing_groups,
-        args.skip_invalid,
-        args.input.ignore_unknown_columns
+        args.bulk.skip_invalid,
+        args.bulk.input.ignore_unknown_columns
     )
 }
 
