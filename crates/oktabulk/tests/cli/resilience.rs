@@ -430,3 +430,58 @@ async fn a_full_disk_for_the_results_stops_the_run_early() {
     let created = env.emulator.user_count();
     assert!(created < 100, "stopped at once, not after {created} users");
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_ctrl_c_exits_at_once_and_the_rerun_completes() {
+    let env = Env::start().await;
+    // Every request takes 2 s: the first Ctrl-C would wait for the answers on the wire.
+    let mut slow = rule(
+        "/api/v1/users",
+        FaultAction::Latency { ms: 2000 },
+        None,
+        None,
+    );
+    slow.skip = 0;
+    env.emulator.set_faults(FaultConfig {
+        seed: 1,
+        rules: vec![slow],
+    });
+    env.write("twice.csv", seed_csv(40, ""));
+    let child = env
+        .command()
+        .args(["users", "import", "twice.csv"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let pid = child.id().expect("running").to_string();
+    let mut waited = Duration::ZERO;
+    while env.emulator.stats().writes == 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+        assert!(waited < Duration::from_secs(30), "no create was sent");
+    }
+    let interrupt = || {
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill runs")
+    };
+    assert!(interrupt().success());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let second = std::time::Instant::now();
+    assert!(interrupt().success());
+    let out = child.wait_with_output().await.expect("exits");
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        second.elapsed() < Duration::from_millis(1500),
+        "exited {:?} after the second Ctrl-C, before the answers on the wire",
+        second.elapsed()
+    );
+    assert!(stderr(&out).contains("second Ctrl-C"), "{}", stderr(&out));
+    env.emulator.clear_faults();
+    let out = env.run(&["users", "import", "twice.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_all_success(&results(&env.path("twice.results.csv")), 40, "");
+    assert_eq!(env.emulator.user_count(), 40);
+}
