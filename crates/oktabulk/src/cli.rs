@@ -24,7 +24,7 @@ pub struct GlobalArgs {
     /// Run against the embedded sandbox org instead of a real Okta org.
     #[arg(long, global = true)]
     pub sandbox: bool,
-    /// Org URL, e.g. https://example.okta.com (overrides okta.yaml and OKTA_CLIENT_ORGURL).
+    /// Org URL, e.g. `https://example.okta.com` (overrides okta.yaml and OKTA_CLIENT_ORGURL).
     #[arg(long, global = true, value_name = "URL")]
     pub org_url: Option<String>,
     /// Read the API token from this file (`-` for standard input).
