@@ -217,7 +217,7 @@ fn read_yaml(path: &Path) -> Result<Option<ClientSettings>, AppError> {
         )));
     }
     let text = read_text(path)?;
-    let file: YamlFile = serde_yaml::from_str(&text)
+    let file: YamlFile = serde_yaml_ng::from_str(&text)
         .map_err(|e| AppError::Config(format!("{}: {e}", path.display())))?;
     Ok(file.okta.and_then(|o| o.client))
 }

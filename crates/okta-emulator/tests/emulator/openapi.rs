@@ -11,7 +11,7 @@ pub struct Spec {
 impl Spec {
     pub fn load(path: &str) -> Spec {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("spec is YAML");
+        let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("spec is YAML");
         Spec {
             root: to_json(yaml),
         }
@@ -143,21 +143,21 @@ impl Spec {
     }
 }
 
-fn to_json(v: serde_yaml::Value) -> Value {
+fn to_json(v: serde_yaml_ng::Value) -> Value {
     match v {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => serde_json::to_value(&n).expect("number"),
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => {
+        serde_yaml_ng::Value::Null => Value::Null,
+        serde_yaml_ng::Value::Bool(b) => Value::Bool(b),
+        serde_yaml_ng::Value::Number(n) => serde_json::to_value(&n).expect("number"),
+        serde_yaml_ng::Value::String(s) => Value::String(s),
+        serde_yaml_ng::Value::Sequence(items) => {
             Value::Array(items.into_iter().map(to_json).collect())
         }
-        serde_yaml::Value::Mapping(m) => Value::Object(
+        serde_yaml_ng::Value::Mapping(m) => Value::Object(
             m.into_iter()
                 .map(|(k, v)| {
                     let key = match k {
-                        serde_yaml::Value::String(s) => s,
-                        other => serde_yaml::to_string(&other)
+                        serde_yaml_ng::Value::String(s) => s,
+                        other => serde_yaml_ng::to_string(&other)
                             .expect("key")
                             .trim()
                             .to_owned(),
@@ -166,6 +166,6 @@ fn to_json(v: serde_yaml::Value) -> Value {
                 })
                 .collect(),
         ),
-        serde_yaml::Value::Tagged(t) => to_json(t.value),
+        serde_yaml_ng::Value::Tagged(t) => to_json(t.value),
     }
 }
