@@ -2,7 +2,7 @@
 //! the emulator's profile validation need.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// One attribute of the base or custom subschema.
@@ -97,5 +97,132 @@ impl UserSchema {
             .iter()
             .chain(&self.definitions.custom.required)
             .map(String::as_str)
+    }
+}
+
+/// A base attribute: name, title, min length, max length, format.
+type BaseAttribute = (
+    &'static str,
+    &'static str,
+    Option<u32>,
+    Option<u32>,
+    Option<&'static str>,
+);
+
+const BASE: &[BaseAttribute] = &[
+    ("login", "Username", Some(5), Some(100), None),
+    ("firstName", "First name", Some(1), Some(50), None),
+    ("lastName", "Last name", Some(1), Some(50), None),
+    ("middleName", "Middle name", None, None, None),
+    ("honorificPrefix", "Honorific prefix", None, None, None),
+    ("honorificSuffix", "Honorific suffix", None, None, None),
+    ("email", "Primary email", Some(5), Some(100), Some("email")),
+    ("title", "Title", None, None, None),
+    ("displayName", "Display name", None, None, None),
+    ("nickName", "Nickname", None, None, None),
+    ("profileUrl", "Profile Url", None, None, Some("uri")),
+    (
+        "secondEmail",
+        "Secondary email",
+        Some(5),
+        Some(100),
+        Some("email"),
+    ),
+    ("mobilePhone", "Mobile phone", Some(0), Some(100), None),
+    ("primaryPhone", "Primary phone", Some(0), Some(100), None),
+    ("streetAddress", "Street address", None, Some(1024), None),
+    ("city", "City", None, Some(128), None),
+    ("state", "State", None, Some(128), None),
+    ("zipCode", "Zip code", None, Some(50), None),
+    (
+        "countryCode",
+        "Country code",
+        None,
+        Some(2),
+        Some("country-code"),
+    ),
+    ("postalAddress", "Postal Address", None, Some(4096), None),
+    (
+        "preferredLanguage",
+        "Preferred language",
+        None,
+        None,
+        Some("language-code"),
+    ),
+    ("locale", "Locale", None, None, Some("locale")),
+    ("timezone", "Time zone", None, None, None),
+    ("userType", "User type", None, None, None),
+    ("employeeNumber", "Employee number", None, None, None),
+    ("costCenter", "Cost center", None, None, None),
+    ("organization", "Organization", None, None, None),
+    ("division", "Division", None, None, None),
+    ("department", "Department", None, None, None),
+    ("managerId", "ManagerId", None, None, None),
+    ("manager", "Manager", None, None, None),
+];
+
+const REQUIRED: [&str; 4] = ["login", "firstName", "lastName", "email"];
+
+/// The base attributes' names in the order Okta's schema lists them (the order in which
+/// validation causes are reported).
+pub fn base_attribute_names() -> impl Iterator<Item = &'static str> {
+    BASE.iter().map(|(name, ..)| *name)
+}
+
+/// The default user schema of a new org, with the given custom attributes: Okta's base
+/// attributes with their lengths and formats. Both the emulator (which enforces it) and
+/// oktabulk (which checks files against it without an org) use this one copy.
+pub fn default_schema(
+    base_url: &str,
+    custom: BTreeMap<String, SchemaAttribute>,
+    login_pattern: Option<String>,
+) -> UserSchema {
+    let permissions = json!([{ "principal": "SELF", "action": "READ_WRITE" }]);
+    let base = BASE
+        .iter()
+        .map(|&(name, title, min, max, format)| {
+            let mut attr = SchemaAttribute::string(title);
+            attr.min_length = min;
+            attr.max_length = max;
+            attr.format = format.map(str::to_owned);
+            attr.required = REQUIRED.contains(&name).then_some(true);
+            attr.permissions = Some(permissions.clone());
+            if name == "login" {
+                attr.pattern = login_pattern.clone();
+            }
+            (name.to_owned(), attr)
+        })
+        .collect();
+    let custom_required = custom
+        .iter()
+        .filter(|(_, a)| a.required == Some(true))
+        .map(|(n, _)| n.clone())
+        .collect();
+    let stamp = "2026-01-01T00:00:00.000Z".to_owned();
+    UserSchema {
+        id: format!("{base_url}/meta/schemas/user/default"),
+        json_schema: "http://json-schema.org/draft-04/schema#".to_owned(),
+        name: "user".to_owned(),
+        title: "Default Okta user".to_owned(),
+        created: stamp.clone(),
+        last_updated: stamp,
+        definitions: SchemaDefinitions {
+            base: SubSchema {
+                id: "#base".to_owned(),
+                kind: "object".to_owned(),
+                properties: base,
+                required: REQUIRED.iter().map(|s| (*s).to_owned()).collect(),
+            },
+            custom: SubSchema {
+                id: "#custom".to_owned(),
+                kind: "object".to_owned(),
+                properties: custom,
+                required: custom_required,
+            },
+        },
+        kind: "object".to_owned(),
+        properties: json!({ "profile": { "allOf": [
+            { "$ref": "#/definitions/base" }, { "$ref": "#/definitions/custom" }
+        ]}}),
     }
 }

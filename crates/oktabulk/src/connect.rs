@@ -108,5 +108,5 @@ pub async fn org_facts(client: &Client) -> Result<(UserSchema, GroupDirectory), 
 
 /// The schema of a new org, for checking files without an org.
 pub fn default_schema() -> UserSchema {
-    okta_emulator::state::profile::default_schema("offline", Default::default(), None)
+    okta_model::schema::default_schema("offline", Default::default(), None)
 }

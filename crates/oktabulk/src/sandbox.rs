@@ -39,7 +39,7 @@ impl Sandbox {
         if let Some(dir) = db.parent() {
             crate::private::create_dir_all(dir)?;
         }
-        let token = okta_emulator::state::ids::new_id("00T");
+        let token = session_token()?;
         let mut config = EmulatorConfig::new(&token).rate_limits(limits()?).db(&db);
         config.bind.set_port(port);
         let emulator = config
@@ -104,4 +104,15 @@ fn demo_org() -> Seed {
         "apiTokenOwner": "sandbox.admin@example.com"
     }))
     .expect("the demo org is a valid seed")
+}
+
+/// A fresh token for one sandbox session: `00T` and 32 random hex digits.
+fn session_token() -> Result<String, AppError> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| AppError::Sandbox("no randomness for a session token".into()))?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!("00T{hex}"))
 }
