@@ -19,18 +19,9 @@ TARGET=${CARGO_TARGET_DIR:-target}
 PROFILE=${PROFILE:-release}
 if [ "$PROFILE" = release ]; then cargo build --release -q -p okta-emulator -p oktabulk; else cargo build -q -p okta-emulator -p oktabulk; fi
 BIN="$TARGET/$PROFILE"
-work=$(mktemp -d)
-emulator_pid=""
-cleanup() {
-  [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-"$BIN/okta-emulator" --port 0 --token chaos-token --rate-limits workforce --window-ms 2000 \
-  --principal-share 100 > "$work/emulator.out" &
-emulator_pid=$!
-for _ in $(seq 100); do URL=$(head -n 1 "$work/emulator.out" 2>/dev/null || true); [ -n "$URL" ] && break; sleep 0.05; done
-[ -n "$URL" ] || { echo "the emulator did not start" >&2; exit 1; }
+BENCH_TOKEN=chaos-token
+source bench/lib.sh
+start_emulator --rate-limits workforce --window-ms 2000 --principal-share 100
 api() { curl -sf -X "$1" "$URL$2" -H "Authorization: SSWS chaos-token" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
 ctl() { curl -sf -X "$1" "$URL$2" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
 

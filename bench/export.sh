@@ -11,26 +11,7 @@ SIZES=${SIZES:-"10000 100000"}
 TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --release -q -p okta-emulator -p oktabulk
 BIN="$TARGET/release"
-work=$(mktemp -d)
-emulator_pid=""
-cleanup() {
-  [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-start_emulator() {
-  [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null || true
-  "$BIN/okta-emulator" --port 0 --token bench-token "$@" > "$work/emulator.out" &
-  emulator_pid=$!
-  for _ in $(seq 100); do
-    URL=$(head -n 1 "$work/emulator.out" 2>/dev/null || true)
-    [ -n "$URL" ] && return
-    sleep 0.05
-  done
-  echo "the emulator did not start" >&2
-  exit 1
-}
+source bench/lib.sh
 
 oktabulk() {
   OKTA_CLIENT_ORGURL="$URL" OKTA_CLIENT_TOKEN=bench-token OKTABULK_HOME="$work/home" "$@"

@@ -15,13 +15,7 @@ wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --release -q -p okta-emulator -p oktabulk
 BIN="$TARGET/release"
-work=$(mktemp -d)
-emulator_pid=""
-cleanup() {
-  [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/lib.sh
 
 # A seed-format file of $1 rows, every other row with a password.
 generate() {
@@ -32,20 +26,6 @@ generate() {
       printf "%s,%s,First%d,Last%d,%s,\n", l, l, i, i, (i % 2 ? "" : "Correct-Horse-42");
     }
   }' > "$2"
-}
-
-# Starts the emulator with the given flags; sets URL.
-start_emulator() {
-  [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null || true
-  "$BIN/okta-emulator" --port 0 --token bench-token "$@" > "$work/emulator.out" &
-  emulator_pid=$!
-  for _ in $(seq 100); do
-    URL=$(head -n 1 "$work/emulator.out" 2>/dev/null || true)
-    [ -n "$URL" ] && return
-    sleep 0.05
-  done
-  echo "the emulator did not start" >&2
-  exit 1
 }
 
 # Runs oktabulk with the environment pointing at the emulator; extra flags follow.

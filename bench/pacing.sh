@@ -22,13 +22,8 @@ TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --release -q -p okta-emulator -p oktabulk
 EMULATOR=${EMULATOR:-$TARGET/release/okta-emulator}
 OKTABULK=${OKTABULK:-$TARGET/release/oktabulk}
-work=$(mktemp -d)
-emulator_pid=""
-cleanup() {
-  [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+BIN="$(dirname "$OKTABULK")"
+source bench/lib.sh
 
 # A seed-format file of $1 rows into $2, every other row with a password, group $3 (may be empty).
 generate() {
@@ -39,19 +34,6 @@ generate() {
       printf "%s,%s,First%d,Last%d,%s,%s\n", l, l, i, i, (i % 2 ? "" : "Correct-Horse-42"), g;
     }
   }' > "$2"
-}
-
-start_emulator() {
-  [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null || true
-  "$EMULATOR" --port 0 --token bench-token "$@" > "$work/emulator.out" &
-  emulator_pid=$!
-  for _ in $(seq 100); do
-    URL=$(head -n 1 "$work/emulator.out" 2>/dev/null || true)
-    [ -n "$URL" ] && return
-    sleep 0.05
-  done
-  echo "the emulator did not start" >&2
-  exit 1
 }
 
 # 150 ms on every API call.
