@@ -30,8 +30,11 @@ def main(org, token, input_csv, results_csv, stats_json):
         groups += page
     names = {g["id"]: g["profile"]["name"] for g in groups}
     rows = list(csv.DictReader(open(input_csv, newline="")))
+    duplicates = lost = 0
     for row in rows:
         found = by_login.get(row["login"].lower(), [])
+        duplicates += max(len(found) - 1, 0)
+        lost += len(found) == 0
         if len(found) != 1:
             problems.append(f"{row['login']}: {len(found)} users")
             continue
@@ -51,8 +54,9 @@ def main(org, token, input_csv, results_csv, stats_json):
         if status not in ("Success", "Exists") or (status == "Exists") != pre_existing:
             problems.append(f"line {r['line']} {r['login']}: {status} {r['ErrorMessage'][:80]}")
     stats = json.loads(stats_json)
-    print(f"   users {len(users)}, file rows {len(rows)}, results {len(results)}, "
-          f"faults fired {stats['faultsFired']}, retries {stats['retriesSeen']}, problems {len(problems)}")
+    print(f"   rows {len(rows)}, users {len(users)}, duplicates {duplicates}, lost {lost}, "
+          f"results {len(results)}, faults fired {stats['faultsFired']}, retries {stats['retriesSeen']}, "
+          f"problems {len(problems)}")
     for p in problems[:20]:
         print("   PROBLEM", p)
     return 1 if problems else 0
