@@ -17,6 +17,49 @@ pub struct Progress {
     retries: u64,
     /// The bucket whose window's reset requests wait for now, and until when.
     resetting: Option<(Bucket, Instant)>,
+    windows: WindowEta,
+    done: u64,
+    total: u64,
+}
+
+/// The time left by the pacing model: rows go in bursts of a window's share, then wait for the
+/// window's reset. Learned from the run itself: the rows done between two resets, and the time
+/// between them.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct WindowEta {
+    /// The last two window ends seen, with the rows done when each was reached.
+    ends: Vec<(Instant, u64)>,
+}
+
+impl WindowEta {
+    /// A wait for a reset at `ends`; a reset more than half a second from the last one is a
+    /// new window's.
+    pub fn reset_at(&mut self, ends: Instant, done: u64) {
+        let new = self.ends.last().is_none_or(|(last, _)| {
+            ends.saturating_duration_since(*last) > Duration::from_millis(500)
+        });
+        if new {
+            self.ends.push((ends, done));
+            if self.ends.len() > 2 {
+                self.ends.remove(0);
+            }
+        }
+    }
+
+    /// The time left for `total - done` rows at the last window's pace, once two resets tell it.
+    pub fn left(&self, done: u64, total: u64, now: Instant) -> Option<Duration> {
+        let [(first, done_first), (last, done_last)] = self.ends[..] else {
+            return None;
+        };
+        let per_window = done_last.saturating_sub(done_first);
+        let window = last.saturating_duration_since(first);
+        if per_window == 0 || window.is_zero() {
+            return None;
+        }
+        let windows = total.saturating_sub(done) as f64 / per_window as f64;
+        let since_reset = now.saturating_duration_since(last);
+        Some(window.mul_f64(windows).saturating_sub(since_reset))
+    }
 }
 
 impl Progress {
@@ -32,11 +75,20 @@ impl Progress {
             waited: Duration::ZERO,
             retries: 0,
             resetting: None,
+            windows: WindowEta::default(),
+            done: 0,
+            total: 0,
         }
     }
 
     fn message(&self) {
         let mut msg = String::new();
+        if let Some(left) = self.windows.left(self.done, self.total, Instant::now()) {
+            msg.push_str(&format!(
+                "~{}s left at this run's share of each window  ",
+                left.as_secs()
+            ));
+        }
         if let Some((bucket, until)) = self.resetting {
             let left = until.saturating_duration_since(Instant::now());
             msg.push_str(&format!(
@@ -75,8 +127,14 @@ impl Default for Progress {
 impl Reporter for Progress {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
         match event {
-            Event::Started { total } => self.bar.set_length(*total),
-            Event::RowDone { .. } => self.bar.inc(1),
+            Event::Started { total } => {
+                self.total = *total;
+                self.bar.set_length(*total);
+            }
+            Event::RowDone { .. } => {
+                self.done += 1;
+                self.bar.inc(1);
+            }
             Event::Paced { waited, .. } => {
                 self.waits += 1;
                 self.waited += *waited;
@@ -84,7 +142,9 @@ impl Reporter for Progress {
                 self.message();
             }
             Event::WaitingForReset { bucket, wait } => {
-                self.resetting = Some((*bucket, Instant::now() + *wait));
+                let ends = Instant::now() + *wait;
+                self.resetting = Some((*bucket, ends));
+                self.windows.reset_at(ends, self.done);
                 self.message();
             }
             Event::Retrying { .. } => {
@@ -162,5 +222,30 @@ impl Reporter for RowLines {
             None => eprintln!("{line}"),
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_left_follows_the_windows() {
+        let start = Instant::now();
+        let mut eta = WindowEta::default();
+        assert_eq!(eta.left(0, 1000, start), None, "nothing learned yet");
+        eta.reset_at(start + Duration::from_secs(60), 300);
+        eta.reset_at(start + Duration::from_millis(60_200), 301);
+        assert_eq!(
+            eta.left(300, 1000, start),
+            None,
+            "the same reset twice is one window"
+        );
+        eta.reset_at(start + Duration::from_secs(120), 600);
+        // 400 rows left at 300 a minute, 10 s into the window after the second reset
+        let left = eta
+            .left(600, 1000, start + Duration::from_secs(130))
+            .expect("two windows seen");
+        assert_eq!(left.as_secs(), 70);
     }
 }
