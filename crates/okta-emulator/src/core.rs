@@ -25,6 +25,9 @@ pub struct Core {
     pub control_token: Option<String>,
     /// The login of the user the API tokens belong to (`GET /api/v1/users/me`), from the seed.
     pub token_owner: parking_lot::Mutex<Option<String>>,
+    /// How long `search` and `filter` on users take to see a write (Okta's are eventually
+    /// consistent); zero by default. From the seed (`searchLagMs`).
+    pub search_lag: parking_lot::Mutex<chrono::TimeDelta>,
 }
 
 impl Core {
@@ -39,6 +42,7 @@ impl Core {
             tokens,
             control_token: None,
             token_owner: parking_lot::Mutex::new(None),
+            search_lag: parking_lot::Mutex::new(chrono::TimeDelta::zero()),
         }
     }
 
@@ -89,6 +93,9 @@ impl Core {
         let shares = std::mem::take(&mut seed.rate_limit_shares);
         if let Some(owner) = seed.api_token_owner.take() {
             *self.token_owner.lock() = Some(owner);
+        }
+        if let Some(ms) = seed.search_lag_ms.take() {
+            *self.search_lag.lock() = chrono::TimeDelta::milliseconds(ms as i64);
         }
         let report = self.write(|org| org.apply_seed(seed)).await?;
         if !shares.is_empty() {

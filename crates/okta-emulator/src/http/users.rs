@@ -31,7 +31,11 @@ pub async fn list(
     Query(params): Query<Params>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let query = list_query(&params)?;
+    let mut query = list_query(&params)?;
+    let lag = *core.search_lag.lock();
+    if !lag.is_zero() {
+        query.visible_before = Some(chrono::Utc::now() - lag);
+    }
     let base = core.base_url();
     let page = core.read(|org| org.list_users(&query))?;
     let page = crate::state::Page {

@@ -102,6 +102,7 @@ pub fn list_query(params: &Params) -> Result<ListQuery, ApiError> {
         after: params.get("after").cloned(),
         sort_by,
         descending,
+        visible_before: None,
     })
 }
 

@@ -45,6 +45,8 @@ pub struct ListQuery {
     pub sort_by: Option<String>,
     /// `desc` for descending; ascending otherwise.
     pub descending: bool,
+    /// With a search lag: `search` and `filter` see only users last changed before this.
+    pub visible_before: Option<okta_model::time::Timestamp>,
 }
 
 /// Custom schema attributes and the login pattern: the part of the schema an org may change.

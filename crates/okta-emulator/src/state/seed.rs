@@ -33,6 +33,10 @@ pub struct Seed {
     /// The login of the user the API tokens belong to, as `GET /api/v1/users/me` answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_token_owner: Option<String>,
+    /// How long users' `search` and `filter` take to see a write, in milliseconds (Okta's
+    /// search is eventually consistent); 0 turns the lag off. Applied to the server, not the org.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_lag_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

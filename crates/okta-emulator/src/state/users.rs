@@ -189,6 +189,7 @@ impl Org {
             (None, Some(filter)) => Some(parse_filter(filter)?),
             (None, None) => None,
         };
+        let visible = |u: &User| query.visible_before.is_none_or(|t| u.last_updated < t);
         if let Some(login) = expr.as_ref().and_then(Expr::exact_login) {
             let items = self
                 .logins
@@ -199,6 +200,7 @@ impl Org {
                         .login()
                         .is_some_and(|l| l.eq_ignore_ascii_case(login))
                 })
+                .filter(|u| visible(u))
                 .cloned()
                 .into_iter()
                 .collect();
@@ -212,6 +214,7 @@ impl Org {
                 query.descending,
                 query.after.as_deref(),
                 limit,
+                query.visible_before,
             );
         }
         let start = match &query.after {
@@ -229,7 +232,7 @@ impl Org {
             .range(start..)
             .map(|(_, u)| u)
             .filter(|u| match &expr {
-                Some(e) => e.matches(&|attr| user_attr(u, attr)),
+                Some(e) => visible(u) && e.matches(&|attr| user_attr(u, attr)),
                 None => u.status != UserStatus::Deprovisioned,
             });
         let items: Vec<User> = matching.by_ref().take(limit).cloned().collect();
@@ -248,6 +251,7 @@ impl Org {
         descending: bool,
         after: Option<&str>,
         limit: usize,
+        visible_before: Option<okta_model::time::Timestamp>,
     ) -> Result<Page<User>, ApiError> {
         let key = |u: &User| -> String {
             match user_attr(u, sort_by) {
@@ -259,6 +263,7 @@ impl Org {
         let mut matching: Vec<&User> = self
             .users
             .values()
+            .filter(|u| visible_before.is_none_or(|t| u.last_updated < t))
             .filter(|u| expr.matches(&|attr| user_attr(u, attr)))
             .collect();
         matching.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.id.0.cmp(&b.id.0)));

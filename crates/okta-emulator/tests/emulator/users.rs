@@ -659,3 +659,23 @@ async fn users_me_is_the_token_owner_and_groups_expand_stats() {
     let resp = env.fetch("/api/v1/groups?expand=app").await;
     assert_eq!(resp.status(), 400, "expand=app is not emulated and says so");
 }
+
+#[tokio::test]
+async fn a_search_lag_hides_recent_writes_from_search_and_filter_only() {
+    let env = Env::start().await;
+    env.emulator
+        .seed(serde_json::from_value(json!({"searchLagMs": 60000})).expect("seed"))
+        .await
+        .expect("seeded");
+    let created = env.create_user("", &profile("lagged@example.com")).await;
+    let searched: Vec<Value> = env
+        .get_json("/api/v1/users?search=profile.login%20eq%20%22lagged%40example.com%22")
+        .await;
+    assert!(searched.is_empty(), "search has not seen the create yet");
+    let filtered: Vec<Value> = env
+        .get_json("/api/v1/users?filter=profile.login%20eq%20%22lagged%40example.com%22")
+        .await;
+    assert!(filtered.is_empty(), "nor has filter");
+    let got: Value = env.get_json("/api/v1/users/lagged@example.com").await;
+    assert_eq!(got["id"], created["id"], "a read by login sees it at once");
+}

@@ -485,3 +485,23 @@ async fn a_second_ctrl_c_exits_at_once_and_the_rerun_completes() {
     assert_all_success(&results(&env.path("twice.results.csv")), 40, "");
     assert_eq!(env.emulator.user_count(), 40);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_answers_are_settled_without_relying_on_search() {
+    let env = Env::start().await;
+    // Okta's search is eventually consistent: here it sees nothing written in the last minute.
+    env.seed(serde_json::json!({"searchLagMs": 60000})).await;
+    env.emulator.set_faults(FaultConfig {
+        seed: 3,
+        rules: vec![always("POST", "/api/v1/users", FaultAction::DropAfter)],
+    });
+    env.write("lag.csv", seed_csv(5, ""));
+    let out = env.run(&["users", "import", "lag.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_all_success(&results(&env.path("lag.results.csv")), 5, "");
+    assert_eq!(
+        env.emulator.user_count(),
+        5,
+        "each created once, every answer lost"
+    );
+}
