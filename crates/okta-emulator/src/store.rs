@@ -38,6 +38,7 @@ enum Row {
     Member(u64, u64, bool),
     Schema(String),
     OAuthClients(String),
+    UserTypes(String),
 }
 
 #[derive(Debug)]
@@ -128,6 +129,7 @@ fn row(org: &Org, change: Change) -> Option<Row> {
         } => Row::Member(group, user, member),
         Change::Schema => Row::Schema(json(org.customization())),
         Change::OAuthClients => Row::OAuthClients(json(&org.oauth.clients())),
+        Change::UserTypes => Row::UserTypes(json(&org.user_types()[1..].to_vec())),
     })
 }
 
@@ -197,6 +199,12 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
                         [body],
                     )?;
                 }
+                Row::UserTypes(body) => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('user_types', ?1)",
+                        [body],
+                    )?;
+                }
             }
         }
     }
@@ -228,6 +236,7 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
         .collect::<Result<Vec<_>, _>>()?;
     let customization: SchemaCustomization = meta(conn, "schema")?.unwrap_or_default();
     let oauth_clients = meta(conn, "oauth_clients")?.unwrap_or_default();
+    let user_types = meta(conn, "user_types")?.unwrap_or_default();
     Org::restore(
         base_url,
         customization,
@@ -235,6 +244,7 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
         groups,
         members,
         oauth_clients,
+        user_types,
     )
     .map_err(StoreError::Schema)
 }

@@ -7,5 +7,6 @@ pub mod oauth;
 pub mod pipeline;
 pub mod schema;
 pub mod server;
+pub mod types;
 pub mod users;
 pub mod wire;

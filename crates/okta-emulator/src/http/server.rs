@@ -6,7 +6,7 @@
 use crate::core::Core;
 use crate::error::ApiError;
 use crate::http::pipeline::{pipeline, ConnectionKill};
-use crate::http::{control, groups, oauth, schema, users};
+use crate::http::{control, groups, oauth, schema, types, users};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -54,7 +54,14 @@ pub fn router(core: Arc<Core>) -> Router {
         )
         .route(
             "/api/v1/meta/types/user",
-            get(users::types).post(users::not_emulated),
+            get(types::list).post(types::create),
+        )
+        .route(
+            "/api/v1/meta/types/user/{id}",
+            get(types::get)
+                .post(types::update)
+                .put(types::replace)
+                .delete(types::delete),
         )
         .route("/oauth2/v1/token", post(oauth::token))
         .route("/__emulator/reset", post(control::reset))

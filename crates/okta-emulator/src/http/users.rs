@@ -73,32 +73,6 @@ fn me(core: &Core, headers: &axum::http::HeaderMap) -> Result<String, ApiError> 
     }
 }
 
-/// `GET /api/v1/meta/types/user`: the org's one user type, the default.
-pub async fn types(State(core): Core_) -> Response {
-    let base = core.base_url();
-    let id = crate::state::org::DEFAULT_USER_TYPE;
-    ok(&json!([{
-        "id": id,
-        "displayName": "User",
-        "name": "user",
-        "description": "Okta user profile template with default permission settings",
-        "createdBy": "system",
-        "lastUpdatedBy": "system",
-        "created": "2020-01-01T00:00:00.000Z",
-        "lastUpdated": "2020-01-01T00:00:00.000Z",
-        "default": true,
-        "_links": {
-            "self": {"href": format!("{base}/api/v1/meta/types/user/{id}"), "method": "GET"},
-            "schema": {"href": format!("{base}/api/v1/meta/schemas/user/default"), "method": "GET"}
-        }
-    }]))
-}
-
-/// A documented endpoint the emulator does not implement.
-pub async fn not_emulated(uri: Uri) -> ApiError {
-    ApiError::NotEmulated(uri.path().to_owned())
-}
-
 pub async fn update(
     State(core): Core_,
     Path(id): Path<String>,

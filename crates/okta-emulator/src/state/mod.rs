@@ -8,6 +8,7 @@ pub mod org;
 pub mod profile;
 pub mod search;
 pub mod seed;
+pub mod types;
 pub mod users;
 
 pub use org::{Change, Org, Page};

@@ -23,6 +23,7 @@ pub enum Change {
     Membership { group: u64, user: u64, member: bool },
     Schema,
     OAuthClients,
+    UserTypes,
     Reset,
 }
 
@@ -75,6 +76,8 @@ pub struct Org {
     pub(super) customization: SchemaCustomization,
     pub(super) rules: ProfileRules,
     pub oauth: OAuthRegistry,
+    /// User types besides the default one, by id.
+    pub(super) user_types: BTreeMap<String, crate::state::types::UserType>,
     next_seq: u64,
     changes: Vec<Change>,
 }
@@ -99,6 +102,7 @@ impl Org {
             customization: SchemaCustomization::default(),
             rules,
             oauth: OAuthRegistry::default(),
+            user_types: BTreeMap::new(),
             next_seq: 1,
             changes: vec![Change::Reset],
         };
@@ -237,6 +241,7 @@ impl Org {
         groups: Vec<(u64, Group)>,
         memberships: Vec<(u64, u64)>,
         oauth_clients: Vec<OAuthClient>,
+        user_types: Vec<crate::state::types::UserType>,
     ) -> Result<Self, ApiError> {
         let mut org = Self::new(base_url);
         let fresh = groups.is_empty();
@@ -259,6 +264,9 @@ impl Org {
         }
         for client in oauth_clients {
             org.oauth.register(client);
+        }
+        for t in user_types {
+            org.user_types.insert(t.id.clone(), t);
         }
         if !fresh {
             org.changes.clear();

@@ -3,14 +3,14 @@
 
 use crate::error::ApiError;
 use crate::state::ids::new_id;
-use crate::state::org::{Change, ListQuery, Org, Page, DEFAULT_USER_TYPE};
+use crate::state::org::{Change, ListQuery, Org, Page};
 use crate::state::profile::check_password;
 use crate::state::search::{AttrValue, Expr, Op};
 use chrono::Utc;
 use okta_model::login::login_key;
 use okta_model::{
     ActivationToken, AuthProvider, CreateUserRequest, Group, PasswordCredential, RecoveryQuestion,
-    User, UserCredentials, UserProfile, UserStatus, UserTypeRef,
+    User, UserCredentials, UserProfile, UserStatus,
 };
 
 /// The query parameters of `POST /api/v1/users`.
@@ -121,7 +121,7 @@ impl Org {
             last_login: None,
             last_updated: now,
             password_changed: has_password.then_some(now),
-            user_type: known_type(req.user_type)?,
+            user_type: self.known_type(req.user_type)?,
             profile: req.profile,
             credentials: UserCredentials {
                 password: has_password.then(PasswordCredential::default),
@@ -326,7 +326,7 @@ impl Org {
         }
         let mut user = current;
         if let Some(t) = req.user_type {
-            let t = known_type(Some(t))?;
+            let t = self.known_type(Some(t))?;
             if !replace && t != user.user_type {
                 return Err(ApiError::validation(
                     "type",
@@ -476,21 +476,6 @@ fn status_precondition(op: &str) -> ApiError {
         "status",
         format!("status: Cannot {op} a user in its current status"),
     )
-}
-
-/// The user type a request names: the org's default type when it names none; an id the org
-/// does not have is refused (the emulator has only the default type).
-fn known_type(named: Option<UserTypeRef>) -> Result<UserTypeRef, ApiError> {
-    match named {
-        None => Ok(UserTypeRef {
-            id: DEFAULT_USER_TYPE.to_owned(),
-        }),
-        Some(t) if t.id == DEFAULT_USER_TYPE => Ok(t),
-        Some(t) => Err(ApiError::NotFound {
-            what: t.id,
-            kind: "UserType",
-        }),
-    }
 }
 
 /// The default password policy's shortest recovery answer.

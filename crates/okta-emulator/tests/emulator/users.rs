@@ -679,3 +679,76 @@ async fn a_search_lag_hides_recent_writes_from_search_and_filter_only() {
     let got: Value = env.get_json("/api/v1/users/lagged@example.com").await;
     assert_eq!(got["id"], created["id"], "a read by login sees it at once");
 }
+
+#[tokio::test]
+async fn user_types_are_created_used_and_deleted_as_okta_documents() {
+    let env = Env::start().await;
+    let body = json!({"name": "contractor", "displayName": "Contractor", "description": "Temps"});
+    let created: Value = env
+        .post("/api/v1/meta/types/user", &body)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"].as_str().expect("id").to_owned();
+    assert!(id.starts_with("oty"));
+    let again = env
+        .post("/api/v1/meta/types/user", &body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(again.status(), 400, "names are unique");
+    let types: Vec<Value> = env.get_json("/api/v1/meta/types/user").await;
+    assert_eq!(types.len(), 2);
+    let updated: Value = env
+        .post(
+            &format!("/api/v1/meta/types/user/{id}"),
+            &json!({"displayName": "Temp"}),
+        )
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(updated["displayName"], "Temp");
+    assert_eq!(
+        updated["description"], "Temps",
+        "a partial update keeps the rest"
+    );
+    let mut typed = profile("temp@example.com");
+    typed["type"] = json!({"id": id});
+    let user = env.create_user("", &typed).await;
+    assert_eq!(user["type"]["id"], id.as_str());
+    let in_use = env
+        .delete(&format!("/api/v1/meta/types/user/{id}"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(in_use.status(), 400, "a type users have stays");
+    let uid = user["id"].as_str().expect("id");
+    for step in ["deactivate"] {
+        env.post(&format!("/api/v1/users/{uid}/lifecycle/{step}"), &json!({}))
+            .send()
+            .await
+            .expect("sent");
+    }
+    env.delete(&format!("/api/v1/users/{uid}"))
+        .send()
+        .await
+        .expect("sent");
+    let deleted = env
+        .delete(&format!("/api/v1/meta/types/user/{id}"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(deleted.status(), 204);
+    assert_not_found(
+        env.fetch(&format!("/api/v1/meta/types/user/{id}")).await,
+        &id,
+        "UserType",
+    )
+    .await;
+}
