@@ -258,6 +258,25 @@ impl<'c> Users<'c> {
             .await?
             .json()
     }
+
+    /// Adds or replaces custom attributes of the user schema (`None` removes one); answers the
+    /// schema as it is afterwards. Sending the same change twice gives the same schema.
+    pub async fn update_schema(
+        &self,
+        custom: &std::collections::BTreeMap<String, Option<okta_model::schema::SchemaAttribute>>,
+    ) -> Result<okta_model::schema::UserSchema, Error> {
+        let body = serde_json::json!({
+            "definitions": {"custom": {"id": "#custom", "type": "object", "properties": custom}}
+        });
+        let json = serde_json::to_vec(&body).expect("request types serialize");
+        let call = Call::new(
+            Method::POST,
+            "/api/v1/meta/schemas/user/default",
+            Some(&json),
+            true,
+        );
+        self.client.send(call).await?.json()
+    }
 }
 
 /// Whether a user found after an unknown outcome is this call's work. `since` is the server's

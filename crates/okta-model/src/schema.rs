@@ -28,6 +28,14 @@ pub struct SchemaAttribute {
     pub items: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `READ_WRITE` for every attribute of a new org.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutability: Option<String>,
+    /// `NONE` (per-user) for every attribute of a new org.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl SchemaAttribute {
@@ -42,6 +50,9 @@ impl SchemaAttribute {
             pattern: None,
             items: None,
             permissions: None,
+            description: None,
+            mutability: Some("READ_WRITE".to_owned()),
+            scope: Some("NONE".to_owned()),
         }
     }
 }
@@ -177,7 +188,9 @@ pub fn default_schema(
     custom: BTreeMap<String, SchemaAttribute>,
     login_pattern: Option<String>,
 ) -> UserSchema {
+    // A user may change their own profile, but not their login.
     let permissions = json!([{ "principal": "SELF", "action": "READ_WRITE" }]);
+    let login_permissions = json!([{ "principal": "SELF", "action": "READ_ONLY" }]);
     let base = BASE
         .iter()
         .map(|&(name, title, min, max, format)| {
@@ -189,6 +202,7 @@ pub fn default_schema(
             attr.permissions = Some(permissions.clone());
             if name == "login" {
                 attr.pattern = login_pattern.clone();
+                attr.permissions = Some(login_permissions.clone());
             }
             (name.to_owned(), attr)
         })

@@ -1,6 +1,8 @@
 //! Runs the command the user asked for and answers its exit code.
 
-use crate::cli::{Cli, Command, GroupsCommand, SandboxCommand, UsersCommand, ValidateArgs};
+use crate::cli::{
+    AttributeType, Cli, Command, GroupsCommand, SandboxCommand, UsersCommand, ValidateArgs,
+};
 use crate::connect::{connect_to, default_schema, org_facts};
 use crate::engine::lifecycle::Lifecycle;
 use crate::exit::{code, AppError};
@@ -20,7 +22,7 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
         Command::Export { what } => export::run(global, what).await,
         Command::Validate(args) => validate(global, args).await,
         Command::Doctor => doctor::run(global).await,
-        Command::Sandbox { command } => sandbox_command(command).await,
+        Command::Sandbox { command } => sandbox_command(global, command).await,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "oktabulk", &mut std::io::stdout());
@@ -114,7 +116,10 @@ fn verdict(
     Ok(code::OK)
 }
 
-async fn sandbox_command(command: &SandboxCommand) -> Result<u8, AppError> {
+async fn sandbox_command(
+    global: &crate::cli::GlobalArgs,
+    command: &SandboxCommand,
+) -> Result<u8, AppError> {
     match command {
         SandboxCommand::Serve { port } => {
             let sandbox = Sandbox::start(*port).await?;
@@ -152,5 +157,42 @@ async fn sandbox_command(command: &SandboxCommand) -> Result<u8, AppError> {
             println!("users:   {}", sandbox.emulator.user_count());
             Ok(code::OK)
         }
+        SandboxCommand::AddAttribute { name, kind, title } => {
+            add_attribute(global, name, *kind, title.as_deref()).await
+        }
     }
+}
+
+/// Adds a custom attribute to the sandbox's schema through its API, as an admin would.
+async fn add_attribute(
+    global: &crate::cli::GlobalArgs,
+    name: &str,
+    kind: AttributeType,
+    title: Option<&str>,
+) -> Result<u8, AppError> {
+    let conn = connect_to(global, None, None).await?;
+    let mut attr = okta_model::schema::SchemaAttribute::string(title.unwrap_or(name));
+    attr.kind = match kind {
+        AttributeType::String => "string",
+        AttributeType::Boolean => "boolean",
+        AttributeType::Number => "number",
+        AttributeType::Integer => "integer",
+        AttributeType::Array => "array",
+    }
+    .to_owned();
+    if kind == AttributeType::Array {
+        attr.items = Some(serde_json::json!({"type": "string"}));
+    }
+    let change = std::collections::BTreeMap::from([(name.to_owned(), Some(attr))]);
+    let schema = conn.client.users().update_schema(&change).await?;
+    let custom: Vec<&String> = schema.definitions.custom.properties.keys().collect();
+    println!(
+        "the sandbox's custom attributes: {}",
+        custom
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(code::OK)
 }

@@ -320,4 +320,24 @@ pub enum SandboxCommand {
     Reset,
     /// Where the sandbox lives and what it holds.
     Status,
+    /// Add a custom attribute to the sandbox's user schema, so files with that column can be
+    /// tried (an array of strings for `array`).
+    AddAttribute {
+        /// The attribute's variable name, e.g. `employeeId`.
+        name: String,
+        #[arg(long = "type", value_enum, default_value_t = AttributeType::String)]
+        kind: AttributeType,
+        /// The attribute's display name; the variable name by default.
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AttributeType {
+    String,
+    Boolean,
+    Number,
+    Integer,
+    Array,
 }

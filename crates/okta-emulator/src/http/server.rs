@@ -50,7 +50,7 @@ pub fn router(core: Arc<Core>) -> Router {
         )
         .route(
             "/api/v1/meta/schemas/user/default",
-            get(schema::user_default),
+            get(schema::user_default).post(schema::update_user_default),
         )
         .route(
             "/api/v1/meta/types/user",

@@ -367,3 +367,42 @@ async fn the_powershell_guide_examples_work_against_the_sandbox() {
     }
     assert!(ran >= 10, "the guide's examples were found ({ran})");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_takes_custom_attributes_for_files_that_have_them() {
+    let env = Env::start().await;
+    env.write(
+        "custom.csv",
+        "login,email,firstName,lastName,employeeId,skills\nc@example.com,c@example.com,C,C,E42,rust;sql\n",
+    );
+    let sandbox = |args: &[&str]| {
+        let mut cmd = env.command();
+        cmd.env_remove("OKTA_CLIENT_ORGURL")
+            .env_remove("OKTA_CLIENT_TOKEN")
+            .args(args);
+        cmd
+    };
+    let refused = sandbox(&["users", "import", "custom.csv", "--sandbox"])
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(
+        code(&refused),
+        4,
+        "no such attributes yet: {}",
+        stderr(&refused)
+    );
+    for (name, kind) in [("employeeId", "string"), ("skills", "array")] {
+        let out = sandbox(&["sandbox", "add-attribute", name, "--type", kind])
+            .output()
+            .await
+            .expect("runs");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(name));
+    }
+    let out = sandbox(&["users", "import", "custom.csv", "--sandbox"])
+        .output()
+        .await
+        .expect("runs");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
