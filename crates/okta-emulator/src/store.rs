@@ -39,6 +39,7 @@ enum Row {
     Schema(String),
     OAuthClients(String),
     UserTypes(String),
+    GroupSchema(String),
 }
 
 #[derive(Debug)]
@@ -130,6 +131,7 @@ fn row(org: &Org, change: Change) -> Option<Row> {
         Change::Schema => Row::Schema(json(org.customization())),
         Change::OAuthClients => Row::OAuthClients(json(&org.oauth.clients())),
         Change::UserTypes => Row::UserTypes(json(&org.user_types()[1..].to_vec())),
+        Change::GroupSchema => Row::GroupSchema(json(org.group_custom())),
     })
 }
 
@@ -205,6 +207,12 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
                         [body],
                     )?;
                 }
+                Row::GroupSchema(body) => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('group_schema', ?1)",
+                        [body],
+                    )?;
+                }
             }
         }
     }
@@ -237,6 +245,7 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
     let customization: SchemaCustomization = meta(conn, "schema")?.unwrap_or_default();
     let oauth_clients = meta(conn, "oauth_clients")?.unwrap_or_default();
     let user_types = meta(conn, "user_types")?.unwrap_or_default();
+    let group_custom = meta(conn, "group_schema")?.unwrap_or_default();
     Org::restore(
         base_url,
         customization,
@@ -245,6 +254,7 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
         members,
         oauth_clients,
         user_types,
+        group_custom,
     )
     .map_err(StoreError::Schema)
 }

@@ -56,3 +56,67 @@ pub async fn user_default(State(core): State<Arc<Core>>) -> Response {
     body["_links"] = json!({"self": {"href": format!("{base}/api/v1/meta/schemas/user/default")}});
     ok(&body)
 }
+
+/// `GET /api/v1/meta/schemas/group/default`: the group schema, base (`name`, `description`) and
+/// custom attributes.
+pub async fn group_default(State(core): State<Arc<Core>>) -> Response {
+    let base = core.base_url();
+    let custom = core.read(|org| org.group_custom().clone());
+    let string = |title: &str, min: u32, max: u32, required: bool| {
+        json!({"title": title, "type": "string", "required": required, "minLength": min,
+               "maxLength": max, "mutability": "READ_WRITE", "scope": "NONE",
+               "permissions": [{"principal": "SELF", "action": "READ_ONLY"}]})
+    };
+    ok(&json!({
+        "id": format!("{base}/meta/schemas/group/default"),
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "name": "group",
+        "title": "Okta group",
+        "description": "Okta group profile template",
+        "created": "2026-01-01T00:00:00.000Z",
+        "lastUpdated": "2026-01-01T00:00:00.000Z",
+        "type": "object",
+        "definitions": {
+            "base": {"id": "#base", "type": "object", "required": ["name"], "properties": {
+                "name": string("Name", 1, 255, true),
+                "description": string("Description", 0, 1024, false)
+            }},
+            "custom": {"id": "#custom", "type": "object", "required": [], "properties": custom}
+        },
+        "properties": {"profile": {"allOf": [
+            {"$ref": "#/definitions/custom"}, {"$ref": "#/definitions/base"}
+        ]}},
+        "_links": {"self": {"href": format!("{base}/api/v1/meta/schemas/group/default"), "method": "GET"}}
+    }))
+}
+
+/// `POST /api/v1/meta/schemas/group/default`: custom attributes added, replaced or removed
+/// (`null`), given under `definitions.custom.properties` or, as some clients send them, under a
+/// top-level `properties`.
+pub async fn update_group_default(
+    State(core): State<Arc<Core>>,
+    OktaJson(body): OktaJson<Value>,
+) -> Result<Response, ApiError> {
+    let mut changes = std::collections::BTreeMap::new();
+    for source in [
+        &body["definitions"]["custom"]["properties"],
+        &body["properties"],
+    ] {
+        for (name, value) in source.as_object().into_iter().flatten() {
+            match value {
+                Value::Null => {
+                    changes.insert(name.clone(), None);
+                }
+                // The schema's own `profile: {allOf: [...]}`, sent back whole: not an attribute.
+                Value::Object(o) if o.contains_key("allOf") => {}
+                Value::Object(_) => {
+                    changes.insert(name.clone(), Some(value.clone()));
+                }
+                // `required: []` and the like: not an attribute.
+                _ => {}
+            }
+        }
+    }
+    core.write(|org| org.change_group_schema(changes)).await?;
+    Ok(group_default(State(core)).await)
+}

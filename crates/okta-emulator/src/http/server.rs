@@ -53,6 +53,10 @@ pub fn router(core: Arc<Core>) -> Router {
             get(schema::user_default).post(schema::update_user_default),
         )
         .route(
+            "/api/v1/meta/schemas/group/default",
+            get(schema::group_default).post(schema::update_group_default),
+        )
+        .route(
             "/api/v1/meta/types/user",
             get(types::list).post(types::create),
         )

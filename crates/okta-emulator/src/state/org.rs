@@ -24,6 +24,7 @@ pub enum Change {
     Schema,
     OAuthClients,
     UserTypes,
+    GroupSchema,
     Reset,
 }
 
@@ -78,6 +79,8 @@ pub struct Org {
     pub oauth: OAuthRegistry,
     /// User types besides the default one, by id.
     pub(super) user_types: BTreeMap<String, crate::state::types::UserType>,
+    /// The group schema's custom attributes, by name, as they were given.
+    pub(super) group_custom: BTreeMap<String, serde_json::Value>,
     next_seq: u64,
     changes: Vec<Change>,
 }
@@ -103,6 +106,7 @@ impl Org {
             rules,
             oauth: OAuthRegistry::default(),
             user_types: BTreeMap::new(),
+            group_custom: BTreeMap::new(),
             next_seq: 1,
             changes: vec![Change::Reset],
         };
@@ -166,6 +170,37 @@ impl Org {
         ))?;
         self.customization = customization;
         self.record(Change::Schema);
+        Ok(())
+    }
+
+    /// The group schema's custom attributes.
+    pub fn group_custom(&self) -> &BTreeMap<String, serde_json::Value> {
+        &self.group_custom
+    }
+
+    /// Adds, replaces (by value) or removes (by `None`) custom attributes of the group schema.
+    pub fn change_group_schema(
+        &mut self,
+        changes: BTreeMap<String, Option<serde_json::Value>>,
+    ) -> Result<(), ApiError> {
+        for (name, value) in changes {
+            match value {
+                None => {
+                    self.group_custom.remove(&name);
+                }
+                Some(attr) => {
+                    let kind = attr["type"].as_str().unwrap_or_default();
+                    if !["string", "boolean", "number", "integer", "array"].contains(&kind) {
+                        return Err(ApiError::validation(
+                            &name,
+                            format!("{name}: the type must be string, boolean, number, integer or array"),
+                        ));
+                    }
+                    self.group_custom.insert(name, attr);
+                }
+            }
+        }
+        self.record(Change::GroupSchema);
         Ok(())
     }
 
@@ -242,6 +277,7 @@ impl Org {
         memberships: Vec<(u64, u64)>,
         oauth_clients: Vec<OAuthClient>,
         user_types: Vec<crate::state::types::UserType>,
+        group_custom: BTreeMap<String, serde_json::Value>,
     ) -> Result<Self, ApiError> {
         let mut org = Self::new(base_url);
         let fresh = groups.is_empty();
@@ -268,6 +304,7 @@ impl Org {
         for t in user_types {
             org.user_types.insert(t.id.clone(), t);
         }
+        org.group_custom = group_custom;
         if !fresh {
             org.changes.clear();
         }

@@ -153,3 +153,35 @@ async fn groups_and_members_page_past_200() {
         collect_pages(&env, "/api/v1/groups?filter=type%20eq%20%22BUILT_IN%22").await;
     assert_eq!(built_in.len(), 1);
 }
+
+#[tokio::test]
+async fn the_group_schema_takes_custom_attributes() {
+    let env = Env::start().await;
+    let schema: Value = env.get_json("/api/v1/meta/schemas/group/default").await;
+    assert_eq!(schema["definitions"]["base"]["required"], json!(["name"]));
+    let add = json!({"definitions": {"custom": {"id": "#custom", "type": "object", "properties": {
+        "costCenter": {"title": "Cost center", "type": "string", "maxLength": 20}}}}});
+    let updated: Value = env
+        .post("/api/v1/meta/schemas/group/default", &add)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        updated["definitions"]["custom"]["properties"]["costCenter"]["title"],
+        "Cost center"
+    );
+    // some clients send the attributes at the top level; null removes one
+    let remove = json!({"id": "#custom", "type": "object", "properties": {"required": [], "costCenter": null}});
+    let removed: Value = env
+        .post("/api/v1/meta/schemas/group/default", &remove)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(removed["definitions"]["custom"]["properties"], json!({}));
+}
