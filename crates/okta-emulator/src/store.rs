@@ -3,7 +3,7 @@
 //! and only then lets the waiting responses go, so an answered request survives `kill -9`.
 
 use crate::error::ApiError;
-use crate::state::org::SchemaCustomization;
+use crate::state::org::{SchemaCustomization, Stored};
 use crate::state::{Change, Org};
 use okta_model::{Group, User};
 use rusqlite::{params, Connection};
@@ -248,13 +248,15 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
     let group_custom = meta(conn, "group_schema")?.unwrap_or_default();
     Org::restore(
         base_url,
-        customization,
-        users,
-        groups,
-        members,
-        oauth_clients,
-        user_types,
-        group_custom,
+        Stored {
+            customization,
+            users,
+            groups,
+            memberships: members,
+            oauth_clients,
+            user_types,
+            group_custom,
+        },
     )
     .map_err(StoreError::Schema)
 }

@@ -28,6 +28,18 @@ pub enum Change {
     Reset,
 }
 
+/// Everything the store keeps of an org, as `Org::restore` takes it back.
+#[derive(Debug, Default)]
+pub struct Stored {
+    pub customization: SchemaCustomization,
+    pub users: Vec<(u64, User)>,
+    pub groups: Vec<(u64, Group)>,
+    pub memberships: Vec<(u64, u64)>,
+    pub oauth_clients: Vec<OAuthClient>,
+    pub user_types: Vec<crate::state::types::UserType>,
+    pub group_custom: BTreeMap<String, serde_json::Value>,
+}
+
 /// One page of a cursor-paged list; `next` is the `after` cursor of the following page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -269,16 +281,16 @@ impl Org {
 
     /// Rebuilds an org from stored records (used when the SQLite store is opened). With no stored
     /// groups the store is new, and the new org's changes stay pending for the first write.
-    pub fn restore(
-        base_url: &str,
-        customization: SchemaCustomization,
-        users: Vec<(u64, User)>,
-        groups: Vec<(u64, Group)>,
-        memberships: Vec<(u64, u64)>,
-        oauth_clients: Vec<OAuthClient>,
-        user_types: Vec<crate::state::types::UserType>,
-        group_custom: BTreeMap<String, serde_json::Value>,
-    ) -> Result<Self, ApiError> {
+    pub fn restore(base_url: &str, stored: Stored) -> Result<Self, ApiError> {
+        let Stored {
+            customization,
+            users,
+            groups,
+            memberships,
+            oauth_clients,
+            user_types,
+            group_custom,
+        } = stored;
         let mut org = Self::new(base_url);
         let fresh = groups.is_empty();
         if !fresh {
