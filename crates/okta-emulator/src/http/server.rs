@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::http::pipeline::{pipeline, ConnectionKill};
 use crate::http::{control, groups, oauth, schema, types, users};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -38,6 +38,14 @@ pub fn router(core: Arc<Core>) -> Router {
         )
         .route("/api/v1/users/{id}/lifecycle/{op}", post(users::lifecycle))
         .route("/api/v1/users/{id}/groups", get(users::groups))
+        .route(
+            "/api/v1/users/{id}/grants",
+            get(users::empty_list).delete(users::revoke),
+        )
+        .route("/api/v1/users/{id}/appLinks", get(users::empty_list))
+        .route("/api/v1/users/{id}/clients", get(users::empty_list))
+        .route("/api/v1/users/{id}/idps", get(users::empty_list))
+        .route("/api/v1/users/{id}/sessions", delete(users::revoke))
         .route("/api/v1/groups", get(groups::list).post(groups::create))
         .route(
             "/api/v1/groups/{id}",

@@ -113,6 +113,11 @@ pub async fn lifecycle(
         "unsuspend" => Lifecycle::Unsuspend,
         "unlock" => Lifecycle::Unlock,
         "expire_password" => Lifecycle::ExpirePassword,
+        // The emulator has no factors: a user's reset leaves nothing to reset.
+        "reset_factors" => {
+            core.read(|org| org.find_user(&id).map(drop))?;
+            return Ok(ok(&json!({})));
+        }
         _ => return Err(ApiError::PathNotFound),
     };
     let outcome = core.write(|org| org.lifecycle(&id, op)).await?;
@@ -122,6 +127,19 @@ pub async fn lifecycle(
         LifecycleOutcome::Empty if op == Lifecycle::Deactivate => StatusCode::OK.into_response(),
         LifecycleOutcome::Empty => ok(&json!({})),
     })
+}
+
+/// A user's OAuth grants, app links, OAuth clients or identity providers: the emulator has no
+/// apps, grants or identity providers, so the list is empty, as in an org without them.
+pub async fn empty_list(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
+    core.read(|org| org.find_user(&id).map(drop))?;
+    Ok(ok(&json!([])))
+}
+
+/// Revoking a user's sessions or grants: none exist here, so there is nothing to revoke.
+pub async fn revoke(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
+    core.read(|org| org.find_user(&id).map(drop))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 pub async fn groups(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {

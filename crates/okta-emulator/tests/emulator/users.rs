@@ -752,3 +752,39 @@ async fn user_types_are_created_used_and_deleted_as_okta_documents() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn parts_the_emulator_lacks_answer_as_an_org_without_them() {
+    let env = Env::start().await;
+    let user = env
+        .create_user("", &with_password("parts@example.com", PASSWORD))
+        .await;
+    let id = user["id"].as_str().expect("id");
+    for list in ["grants", "appLinks", "clients", "idps"] {
+        let items: Vec<Value> = env.get_json(&format!("/api/v1/users/{id}/{list}")).await;
+        assert!(items.is_empty(), "{list}");
+    }
+    for revoked in ["sessions", "grants"] {
+        let resp = env
+            .delete(&format!("/api/v1/users/{id}/{revoked}"))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(resp.status(), 204, "{revoked}");
+    }
+    let reset = env
+        .post(
+            &format!("/api/v1/users/{id}/lifecycle/reset_factors"),
+            &json!({}),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(reset.status(), 200);
+    assert_not_found(
+        env.fetch("/api/v1/users/nobody@example.com/grants").await,
+        "nobody@example.com",
+        "User",
+    )
+    .await;
+}
