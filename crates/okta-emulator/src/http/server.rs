@@ -6,7 +6,7 @@
 use crate::core::Core;
 use crate::error::ApiError;
 use crate::http::pipeline::{pipeline, ConnectionKill};
-use crate::http::{control, groups, oauth, schema, types, users};
+use crate::http::{control, groups, oauth, schema, types, users, wire};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
@@ -47,6 +47,17 @@ pub fn router(core: Arc<Core>) -> Router {
         .route("/api/v1/users/{id}/idps", get(users::empty_list))
         .route("/api/v1/users/{id}/sessions", delete(users::revoke))
         .route("/api/v1/groups", get(groups::list).post(groups::create))
+        .route(
+            "/api/v1/groups/rules",
+            get(wire::not_emulated).post(wire::not_emulated),
+        )
+        .route(
+            "/api/v1/groups/rules/{*rest}",
+            get(wire::not_emulated)
+                .post(wire::not_emulated)
+                .put(wire::not_emulated)
+                .delete(wire::not_emulated),
+        )
         .route(
             "/api/v1/groups/{id}",
             get(groups::get).put(groups::replace).delete(groups::delete),
