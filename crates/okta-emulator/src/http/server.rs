@@ -43,6 +43,14 @@ pub fn router(core: Arc<Core>) -> Router {
             get(users::empty_list).delete(users::revoke),
         )
         .route("/api/v1/users/{id}/appLinks", get(users::empty_list))
+        .route(
+            "/api/v1/users/{id}/credentials/change_password",
+            post(users::change_password),
+        )
+        .route(
+            "/api/v1/users/{id}/credentials/change_recovery_question",
+            post(users::change_recovery_question),
+        )
         .route("/api/v1/users/{id}/clients", get(users::empty_list))
         .route("/api/v1/users/{id}/idps", get(users::empty_list))
         .route("/api/v1/users/{id}/sessions", delete(users::revoke))

@@ -113,6 +113,8 @@ pub async fn lifecycle(
         "unsuspend" => Lifecycle::Unsuspend,
         "unlock" => Lifecycle::Unlock,
         "expire_password" => Lifecycle::ExpirePassword,
+        "expire_password_with_temp_password" => Lifecycle::ExpirePasswordWithTemp,
+        "reset_password" => Lifecycle::ResetPassword,
         // The emulator has no factors: a user's reset leaves nothing to reset.
         "reset_factors" => {
             core.read(|org| org.find_user(&id).map(drop))?;
@@ -123,10 +125,63 @@ pub async fn lifecycle(
     let outcome = core.write(|org| org.lifecycle(&id, op)).await?;
     Ok(match outcome {
         LifecycleOutcome::Token(token) => ok(&token),
+        LifecycleOutcome::User(user) if op == Lifecycle::ExpirePasswordWithTemp => {
+            let mut body = serde_json::to_value(render_user(core.base_url(), &user, true))
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            body["tempPassword"] = json!(crate::state::ids::new_id("Tmp"));
+            ok(&body)
+        }
         LifecycleOutcome::User(user) => ok(&render_user(core.base_url(), &user, true)),
+        LifecycleOutcome::ResetUrl(url) => ok(&json!({ "resetPasswordUrl": url })),
         LifecycleOutcome::Empty if op == Lifecycle::Deactivate => StatusCode::OK.into_response(),
         LifecycleOutcome::Empty => ok(&json!({})),
     })
+}
+
+/// The credentials part of a user, as the credential operations answer it.
+fn credentials(user: &okta_model::User) -> serde_json::Value {
+    let mut body = serde_json::to_value(&user.credentials).unwrap_or_default();
+    if user.credentials.password.is_some() {
+        body["password"] = json!({});
+    }
+    body
+}
+
+/// `POST /api/v1/users/{id}/credentials/change_password`.
+pub async fn change_password(
+    State(core): Core_,
+    Path(id): Path<String>,
+    OktaJson(body): OktaJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let new = body["newPassword"]["value"].as_str().ok_or_else(|| {
+        ApiError::validation("newPassword", "newPassword: The field cannot be left blank")
+    })?;
+    let new = new.to_owned();
+    let user = core.write(|org| org.change_password(&id, &new)).await?;
+    Ok(ok(&credentials(&user)))
+}
+
+/// `POST /api/v1/users/{id}/credentials/change_recovery_question`.
+pub async fn change_recovery_question(
+    State(core): Core_,
+    Path(id): Path<String>,
+    OktaJson(body): OktaJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    // Okta's field is `recovery_question`; some clients send `recoveryQuestion`.
+    let given = match &body["recovery_question"] {
+        serde_json::Value::Null => body["recoveryQuestion"].clone(),
+        other => other.clone(),
+    };
+    let question: okta_model::RecoveryQuestion = serde_json::from_value(given).map_err(|_| {
+        ApiError::validation(
+            "recovery_question",
+            "recovery_question: A question and an answer are required",
+        )
+    })?;
+    let user = core
+        .write(|org| org.change_recovery_question(&id, question))
+        .await?;
+    Ok(ok(&credentials(&user)))
 }
 
 /// A user's OAuth grants, app links, OAuth clients or identity providers: the emulator has no

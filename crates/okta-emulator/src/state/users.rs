@@ -23,13 +23,21 @@ pub struct CreateOptions {
 /// The lifecycle operations under `/api/v1/users/{id}/lifecycle/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lifecycle {
-    Activate { send_email: bool },
-    Reactivate { send_email: bool },
+    Activate {
+        send_email: bool,
+    },
+    Reactivate {
+        send_email: bool,
+    },
     Deactivate,
     Suspend,
     Unsuspend,
     Unlock,
     ExpirePassword,
+    /// Expire the password and set a temporary one (answered with the user).
+    ExpirePasswordWithTemp,
+    /// Start a password reset: the user goes to RECOVERY (answered with a reset link).
+    ResetPassword,
 }
 
 const MAX_GROUP_IDS: usize = 20;
@@ -384,6 +392,8 @@ impl Org {
             (Lifecycle::Unsuspend, _) => return Err(status_precondition("unsuspend")),
             (Lifecycle::Unlock, LockedOut | Active) => Active,
             (Lifecycle::ExpirePassword, Active | PasswordExpired) => PasswordExpired,
+            (Lifecycle::ExpirePasswordWithTemp, Active | PasswordExpired) => PasswordExpired,
+            (Lifecycle::ResetPassword, Active | PasswordExpired | Recovery | LockedOut) => Recovery,
             _ => return Err(ApiError::WrongUserStatus),
         };
         let user = self.set_status(seq, next);
@@ -391,9 +401,74 @@ impl Org {
             Lifecycle::Activate { send_email } | Lifecycle::Reactivate { send_email } => {
                 LifecycleOutcome::Token(self.activation(send_email))
             }
-            Lifecycle::ExpirePassword => LifecycleOutcome::User(Box::new(user)),
+            Lifecycle::ExpirePassword | Lifecycle::ExpirePasswordWithTemp => {
+                LifecycleOutcome::User(Box::new(user))
+            }
+            Lifecycle::ResetPassword => LifecycleOutcome::ResetUrl(format!(
+                "{}/reset_password/{}",
+                self.base_url,
+                new_id("drp")
+            )),
             _ => LifecycleOutcome::Empty,
         })
+    }
+
+    /// `POST /api/v1/users/{id}/credentials/change_password`: a new password under the policy.
+    /// The emulator keeps no password, so the old one is not checked (README).
+    pub fn change_password(&mut self, key: &str, new_password: &str) -> Result<User, ApiError> {
+        let seq = self
+            .user_seq(key)
+            .ok_or_else(|| ApiError::user_not_found(key))?;
+        let user = &self.users[&seq];
+        if !matches!(
+            user.status,
+            UserStatus::Active
+                | UserStatus::PasswordExpired
+                | UserStatus::Staged
+                | UserStatus::Recovery
+        ) || user.credentials.password.is_none()
+        {
+            return Err(ApiError::WrongUserStatus);
+        }
+        check_password(new_password, user.profile.login().unwrap_or_default())?;
+        let user = self.users.get_mut(&seq).expect("looked up above");
+        let now = Utc::now();
+        user.password_changed = Some(now);
+        user.last_updated = now;
+        if user.status == UserStatus::PasswordExpired {
+            user.status = UserStatus::Active;
+            user.status_changed = Some(now);
+        }
+        let user = user.clone();
+        self.record(Change::User(seq));
+        Ok(user)
+    }
+
+    /// `POST /api/v1/users/{id}/credentials/change_recovery_question`.
+    pub fn change_recovery_question(
+        &mut self,
+        key: &str,
+        question: RecoveryQuestion,
+    ) -> Result<User, ApiError> {
+        let seq = self
+            .user_seq(key)
+            .ok_or_else(|| ApiError::user_not_found(key))?;
+        check_credentials(
+            &UserCredentials {
+                recovery_question: Some(question.clone()),
+                ..UserCredentials::default()
+            },
+            "",
+        )?;
+        let user = self.users.get_mut(&seq).expect("looked up above");
+        user.credentials.recovery_question = Some(RecoveryQuestion {
+            question: question.question,
+            answer: None,
+        });
+        user.last_updated = Utc::now();
+        let user = user.clone();
+        self.record(Change::User(seq));
+        Ok(user)
     }
 
     fn activation(&self, send_email: bool) -> ActivationToken {
@@ -462,6 +537,8 @@ pub enum LifecycleOutcome {
     Empty,
     Token(ActivationToken),
     User(Box<User>),
+    /// A password reset's link.
+    ResetUrl(String),
 }
 
 fn duplicate_login() -> ApiError {

@@ -788,3 +788,63 @@ async fn parts_the_emulator_lacks_answer_as_an_org_without_them() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn credential_changes_and_password_resets() {
+    let env = Env::start().await;
+    let user = env
+        .create_user("", &with_password("creds@example.com", PASSWORD))
+        .await;
+    let id = user["id"].as_str().expect("id");
+    let post = |path: String, body: Value| {
+        let req = env.post(&path, &body);
+        async move { req.send().await.expect("sent") }
+    };
+    let weak = post(
+        format!("/api/v1/users/{id}/credentials/change_password"),
+        json!({"oldPassword": {"value": PASSWORD}, "newPassword": {"value": "short"}}),
+    )
+    .await;
+    assert_eq!(weak.status(), 400, "the policy applies to a new password");
+    let changed = post(
+        format!("/api/v1/users/{id}/credentials/change_password"),
+        json!({"oldPassword": {"value": PASSWORD}, "newPassword": {"value": "Another-Passw0rd-9"}}),
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    let creds: Value = changed.json().await.expect("json");
+    assert_eq!(creds["password"], json!({}), "never the value");
+    let question = post(
+        format!("/api/v1/users/{id}/credentials/change_recovery_question"),
+        json!({"password": {"value": "Another-Passw0rd-9"},
+               "recovery_question": {"question": "First pet?", "answer": "Rex the dog"}}),
+    )
+    .await;
+    assert_eq!(question.status(), 200);
+    let creds: Value = question.json().await.expect("json");
+    assert_eq!(creds["recovery_question"]["question"], "First pet?");
+    assert!(
+        creds["recovery_question"]["answer"].is_null(),
+        "answers are write-only"
+    );
+    let temp = post(
+        format!("/api/v1/users/{id}/lifecycle/expire_password_with_temp_password"),
+        json!({}),
+    )
+    .await;
+    let temp: Value = temp.json().await.expect("json");
+    assert_eq!(temp["status"], "PASSWORD_EXPIRED");
+    assert!(temp["tempPassword"].is_string());
+    let reset = post(
+        format!("/api/v1/users/{id}/lifecycle/reset_password?sendEmail=false"),
+        json!({}),
+    )
+    .await;
+    let reset: Value = reset.json().await.expect("json");
+    assert!(reset["resetPasswordUrl"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("/reset_password/"));
+    let now: Value = env.get_json(&format!("/api/v1/users/{id}")).await;
+    assert_eq!(now["status"], "RECOVERY");
+}
