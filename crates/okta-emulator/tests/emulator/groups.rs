@@ -162,13 +162,8 @@ async fn the_group_schema_takes_custom_attributes() {
     let add = json!({"definitions": {"custom": {"id": "#custom", "type": "object", "properties": {
         "costCenter": {"title": "Cost center", "type": "string", "maxLength": 20}}}}});
     let updated: Value = env
-        .post("/api/v1/meta/schemas/group/default", &add)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+        .post_json("/api/v1/meta/schemas/group/default", &add)
+        .await;
     assert_eq!(
         updated["definitions"]["custom"]["properties"]["costCenter"]["title"],
         "Cost center"
@@ -176,13 +171,8 @@ async fn the_group_schema_takes_custom_attributes() {
     // some clients send the attributes at the top level; null removes one
     let remove = json!({"id": "#custom", "type": "object", "properties": {"required": [], "costCenter": null}});
     let removed: Value = env
-        .post("/api/v1/meta/schemas/group/default", &remove)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+        .post_json("/api/v1/meta/schemas/group/default", &remove)
+        .await;
     assert_eq!(removed["definitions"]["custom"]["properties"], json!({}));
 }
 

@@ -55,6 +55,17 @@ impl Env {
             .json(body)
     }
 
+    /// `POST path` with a JSON body, sent; the answer's JSON whatever its status.
+    pub async fn post_json(&self, path: &str, body: &Value) -> Value {
+        self.post(path, body)
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("json body")
+    }
+
     pub fn put(&self, path: &str) -> reqwest::RequestBuilder {
         self.http
             .put(self.url(path))

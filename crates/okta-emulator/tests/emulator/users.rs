@@ -684,14 +684,7 @@ async fn a_search_lag_hides_recent_writes_from_search_and_filter_only() {
 async fn user_types_are_created_used_and_deleted_as_okta_documents() {
     let env = Env::start().await;
     let body = json!({"name": "contractor", "displayName": "Contractor", "description": "Temps"});
-    let created: Value = env
-        .post("/api/v1/meta/types/user", &body)
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let created: Value = env.post_json("/api/v1/meta/types/user", &body).await;
     let id = created["id"].as_str().expect("id").to_owned();
     assert!(id.starts_with("oty"));
     let again = env
@@ -703,16 +696,11 @@ async fn user_types_are_created_used_and_deleted_as_okta_documents() {
     let types: Vec<Value> = env.get_json("/api/v1/meta/types/user").await;
     assert_eq!(types.len(), 2);
     let updated: Value = env
-        .post(
+        .post_json(
             &format!("/api/v1/meta/types/user/{id}"),
             &json!({"displayName": "Temp"}),
         )
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+        .await;
     assert_eq!(updated["displayName"], "Temp");
     assert_eq!(
         updated["description"], "Temps",
