@@ -5,7 +5,7 @@
 
 use crate::bulk::{self, Channels, Settings};
 use crate::cli::{BulkArgs, GlobalArgs, GroupsImportArgs, LifecycleArgs, UpdateArgs};
-use crate::connect::{connect, org_facts};
+use crate::connect::{connect, group_directory};
 use crate::engine::groups::GroupsJob;
 use crate::engine::lifecycle::{Lifecycle, LifecycleJob};
 use crate::engine::members::MembersJob;
@@ -14,7 +14,8 @@ use crate::engine::Job;
 use crate::exit::AppError;
 use crate::import::{format, on_exists};
 use crate::input::keyed::{Groups, Memberships, UserKeys};
-use crate::input::{Mode, RowChecker, UserChecker};
+use crate::input::{GroupDirectory, Mode, RowChecker, UserChecker};
+use okta_model::schema::UserSchema;
 use std::io::{BufRead, IsTerminal, Write};
 
 /// A bulk command's settings from its options (the results' status column named `status`).
@@ -43,23 +44,41 @@ pub fn settings(
     }
 }
 
-/// Runs a bulk command whose rows `checker` reads (a fresh one for each pass) and `job` does.
+/// What a command's rows need to know of the org before the first is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// Nothing: rows name users or groups that the org resolves itself.
+    Nothing,
+    /// The user schema (profile columns).
+    Schema,
+    /// Every group (names resolved to ids).
+    Groups,
+}
+
+/// Runs a bulk command: `make` builds the command's row checker (which reads both passes)
+/// and its job from what it `needs` of the org, read once.
 async fn run_with(
     global: &GlobalArgs,
     settings: Settings,
-    checker: impl Fn(
-        &crate::input::GroupDirectory,
-        &okta_model::schema::UserSchema,
-    ) -> Box<dyn RowChecker>,
-    job: impl FnOnce(&crate::input::GroupDirectory) -> Job,
+    needs: Needs,
+    make: impl FnOnce(UserSchema, GroupDirectory) -> (Box<dyn RowChecker>, Job),
     confirm: Option<(&'static str, bool)>,
 ) -> Result<u8, AppError> {
     let (input, output) = bulk::open(&settings)?;
     let channels = Channels::new();
     let conn = connect(global, Some(channels.observer())).await?;
-    let (schema, groups) = org_facts(&conn.client).await?;
-    let mut first = checker(&groups, &schema);
-    let report = bulk::check(&settings, &input, first.as_mut())?;
+    let client = &conn.client;
+    let schema = match needs {
+        Needs::Schema => client.users().schema().await?,
+        // Not read by the checkers that do not need it.
+        _ => crate::connect::default_schema(),
+    };
+    let groups = match needs {
+        Needs::Groups => group_directory(client).await?,
+        _ => GroupDirectory::default(),
+    };
+    let (mut checker, job) = make(schema, groups);
+    let report = bulk::check(&settings, &input, checker.as_mut())?;
     if let Some((what, yes)) = confirm {
         confirmed(
             what,
@@ -69,16 +88,8 @@ async fn run_with(
             yes,
         )?;
     }
-    let job = job(&groups);
     bulk::send(
-        &settings,
-        &conn,
-        &input,
-        output,
-        &report,
-        checker(&groups, &schema),
-        job,
-        channels,
+        &settings, &conn, &input, output, &report, checker, job, channels,
     )
     .await
 }
@@ -134,22 +145,16 @@ pub async fn update(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppErr
         "updated",
     );
     let ignore = args.bulk.input.ignore_unknown_columns;
+    let job = Job::Update(UpdateJob {
+        replace: args.replace,
+    });
     run_with(
         global,
         settings,
-        |groups, schema| {
-            Box::new(UserChecker::new(
-                mode,
-                schema.clone(),
-                groups.clone(),
-                ignore,
-                false,
-            ))
-        },
-        |_| {
-            Job::Update(UpdateJob {
-                replace: args.replace,
-            })
+        Needs::Schema,
+        |schema, groups| {
+            let checker = UserChecker::new(mode, schema, groups, ignore, false);
+            (Box::new(checker), job)
         },
         None,
     )
@@ -189,16 +194,15 @@ pub async fn lifecycle(
         },
         args.yes,
     ));
+    let job = Job::Lifecycle(LifecycleJob {
+        operation,
+        send_email: args.send_email,
+    });
     run_with(
         global,
         settings,
-        |_, _| Box::new(UserKeys::new()),
-        |_| {
-            Job::Lifecycle(LifecycleJob {
-                operation,
-                send_email: args.send_email,
-            })
-        },
+        Needs::Nothing,
+        |_, _| (Box::new(UserKeys::new()), job),
         confirm,
     )
     .await
@@ -211,7 +215,7 @@ pub async fn groups_import(global: &GlobalArgs, args: &GroupsImportArgs) -> Resu
         &args.bulk,
         "groups-import",
         format!(
-            "onExists={:?} skipInvalid={}",
+            "onExists={} skipInvalid={}",
             match on_exists {
                 crate::engine::OnExists::Skip => "Skip",
                 crate::engine::OnExists::Update => "Update",
@@ -224,8 +228,13 @@ pub async fn groups_import(global: &GlobalArgs, args: &GroupsImportArgs) -> Resu
     run_with(
         global,
         settings,
-        |_, _| Box::new(Groups::new()),
-        |_| Job::Groups(GroupsJob { on_exists }),
+        Needs::Nothing,
+        |_, _| {
+            (
+                Box::new(Groups::new()),
+                Job::Groups(GroupsJob { on_exists }),
+            )
+        },
         None,
     )
     .await
@@ -243,12 +252,13 @@ pub async fn members(global: &GlobalArgs, add: bool, args: &BulkArgs) -> Result<
     run_with(
         global,
         settings,
-        |groups, _| Box::new(Memberships::new(groups.clone())),
-        |groups| {
-            Job::Members(MembersJob {
+        Needs::Groups,
+        |_, groups| {
+            let job = Job::Members(MembersJob {
                 add,
                 fixed: groups.fixed.keys().cloned().collect(),
-            })
+            });
+            (Box::new(Memberships::new(groups)), job)
         },
         None,
     )

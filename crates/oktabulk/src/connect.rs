@@ -82,7 +82,14 @@ pub async fn connect_to(
 
 /// The org's user schema and groups, read once per run.
 pub async fn org_facts(client: &Client) -> Result<(UserSchema, GroupDirectory), AppError> {
-    let schema = client.users().schema().await?;
+    Ok((
+        client.users().schema().await?,
+        group_directory(client).await?,
+    ))
+}
+
+/// Every group of the org by id and by name (all pages), and which cannot take members.
+pub async fn group_directory(client: &Client) -> Result<GroupDirectory, AppError> {
     let groups: Vec<okta_model::Group> = client
         .groups()
         .list(&ListQuery::default())
@@ -103,7 +110,7 @@ pub async fn org_facts(client: &Client) -> Result<(UserSchema, GroupDirectory), 
         }
         directory.ids.insert(g.id.0);
     }
-    Ok((schema, directory))
+    Ok(directory)
 }
 
 /// The schema of a new org, for checking files without an org.

@@ -20,8 +20,8 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
     let (schema, groups) = org_facts(&conn.client).await?;
     let mut checker = UserChecker::new(
         Mode::Create,
-        schema.clone(),
-        groups.clone(),
+        schema,
+        groups,
         args.bulk.input.ignore_unknown_columns,
         args.create_missing_groups,
     );
@@ -64,13 +64,6 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         options,
         created_groups,
     });
-    let checker = UserChecker::new(
-        Mode::Create,
-        schema,
-        groups,
-        args.bulk.input.ignore_unknown_columns,
-        args.create_missing_groups,
-    );
     bulk::send(
         &settings,
         &conn,

@@ -45,9 +45,7 @@ pub async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResu
             }
         }
         Ok(None) => {
-            if let Err(e) = ctx.mark_sent(row.seq).await {
-                result.error_message = e;
-                result.unsettled = true;
+            if !ctx.mark_sent(&mut result).await {
                 return result;
             }
             match groups.create(&profile).await {

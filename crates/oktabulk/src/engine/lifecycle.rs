@@ -91,9 +91,7 @@ pub async fn apply(
         already(&mut result, &earlier);
         return result;
     }
-    if let Err(e) = ctx.mark_sent(row.seq).await {
-        result.error_message = e;
-        result.unsettled = true;
+    if !ctx.mark_sent(&mut result).await {
         return result;
     }
     let id = user.id.as_str();

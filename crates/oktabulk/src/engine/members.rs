@@ -56,9 +56,7 @@ pub async fn apply(
             }
         }
     }
-    if let Err(e) = ctx.mark_sent(row.seq).await {
-        result.error_message = e;
-        result.unsettled = true;
+    if !ctx.mark_sent(&mut result).await {
         return result;
     }
     let groups = ctx.client.groups();

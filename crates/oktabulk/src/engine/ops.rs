@@ -34,16 +34,22 @@ pub struct RowContext {
 }
 
 impl RowContext {
-    /// Records, durably, that row `seq` is about to send its first write; a journal that cannot
-    /// be written stops the run.
-    pub async fn mark_sent(&self, seq: u64) -> Result<(), String> {
+    /// Records, durably, that `result`'s row is about to send its first write. A journal that
+    /// cannot be written stops the run, and the row ends unsettled with the reason: answers
+    /// whether the row may go on.
+    pub async fn mark_sent(&self, result: &mut RowResult) -> bool {
         let Some(journal) = &self.journal else {
-            return Ok(());
+            return true;
         };
-        journal.sent(seq).await.map_err(|e| {
-            self.stop.set(StopReason::Unwritable(e.to_string()));
-            e.to_string()
-        })
+        match journal.sent(result.seq).await {
+            Ok(()) => true,
+            Err(e) => {
+                self.stop.set(StopReason::Unwritable(e.to_string()));
+                result.error_message = e.to_string();
+                result.unsettled = true;
+                false
+            }
+        }
     }
 }
 

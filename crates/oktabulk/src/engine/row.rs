@@ -89,9 +89,7 @@ pub async fn create(
             }
         }
     }
-    if let Err(e) = ctx.mark_sent(row.seq).await {
-        result.error_message = e;
-        result.unsettled = true;
+    if !ctx.mark_sent(&mut result).await {
         return result;
     }
     let mut request: CreateUserRequest = row.request.clone();

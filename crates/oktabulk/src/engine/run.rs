@@ -13,7 +13,7 @@ use crate::exit::AppError;
 use crate::input::{Problem, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, RowResult};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -42,11 +42,11 @@ pub enum RowInput {
     },
 }
 
-/// What the exit code needs, kept apart from the reporters so it does not depend on them.
+/// What the exit code needs, kept apart from the reporters so it does not depend on them (how
+/// the run stopped, if it did, is the `Stop`'s).
 #[derive(Debug, Default)]
 pub struct Tally {
     pub failed: AtomicU64,
-    pub interrupted: AtomicBool,
 }
 
 /// Runs every row; answers when all started rows are done and every reporter has finished.
@@ -123,9 +123,6 @@ pub async fn run_rows(
     }
     if let Some(journal) = &ctx.journal {
         journal.flush().await?;
-    }
-    if ctx.stop.reason() == Some(StopReason::Interrupted) {
-        tally.interrupted.store(true, Ordering::SeqCst);
     }
     // The client's observer holds a sender too, so the channel does not close by itself.
     let _ = tx.send(Event::Finished);

@@ -37,9 +37,7 @@ pub async fn update(
         already(&mut result, &earlier);
         return result;
     }
-    if let Err(e) = ctx.mark_sent(row.user.seq).await {
-        result.error_message = e;
-        result.unsettled = true;
+    if !ctx.mark_sent(&mut result).await {
         return result;
     }
     let body = CreateUserRequest {

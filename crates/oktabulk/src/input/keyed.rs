@@ -20,6 +20,34 @@ fn cell(raw: &RawRow, at: Option<usize>) -> &str {
     at.and_then(|i| raw.cells.get(i)).map_or("", |c| c.trim())
 }
 
+/// The keys seen in one reading of the file, to find one named twice; each reading starts
+/// afresh, and after a clean preflight the sending pass keeps none.
+#[derive(Debug)]
+struct Keys {
+    seen: Option<SeenLogins>,
+    remember: bool,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Keys {
+            seen: Some(SeenLogins::default()),
+            remember: true,
+        }
+    }
+}
+
+impl Keys {
+    fn restart(&mut self) {
+        self.seen = self.remember.then(SeenLogins::default);
+    }
+
+    fn forget(&mut self) {
+        self.remember = false;
+        self.seen = None;
+    }
+}
+
 /// Refuses a key with control or invisible characters, and one seen before.
 fn claim(
     seen: &mut Option<SeenLogins>,
@@ -68,13 +96,13 @@ fn claim(
 pub struct UserKeys {
     id: Option<usize>,
     login: Option<usize>,
-    seen: Option<SeenLogins>,
+    keys: Keys,
 }
 
 impl UserKeys {
     pub fn new() -> UserKeys {
         UserKeys {
-            seen: Some(SeenLogins::default()),
+            keys: Keys::default(),
             ..UserKeys::default()
         }
     }
@@ -82,6 +110,7 @@ impl UserKeys {
 
 impl RowChecker for UserKeys {
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
+        self.keys.restart();
         self.id = column(header, &["id", "userId"]);
         self.login = column(header, &["login", "profile.login"]);
         if self.id.is_none() && self.login.is_none() {
@@ -111,7 +140,7 @@ impl RowChecker for UserKeys {
                 "names no user: give its id or its login",
             ));
         } else {
-            claim(&mut self.seen, raw, column, key, "user", &mut problems);
+            claim(&mut self.keys.seen, raw, column, key, "user", &mut problems);
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -133,7 +162,7 @@ impl RowChecker for UserKeys {
     }
 
     fn forget_seen(&mut self) {
-        self.seen = None;
+        self.keys.forget();
     }
 }
 
@@ -143,7 +172,7 @@ pub struct Memberships {
     groups: GroupDirectory,
     group: Option<usize>,
     user: Option<usize>,
-    seen: Option<SeenLogins>,
+    keys: Keys,
 }
 
 impl Memberships {
@@ -152,13 +181,14 @@ impl Memberships {
             groups,
             group: None,
             user: None,
-            seen: Some(SeenLogins::default()),
+            keys: Keys::default(),
         }
     }
 }
 
 impl RowChecker for Memberships {
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
+        self.keys.restart();
         self.group = column(header, &["group", "groupId", "groupName"]);
         self.user = column(header, &["user", "userId", "login", "id"]);
         let mut problems = Vec::new();
@@ -221,7 +251,7 @@ impl RowChecker for Memberships {
         }
         let pair = format!("{} {user}", group_id.as_deref().unwrap_or(group));
         claim(
-            &mut self.seen,
+            &mut self.keys.seen,
             raw,
             "user",
             &pair,
@@ -244,7 +274,7 @@ impl RowChecker for Memberships {
     }
 
     fn forget_seen(&mut self) {
-        self.seen = None;
+        self.keys.forget();
     }
 }
 
@@ -253,7 +283,7 @@ impl RowChecker for Memberships {
 pub struct Groups {
     name: Option<usize>,
     description: Option<usize>,
-    seen: Option<SeenLogins>,
+    keys: Keys,
 }
 
 /// Okta's longest group name.
@@ -262,7 +292,7 @@ const GROUP_NAME_MAX: usize = 255;
 impl Groups {
     pub fn new() -> Groups {
         Groups {
-            seen: Some(SeenLogins::default()),
+            keys: Keys::default(),
             ..Groups::default()
         }
     }
@@ -270,6 +300,7 @@ impl Groups {
 
 impl RowChecker for Groups {
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
+        self.keys.restart();
         self.name = column(header, &["name", "profile.name"]);
         self.description = column(header, &["description", "profile.description"]);
         match self.name {
@@ -303,7 +334,7 @@ impl RowChecker for Groups {
             ));
         } else {
             claim(
-                &mut self.seen,
+                &mut self.keys.seen,
                 raw,
                 "name",
                 name,
@@ -327,6 +358,6 @@ impl RowChecker for Groups {
     }
 
     fn forget_seen(&mut self) {
-        self.seen = None;
+        self.keys.forget();
     }
 }

@@ -97,6 +97,7 @@ async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
     assert_eq!(code(&refused), 2, "{}", stderr(&refused));
     assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
     assert_eq!(env.emulator.stats().writes, 0, "nothing sent unconfirmed");
+    assert_eq!(env.emulator.stats().total, 0, "refused before any request");
 
     let out = env
         .run(&["users", "deactivate", "leavers.csv", "--yes"])
@@ -104,6 +105,13 @@ async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let rows = results(&env.path("leavers.deactivate-results.csv"));
     assert_eq!(statuses(&rows), ["Success", "Success"]);
+    let buckets: Vec<String> = env.emulator.stats().requests.keys().cloned().collect();
+    assert!(
+        !buckets
+            .iter()
+            .any(|b| b.contains("groups") || b == "/api/v1/*"),
+        "rows naming users need neither the schema nor the group list: {buckets:?}"
+    );
     let c = client(&env);
     let u0 = c.users().get("u0@example.com").await.expect("u0");
     assert_eq!(u0.status, UserStatus::Deprovisioned);

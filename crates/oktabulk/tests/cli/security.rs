@@ -61,6 +61,28 @@ async fn a_results_link_to_another_file_is_replaced_not_written_through() {
         "the link was replaced by the file"
     );
     assert_eq!(meta.permissions().mode() & 0o777, 0o600, "owner only");
+    let journals = env.path("oktabulk-home").join("journals");
+    let dir_mode = std::fs::metadata(&journals)
+        .expect("journals")
+        .permissions()
+        .mode();
+    assert_eq!(
+        dir_mode & 0o777,
+        0o700,
+        "the journal directory is the owner's"
+    );
+    for entry in std::fs::read_dir(&journals)
+        .expect("journals")
+        .filter_map(Result::ok)
+    {
+        let mode = entry.metadata().expect("meta").permissions().mode() & 0o777;
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "{:?} is the owner's: {mode:o}",
+            entry.file_name()
+        );
+    }
     assert_eq!(results(&results_path).len(), 2);
     let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
         .expect("dir")
