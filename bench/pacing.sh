@@ -101,5 +101,6 @@ if wants 3; then
   start_emulator --rate-limits workforce --window-ms 1000 --limit users=500 --principal-share 100
   t=$(timed oktabulk users import "$work/10k.csv" -o "$work/out.csv" --max-capacity 100)
   report "$t" "oktabulk"
-  awk -v t="$t" 'BEGIN { printf "   %.0f creates/s: %.1f %% of the 500/s share\n", 10000 / t, 100 * 10000 / t / 500 }'
+  # Windows end on whole seconds, so the first is short: judge the share by the busiest window.
+  awk -v t="$t" 'BEGIN { printf "   %.0f creates/s over the run\n", 10000 / t }'
 fi

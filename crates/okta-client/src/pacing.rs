@@ -275,7 +275,7 @@ pub enum Admission {
 }
 
 /// A snapshot of one bucket, for `doctor`-style reports and estimates.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BucketView {
     pub bucket: Bucket,
     pub limit: u32,
@@ -284,10 +284,6 @@ pub struct BucketView {
     /// Requests this client may send per window, as it stands: its share, and no more than
     /// the bucket holds above the reserve for others.
     pub allowed: u32,
-    /// The share of `limit x max_capacity` this client uses now (lowered by unexpected 429s).
-    pub share: f64,
-    /// When the current window ends (local clock), if a request waits for it.
-    pub waiting_until: Option<Instant>,
 }
 
 impl Pacer {
@@ -410,14 +406,8 @@ impl Pacer {
         self.state.lock().clock
     }
 
-    /// The share of each bucket this pacer was given.
-    pub fn capacity(&self) -> f64 {
-        self.capacity
-    }
-
     pub fn buckets(&self) -> Vec<BucketView> {
         let state = self.state.lock();
-        let now = Instant::now();
         let mut views: Vec<BucketView> = state
             .buckets
             .iter()
@@ -431,9 +421,6 @@ impl Pacer {
                         .allowed(self.capacity)
                         .min(i64::from(p.limit) - p.reserve(self.capacity))
                         .max(0) as u32,
-                    share: p.share,
-                    waiting_until: matches!(p.go(self.capacity, now), Go::Wait(d) if d > RECHECK)
-                        .then_some(p.reset),
                 }),
                 _ => None,
             })

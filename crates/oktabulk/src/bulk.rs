@@ -199,6 +199,7 @@ fn row_inputs(
             }
         };
         let checked = checker.check(&raw);
+        // The preflight printed the warnings; here they are only let go of.
         let _ = checker.warnings();
         Some(Ok(match checked {
             Ok(op) => RowInput::Valid(Box::new(op)),
