@@ -36,10 +36,8 @@ enum Row {
     Group(u64, String),
     GroupDeleted(u64),
     Member(u64, u64, bool),
-    Schema(String),
-    OAuthClients(String),
-    UserTypes(String),
-    GroupSchema(String),
+    /// A JSON document in the `meta` table, by key.
+    Meta(&'static str, String),
 }
 
 #[derive(Debug)]
@@ -128,10 +126,12 @@ fn row(org: &Org, change: Change) -> Option<Row> {
             user,
             member,
         } => Row::Member(group, user, member),
-        Change::Schema => Row::Schema(json(org.customization())),
-        Change::OAuthClients => Row::OAuthClients(json(&org.oauth.clients())),
-        Change::UserTypes => Row::UserTypes(json(&org.user_types()[1..].to_vec())),
-        Change::GroupSchema => Row::GroupSchema(json(org.group_custom())),
+        Change::Schema => Row::Meta("schema", json(org.customization())),
+        Change::OAuthClients => Row::Meta("oauth_clients", json(&org.oauth.clients())),
+        Change::UserTypes => Row::Meta("user_types", json(&org.user_types()[1..].to_vec())),
+        Change::GroupSchema => Row::Meta("group_schema", json(org.group_custom())),
+        Change::Roles => Row::Meta("roles", json(&org.role_assignments())),
+        Change::GroupRules => Row::Meta("group_rules", json(&org.all_group_rules())),
     })
 }
 
@@ -192,25 +192,10 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
                         [*g as i64, *u as i64],
                     )?;
                 }
-                Row::Schema(body) => {
-                    tx.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?1)", [body])?;
-                }
-                Row::OAuthClients(body) => {
+                Row::Meta(key, body) => {
                     tx.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('oauth_clients', ?1)",
-                        [body],
-                    )?;
-                }
-                Row::UserTypes(body) => {
-                    tx.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('user_types', ?1)",
-                        [body],
-                    )?;
-                }
-                Row::GroupSchema(body) => {
-                    tx.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('group_schema', ?1)",
-                        [body],
+                        "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
+                        [*key, body.as_str()],
                     )?;
                 }
             }
@@ -246,6 +231,8 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
     let oauth_clients = meta(conn, "oauth_clients")?.unwrap_or_default();
     let user_types = meta(conn, "user_types")?.unwrap_or_default();
     let group_custom = meta(conn, "group_schema")?.unwrap_or_default();
+    let roles = meta(conn, "roles")?.unwrap_or_default();
+    let group_rules = meta(conn, "group_rules")?.unwrap_or_default();
     Org::restore(
         base_url,
         Stored {
@@ -256,6 +243,8 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
             oauth_clients,
             user_types,
             group_custom,
+            roles,
+            group_rules,
         },
     )
     .map_err(StoreError::Schema)

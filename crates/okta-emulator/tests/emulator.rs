@@ -6,6 +6,8 @@ mod emulator {
     /// Helpers: start an emulator, a client with the token, error-body comparison.
     pub mod support;
 
+    /// Admin roles and their group targets; group rules and the memberships they make.
+    mod admin;
     /// Control plane: reset, seed, faults and stats.
     mod control;
     /// Groups, the Everyone group, memberships and their paging.

@@ -5,6 +5,8 @@ pub mod control;
 pub mod groups;
 pub mod oauth;
 pub mod pipeline;
+pub mod roles;
+pub mod rules;
 pub mod schema;
 pub mod server;
 pub mod types;

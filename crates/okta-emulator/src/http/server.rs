@@ -6,7 +6,7 @@
 use crate::core::Core;
 use crate::error::ApiError;
 use crate::http::pipeline::{pipeline, ConnectionKill};
-use crate::http::{control, groups, oauth, schema, types, users, wire};
+use crate::http::{control, groups, oauth, roles, rules, schema, types, users};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
@@ -55,16 +55,14 @@ pub fn router(core: Arc<Core>) -> Router {
         .route("/api/v1/users/{id}/idps", get(users::empty_list))
         .route("/api/v1/users/{id}/sessions", delete(users::revoke))
         .route("/api/v1/groups", get(groups::list).post(groups::create))
+        .route("/api/v1/groups/rules", get(rules::list).post(rules::create))
         .route(
-            "/api/v1/groups/rules",
-            get(wire::not_emulated).post(wire::not_emulated),
+            "/api/v1/groups/rules/{id}",
+            get(rules::get).put(rules::replace).delete(rules::delete),
         )
         .route(
-            "/api/v1/groups/rules/{*rest}",
-            get(wire::not_emulated)
-                .post(wire::not_emulated)
-                .put(wire::not_emulated)
-                .delete(wire::not_emulated),
+            "/api/v1/groups/rules/{id}/lifecycle/{op}",
+            post(rules::lifecycle),
         )
         .route(
             "/api/v1/groups/{id}",
@@ -75,6 +73,7 @@ pub fn router(core: Arc<Core>) -> Router {
             "/api/v1/groups/{id}/users/{user}",
             put(groups::add_member).delete(groups::remove_member),
         )
+        .route("/api/v1/groups/{id}/apps", get(groups::no_apps))
         .route(
             "/api/v1/meta/schemas/user/default",
             get(schema::user_default).post(schema::update_user_default),
@@ -109,10 +108,31 @@ pub fn router(core: Arc<Core>) -> Router {
             "/__emulator/rate-limits",
             get(control::rate_limits).put(control::put_rate_limits),
         )
+        .merge(role_routes("users"))
+        .merge(role_routes("groups"))
         .method_not_allowed_fallback(not_allowed)
         .fallback(|| async { ApiError::PathNotFound })
         .layer(from_fn_with_state(Arc::clone(&core), pipeline))
         .with_state(core)
+}
+
+/// The admin role routes of users or groups: one set of handlers for both.
+fn role_routes(who: &str) -> Router<Arc<Core>> {
+    let base = format!("/api/v1/{who}/{{id}}/roles");
+    Router::new()
+        .route(&base, get(roles::list).post(roles::assign))
+        .route(
+            &format!("{base}/{{role}}"),
+            get(roles::get).delete(roles::unassign),
+        )
+        .route(
+            &format!("{base}/{{role}}/targets/groups"),
+            get(roles::targets),
+        )
+        .route(
+            &format!("{base}/{{role}}/targets/groups/{{group}}"),
+            put(roles::add_target).delete(roles::remove_target),
+        )
 }
 
 /// Serves connections until `shutdown` is notified, then closes every open connection.

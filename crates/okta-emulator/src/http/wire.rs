@@ -195,8 +195,3 @@ pub fn paged<T: Serialize>(base: &str, uri: &Uri, page: Page<T>) -> Response {
     }
     response
 }
-
-/// A documented endpoint the emulator does not implement: named as such, not taken for another.
-pub async fn not_emulated(uri: axum::http::Uri) -> ApiError {
-    ApiError::NotEmulated(uri.path().to_owned())
-}

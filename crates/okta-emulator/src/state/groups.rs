@@ -4,6 +4,7 @@
 use crate::error::ApiError;
 use crate::state::ids::new_id;
 use crate::state::org::{Change, ListQuery, Org, Page};
+use crate::state::roles::Assignee;
 use crate::state::search::{AttrValue, Expr, Op};
 use chrono::Utc;
 use okta_model::{Group, GroupProfile, GroupType, User};
@@ -152,6 +153,7 @@ impl Org {
         if group.group_type == GroupType::BuiltIn {
             return Err(ApiError::UnsupportedOperation);
         }
+        let id = group.id.0.clone();
         self.group_names.remove(&group.profile.name.to_lowercase());
         self.group_seqs.remove(&group.id);
         self.groups.remove(&seq);
@@ -161,6 +163,8 @@ impl Org {
             }
         }
         self.record(Change::GroupDeleted(seq));
+        self.forget_in_rules(Some(&id), None);
+        self.forget_in_roles(&Assignee::Group(id));
         Ok(())
     }
 
@@ -233,6 +237,13 @@ impl Org {
         if self.groups[&group].group_type != GroupType::OktaGroup {
             return Err(ApiError::UnsupportedOperation);
         }
+        self.drop_membership(group, user);
+        let user_id = self.users[&user].id.0.clone();
+        self.exclude_from_rules(group_id, &user_id);
+        Ok(())
+    }
+
+    pub(super) fn drop_membership(&mut self, group: u64, user: u64) {
         if self.unlink_member(group, user) {
             self.touch_membership(group);
             self.record(Change::Membership {
@@ -241,7 +252,6 @@ impl Org {
                 member: false,
             });
         }
-        Ok(())
     }
 
     /// Membership calls name the user by id only.

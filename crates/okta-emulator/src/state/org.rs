@@ -25,6 +25,8 @@ pub enum Change {
     OAuthClients,
     UserTypes,
     GroupSchema,
+    Roles,
+    GroupRules,
     Reset,
 }
 
@@ -38,6 +40,8 @@ pub struct Stored {
     pub oauth_clients: Vec<OAuthClient>,
     pub user_types: Vec<crate::state::types::UserType>,
     pub group_custom: BTreeMap<String, serde_json::Value>,
+    pub roles: Vec<crate::state::roles::RoleAssignment>,
+    pub group_rules: Vec<crate::state::rules::GroupRule>,
 }
 
 /// One page of a cursor-paged list; `next` is the `after` cursor of the following page.
@@ -93,6 +97,10 @@ pub struct Org {
     pub(super) user_types: BTreeMap<String, crate::state::types::UserType>,
     /// The group schema's custom attributes, by name, as they were given.
     pub(super) group_custom: BTreeMap<String, serde_json::Value>,
+    /// Admin role assignments of users and groups, in the order they were made.
+    pub(super) roles: Vec<crate::state::roles::RoleAssignment>,
+    /// Group rules, in the order they were created.
+    pub(super) group_rules: Vec<crate::state::rules::GroupRule>,
     next_seq: u64,
     changes: Vec<Change>,
 }
@@ -119,6 +127,8 @@ impl Org {
             oauth: OAuthRegistry::default(),
             user_types: BTreeMap::new(),
             group_custom: BTreeMap::new(),
+            roles: Vec::new(),
+            group_rules: Vec::new(),
             next_seq: 1,
             changes: vec![Change::Reset],
         };
@@ -216,6 +226,16 @@ impl Org {
         Ok(())
     }
 
+    /// Admin role assignments, for the store.
+    pub fn role_assignments(&self) -> &[crate::state::roles::RoleAssignment] {
+        &self.roles
+    }
+
+    /// Group rules, for the store.
+    pub fn all_group_rules(&self) -> &[crate::state::rules::GroupRule] {
+        &self.group_rules
+    }
+
     /// Registers (or replaces) a service app.
     pub fn register_oauth_client(&mut self, client: OAuthClient) {
         self.oauth.register(client);
@@ -290,6 +310,8 @@ impl Org {
             oauth_clients,
             user_types,
             group_custom,
+            roles,
+            group_rules,
         } = stored;
         let mut org = Self::new(base_url);
         let fresh = groups.is_empty();
@@ -317,6 +339,8 @@ impl Org {
             org.user_types.insert(t.id.clone(), t);
         }
         org.group_custom = group_custom;
+        org.roles = roles;
+        org.group_rules = group_rules;
         if !fresh {
             org.changes.clear();
         }

@@ -147,6 +147,7 @@ impl Org {
         for group in groups {
             self.add_membership(group, seq);
         }
+        self.run_rules_for(seq);
         Ok(user)
     }
 
@@ -368,6 +369,7 @@ impl Org {
         user.last_updated = now;
         self.index_user(seq, user.clone());
         self.record(Change::User(seq));
+        self.run_rules_for(seq);
         Ok(user)
     }
 
@@ -396,7 +398,11 @@ impl Org {
             (Lifecycle::ResetPassword, Active | PasswordExpired | Recovery | LockedOut) => Recovery,
             _ => return Err(ApiError::WrongUserStatus),
         };
+        let reactivated = self.users[&seq].status == Deprovisioned && next != Deprovisioned;
         let user = self.set_status(seq, next);
+        if reactivated {
+            self.run_rules_for(seq);
+        }
         Ok(match op {
             Lifecycle::Activate { send_email } | Lifecycle::Reactivate { send_email } => {
                 LifecycleOutcome::Token(self.activation(send_email))
@@ -512,7 +518,10 @@ impl Org {
                 members.remove(&seq);
             }
         }
-        self.unindex_user(seq);
+        if let Some(gone) = self.unindex_user(seq) {
+            self.forget_in_rules(None, Some(gone.id.as_str()));
+            self.forget_in_roles(&crate::state::roles::Assignee::User(gone.id.0));
+        }
         self.record(Change::UserDeleted(seq));
         Ok(())
     }

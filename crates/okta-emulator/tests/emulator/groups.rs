@@ -175,20 +175,3 @@ async fn the_group_schema_takes_custom_attributes() {
         .await;
     assert_eq!(removed["definitions"]["custom"]["properties"], json!({}));
 }
-
-#[tokio::test]
-async fn group_rules_are_refused_as_not_emulated_not_taken_for_a_group() {
-    let env = Env::start().await;
-    for path in ["/api/v1/groups/rules", "/api/v1/groups/rules/0pr1"] {
-        let resp = env.fetch(path).await;
-        assert_eq!(resp.status(), 400, "{path}");
-        let body: Value = resp.json().await.expect("json");
-        let cause = body["errorCauses"][0]["errorSummary"]
-            .as_str()
-            .unwrap_or_default();
-        assert!(
-            cause.contains("not emulated") && cause.contains("/rules"),
-            "{cause}"
-        );
-    }
-}
