@@ -30,9 +30,24 @@ async fn bursts_of_429_and_5xx_and_dropped_connections_end_with_every_user_once(
         ],
     });
     let client = client(&emulator, 100, 10);
-    let results = create_all(&client, 400, 10).await;
-    assert_each_created_once(&emulator, &results).await;
+    let mut results = create_all(&client, 400, 10).await;
     let stats = emulator.stats();
+    // A create whose every round ended unanswered gives up, unsettled: never a final failure.
+    // oktabulk sends such a row again on its next run; so does this test, with the faults gone.
+    emulator.clear_faults();
+    for (i, result) in results.iter_mut().enumerate() {
+        if let Err(e) = result {
+            assert!(
+                e.is_transient(),
+                "user {i}: a final failure from transient faults: {e}"
+            );
+            *result = client
+                .users()
+                .create(&new_user(i), CreateUserOptions::default())
+                .await;
+        }
+    }
+    assert_each_created_once(&emulator, &results).await;
     assert!(stats.faults_fired >= 20, "the faults did fire: {stats:?}");
     let reconciled = results
         .iter()
