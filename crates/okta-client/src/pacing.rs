@@ -81,8 +81,12 @@ pub struct BucketPace {
     pub own: u32,
     /// The part of `limit x max_capacity` this client may use; lowered by unexpected 429s.
     pub share: f64,
-    /// The most `share` may grow back to: what the last informative unexpected 429 taught.
+    /// The most `share` may grow back to: what two unexpected 429s at the same level taught.
     pub ceiling: f64,
+    /// The level (answered requests as a part of the full share) of an unexpected 429 not yet
+    /// seen again: a per-token cap refuses at the same level window after window, a passing
+    /// burst of someone else's does not.
+    pub suspect: Option<f64>,
     /// The local clock passed `reset` and no answer of the new window has come yet: the new
     /// window's `remaining` is taken as the whole limit, its end as unknown.
     pub stale: bool,
@@ -106,6 +110,9 @@ const EPSILON: f64 = 1e-9;
 /// An unexpected 429 this early in a window (as a fraction of the share) teaches no ceiling.
 const UNINFORMATIVE: f64 = 0.05;
 
+/// Two unexpected 429s this close (as parts of the full share) are the same cap.
+const SAME_LEVEL: f64 = 0.10;
+
 impl BucketPace {
     /// A bucket first seen with these headers.
     pub fn new(rate: RateLimitHeaders, reset: Instant) -> BucketPace {
@@ -118,6 +125,7 @@ impl BucketPace {
             own: 0,
             share: 1.0,
             ceiling: 1.0,
+            suspect: None,
             stale: false,
             clean: true,
         }
@@ -182,6 +190,8 @@ impl BucketPace {
     fn next_window(&mut self) {
         if self.clean {
             self.share = (self.share + 0.05).min(self.ceiling);
+            // A window without a 429: the suspected cap was someone else's passing burst.
+            self.suspect = None;
         }
         self.clean = true;
     }
@@ -213,16 +223,27 @@ impl BucketPace {
     }
 
     /// A 429 the headers did not predict: this client was refused after `own - in_flight`
-    /// answered requests in the window. Late in the window that is a ceiling (a per-token cap)
-    /// that the share keeps for the rest of the run; early, the share is only lowered by a
-    /// quarter. Either way the bucket waits for its reset.
+    /// answered requests in the window. Late in the window that may be a per-token cap: the
+    /// second 429 at the same level (in a later window, with no clean window between) makes it
+    /// the ceiling the share keeps for the rest of the run; the first only ends the window, so
+    /// that one passing 429 does not slow a long run for good. Early in the window, the share
+    /// is lowered by a quarter. Either way the bucket waits for its reset.
     pub fn unexpected_429(&mut self, capacity: f64) {
         let answered = f64::from(self.own.saturating_sub(self.in_flight));
         let full = (f64::from(self.limit) * capacity).max(1.0);
         let taught = answered / full;
-        if taught >= UNINFORMATIVE * self.share {
-            self.share = taught.clamp(UNINFORMATIVE, self.share);
-            self.ceiling = self.share;
+        if !self.clean {
+            // The requests that were in flight when the window's first 429 came: nothing new.
+        } else if taught >= UNINFORMATIVE * self.share {
+            let level = taught.clamp(UNINFORMATIVE, self.share);
+            match self.suspect {
+                Some(seen) if (level - seen).abs() <= SAME_LEVEL => {
+                    self.share = level.min(seen);
+                    self.ceiling = self.share;
+                    self.suspect = None;
+                }
+                _ => self.suspect = Some(level),
+            }
         } else {
             self.share = (self.share * 0.75).max(UNINFORMATIVE);
         }
@@ -535,28 +556,63 @@ mod tests {
         assert_eq!(sent, 100);
     }
 
-    #[test]
-    fn an_unexpected_429_late_in_the_window_teaches_a_ceiling() {
-        let now = Instant::now();
-        let mut p = pace(600, 600, Duration::from_secs(10), now);
-        for _ in 0..310 {
+    /// The window's requests up to a refusal after `answered` answers, `in_flight` more sent.
+    fn refused_after(p: &mut BucketPace, answered: u32, in_flight: u32) {
+        for _ in 0..answered + in_flight {
             p.sent();
         }
-        p.in_flight = 10; // 300 answered, then refused: a 50 % per-token cap
+        p.in_flight = in_flight;
         p.unexpected_429(1.0);
-        assert!((p.share - 0.5).abs() < 1e-9, "{}", p.share);
+    }
+
+    #[test]
+    fn unexpected_429s_at_the_same_level_in_two_windows_teach_a_ceiling() {
+        let now = Instant::now();
+        let mut p = pace(600, 600, Duration::from_secs(10), now);
+        refused_after(&mut p, 300, 10); // 300 answered, then refused: a 50 % per-token cap?
+        assert!((p.share - 1.0).abs() < 1e-9, "one 429 is no cap yet");
         assert_eq!(
             p.go(1.0, now),
-            Go::Wait(Duration::from_secs(10) + RESET_MARGIN)
+            Go::Wait(Duration::from_secs(10) + RESET_MARGIN),
+            "the window waits for its reset"
         );
-        for reset in [101, 102, 103] {
+        for _ in 0..9 {
+            p.unexpected_429(1.0); // the requests that were in flight
+        }
+        assert_eq!(p.suspect, Some(0.5));
+        p.observe(headers(600, 599, 101), now + Duration::from_secs(20));
+        p.own = 0;
+        p.in_flight = 0;
+        refused_after(&mut p, 290, 10);
+        assert!((p.share - 290.0 / 600.0).abs() < 1e-9, "{}", p.share);
+        assert_eq!(p.suspect, None);
+        for reset in [102, 103, 104] {
             p.observe(headers(600, 599, reset), now + Duration::from_secs(20));
             assert!(
-                (p.share - 0.5).abs() < 1e-9,
-                "never above what the 429 taught"
+                (p.share - 290.0 / 600.0).abs() < 1e-9,
+                "never above what the 429s taught"
             );
         }
-        assert_eq!(p.allowed(1.0), 300);
+        assert_eq!(p.allowed(1.0), 290);
+    }
+
+    #[test]
+    fn one_passing_429_slows_only_its_window() {
+        let now = Instant::now();
+        let mut p = pace(600, 600, Duration::from_secs(10), now);
+        refused_after(&mut p, 150, 5);
+        assert_eq!(p.suspect, Some(0.25));
+        // The next window passes the level without a 429, and the one after is clean too.
+        p.observe(headers(600, 599, 101), now + Duration::from_secs(20));
+        p.observe(headers(600, 599, 102), now + Duration::from_secs(30));
+        assert_eq!(p.suspect, None, "a clean window forgets it");
+        assert!((p.share - 1.0).abs() < 1e-9 && (p.ceiling - 1.0).abs() < 1e-9);
+        // A 429 at another level later is a new suspect, not a confirmation.
+        p.own = 0;
+        p.in_flight = 0;
+        refused_after(&mut p, 450, 5);
+        assert_eq!(p.suspect, Some(0.75));
+        assert!((p.ceiling - 1.0).abs() < 1e-9);
     }
 
     #[test]
