@@ -266,6 +266,7 @@ impl Client {
             }
             None => request,
         };
+        let sent_at = std::time::Instant::now();
         let resp = match request.send().await {
             Ok(resp) => resp,
             Err(e) if e.is_connect() => {
@@ -283,6 +284,14 @@ impl Client {
         let rate = RateLimitHeaders::parse(|n| header(&headers, n));
         let server_date = header(&headers, "date").and_then(|d| httpdate::parse_http_date(d).ok());
         let request_id = header(&headers, REQUEST_ID).map(str::to_owned);
+        if let Some(o) = &inner.observer {
+            o.answered(&crate::observer::Answer {
+                bucket,
+                status,
+                rate,
+                latency: sent_at.elapsed(),
+            });
+        }
         let concurrency_429 = status == 429 && rate.is_some_and(|r| r.is_concurrency_limit());
         let rate_429 = status == 429 && !concurrency_429;
         inner

@@ -2,11 +2,25 @@
 //! retries without the client printing anything.
 
 use crate::retry::RetryReason;
-use okta_model::rate_limit::Bucket;
+use okta_model::rate_limit::{Bucket, RateLimitHeaders};
 use std::time::Duration;
+
+/// One answer from the org, as the send path saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Answer {
+    pub bucket: Bucket,
+    pub status: u16,
+    /// The answer's `X-Rate-Limit-*` headers, when it had them.
+    pub rate: Option<RateLimitHeaders>,
+    /// From sending the request to its response's headers.
+    pub latency: Duration,
+}
 
 /// Receives the client's events. Methods have empty defaults; implement what you show.
 pub trait Observer: Send + Sync + std::fmt::Debug {
+    /// The org answered a request (any status, before retries are decided).
+    fn answered(&self, _answer: &Answer) {}
     /// A request waited for its bucket's pacing.
     fn paced(&self, _bucket: Bucket, _waited: Duration) {}
     /// A request starts waiting `_wait` for its bucket's window to reset (this run's share of

@@ -1,7 +1,8 @@
 //! Runs the command the user asked for and answers its exit code.
 
 use crate::cli::{
-    AttributeType, Cli, Command, GroupsCommand, SandboxCommand, UsersCommand, ValidateArgs,
+    AttributeType, Cli, Command, GroupsCommand, ReportArgs, SandboxCommand, UsersCommand,
+    ValidateArgs,
 };
 use crate::connect::{connect_to, default_schema, org_facts};
 use crate::engine::lifecycle::Lifecycle;
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
         Command::Validate(args) => validate(global, args).await,
         Command::Doctor => doctor::run(global).await,
         Command::Sandbox { command } => sandbox_command(global, command).await,
+        Command::Report(args) => report(args),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "oktabulk", &mut std::io::stdout());
@@ -39,6 +41,54 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
             Ok(code::OK)
         }
     }
+}
+
+/// `oktabulk report`: the page of a run, drawn from its journal.
+fn report(args: &ReportArgs) -> Result<u8, AppError> {
+    let journal = match &args.journal {
+        Some(path) => path.clone(),
+        None => latest_journal(&crate::config::data_home()?.join("journals"))?,
+    };
+    if !journal.is_file() {
+        return Err(AppError::Config(format!(
+            "no journal at {}",
+            journal.display()
+        )));
+    }
+    let (record, tally) = crate::journal::Journal::read_report(&journal)?;
+    crate::report::html::write_page(&args.output, &crate::report::html::render(&record, &tally))?;
+    eprintln!(
+        "report: {} (from {})",
+        args.output.display(),
+        journal.display()
+    );
+    Ok(code::OK)
+}
+
+/// The journal written to last.
+fn latest_journal(dir: &std::path::Path) -> Result<std::path::PathBuf, AppError> {
+    let entries = std::fs::read_dir(dir).map_err(|_| {
+        AppError::Config(format!(
+            "no run has been journaled yet (nothing in {})",
+            dir.display()
+        ))
+    })?;
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "db"))
+        .filter_map(|p| {
+            // A journal's last write lands in its WAL until a checkpoint.
+            let wal = std::path::PathBuf::from(format!("{}-wal", p.display()));
+            let modified = [&p, &wal]
+                .iter()
+                .filter_map(|f| f.metadata().and_then(|m| m.modified()).ok())
+                .max()?;
+            Some((modified, p))
+        })
+        .max()
+        .map(|(_, p)| p)
+        .ok_or_else(|| AppError::Config(format!("no journal in {}", dir.display())))
 }
 
 async fn users(global: &crate::cli::GlobalArgs, command: &UsersCommand) -> Result<u8, AppError> {

@@ -11,6 +11,7 @@ use crate::exit::{code, AppError};
 use crate::input::{InputFile, RowChecker};
 use crate::journal::{Journal, JournalKey};
 use crate::preflight::{self, PreflightReport};
+use crate::report::html::{RunFacts, RunRecorder};
 use crate::report::results::{guard_input, Format};
 use crate::report::{colour, Progress, ResultsFile, RowLines, Summary};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ pub struct Settings {
     pub skip_invalid: bool,
     pub restart: bool,
     pub retry_failed: bool,
+    /// Where to write the HTML run report, if anywhere.
+    pub report: Option<PathBuf>,
     pub quiet: bool,
     pub verbose: bool,
     pub concurrency: usize,
@@ -78,6 +81,9 @@ pub fn open(settings: &Settings) -> Result<(InputFile, PathBuf), AppError> {
     let input = InputFile::open(&settings.file)?;
     let output = results_path(&input.named, settings);
     guard_input(&input.named, &output)?;
+    if let Some(report) = &settings.report {
+        guard_input(&input.named, report)?;
+    }
     Ok((input, output))
 }
 
@@ -127,6 +133,11 @@ pub async fn send(
         Arc::clone(&window),
         Arc::clone(&stop),
     )?)];
+    reporters.push(Box::new(RunRecorder::new(
+        settings.report.clone(),
+        Arc::clone(&journal),
+        run_facts(settings, conn, input, report),
+    )));
     let mut bar = None;
     if !settings.quiet {
         let progress = Progress::new();
@@ -172,6 +183,50 @@ pub async fn send(
     } else {
         code::OK
     })
+}
+
+/// What the run report says was asked: names and values the admin chose, never a secret.
+fn run_facts(
+    settings: &Settings,
+    conn: &Connection,
+    input: &InputFile,
+    report: &PreflightReport,
+) -> RunFacts {
+    let mut options = vec![
+        ("concurrency".to_owned(), settings.concurrency.to_string()),
+        (
+            "max-capacity".to_owned(),
+            format!("{} %", conn.max_capacity),
+        ),
+        ("format".to_owned(), settings.format.extension().to_owned()),
+    ];
+    for (flag, on) in [
+        ("skip-invalid", settings.skip_invalid),
+        ("restart", settings.restart),
+        ("retry-failed", settings.retry_failed),
+    ] {
+        if on {
+            options.push((flag.to_owned(), "yes".to_owned()));
+        }
+    }
+    if !settings.journal_options.is_empty() {
+        options.push((
+            "command options".to_owned(),
+            settings.journal_options.clone(),
+        ));
+    }
+    RunFacts {
+        command: settings.command.to_owned(),
+        org: conn.org.clone(),
+        file: input.display.clone(),
+        digest: report.digest.clone(),
+        options,
+        sources: conn.sources.clone(),
+        principal: conn.principal.clone(),
+        user: std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_default(),
+    }
 }
 
 /// The sending pass: the file read again, each row checked the way the preflight checked it.

@@ -84,6 +84,9 @@ pub enum Command {
         #[command(subcommand)]
         command: SandboxCommand,
     },
+    /// Draw the HTML run report of a finished (or interrupted) run from its journal: the same
+    /// page `--report` writes. Without JOURNAL, the latest run's.
+    Report(ReportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     ///
     /// PowerShell: `oktabulk completions powershell | Out-String | Invoke-Expression`, or add
@@ -174,6 +177,12 @@ pub struct BulkArgs {
     /// server errors, the network, an interruption) are always sent again.
     #[arg(long)]
     pub retry_failed: bool,
+    /// Also write a run report: one self-contained HTML file (no script, nothing fetched) with
+    /// what was asked, the outcome by status, failures grouped by Okta error code, and a
+    /// timeline per rate-limit bucket of requests, remaining budget, reset waits, 429s and
+    /// latency. Readable by you only, like the results.
+    #[arg(long, value_name = "PATH.html")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -256,6 +265,16 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
         [b] if b.is_ascii() => Ok(*b),
         _ => Err("the delimiter must be one ASCII character".into()),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A run's journal (`<data directory>/journals/<command>-<hash>.db`); the most recent one
+    /// when omitted.
+    pub journal: Option<PathBuf>,
+    /// Where to write the page.
+    #[arg(short, long, value_name = "PATH.html")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

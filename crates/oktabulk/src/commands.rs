@@ -35,6 +35,7 @@ pub fn settings(
         skip_invalid: args.skip_invalid,
         restart: args.restart,
         retry_failed: args.retry_failed,
+        report: args.report.clone(),
         quiet: global.quiet,
         verbose: global.verbose,
         concurrency: global.concurrency as usize,

@@ -19,6 +19,9 @@ pub struct Connection {
     /// A stable name for the org, for the journal (the sandbox's URL changes every run).
     pub org: String,
     pub sources: Vec<String>,
+    /// Who the calls are made as: the kind of credentials and, for a service app, its client id
+    /// (never a secret).
+    pub principal: String,
     /// The `--max-capacity` percentage the client uses.
     pub max_capacity: u32,
     pub sandbox: Option<Sandbox>,
@@ -65,6 +68,12 @@ pub async fn connect_to(
             Some(sandbox),
         )
     };
+    let principal = match &credentials {
+        Credentials::ApiToken(_) => "an API token (SSWS)".to_owned(),
+        Credentials::ServiceApp { client_id, .. } => {
+            format!("the OAuth 2.0 service app {client_id}")
+        }
+    };
     let mut builder = Client::builder(&org_url, credentials)?
         .max_capacity_percent(global.max_capacity)
         .max_in_flight(global.concurrency as usize);
@@ -75,6 +84,7 @@ pub async fn connect_to(
         client: builder.build()?,
         org,
         sources,
+        principal,
         max_capacity: global.max_capacity,
         sandbox,
     })

@@ -30,6 +30,8 @@ enum Write {
     Sent(u64, i64, oneshot::Sender<Result<(), String>>),
     Done(u64, String),
     Flush(oneshot::Sender<Result<(), String>>),
+    /// A value for the `meta` table, and who waits for its commit.
+    Meta(&'static str, String, mpsc::Sender<()>),
 }
 
 #[derive(Debug)]
@@ -197,6 +199,55 @@ impl Journal {
         let _ = self.writer.send(Write::Done(result.seq, json));
     }
 
+    /// Keeps the run's record (facts and timeline, for `oktabulk report`) and waits for it to be
+    /// committed. A journal that cannot keep it loses only the later report's timeline.
+    pub fn keep_record(&self, record: &crate::report::html::RunRecord) {
+        let json = serde_json::to_string(record).expect("records serialize");
+        let (done, wait) = mpsc::channel();
+        if self.writer.send(Write::Meta("record", json, done)).is_ok() {
+            let _ = tokio::task::block_in_place(|| wait.recv_timeout(Duration::from_secs(10)));
+        }
+    }
+
+    /// The record of the journal's last run and its rows' results, counted: what
+    /// `oktabulk report` draws. Read without taking the run's lock (a run may be going on).
+    pub fn read_report(
+        path: &Path,
+    ) -> Result<
+        (
+            crate::report::html::RunRecord,
+            crate::report::html::RowTally,
+        ),
+        AppError,
+    > {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(sql)?;
+        let record: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'record'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(sql)?;
+        let record = match record {
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                AppError::Journal(format!("{}: its run record: {e}", path.display()))
+            })?,
+            None => crate::report::html::RunRecord::default(),
+        };
+        let mut tally = crate::report::html::RowTally::default();
+        let mut stmt = conn
+            .prepare("SELECT result FROM rows WHERE result IS NOT NULL ORDER BY seq")
+            .map_err(sql)?;
+        let results = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(sql)?;
+        for json in results {
+            let json = json.map_err(sql)?;
+            if let Ok(result) = serde_json::from_str::<RowResult>(&json) {
+                tally.add(&result);
+            }
+        }
+        Ok((record, tally))
+    }
+
     /// Waits until everything recorded is on disk.
     pub async fn flush(&self) -> Result<(), AppError> {
         let (done, wait) = oneshot::channel();
@@ -286,6 +337,9 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Write>) {
                 Write::Sent(_, _, done) | Write::Flush(done) => {
                     let _ = done.send(result.clone());
                 }
+                Write::Meta(_, _, done) => {
+                    let _ = done.send(());
+                }
                 Write::Done(..) => {}
             }
         }
@@ -314,6 +368,12 @@ fn commit(conn: &mut Connection, batch: &[Write]) -> rusqlite::Result<()> {
                     done.execute(params![*seq as i64, json])?;
                 }
                 Write::Flush(_) => {}
+                Write::Meta(key, value, _) => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
+                        params![key, value],
+                    )?;
+                }
             }
         }
     }

@@ -13,6 +13,8 @@ mod cli {
     mod import;
     /// `users update`, the lifecycle commands, `groups ...` and `export`.
     mod operations;
+    /// `--report` and `oktabulk report`: the run's page, and its rendering in headless Chromium.
+    mod report;
     /// Faults during a run, and `kill -9` followed by a re-run.
     mod resilience;
     /// The input is never overwritten, files are the owner's, the token stays with the org.

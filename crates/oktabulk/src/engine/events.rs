@@ -20,6 +20,8 @@ pub enum Event {
         result: Box<RowResult>,
         resumed: bool,
     },
+    /// The org answered a request (status, rate-limit headers, latency).
+    Answered(okta_client::observer::Answer),
     /// A request waited for its bucket's pacing.
     Paced {
         bucket: Bucket,
@@ -59,6 +61,10 @@ pub struct ClientEvents(pub UnboundedSender<Event>, pub Arc<Stop>);
 impl okta_client::Observer for ClientEvents {
     fn org_unreachable(&self, error: &okta_client::Error) {
         self.1.set(StopReason::OrgUnreachable(error.to_string()));
+    }
+
+    fn answered(&self, answer: &okta_client::observer::Answer) {
+        let _ = self.0.send(Event::Answered(*answer));
     }
 
     fn paced(&self, bucket: Bucket, waited: Duration) {

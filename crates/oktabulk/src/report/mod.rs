@@ -1,6 +1,7 @@
 //! Reporters: the results file (in input order), the progress bar, per-row lines and the final
 //! summary. Each consumes the engine's events; none of them changes what the engine does.
 
+pub mod html;
 pub mod progress;
 pub mod results;
 pub mod summary;

@@ -151,7 +151,10 @@ impl Reporter for Progress {
                 self.retries += 1;
                 self.message();
             }
-            Event::InFlightLowered { .. } | Event::Interrupted | Event::Finished => {}
+            Event::Answered(_)
+            | Event::InFlightLowered { .. }
+            | Event::Interrupted
+            | Event::Finished => {}
         }
         Ok(())
     }

@@ -1,0 +1,571 @@
+//! The run report (`--report PATH.html`): one self-contained HTML file, no script and nothing
+//! fetched, that tells the story of a run: what was asked and by whom (never a secret), the
+//! outcome by status, failures grouped by Okta error code with examples, and a timeline per
+//! rate-limit bucket of requests per second, the bucket's remaining budget, waits for a window's
+//! reset, 429s and latency, drawn as inline SVG.
+//!
+//! Every run keeps its record (the facts and the timeline) in its journal, so that
+//! `oktabulk report` can draw the same page later; the outcome and the failures are counted from
+//! the rows' results, live from the run's events or later from the journal.
+
+use crate::engine::events::{Event, Reporter};
+use crate::exit::AppError;
+use crate::journal::Journal;
+use crate::outcome::{CreationStatus, RowResult};
+use crate::report::results::temporary_beside;
+use okta_client::retry::RetryReason;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+/// What was asked, by whom: shown at the top of the report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RunFacts {
+    pub command: String,
+    pub org: String,
+    pub file: String,
+    /// The input's SHA-256, as the journal keeps it.
+    pub digest: String,
+    /// Option name and value, as given or defaulted.
+    pub options: Vec<(String, String)>,
+    /// Where the settings came from (files and variables by name, never their values).
+    pub sources: Vec<String>,
+    /// The local account that ran it, if the environment names it.
+    pub user: String,
+    /// The credentials' kind (and a service app's client id).
+    pub principal: String,
+}
+
+/// One second of one bucket.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct Second {
+    pub requests: u32,
+    pub too_many: u32,
+    /// The lowest `X-Rate-Limit-Remaining` seen, and its limit.
+    pub remaining: Option<(u32, u32)>,
+    pub latency_sum_ms: f64,
+    pub latency_max_ms: f64,
+}
+
+/// A wait for a bucket's window to reset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResetWait {
+    pub bucket: String,
+    pub second: u64,
+    pub seconds: f64,
+}
+
+/// What a run keeps for its report: the facts and the timeline (in its journal).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub facts: RunFacts,
+    pub started_at: String,
+    pub took_ms: u64,
+    pub total: u64,
+    /// By bucket name, by second since the start.
+    pub seconds: BTreeMap<String, BTreeMap<u64, Second>>,
+    pub waits: Vec<ResetWait>,
+    /// Retries by reason.
+    pub retries: BTreeMap<String, u64>,
+    pub interrupted: bool,
+}
+
+/// Failures of one Okta error code.
+#[derive(Debug, Default)]
+pub struct FailureGroup {
+    pub count: u64,
+    /// Line, row label, message: the first few.
+    pub examples: Vec<(u64, String, String)>,
+}
+
+const EXAMPLES: usize = 3;
+
+/// The rows' outcome by status, and the failures by Okta error code.
+#[derive(Debug, Default)]
+pub struct RowTally {
+    pub outcomes: BTreeMap<&'static str, u64>,
+    pub failures: BTreeMap<String, FailureGroup>,
+}
+
+impl RowTally {
+    pub fn add(&mut self, result: &RowResult) {
+        let status = result.user_creation_status;
+        *self.outcomes.entry(status.as_str()).or_default() += 1;
+        if status != CreationStatus::Failed {
+            return;
+        }
+        let code = if result.error_code.is_empty() {
+            "(no Okta error code)".to_owned()
+        } else {
+            result.error_code.clone()
+        };
+        let group = self.failures.entry(code).or_default();
+        group.count += 1;
+        if group.examples.len() < EXAMPLES {
+            group.examples.push((
+                result.line,
+                result.login.clone(),
+                result.error_message.clone(),
+            ));
+        }
+    }
+}
+
+/// Records the run as it goes; at the end keeps the record in the journal and writes the page
+/// when `--report` asked for one.
+#[derive(Debug)]
+pub struct RunRecorder {
+    page: Option<PathBuf>,
+    journal: Arc<Journal>,
+    started: Instant,
+    record: RunRecord,
+    tally: RowTally,
+}
+
+impl RunRecorder {
+    pub fn new(page: Option<PathBuf>, journal: Arc<Journal>, facts: RunFacts) -> RunRecorder {
+        RunRecorder {
+            page,
+            journal,
+            started: Instant::now(),
+            record: RunRecord {
+                facts,
+                started_at: okta_model::time::format(&SystemTime::now().into()),
+                ..RunRecord::default()
+            },
+            tally: RowTally::default(),
+        }
+    }
+}
+
+impl Reporter for RunRecorder {
+    fn event(&mut self, event: &Event) -> Result<(), AppError> {
+        let at = self.started.elapsed().as_secs();
+        let record = &mut self.record;
+        match event {
+            Event::Started { total } => record.total = *total,
+            Event::Answered(answer) => {
+                let s = record
+                    .seconds
+                    .entry(answer.bucket.name().to_owned())
+                    .or_default()
+                    .entry(at)
+                    .or_default();
+                s.requests += 1;
+                s.too_many += u32::from(answer.status == 429);
+                if let Some(rate) = answer.rate {
+                    let lowest = s
+                        .remaining
+                        .map_or(rate.remaining, |(r, _)| r.min(rate.remaining));
+                    s.remaining = Some((lowest, rate.limit));
+                }
+                let ms = answer.latency.as_secs_f64() * 1000.0;
+                s.latency_sum_ms += ms;
+                s.latency_max_ms = s.latency_max_ms.max(ms);
+            }
+            Event::WaitingForReset { bucket, wait } => {
+                // Every request in flight waits for the same reset: one per bucket and second.
+                let name = bucket.name();
+                if !record
+                    .waits
+                    .iter()
+                    .any(|w| w.bucket == name && w.second == at)
+                {
+                    record.waits.push(ResetWait {
+                        bucket: name.to_owned(),
+                        second: at,
+                        seconds: wait.as_secs_f64(),
+                    });
+                }
+            }
+            Event::Retrying { reason, .. } => {
+                *record.retries.entry(retry_label(*reason)).or_default() += 1;
+            }
+            Event::RowDone { result, .. } => self.tally.add(result),
+            Event::Interrupted => record.interrupted = true,
+            Event::Paced { .. } | Event::InFlightLowered { .. } | Event::Finished => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), AppError> {
+        self.record.took_ms = self.started.elapsed().as_millis() as u64;
+        self.journal.keep_record(&self.record);
+        match &self.page {
+            Some(path) => write_page(path, &render(&self.record, &self.tally)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Writes a page under a temporary name, readable by the owner only, and renames it into place.
+pub fn write_page(path: &Path, html: &str) -> Result<(), AppError> {
+    let write_error = |source| AppError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let (mut file, temp) = temporary_beside(path)?;
+    std::io::Write::write_all(&mut file, html.as_bytes()).map_err(write_error)?;
+    drop(file);
+    temp.persist(path).map_err(|e| write_error(e.error))?;
+    Ok(())
+}
+
+fn retry_label(reason: RetryReason) -> String {
+    match reason {
+        RetryReason::RateLimited => "429 rate limit".into(),
+        RetryReason::ConcurrencyLimited => "429 concurrency limit".into(),
+        RetryReason::ServerError(status) => format!("{status} server error"),
+        RetryReason::NotSent => "connection failed (not sent)".into(),
+        RetryReason::NoAnswer => "no answer".into(),
+    }
+}
+
+/// Text made safe inside HTML elements and attributes.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d2330;padding:0 1em}\
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #d8dce4}\
+table{border-collapse:collapse}td,th{padding:.25em .8em;text-align:left;vertical-align:top;border-bottom:1px solid #eceef2}\
+th{color:#556}code{font-size:.92em}.num{text-align:right}svg{display:block;margin:.5em 0 1.5em}\
+.legend span{display:inline-block;margin-right:1.2em}.sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em}";
+
+const COLOURS: &[(&str, &str)] = &[
+    ("Success", "#2e8b57"),
+    ("Updated", "#3a7bd5"),
+    ("Unchanged", "#8a93a6"),
+    ("Exists", "#c59b1a"),
+    ("Failed", "#c0392b"),
+];
+
+/// The page for a record and its rows.
+pub fn render(record: &RunRecord, tally: &RowTally) -> String {
+    Page { record, tally }.render()
+}
+
+struct Page<'a> {
+    record: &'a RunRecord,
+    tally: &'a RowTally,
+}
+
+impl Page<'_> {
+    fn render(&self) -> String {
+        let mut h = String::new();
+        let title = format!("oktabulk {} report", self.record.facts.command);
+        let _ = write!(
+            h,
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body><h1>{}</h1>",
+            esc(&title),
+            esc(&title)
+        );
+        self.render_facts(&mut h);
+        self.render_outcome(&mut h);
+        self.render_failures(&mut h);
+        self.render_timeline(&mut h);
+        h.push_str("</body></html>\n");
+        h
+    }
+
+    fn render_facts(&self, h: &mut String) {
+        let (r, f) = (self.record, &self.record.facts);
+        let mut rows = vec![
+            ("Command", format!("oktabulk {}", f.command)),
+            ("Org", f.org.clone()),
+            ("Input", f.file.clone()),
+            ("Input SHA-256", f.digest.clone()),
+            ("Calls made as", f.principal.clone()),
+            (
+                "Run by",
+                if f.user.is_empty() {
+                    "(USER and USERNAME are not set)".to_owned()
+                } else {
+                    f.user.clone()
+                },
+            ),
+            ("Started", r.started_at.clone()),
+            ("Took", format!("{:.1} s", r.took_ms as f64 / 1000.0)),
+            ("Rows", r.total.to_string()),
+        ];
+        if r.interrupted {
+            rows.push(("Ended", "interrupted (Ctrl-C)".to_owned()));
+        }
+        if !f.sources.is_empty() {
+            rows.push(("Settings from", f.sources.join(", ")));
+        }
+        h.push_str("<h2>What was asked</h2><table>");
+        for (name, value) in rows {
+            let _ = write!(h, "<tr><th>{name}</th><td>{}</td></tr>", esc(&value));
+        }
+        for (name, value) in &f.options {
+            let _ = write!(
+                h,
+                "<tr><th><code>{}</code></th><td>{}</td></tr>",
+                esc(name),
+                esc(value)
+            );
+        }
+        h.push_str("</table>");
+    }
+
+    fn render_outcome(&self, h: &mut String) {
+        let outcomes = &self.tally.outcomes;
+        let done: u64 = outcomes.values().sum();
+        h.push_str("<h2>Outcome</h2>");
+        if done == 0 {
+            h.push_str("<p>No row finished.</p>");
+            return;
+        }
+        let width = 900.0;
+        let _ = write!(
+            h,
+            "<svg width=\"{width}\" height=\"34\" role=\"img\" aria-label=\"rows by status\">"
+        );
+        let mut x = 0.0;
+        for (status, colour) in COLOURS {
+            let n = outcomes.get(status).copied().unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
+            let w = width * n as f64 / done as f64;
+            let _ = write!(
+                h,
+                "<rect x=\"{x:.1}\" y=\"4\" width=\"{w:.1}\" height=\"26\" fill=\"{colour}\"><title>{status}: {n}</title></rect>"
+            );
+            x += w;
+        }
+        h.push_str("</svg><table><tr><th>Status</th><th class=\"num\">Rows</th></tr>");
+        for (status, colour) in COLOURS {
+            if let Some(n) = outcomes.get(status) {
+                let _ = write!(
+                    h,
+                    "<tr><td><span class=\"sw\" style=\"background:{colour}\"></span>{status}</td><td class=\"num\">{n}</td></tr>"
+                );
+            }
+        }
+        let _ = write!(
+            h,
+            "<tr><th>All</th><th class=\"num\">{done} of {}</th></tr></table>",
+            self.record.total
+        );
+        if !self.record.retries.is_empty() {
+            let parts: Vec<String> = self
+                .record
+                .retries
+                .iter()
+                .map(|(why, n)| format!("{} &times; {n}", esc(why)))
+                .collect();
+            let _ = write!(h, "<p>Sent again after: {}</p>", parts.join(", "));
+        }
+    }
+
+    fn render_failures(&self, h: &mut String) {
+        h.push_str("<h2>Failures by Okta error code</h2>");
+        if self.tally.failures.is_empty() {
+            h.push_str("<p>None.</p>");
+            return;
+        }
+        h.push_str("<table><tr><th>Code</th><th class=\"num\">Rows</th><th>Examples (line, row, message)</th></tr>");
+        let mut groups: Vec<(&String, &FailureGroup)> = self.tally.failures.iter().collect();
+        groups.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+        for (code, group) in groups {
+            let examples: Vec<String> = group
+                .examples
+                .iter()
+                .map(|(line, label, message)| {
+                    format!("line {line}, {}: {}", esc(label), esc(message))
+                })
+                .collect();
+            let _ = write!(
+                h,
+                "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td></tr>",
+                esc(code),
+                group.count,
+                examples.join("<br>")
+            );
+        }
+        h.push_str("</table>");
+    }
+
+    fn render_timeline(&self, h: &mut String) {
+        h.push_str("<h2>Timeline</h2>");
+        let record = self.record;
+        if record.seconds.is_empty() {
+            h.push_str("<p>No request was answered.</p>");
+            return;
+        }
+        let last = record
+            .seconds
+            .values()
+            .filter_map(|s| s.keys().next_back().copied())
+            .chain(
+                record
+                    .waits
+                    .iter()
+                    .map(|w| w.second + w.seconds.ceil() as u64),
+            )
+            .max()
+            .unwrap_or(0);
+        h.push_str("<p class=\"legend\"><span><span class=\"sw\" style=\"background:#3a7bd5\"></span>requests per second</span>\
+<span><span class=\"sw\" style=\"background:#2e8b57\"></span>remaining budget (of the limit)</span>\
+<span><span class=\"sw\" style=\"background:#f3d9a4\"></span>waiting for the window's reset</span>\
+<span><span class=\"sw\" style=\"background:#c0392b\"></span>429</span>\
+<span><span class=\"sw\" style=\"background:#7d3c98\"></span>latency (mean, dashed max)</span></p>");
+        // The busiest bucket first: it is the one that paced the run.
+        let mut buckets: Vec<(&String, &BTreeMap<u64, Second>)> = record.seconds.iter().collect();
+        buckets.sort_by_key(|(name, s)| {
+            (
+                std::cmp::Reverse(s.values().map(|x| u64::from(x.requests)).sum::<u64>()),
+                *name,
+            )
+        });
+        for (bucket, seconds) in buckets {
+            let waits: Vec<&ResetWait> = record
+                .waits
+                .iter()
+                .filter(|w| &w.bucket == bucket)
+                .collect();
+            bucket_chart(h, bucket, seconds, &waits, last);
+        }
+    }
+}
+
+/// One bucket's chart: requests per second (bars), remaining budget (line, of the limit), reset
+/// waits (shaded), 429s (red dots) and, below, latency per second (mean and max).
+fn bucket_chart(
+    h: &mut String,
+    bucket: &str,
+    seconds: &BTreeMap<u64, Second>,
+    waits: &[&ResetWait],
+    last: u64,
+) {
+    let requests: u32 = seconds.values().map(|s| s.requests).sum();
+    let too_many: u32 = seconds.values().map(|s| s.too_many).sum();
+    let _ = write!(
+        h,
+        "<h3><code>{}</code></h3><p>{requests} requests, {too_many} answered 429, {} waits for a reset.</p>",
+        esc(bucket),
+        waits.len()
+    );
+    let (w, top, plot, lat, left) = (1000.0_f64, 10.0_f64, 160.0_f64, 60.0_f64, 48.0_f64);
+    let span = (last + 1) as f64;
+    let x = |s: f64| left + (w - left - 10.0) * s / span;
+    let bar = ((w - left - 10.0) / span * 0.8).max(1.0);
+    let peak = f64::from(
+        seconds
+            .values()
+            .map(|s| s.requests)
+            .max()
+            .unwrap_or(1)
+            .max(1),
+    );
+    let lat_peak = seconds
+        .values()
+        .map(|s| s.latency_max_ms)
+        .fold(1.0, f64::max);
+    let lat_top = top + plot + 20.0;
+    let height = lat_top + lat + 24.0;
+    let _ = write!(
+        h,
+        "<svg width=\"{w}\" height=\"{height}\" role=\"img\" aria-label=\"timeline of {}\" font-size=\"11\">",
+        esc(bucket)
+    );
+    for wait in waits {
+        let x0 = x(wait.second as f64);
+        let x1 = x(wait.second as f64 + wait.seconds).max(x0 + 1.0);
+        let _ = write!(
+            h,
+            "<rect x=\"{x0:.1}\" y=\"{top}\" width=\"{:.1}\" height=\"{plot}\" fill=\"#f3d9a4\"><title>waiting {:.1} s for the reset</title></rect>",
+            x1 - x0,
+            wait.seconds
+        );
+    }
+    let mut remaining = Vec::new();
+    let (mut mean, mut max) = (Vec::new(), Vec::new());
+    let lat_y = |ms: f64| lat_top + lat - lat * ms / lat_peak;
+    for (at, s) in seconds {
+        let bx = x(*at as f64);
+        let bh = plot * f64::from(s.requests) / peak;
+        let _ = write!(
+            h,
+            "<rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"#3a7bd5\"><title>second {at}: {} requests</title></rect>",
+            top + plot - bh,
+            s.requests
+        );
+        let mid = bx + bar / 2.0;
+        if s.too_many > 0 {
+            let _ = write!(
+                h,
+                "<circle cx=\"{mid:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#c0392b\"><title>second {at}: {} answered 429</title></circle>",
+                top + 6.0,
+                s.too_many
+            );
+        }
+        if let Some((rem, limit)) = s.remaining {
+            let y = top + plot - plot * f64::from(rem) / f64::from(limit.max(1));
+            remaining.push(format!("{mid:.1},{y:.1}"));
+        }
+        let avg = s.latency_sum_ms / f64::from(s.requests.max(1));
+        mean.push(format!("{mid:.1},{:.1}", lat_y(avg)));
+        max.push(format!("{mid:.1},{:.1}", lat_y(s.latency_max_ms)));
+    }
+    let _ = write!(
+        h,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2e8b57\" stroke-width=\"1.5\"/>\
+<polyline points=\"{}\" fill=\"none\" stroke=\"#7d3c98\" stroke-width=\"1.5\"/>\
+<polyline points=\"{}\" fill=\"none\" stroke=\"#7d3c98\" stroke-width=\"1\" stroke-dasharray=\"3 2\"/>",
+        remaining.join(" "),
+        mean.join(" "),
+        max.join(" ")
+    );
+    let base = top + plot;
+    let _ = write!(
+        h,
+        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"#556\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{peak}/s</text>\
+<text x=\"{:.1}\" y=\"{base}\" text-anchor=\"end\">0</text>\
+<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{lat_peak:.0} ms</text>\
+<text x=\"{left}\" y=\"{:.1}\">0 s</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{} s</text></svg>",
+        w - 10.0,
+        left - 4.0,
+        top + 10.0,
+        left - 4.0,
+        left - 4.0,
+        lat_top + 10.0,
+        height - 4.0,
+        w - 10.0,
+        height - 4.0,
+        last + 1
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn text_from_the_file_cannot_open_markup() {
+        assert_eq!(
+            esc("<script>alert('x')</script>&\u{1b}"),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;\\u{1b}"
+        );
+    }
+}
