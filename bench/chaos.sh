@@ -10,7 +10,7 @@
 # order, with the status the org shows.
 #
 #   bench/chaos.sh                            # ROWS=5000 KILLS=20 EMULATOR_KILLS=4 LATENCY_MS=150
-#   ROWS=400 KILLS=5 LATENCY_MS=20 bench/chaos.sh   # the short run .ci/run makes
+#   ROWS=1000 KILLS=5 LATENCY_MS=20 bench/chaos.sh  # the short run .ci/run makes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-5000}
@@ -97,8 +97,9 @@ started=$(date +%s)
 while [ "$kills" -lt "$KILLS" ]; do
   "${command[@]}" > /dev/null 2>&1 &
   pid=$!
-  # Every KILLS/EMULATOR_KILLS-th round, the emulator dies under the running import first.
-  if [ "$emulator_kills" -lt "$EMULATOR_KILLS" ] && [ $(( (kills + 1) % (KILLS / EMULATOR_KILLS > 0 ? KILLS / EMULATOR_KILLS : 1) )) -eq 0 ]; then
+  # In the second round and every KILLS/EMULATOR_KILLS-th after it, the emulator dies under the
+  # running import first.
+  if [ "$emulator_kills" -lt "$EMULATOR_KILLS" ] && [ $(( kills % (KILLS / EMULATOR_KILLS > 0 ? KILLS / EMULATOR_KILLS : 1) )) -eq 1 ]; then
     sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.3 + (r % 100) / 100 }')"
     kill_emulator
   fi
