@@ -16,8 +16,11 @@ pub enum Credentials {
     ApiToken(Secret),
     /// OAuth 2.0 client credentials with `private_key_jwt`.
     ServiceApp {
+        /// The service app's client id (`0oa...`).
         client_id: String,
+        /// The private key whose public half the app holds.
         key: Box<SigningKey>,
+        /// The scopes to ask for (`okta.users.manage`...).
         scopes: Vec<String>,
     },
 }

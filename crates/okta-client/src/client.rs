@@ -67,6 +67,7 @@ impl Health {
 const ORG_DOWN_ATTEMPTS: u32 = 3;
 
 #[derive(Debug)]
+/// Builds a [`Client`]: the org, the credentials, then settings. See [`Client::builder`].
 pub struct ClientBuilder {
     org: OrgUrl,
     credentials: Credentials,
@@ -75,6 +76,8 @@ pub struct ClientBuilder {
 }
 
 impl Client {
+    /// A builder for a client of the org at `org_url` (checked as Okta's SDKs check it: https,
+    /// no `-admin`, no path) with these credentials.
     pub fn builder(org_url: &str, credentials: Credentials) -> Result<ClientBuilder, Error> {
         if let Credentials::ApiToken(token) = &credentials {
             let t = token.expose().trim();
@@ -90,14 +93,17 @@ impl Client {
         })
     }
 
+    /// The org this client talks to.
     pub fn org(&self) -> &OrgUrl {
         &self.inner.org
     }
 
+    /// The Users API.
     pub fn users(&self) -> crate::users::Users<'_> {
         crate::users::Users::new(self)
     }
 
+    /// The Groups API.
     pub fn groups(&self) -> crate::groups::Groups<'_> {
         crate::groups::Groups::new(self)
     }
@@ -114,6 +120,7 @@ impl Client {
         self.inner.cancel.send_replace(true);
     }
 
+    /// Whether [`Client::cancel`] was called.
     pub fn is_cancelled(&self) -> bool {
         *self.inner.cancel.borrow()
     }
@@ -456,6 +463,7 @@ fn describe(e: reqwest::Error) -> String {
 }
 
 impl ClientBuilder {
+    /// Timeouts, retries and limits in one go (the other setters change single fields).
     pub fn settings(mut self, settings: Settings) -> Self {
         self.settings = settings;
         self
@@ -467,16 +475,26 @@ impl ClientBuilder {
         self
     }
 
+    /// Requests in flight at most, across all buckets (Okta advises about 10).
     pub fn max_in_flight(mut self, n: usize) -> Self {
         self.settings.max_in_flight = n;
         self
     }
 
+    /// The `User-Agent` of every request (`okta-client-rust/<version>` by default): name your
+    /// application, as Okta's SDKs let you, so its calls can be told apart in the System Log.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.settings.user_agent = agent.into();
+        self
+    }
+
+    /// Receives the client's events: answers, waits, retries.
     pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
         self.observer = Some(observer);
         self
     }
 
+    /// The client; fails on settings that cannot work.
     pub fn build(self) -> Result<Client, Error> {
         let s = &self.settings;
         if !(1..=100).contains(&s.max_capacity_percent) {

@@ -6,34 +6,48 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+/// A setting that cannot work, found before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
+    /// No org URL was given.
     #[error("the org URL is empty")]
     EmptyOrgUrl,
+    /// The sample `{yourOktaDomain}` was left in.
     #[error("the org URL still contains the placeholder {{yourOktaDomain}}: put your org's domain there")]
     Placeholder,
+    /// Not a URL.
     #[error("the org URL {0} is not a valid URL")]
     InvalidUrl(String),
+    /// Plain http to a host that is not loopback.
     #[error("the org URL must start with https:// (plain http is allowed only for loopback addresses): {0}")]
     NotHttps(String),
+    /// The `-admin` domain, which the API does not serve.
     #[error("the org URL {0} is the admin domain: use the org URL without -admin")]
     AdminDomain(String),
+    /// A doubled `.com.com`.
     #[error("the org URL {0} ends with .com.com")]
     DoubleCom(String),
+    /// A path after the host.
     #[error("the org URL {0} has a path; give only the scheme and host")]
     HasPath(String),
     /// Userinfo before the host (`https://acme.okta.com@other.example`) would send the token to
     /// the host after the `@`; the raw text is not repeated, as it may hold a password.
     #[error("the org URL has a user name or password before its host (an `@`); give only the scheme and host, as in https://example.okta.com")]
     HasUserinfo,
+    /// A `#fragment`.
     #[error("the org URL {0} has a fragment (`#...`); give only the scheme and host")]
     HasFragment(String),
+    /// An empty token or the sample `{apiToken}`.
     #[error("the API token is empty or still the placeholder {{apiToken}}")]
     BadToken,
+    /// A share of the rate limits outside 1 to 100 %.
     #[error("max capacity must be between 1 and 100 percent, got {0}")]
     MaxCapacity(u32),
+    /// A private key that does not parse or cannot sign.
     #[error("invalid private key: {0}")]
     PrivateKey(String),
+    /// The HTTP stack could not be set up.
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
 }
@@ -43,6 +57,7 @@ pub enum ConfigError {
 pub struct OrgUrl(Url);
 
 impl OrgUrl {
+    /// Checks an org URL as Okta's SDKs do and keeps its origin.
     pub fn parse(raw: &str) -> Result<OrgUrl, ConfigError> {
         let raw = raw.trim();
         if raw.is_empty() {
@@ -157,19 +172,23 @@ fn is_loopback(host: &str) -> bool {
 
 pub use okta_model::Secret;
 
-/// Timeouts and limits of one client.
+/// Timeouts and limits of one client. Start from `Settings::default()` and change fields.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Settings {
+    /// Time to connect.
     pub connect_timeout: Duration,
     /// One attempt's time limit.
     pub request_timeout: Duration,
     /// All attempts of one call, waits included.
     pub deadline: Duration,
+    /// Attempts after the first, at most.
     pub max_retries: u32,
     /// Share of each rate-limit bucket this client may use, in percent.
     pub max_capacity_percent: u32,
     /// Requests in flight at most, across all buckets.
     pub max_in_flight: usize,
+    /// The `User-Agent` sent with every request.
     pub user_agent: String,
     /// When no request has reached the org (or been answered) for this long, over several
     /// attempts, calls stop retrying with `Error::OrgUnreachable`.
@@ -185,7 +204,7 @@ impl Default for Settings {
             max_retries: 8,
             max_capacity_percent: 100,
             max_in_flight: 10,
-            user_agent: format!("oktabulk/{}", env!("CARGO_PKG_VERSION")),
+            user_agent: format!("okta-client-rust/{}", env!("CARGO_PKG_VERSION")),
             org_down_after: Duration::from_secs(30),
         }
     }
@@ -314,10 +333,5 @@ mod tests {
             Ok("http://127.0.0.1/0:9/api/v1/groups"),
             "text glued after the org's host stays a path on the org"
         );
-    }
-
-    #[test]
-    fn user_agent_names_oktabulk() {
-        assert!(Settings::default().user_agent.starts_with("oktabulk/"));
     }
 }

@@ -4,26 +4,36 @@
 use okta_model::OktaError;
 use std::time::Duration;
 
+/// Why a call failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Okta answered with an error body.
     #[error("{status} {}: {}{}", .error.error_code, .error.error_summary, causes(.error))]
     Api {
+        /// The HTTP status.
         status: u16,
+        /// Okta's error body: code, summary, causes.
         error: Box<OktaError>,
+        /// `X-Okta-Request-Id`, for Okta support.
         request_id: Option<String>,
     },
     /// An error status whose body is not Okta's error JSON (a proxy, a gateway).
     #[error("http {status} without an Okta error body")]
     Status {
+        /// The HTTP status.
         status: u16,
+        /// `X-Okta-Request-Id`, if the answer had one.
         request_id: Option<String>,
     },
     /// The answer does not decode into the expected type.
     #[error("cannot decode the answer at {path}: {message}")]
     Decode {
+        /// Where in the body decoding failed (`profile.login`).
         path: String,
+        /// What was wrong there.
         message: String,
+        /// `X-Okta-Request-Id`.
         request_id: Option<String>,
     },
     /// No answer: the connection failed or timed out.
@@ -32,10 +42,14 @@ pub enum Error {
     /// Retries and waits would exceed the call's deadline.
     #[error("gave up after {attempts} attempts in {elapsed:?}: {last}")]
     Deadline {
+        /// Attempts made.
         attempts: u32,
+        /// Time spent, waits included.
         elapsed: Duration,
+        /// The last attempt's error.
         last: Box<Error>,
     },
+    /// A setting that cannot work.
     #[error("configuration: {0}")]
     Config(#[from] crate::config::ConfigError),
     /// A request (a `Link` the server gave, most often) would leave the org; it is not sent, so
@@ -46,8 +60,11 @@ pub enum Error {
     /// token or a password to another host) and is reported with where it pointed.
     #[error("http {status} redirect to {} was not followed (Okta's API does not redirect; check the org URL and any proxy)", .location.as_deref().unwrap_or("nowhere"))]
     Redirect {
+        /// The 3xx status.
         status: u16,
+        /// Where it pointed.
         location: Option<String>,
+        /// `X-Okta-Request-Id`, if any.
         request_id: Option<String>,
     },
     /// The OAuth token endpoint refused the client.
@@ -61,8 +78,11 @@ pub enum Error {
     /// between, for longer than the client waits: the org (or the way to it) is down.
     #[error("the org stopped answering: no answer for {:.0} s over {attempts} attempts; last: {last}", .silent.as_secs_f64())]
     OrgUnreachable {
+        /// How long nothing was answered.
         silent: Duration,
+        /// Attempts that failed in that time.
         attempts: u32,
+        /// The last of their errors.
         last: Box<Error>,
     },
 }
@@ -80,6 +100,8 @@ fn causes(error: &OktaError) -> String {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// A request that got no answer.
+#[non_exhaustive]
 pub enum TransportError {
     /// The request was never sent (connection refused, DNS): safe to send again.
     #[error("could not connect: {0}")]
@@ -90,6 +112,7 @@ pub enum TransportError {
 }
 
 impl Error {
+    /// The HTTP status, when the org answered.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. }
@@ -109,6 +132,7 @@ impl Error {
         }
     }
 
+    /// Okta's error body, when Okta answered with one.
     pub fn okta_error(&self) -> Option<&OktaError> {
         match self {
             Error::Api { error, .. } => Some(error),
@@ -117,6 +141,7 @@ impl Error {
         }
     }
 
+    /// `X-Okta-Request-Id` of the answer, for Okta support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api { request_id, .. }

@@ -5,10 +5,11 @@ use crate::error::Error;
 use crate::page::{items, segment, with_query, ListQuery};
 use futures_util::stream::BoxStream;
 use futures_util::TryStreamExt;
-use okta_model::{CreateGroupRequest, Group, GroupProfile, User};
+use okta_model::{CreateGroupRequest, Group, GroupId, GroupProfile, User, UserId};
 use reqwest::Method;
 
 #[derive(Debug, Clone, Copy)]
+/// The Groups API: groups and their members. From [`Client::groups`](crate::Client::groups).
 pub struct Groups<'c> {
     client: &'c Client,
 }
@@ -18,6 +19,7 @@ impl<'c> Groups<'c> {
         Self { client }
     }
 
+    /// Every group the query matches, page after page as Okta links them.
     pub fn list(&self, query: &ListQuery) -> BoxStream<'static, Result<Group, Error>> {
         items(self.client, query.path("/api/v1/groups"))
     }
@@ -59,13 +61,15 @@ impl<'c> Groups<'c> {
         )))
     }
 
-    pub async fn get(&self, id: &str) -> Result<Group, Error> {
-        let path = format!("/api/v1/groups/{}", segment(id));
+    /// `GET /api/v1/groups/{id}`.
+    pub async fn get(&self, id: &GroupId) -> Result<Group, Error> {
+        let path = format!("/api/v1/groups/{}", segment(id.as_str()));
         self.client.send(Call::get(&path)).await?.json()
     }
 
-    pub async fn replace(&self, id: &str, profile: &GroupProfile) -> Result<Group, Error> {
-        let path = format!("/api/v1/groups/{}", segment(id));
+    /// Replaces an OKTA_GROUP's profile.
+    pub async fn replace(&self, id: &GroupId, profile: &GroupProfile) -> Result<Group, Error> {
+        let path = format!("/api/v1/groups/{}", segment(id.as_str()));
         let body = CreateGroupRequest {
             profile: profile.clone(),
         };
@@ -76,28 +80,34 @@ impl<'c> Groups<'c> {
             .json()
     }
 
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        let path = format!("/api/v1/groups/{}", segment(id));
+    /// Deletes a group (its members stay users).
+    pub async fn delete(&self, id: &GroupId) -> Result<(), Error> {
+        let path = format!("/api/v1/groups/{}", segment(id.as_str()));
         self.client
             .send(Call::new(Method::DELETE, &path, None, false))
             .await
             .map(drop)
     }
 
-    pub fn members(&self, id: &str, limit: Option<u32>) -> BoxStream<'static, Result<User, Error>> {
+    /// The group's members, `limit` per page.
+    pub fn members(
+        &self,
+        id: &GroupId,
+        limit: Option<u32>,
+    ) -> BoxStream<'static, Result<User, Error>> {
         let path = with_query(
-            &format!("/api/v1/groups/{}/users", segment(id)),
+            &format!("/api/v1/groups/{}/users", segment(id.as_str())),
             &[("limit", limit.map(|l| l.to_string()))],
         );
         items(self.client, path)
     }
 
     /// Puts the user in the group; doing it again changes nothing.
-    pub async fn add_member(&self, group_id: &str, user_id: &str) -> Result<(), Error> {
+    pub async fn add_member(&self, group_id: &GroupId, user_id: &UserId) -> Result<(), Error> {
         let path = format!(
             "/api/v1/groups/{}/users/{}",
-            segment(group_id),
-            segment(user_id)
+            segment(group_id.as_str()),
+            segment(user_id.as_str())
         );
         self.client
             .send(Call::new(Method::PUT, &path, None, true))
@@ -106,11 +116,11 @@ impl<'c> Groups<'c> {
     }
 
     /// Takes the user out of the group; doing it again changes nothing.
-    pub async fn remove_member(&self, group_id: &str, user_id: &str) -> Result<(), Error> {
+    pub async fn remove_member(&self, group_id: &GroupId, user_id: &UserId) -> Result<(), Error> {
         let path = format!(
             "/api/v1/groups/{}/users/{}",
-            segment(group_id),
-            segment(user_id)
+            segment(group_id.as_str()),
+            segment(user_id.as_str())
         );
         self.client
             .send(Call::new(Method::DELETE, &path, None, true))

@@ -42,6 +42,7 @@ impl SigningKey {
         }
     }
 
+    /// A PKCS#8 or PKCS#1 PEM key (RSA, or EC P-256).
     pub fn from_pem(pem: &str) -> Result<SigningKey, ConfigError> {
         let (label, der) = pem_block(pem)?;
         let rng = SystemRandom::new();
@@ -69,6 +70,7 @@ impl SigningKey {
         })
     }
 
+    /// A private JWK (RSA, or EC P-256).
     pub fn from_jwk(jwk: &str) -> Result<SigningKey, ConfigError> {
         let jwk: Value =
             serde_json::from_str(jwk).map_err(|e| bad(format!("JWK is not JSON: {e}")))?;
@@ -121,6 +123,7 @@ impl SigningKey {
         })
     }
 
+    /// The `kid` to name in the assertion's header (Okta matches it to the app's key).
     pub fn with_key_id(mut self, kid: Option<String>) -> SigningKey {
         if kid.is_some() {
             self.key_id = kid;
@@ -128,6 +131,7 @@ impl SigningKey {
         self
     }
 
+    /// `RS256` or `ES256`.
     pub fn algorithm(&self) -> &'static str {
         match self.kind {
             KeyKind::Rs256(_) => "RS256",

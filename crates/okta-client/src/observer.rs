@@ -9,7 +9,9 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Answer {
+    /// The rate-limit bucket the request counted against.
     pub bucket: Bucket,
+    /// The HTTP status.
     pub status: u16,
     /// The answer's `X-Rate-Limit-*` headers, when it had them.
     pub rate: Option<RateLimitHeaders>,

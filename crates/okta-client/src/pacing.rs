@@ -298,9 +298,13 @@ pub enum Admission {
 /// A snapshot of one bucket, for `doctor`-style reports and estimates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BucketView {
+    /// Which bucket.
     pub bucket: Bucket,
+    /// Requests per window (`X-Rate-Limit-Limit`).
     pub limit: u32,
+    /// Left in the current window, as last answered.
     pub remaining: u32,
+    /// When the window resets, in UTC epoch seconds.
     pub reset_epoch: u64,
     /// Requests this client may send per window, as it stands: its share, and no more than
     /// the bucket holds above the reserve for others.

@@ -40,9 +40,13 @@ where
 /// What a list (`GET /api/v1/users`, `GET /api/v1/groups`) should return.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
+    /// `search`: Okta's search expression (`profile.department eq "Sales"`).
     pub search: Option<String>,
+    /// `filter`: the older, narrower filter expression.
     pub filter: Option<String>,
+    /// `q`: a prefix of names or logins.
     pub q: Option<String>,
+    /// Items per page.
     pub limit: Option<u32>,
 }
 

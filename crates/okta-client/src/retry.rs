@@ -23,11 +23,14 @@ pub enum Attempt {
     Unknown,
 }
 
+/// How often and how patiently calls are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,
+    /// The first backoff; each later one doubles, with jitter.
     pub base_backoff: Duration,
+    /// The longest backoff.
     pub max_backoff: Duration,
     /// All attempts and waits of one call.
     pub deadline: Duration,
@@ -44,13 +47,32 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Why a request is sent again (for observers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RetryReason {
+    /// A 429 for the bucket's rate limit: sent again after the reset.
     RateLimited,
+    /// A 429 for too many requests at once.
     ConcurrencyLimited,
+    /// A 5xx that may pass.
     ServerError(u16),
+    /// The connection failed before the request went out.
     NotSent,
+    /// No answer to a request that is safe to send again.
     NoAnswer,
+}
+
+impl std::fmt::Display for RetryReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::RateLimited => f.write_str("429 rate limit"),
+            Self::ConcurrencyLimited => f.write_str("429 concurrency limit"),
+            Self::ServerError(status) => write!(f, "{status} server error"),
+            Self::NotSent => f.write_str("connection failed (not sent)"),
+            Self::NoAnswer => f.write_str("no answer"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

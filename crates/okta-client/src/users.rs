@@ -5,10 +5,11 @@ use crate::client::{decode, Call, Client};
 use crate::error::Error;
 use crate::page::{items, segment, with_query, ListQuery};
 use futures_util::stream::BoxStream;
-use okta_model::{ActivationToken, CreateUserRequest, Group, User};
+use okta_model::{ActivationToken, CreateUserRequest, Group, User, UserId};
 use reqwest::Method;
 use std::time::SystemTime;
 
+/// How a user is created: activated (the default), provider-managed, password expired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateUserOptions {
     /// Run activation with the create (Okta's default).
@@ -38,10 +39,14 @@ pub enum Creation {
     AlreadyExisted,
 }
 
+/// What a create settled to.
 #[derive(Debug, Clone)]
 pub struct CreatedUser {
+    /// The user as Okta answered (or as found when settling).
     pub user: User,
+    /// Created by this call, or found existing.
     pub creation: Creation,
+    /// `X-Okta-Request-Id` of the answer that settled it.
     pub request_id: Option<String>,
     /// The outcome was unknown at first (no answer, a gateway error) and was settled by
     /// looking the login up.
@@ -52,6 +57,7 @@ pub struct CreatedUser {
 const MAX_RECONCILE_ROUNDS: u32 = 5;
 
 #[derive(Debug, Clone, Copy)]
+/// The Users API. From [`Client::users`](crate::Client::users).
 pub struct Users<'c> {
     client: &'c Client,
 }
@@ -154,22 +160,22 @@ impl<'c> Users<'c> {
     }
 
     /// Partial update (`POST`): attributes not sent are kept.
-    pub async fn update(&self, id: &str, body: &CreateUserRequest) -> Result<User, Error> {
+    pub async fn update(&self, id: &UserId, body: &CreateUserRequest) -> Result<User, Error> {
         self.write(Method::POST, id, body).await
     }
 
     /// Full replace (`PUT`): profile attributes not sent are removed.
-    pub async fn replace(&self, id: &str, body: &CreateUserRequest) -> Result<User, Error> {
+    pub async fn replace(&self, id: &UserId, body: &CreateUserRequest) -> Result<User, Error> {
         self.write(Method::PUT, id, body).await
     }
 
     async fn write(
         &self,
         method: Method,
-        id: &str,
+        id: &UserId,
         body: &CreateUserRequest,
     ) -> Result<User, Error> {
-        let path = format!("/api/v1/users/{}", segment(id));
+        let path = format!("/api/v1/users/{}", segment(id.as_str()));
         let json = serde_json::to_vec(body).expect("request types serialize");
         // Setting the same profile twice gives the same result.
         let call = Call::new(method, &path, Some(&json), true);
@@ -178,12 +184,12 @@ impl<'c> Users<'c> {
 
     async fn lifecycle(
         &self,
-        id: &str,
+        id: &UserId,
         op: &str,
         query: &[(&str, Option<String>)],
     ) -> Result<crate::client::Answer, Error> {
         let path = with_query(
-            &format!("/api/v1/users/{}/lifecycle/{op}", segment(id)),
+            &format!("/api/v1/users/{}/lifecycle/{op}", segment(id.as_str())),
             query,
         );
         self.client
@@ -191,7 +197,8 @@ impl<'c> Users<'c> {
             .await
     }
 
-    pub async fn activate(&self, id: &str, send_email: bool) -> Result<ActivationToken, Error> {
+    /// Activates a STAGED or DEPROVISIONED user; `send_email` sends Okta's activation email.
+    pub async fn activate(&self, id: &UserId, send_email: bool) -> Result<ActivationToken, Error> {
         let answer = self
             .lifecycle(
                 id,
@@ -202,7 +209,12 @@ impl<'c> Users<'c> {
         answer.json()
     }
 
-    pub async fn reactivate(&self, id: &str, send_email: bool) -> Result<ActivationToken, Error> {
+    /// Sends a PROVISIONED user a new activation.
+    pub async fn reactivate(
+        &self,
+        id: &UserId,
+        send_email: bool,
+    ) -> Result<ActivationToken, Error> {
         let answer = self
             .lifecycle(
                 id,
@@ -214,31 +226,35 @@ impl<'c> Users<'c> {
     }
 
     /// `send_email`: Okta emails the admins that the user was deactivated.
-    pub async fn deactivate(&self, id: &str, send_email: bool) -> Result<(), Error> {
+    pub async fn deactivate(&self, id: &UserId, send_email: bool) -> Result<(), Error> {
         let query = [("sendEmail", send_email.then(|| "true".to_owned()))];
         self.lifecycle(id, "deactivate", &query).await.map(drop)
     }
 
-    pub async fn suspend(&self, id: &str) -> Result<(), Error> {
+    /// Suspends an ACTIVE user.
+    pub async fn suspend(&self, id: &UserId) -> Result<(), Error> {
         self.lifecycle(id, "suspend", &[]).await.map(drop)
     }
 
-    pub async fn unsuspend(&self, id: &str) -> Result<(), Error> {
+    /// Returns a SUSPENDED user to ACTIVE.
+    pub async fn unsuspend(&self, id: &UserId) -> Result<(), Error> {
         self.lifecycle(id, "unsuspend", &[]).await.map(drop)
     }
 
-    pub async fn unlock(&self, id: &str) -> Result<(), Error> {
+    /// Unlocks a LOCKED_OUT user.
+    pub async fn unlock(&self, id: &UserId) -> Result<(), Error> {
         self.lifecycle(id, "unlock", &[]).await.map(drop)
     }
 
-    pub async fn expire_password(&self, id: &str) -> Result<User, Error> {
+    /// Expires the user's password: a new one at the next sign-in.
+    pub async fn expire_password(&self, id: &UserId) -> Result<User, Error> {
         let answer = self.lifecycle(id, "expire_password", &[]).await?;
         decode(&answer.body, answer.request_id)
     }
 
     /// `DELETE`: deactivates an active user; deletes a deactivated one.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        let path = format!("/api/v1/users/{}", segment(id));
+    pub async fn delete(&self, id: &UserId) -> Result<(), Error> {
+        let path = format!("/api/v1/users/{}", segment(id.as_str()));
         self.client
             .send(Call::new(Method::DELETE, &path, None, false))
             .await
@@ -246,8 +262,8 @@ impl<'c> Users<'c> {
     }
 
     /// The groups the user is in, `Everyone` included.
-    pub async fn groups(&self, id: &str) -> Result<Vec<Group>, Error> {
-        let path = format!("/api/v1/users/{}/groups", segment(id));
+    pub async fn groups(&self, id: &UserId) -> Result<Vec<Group>, Error> {
+        let path = format!("/api/v1/users/{}/groups", segment(id.as_str()));
         self.client.send(Call::get(&path)).await?.json()
     }
 

@@ -151,12 +151,12 @@ fn query(args: &ExportArgs) -> ListQuery {
 }
 
 /// The id of the group `--group` names (an id, or a name looked up).
-async fn group_id(client: &Client, group: &str) -> Result<String, AppError> {
+async fn group_id(client: &Client, group: &str) -> Result<okta_model::GroupId, AppError> {
     if group.len() == 20 && group.starts_with("00g") {
-        return Ok(group.to_owned());
+        return Ok(group.into());
     }
     match client.groups().find_by_name(group).await? {
-        Some(g) => Ok(g.id.0),
+        Some(g) => Ok(g.id),
         None => Err(AppError::Config(format!(
             "no group named {group:?} in the org"
         ))),
@@ -198,7 +198,7 @@ async fn users(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u
         let mut cells = vec![user.id.0.clone(), user.status.as_str().to_owned()];
         cells.extend(attributes.iter().map(|a| text(user.profile.0.get(a))));
         if args.with_groups {
-            let groups = client.users().groups(user.id.as_str()).await?;
+            let groups = client.users().groups(&user.id).await?;
             let names: Vec<String> = groups
                 .iter()
                 .filter(|g| g.group_type == okta_model::GroupType::OktaGroup)

@@ -10,7 +10,7 @@ use crate::input::{ImportRow, InputFile, Validator};
 use crate::preflight::PreflightReport;
 use crate::report::printable;
 use futures_util::{stream, StreamExt};
-use okta_client::pacing::estimate;
+use okta_client::estimate;
 use okta_client::ListQuery;
 use okta_model::rate_limit::Bucket;
 use std::collections::{BTreeMap, BTreeSet};

@@ -36,7 +36,7 @@ async fn pages_follow_next_links_past_200() {
     assert_eq!(small.len(), 111, "p1, p10-p19, p100-p199");
     let members: Vec<_> = client
         .groups()
-        .members(&report.groups["Big"], Some(200))
+        .members(&report.groups["Big"].as_str().into(), Some(200))
         .try_collect()
         .await
         .expect("members");
@@ -100,7 +100,7 @@ async fn lifecycle_groups_and_membership_through_the_handlers() {
         )
         .await
         .expect("created");
-    let id = staged.user.id.as_str();
+    let id = &staged.user.id;
     let token = client.users().activate(id, false).await.expect("activated");
     assert!(token.activation_token.is_some());
     client
@@ -118,12 +118,12 @@ async fn lifecycle_groups_and_membership_through_the_handlers() {
         .expect("group");
     client
         .groups()
-        .add_member(group.id.as_str(), id)
+        .add_member(&group.id, id)
         .await
         .expect("added");
     client
         .groups()
-        .add_member(group.id.as_str(), id)
+        .add_member(&group.id, id)
         .await
         .expect("added again: idempotent");
     let groups = client.users().groups(id).await.expect("groups");
@@ -139,7 +139,7 @@ async fn lifecycle_groups_and_membership_through_the_handlers() {
     );
     client
         .groups()
-        .remove_member(group.id.as_str(), id)
+        .remove_member(&group.id, id)
         .await
         .expect("removed");
     client.users().delete(id).await.expect("deleted");

@@ -20,6 +20,7 @@ type Answer = (u16, Vec<String>, &'static str);
 struct Seen {
     target: String,
     authorized: bool,
+    user_agent: String,
 }
 
 struct HostileOrg {
@@ -52,9 +53,18 @@ async fn hostile_org(
             let authorized = head
                 .to_ascii_lowercase()
                 .contains("\r\nauthorization: ssws");
+            let user_agent = head
+                .lines()
+                .find_map(|l| {
+                    let (name, value) = l.split_once(':')?;
+                    name.eq_ignore_ascii_case("user-agent")
+                        .then(|| value.trim().to_owned())
+                })
+                .unwrap_or_default();
             log.lock().push(Seen {
                 target: target.clone(),
                 authorized,
+                user_agent,
             });
             let (status, headers, body) = answer(n, &target, &own);
             let mut text = format!(
@@ -267,5 +277,28 @@ async fn redirects_are_never_followed() {
         other.connections.load(Ordering::SeqCst),
         0,
         "neither the password nor the token went to the redirect's host"
+    );
+}
+
+#[tokio::test]
+async fn requests_carry_the_library_or_the_applications_user_agent() {
+    let org = hostile_org(|_, _, _| (200, vec![], ONE_USER)).await;
+    let named = Client::builder(&org.url, Credentials::ApiToken(Secret::new(TOKEN)))
+        .expect("valid config")
+        .user_agent("hr-sync/1.4")
+        .build()
+        .expect("client builds");
+    let _: Vec<_> = named.users().list(&ListQuery::default()).collect().await;
+    let _: Vec<_> = client(&org.url)
+        .users()
+        .list(&ListQuery::default())
+        .collect()
+        .await;
+    let seen = org.seen.lock().clone();
+    assert_eq!(seen[0].user_agent, "hr-sync/1.4");
+    assert!(
+        seen[1].user_agent.starts_with("okta-client-rust/"),
+        "{}",
+        seen[1].user_agent
     );
 }

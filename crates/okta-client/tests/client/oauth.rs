@@ -81,7 +81,7 @@ async fn rs256_key_from_pem_and_missing_scope_is_okta_403() {
     assert_eq!(missing.status(), Some(404), "the token works for users");
     let groups_denied = reader
         .groups()
-        .get("00gwhatever")
+        .get(&"00gwhatever".into())
         .await
         .expect_err("no groups scope");
     assert_eq!(groups_denied.status(), Some(403));

@@ -3,7 +3,7 @@
 use crate::engine::stop::{Stop, StopReason};
 use crate::exit::AppError;
 use crate::outcome::RowResult;
-use okta_client::retry::RetryReason;
+use okta_client::RetryReason;
 use okta_model::rate_limit::Bucket;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +21,7 @@ pub enum Event {
         resumed: bool,
     },
     /// The org answered a request (status, rate-limit headers, latency).
-    Answered(okta_client::observer::Answer),
+    Answered(okta_client::Answer),
     /// A request waited for its bucket's pacing.
     Paced {
         bucket: Bucket,
@@ -63,7 +63,7 @@ impl okta_client::Observer for ClientEvents {
         self.1.set(StopReason::OrgUnreachable(error.to_string()));
     }
 
-    fn answered(&self, answer: &okta_client::observer::Answer) {
+    fn answered(&self, answer: &okta_client::Answer) {
         let _ = self.0.send(Event::Answered(*answer));
     }
 

@@ -36,7 +36,7 @@ pub async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResu
                     if existing.profile.description == profile.description {
                         result.user_creation_status = CreationStatus::Unchanged;
                     } else {
-                        match groups.replace(existing.id.as_str(), &profile).await {
+                        match groups.replace(&existing.id, &profile).await {
                             Ok(_) => result.user_creation_status = CreationStatus::Updated,
                             Err(e) => result.set_error(&e),
                         }

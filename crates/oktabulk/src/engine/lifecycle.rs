@@ -94,7 +94,7 @@ pub async fn apply(
     if !ctx.mark_sent(&mut result).await {
         return result;
     }
-    let id = user.id.as_str();
+    let id = &user.id;
     let sent: Result<(), Error> = match job.operation {
         Lifecycle::Activate => users.activate(id, job.send_email).await.map(drop),
         Lifecycle::Reactivate => users.reactivate(id, job.send_email).await.map(drop),

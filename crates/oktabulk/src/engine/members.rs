@@ -8,6 +8,7 @@ use crate::engine::row::fill_user;
 use crate::input::MembershipRow;
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
+use okta_model::GroupId;
 use std::collections::HashSet;
 
 #[derive(Debug, Clone)]
@@ -39,7 +40,7 @@ pub async fn apply(
         }
     };
     fill_user(&mut result, &user);
-    let id = user.id.as_str().to_owned();
+    let id = user.id.clone();
     if !job.fixed.contains(&row.group) {
         match users.groups(&id).await {
             Ok(groups) => {
@@ -61,9 +62,13 @@ pub async fn apply(
     }
     let groups = ctx.client.groups();
     let sent = if job.add {
-        groups.add_member(&row.group, &id).await
+        groups
+            .add_member(&GroupId::from(row.group.as_str()), &id)
+            .await
     } else {
-        groups.remove_member(&row.group, &id).await
+        groups
+            .remove_member(&GroupId::from(row.group.as_str()), &id)
+            .await
     };
     match sent {
         Ok(()) => {

@@ -210,7 +210,7 @@ async fn finish_existing(
                     profile: row.request.profile.clone(),
                     ..Default::default()
                 };
-                match ctx.client.users().update(user.id.as_str(), &update).await {
+                match ctx.client.users().update(&user.id, &update).await {
                     Ok(updated) => {
                         result.user_creation_status = CreationStatus::Updated;
                         fill_user(&mut result, &updated);
@@ -249,7 +249,7 @@ async fn assign_groups(ctx: &RowContext, result: &mut RowResult, user: &User, gr
         if let Err(e) = ctx
             .client
             .groups()
-            .add_member(group, user.id.as_str())
+            .add_member(&GroupId::from(group.as_str()), &user.id)
             .await
         {
             failures.push((group.clone(), e));

@@ -52,9 +52,9 @@ pub async fn update(
         ..Default::default()
     };
     let sent = if job.replace {
-        users.replace(user.id.as_str(), &body).await
+        users.replace(&user.id, &body).await
     } else {
-        users.update(user.id.as_str(), &body).await
+        users.update(&user.id, &body).await
     };
     match sent {
         Ok(updated) => {

@@ -13,7 +13,6 @@ use crate::exit::AppError;
 use crate::journal::Journal;
 use crate::outcome::{CreationStatus, RowResult};
 use crate::report::results::temporary_beside;
-use okta_client::retry::RetryReason;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -182,7 +181,7 @@ impl Reporter for RunRecorder {
                 }
             }
             Event::Retrying { reason, .. } => {
-                *record.retries.entry(retry_label(*reason)).or_default() += 1;
+                *record.retries.entry(reason.to_string()).or_default() += 1;
             }
             Event::RowDone { result, .. } => self.tally.add(result),
             Event::Interrupted => record.interrupted = true,
@@ -212,16 +211,6 @@ pub fn write_page(path: &Path, html: &str) -> Result<(), AppError> {
     drop(file);
     temp.persist(path).map_err(|e| write_error(e.error))?;
     Ok(())
-}
-
-fn retry_label(reason: RetryReason) -> String {
-    match reason {
-        RetryReason::RateLimited => "429 rate limit".into(),
-        RetryReason::ConcurrencyLimited => "429 concurrency limit".into(),
-        RetryReason::ServerError(status) => format!("{status} server error"),
-        RetryReason::NotSent => "connection failed (not sent)".into(),
-        RetryReason::NoAnswer => "no answer".into(),
-    }
 }
 
 /// Text made safe inside HTML elements and attributes.

@@ -258,7 +258,11 @@ async fn a_group_name_with_a_semicolon_can_be_named_and_an_ambiguous_cell_is_ref
     .expect("config")
     .build()
     .expect("client");
-    let groups = client.users().groups(&id).await.expect("the user's groups");
+    let groups = client
+        .users()
+        .groups(&id.as_str().into())
+        .await
+        .expect("the user's groups");
     let names: Vec<&str> = groups
         .iter()
         .map(|g| g.profile.name.as_str())

@@ -78,7 +78,7 @@ async fn the_classic_file_gives_the_classic_columns_with_truthful_statuses() {
     );
     let members: Vec<okta_model::User> = client(&env)
         .groups()
-        .members(&group, None)
+        .members(&group.as_str().into(), None)
         .try_collect()
         .await
         .expect("members");
@@ -237,11 +237,7 @@ async fn groups_by_name_many_groups_and_missing_groups_created() {
         .get("many@example.com")
         .await
         .expect("created");
-    let groups = client(&env)
-        .users()
-        .groups(user.id.as_str())
-        .await
-        .expect("groups");
+    let groups = client(&env).users().groups(&user.id).await.expect("groups");
     assert_eq!(groups.len(), 26, "Everyone, 24 teams and the new group");
     let rows = results(&env.path("g.results.csv"));
     assert_eq!(rows[0]["groupAssignment"], "Success");
