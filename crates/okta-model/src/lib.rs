@@ -20,6 +20,6 @@ pub use link::{HrefObject, LinkRel, Links};
 pub use rate_limit::RateLimitHeaders;
 pub use secret::Secret;
 pub use user::{
-    ActivationToken, AuthProvider, CreateUserRequest, PasswordCredential, PasswordHash,
+    ActivationToken, AuthProvider, CreateUserRequest, HashField, PasswordCredential, PasswordHash,
     PasswordHook, RecoveryQuestion, User, UserCredentials, UserProfile, UserStatus, UserTypeRef,
 };

@@ -90,6 +90,82 @@ pub struct PasswordHash {
     pub digest_algorithm: Option<String>,
 }
 
+/// A field of a password hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashField {
+    Algorithm,
+    Value,
+    Salt,
+    SaltOrder,
+    WorkFactor,
+    IterationCount,
+    KeySize,
+    DigestAlgorithm,
+}
+
+/// The hash algorithms Okta imports.
+pub const HASH_ALGORITHMS: [&str; 6] = ["BCRYPT", "SHA-512", "SHA-256", "SHA-1", "MD5", "PBKDF2"];
+
+impl PasswordHash {
+    /// What Okta requires of an imported hash, per algorithm: each problem with the field it is
+    /// about. oktabulk's preflight and the emulator both apply these, so a file refused before
+    /// sending is refused for the reason the org would give.
+    pub fn problems(&self) -> Vec<(HashField, &'static str)> {
+        let mut out = Vec::new();
+        match self.algorithm.as_str() {
+            "BCRYPT" => {
+                if !self.work_factor.is_some_and(|w| (1..=20).contains(&w)) {
+                    out.push((
+                        HashField::WorkFactor,
+                        "BCRYPT needs a work factor from 1 to 20",
+                    ));
+                }
+                if self.salt.as_deref().map_or(0, str::len) != 22 {
+                    out.push((HashField::Salt, "BCRYPT needs a 22-character salt"));
+                }
+            }
+            "PBKDF2" => {
+                if self.iteration_count.is_none_or(|n| n < 4096) {
+                    out.push((
+                        HashField::IterationCount,
+                        "PBKDF2 needs an iteration count of at least 4096",
+                    ));
+                }
+                if self.key_size.is_none() {
+                    out.push((HashField::KeySize, "PBKDF2 needs a key size"));
+                }
+                if !matches!(
+                    self.digest_algorithm.as_deref(),
+                    Some("SHA256_HMAC" | "SHA512_HMAC")
+                ) {
+                    out.push((
+                        HashField::DigestAlgorithm,
+                        "PBKDF2 needs the digest algorithm SHA256_HMAC or SHA512_HMAC",
+                    ));
+                }
+            }
+            "SHA-512" | "SHA-256" | "SHA-1" | "MD5" => {
+                if self.salt.is_some()
+                    && !matches!(self.salt_order.as_deref(), Some("PREFIX" | "POSTFIX"))
+                {
+                    out.push((
+                        HashField::SaltOrder,
+                        "a salted hash needs the salt order PREFIX or POSTFIX",
+                    ));
+                }
+            }
+            _ => out.push((
+                HashField::Algorithm,
+                "the algorithm must be one of BCRYPT, SHA-512, SHA-256, SHA-1, MD5, PBKDF2",
+            )),
+        }
+        if self.value.is_empty() {
+            out.push((HashField::Value, "the hash value cannot be empty"));
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordHook {
     #[serde(rename = "type")]
@@ -187,4 +263,56 @@ pub struct ActivationToken {
     pub activation_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activation_token: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash(algorithm: &str) -> PasswordHash {
+        PasswordHash {
+            algorithm: algorithm.into(),
+            value: Secret::new("aGFzaA=="),
+            salt: None,
+            salt_order: None,
+            work_factor: None,
+            iteration_count: None,
+            key_size: None,
+            digest_algorithm: None,
+        }
+    }
+
+    #[test]
+    fn each_algorithm_asks_for_its_own_fields() {
+        let fields = |h: &PasswordHash| h.problems().iter().map(|p| p.0).collect::<Vec<_>>();
+        assert_eq!(
+            fields(&hash("BCRYPT")),
+            [HashField::WorkFactor, HashField::Salt]
+        );
+        let mut bcrypt = hash("BCRYPT");
+        bcrypt.work_factor = Some(10);
+        bcrypt.salt = Some("x".repeat(22));
+        assert!(bcrypt.problems().is_empty());
+        assert_eq!(
+            fields(&hash("PBKDF2")),
+            [
+                HashField::IterationCount,
+                HashField::KeySize,
+                HashField::DigestAlgorithm
+            ]
+        );
+        let mut sha = hash("SHA-256");
+        assert!(sha.problems().is_empty(), "unsalted");
+        sha.salt = Some("pepper".into());
+        assert_eq!(fields(&sha), [HashField::SaltOrder]);
+        sha.salt_order = Some("PREFIX".into());
+        assert!(sha.problems().is_empty());
+        assert_eq!(fields(&hash("ARGON2")), [HashField::Algorithm]);
+        for known in HASH_ALGORITHMS {
+            assert!(
+                !fields(&hash(known)).contains(&HashField::Algorithm),
+                "{known}"
+            );
+        }
+    }
 }

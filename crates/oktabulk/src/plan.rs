@@ -10,8 +10,7 @@ use crate::input::{ImportRow, InputFile, Validator};
 use crate::preflight::PreflightReport;
 use crate::report::printable;
 use futures_util::{stream, StreamExt};
-use okta_client::estimate;
-use okta_client::ListQuery;
+use okta_client::{estimate, BucketView, ListQuery};
 use okta_model::rate_limit::Bucket;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -30,6 +29,106 @@ impl Calls {
     }
 }
 
+/// What one row would do: its action, the groups given in the create, the groups added after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowPlan {
+    action: &'static str,
+    at_creation: u64,
+    later: u64,
+}
+
+/// A row's plan, from whether its login exists and how many groups it names; its calls are
+/// counted into `calls`. Every row is first a create; an existing login then costs a lookup,
+/// and an update its write.
+fn plan_row(exists: bool, groups: u64, on_exists: OnExists, calls: &mut Calls) -> RowPlan {
+    let at_once = GROUPS_AT_CREATION as u64;
+    let (action, at_creation, later) = match (exists, on_exists) {
+        (false, _) => (
+            "create",
+            groups.min(at_once),
+            groups.saturating_sub(at_once),
+        ),
+        (true, OnExists::Skip) => ("skip", 0, groups),
+        (true, OnExists::Update) => ("update", 0, groups),
+        (true, OnExists::Fail) => ("fail", 0, 0),
+    };
+    calls.add(Bucket::Users, 1);
+    if exists {
+        calls.add(Bucket::UserGet, 1);
+    }
+    if action == "update" {
+        calls.add(Bucket::UserMutation, 1);
+    }
+    calls.add(Bucket::Groups, later);
+    RowPlan {
+        action,
+        at_creation,
+        later,
+    }
+}
+
+/// One bucket's calls and how long they take under the limits the org showed.
+#[derive(Debug, Clone, PartialEq)]
+struct BucketEstimate {
+    bucket: Bucket,
+    calls: u64,
+    view: Option<BucketView>,
+    time: Option<Duration>,
+}
+
+/// Each bucket's estimate; a bucket not read yet is taken to be like the users bucket (its
+/// Workforce twin).
+fn estimate_buckets(
+    calls: &Calls,
+    learned: &[BucketView],
+    latency: Duration,
+    in_flight: u64,
+) -> Vec<BucketEstimate> {
+    calls
+        .0
+        .iter()
+        .map(|(bucket, n)| {
+            let view = learned
+                .iter()
+                .find(|b| b.bucket == *bucket)
+                .or_else(|| learned.iter().find(|b| b.bucket == Bucket::Users))
+                .copied();
+            let time = view.map(|b| estimate(*n, u64::from(b.allowed), WINDOW, latency, in_flight));
+            BucketEstimate {
+                bucket: *bucket,
+                calls: *n,
+                view,
+                time,
+            }
+        })
+        .collect()
+}
+
+fn render_row(line: u64, plan: &RowPlan, login: &str) -> String {
+    format!(
+        "{line:>6}  {:<8}  {:>6}  {:>6}  {}",
+        plan.action,
+        plan.at_creation,
+        plan.later,
+        printable(login)
+    )
+}
+
+fn render_bucket(e: &BucketEstimate) -> String {
+    format!(
+        "  {:<28} {:>8} calls  limit {}  {}",
+        e.bucket.name(),
+        e.calls,
+        e.view.map_or("unknown".into(), |b| format!(
+            "{}/min, {} per window for this run",
+            b.limit, b.allowed
+        )),
+        e.time.map_or(String::new(), |t| format!("~{}", human(t)))
+    )
+}
+
+/// Prints the plan: a line per row (each login looked up once, `in_flight` at a time), the
+/// actions counted, the groups to create, and the calls and time by bucket.
 pub async fn print(
     conn: &Connection,
     input: &InputFile,
@@ -81,33 +180,14 @@ pub async fn print(
                 continue;
             }
         };
-        let exists = exists?;
-        let n = row.groups.len() as u64;
-        let (action, at_creation, later) = match (exists, options.on_exists) {
-            (false, _) => (
-                "create",
-                n.min(GROUPS_AT_CREATION as u64),
-                n.saturating_sub(GROUPS_AT_CREATION as u64),
-            ),
-            (true, OnExists::Skip) => ("skip", 0, n),
-            (true, OnExists::Update) => ("update", 0, n),
-            (true, OnExists::Fail) => ("fail", 0, 0),
-        };
-        // Every row is first a create; an existing login then costs its lookup, and an update.
-        calls.add(Bucket::Users, 1);
-        if exists {
-            calls.add(Bucket::UserGet, 1);
-        }
-        if action == "update" {
-            calls.add(Bucket::UserMutation, 1);
-        }
-        calls.add(Bucket::Groups, later);
-        *actions.entry(action).or_default() += 1;
-        println!(
-            "{:>6}  {action:<8}  {at_creation:>6}  {later:>6}  {}",
-            row.line,
-            printable(row.login())
+        let plan = plan_row(
+            exists?,
+            row.groups.len() as u64,
+            options.on_exists,
+            &mut calls,
         );
+        *actions.entry(plan.action).or_default() += 1;
+        println!("{}", render_row(row.line, &plan, row.login()));
     }
     calls.add(Bucket::Groups, groups_to_create.len() as u64);
     println!();
@@ -118,27 +198,16 @@ pub async fn print(
         println!("groups to create: {}", names.join(", "));
     }
     println!("API calls by rate-limit bucket (a create that finds the login taken is followed by a lookup):");
-    let learned = client.buckets();
     let in_flight = client.in_flight_limit() as u64;
-    let mut longest = Duration::ZERO;
-    for (bucket, n) in &calls.0 {
-        // A bucket not read yet is taken to be like the users bucket (its Workforce twin).
-        let view = learned
-            .iter()
-            .find(|b| b.bucket == *bucket)
-            .or_else(|| learned.iter().find(|b| b.bucket == Bucket::Users));
-        let time = view.map(|b| estimate(*n, u64::from(b.allowed), WINDOW, latency, in_flight));
-        longest = longest.max(time.unwrap_or_default());
-        println!(
-            "  {:<28} {n:>8} calls  limit {}  {}",
-            bucket.name(),
-            view.map_or("unknown".into(), |b| format!(
-                "{}/min, {} per window for this run",
-                b.limit, b.allowed
-            )),
-            time.map_or(String::new(), |t| format!("~{}", human(t)))
-        );
+    let estimates = estimate_buckets(&calls, &client.buckets(), latency, in_flight);
+    for e in &estimates {
+        println!("{}", render_bucket(e));
     }
+    let longest = estimates
+        .iter()
+        .filter_map(|e| e.time)
+        .max()
+        .unwrap_or_default();
     println!(
         "estimated time: ~{} (each window's share as fast as {in_flight} in flight allow at {} ms a call, then the window's reset; buckets are used in parallel); nothing was sent",
         human(longest),
@@ -154,5 +223,55 @@ fn human(d: Duration) -> String {
         1..=119 => format!("{s}s"),
         120..=7199 => format!("{}m {}s", s / 60, s % 60),
         _ => format!("{}h {}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_plans_its_action_groups_and_calls() {
+        let mut calls = Calls::default();
+        let new = plan_row(false, 23, OnExists::Skip, &mut calls);
+        assert_eq!((new.action, new.at_creation, new.later), ("create", 20, 3));
+        let taken = plan_row(true, 2, OnExists::Update, &mut calls);
+        assert_eq!(
+            (taken.action, taken.at_creation, taken.later),
+            ("update", 0, 2)
+        );
+        let refused = plan_row(true, 2, OnExists::Fail, &mut calls);
+        assert_eq!((refused.action, refused.later), ("fail", 0));
+        let counted: Vec<(Bucket, u64)> = calls.0.into_iter().collect();
+        assert_eq!(
+            counted,
+            vec![
+                (Bucket::Users, 3),
+                (Bucket::UserMutation, 1),
+                (Bucket::UserGet, 2),
+                (Bucket::Groups, 5),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unread_bucket_is_estimated_like_the_users_bucket() {
+        let mut calls = Calls::default();
+        calls.add(Bucket::Users, 600);
+        calls.add(Bucket::Groups, 10);
+        let users = BucketView {
+            bucket: Bucket::Users,
+            limit: 600,
+            remaining: 600,
+            reset_epoch: 0,
+            allowed: 300,
+        };
+        let latency = Duration::from_millis(100);
+        let e = estimate_buckets(&calls, &[users], latency, 10);
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[1].view, Some(users), "groups: not read, like users");
+        // 600 calls at 300 a window: one whole window, then a burst of 300 at 10 in flight.
+        assert_eq!(e[0].time, Some(WINDOW + latency * 30));
+        assert!(render_bucket(&e[0]).contains("600/min, 300 per window for this run"));
     }
 }

@@ -615,49 +615,15 @@ fn check_credentials(creds: &UserCredentials, login: &str) -> Result<bool, ApiEr
     Ok(given.iter().any(|g| *g))
 }
 
+/// Okta's rules for an imported hash (okta-model's, shared with oktabulk's preflight).
 fn check_hash(hash: &okta_model::PasswordHash) -> Result<(), ApiError> {
-    let bad = |reason: &str| {
-        Err(ApiError::validation(
+    match hash.problems().first() {
+        Some((_, reason)) => Err(ApiError::validation(
             "password",
             format!("password: {reason}"),
-        ))
-    };
-    match hash.algorithm.as_str() {
-        "BCRYPT" => {
-            if !hash.work_factor.is_some_and(|w| (1..=20).contains(&w)) {
-                return bad("BCRYPT needs a workFactor between 1 and 20");
-            }
-            if hash.salt.as_deref().map_or(0, str::len) != 22 {
-                return bad("BCRYPT needs a 22-character salt");
-            }
-        }
-        "PBKDF2" => {
-            if hash.iteration_count.is_none_or(|n| n < 4096) {
-                return bad("PBKDF2 needs an iterationCount of at least 4096");
-            }
-            if !matches!(
-                hash.digest_algorithm.as_deref(),
-                Some("SHA256_HMAC" | "SHA512_HMAC")
-            ) {
-                return bad("PBKDF2 needs digestAlgorithm SHA256_HMAC or SHA512_HMAC");
-            }
-            if hash.key_size.is_none() {
-                return bad("PBKDF2 needs a keySize");
-            }
-        }
-        "SHA-512" | "SHA-256" | "SHA-1" | "MD5" => {
-            if hash.salt.is_some()
-                && !matches!(hash.salt_order.as_deref(), Some("PREFIX" | "POSTFIX"))
-            {
-                return bad("a salted hash needs saltOrder PREFIX or POSTFIX");
-            }
-        }
-        _ => return bad("unsupported hash algorithm"),
+        )),
+        None => Ok(()),
     }
-    if hash.value.is_empty() {
-        return bad("the hash value cannot be empty");
-    }
-    Ok(())
 }
 
 fn parse_search(search: &str) -> Result<Expr, ApiError> {

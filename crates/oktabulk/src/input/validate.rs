@@ -9,7 +9,7 @@ use crate::input::source::RawRow;
 use okta_model::login::is_email;
 use okta_model::schema::{SchemaAttribute, UserSchema};
 use okta_model::{
-    AuthProvider, CreateUserRequest, PasswordCredential, PasswordHash, PasswordHook,
+    AuthProvider, CreateUserRequest, HashField, PasswordCredential, PasswordHash, PasswordHook,
     RecoveryQuestion, Secret, UserCredentials, UserProfile, UserTypeRef,
 };
 use regex::Regex;
@@ -725,6 +725,28 @@ fn credentials(
             reason,
         ));
     };
+    let password = password_credential(cells, &get, &mut bad);
+    let recovery_question = recovery_question(&get, &mut bad);
+    let provider = provider(&get, &mut bad);
+    if password.is_none() && recovery_question.is_none() && provider.is_none() {
+        return None;
+    }
+    Some(UserCredentials {
+        password,
+        recovery_question,
+        provider,
+    })
+}
+
+/// A problem with a column: its kind, the value to show (never a secret's), the reason.
+type Bad<'a> = dyn FnMut(ColumnKind, Option<&str>, &str) + 'a;
+
+/// The password: a value, a hash (its columns), or the password hook; one of them at most.
+fn password_credential<'c>(
+    cells: &[(&ColumnKind, &str, &'c str)],
+    get: &impl Fn(ColumnKind) -> Option<&'c str>,
+    bad: &mut Bad<'_>,
+) -> Option<PasswordCredential> {
     let password = get(ColumnKind::Password);
     let hashed = cells.iter().any(|(k, _, v)| k.is_hash() && !v.is_empty());
     let hook = get(ColumnKind::PasswordHook);
@@ -746,7 +768,7 @@ fn credentials(
             "passwords are at most 72 characters",
         );
     }
-    let hash = hashed.then(|| password_hash(cells, &mut bad)).flatten();
+    let hash = hashed.then(|| password_hash(cells, bad)).flatten();
     if let Some(h) =
         hook.filter(|h| !h.eq_ignore_ascii_case("default") && !h.eq_ignore_ascii_case("true"))
     {
@@ -756,9 +778,24 @@ fn credentials(
             "the password hook column takes \"default\" (or true)",
         );
     }
-    let question = get(ColumnKind::RecoveryQuestion);
-    let answer = get(ColumnKind::RecoveryAnswer);
-    let recovery_question = match (question, answer) {
+    (password.is_some() || hash.is_some() || hook.is_some()).then(|| PasswordCredential {
+        value: password.map(Secret::new),
+        hash,
+        hook: hook.map(|_| PasswordHook {
+            kind: "default".into(),
+        }),
+    })
+}
+
+/// The recovery question and its answer, both or neither.
+fn recovery_question<'c>(
+    get: &impl Fn(ColumnKind) -> Option<&'c str>,
+    bad: &mut Bad<'_>,
+) -> Option<RecoveryQuestion> {
+    match (
+        get(ColumnKind::RecoveryQuestion),
+        get(ColumnKind::RecoveryAnswer),
+    ) {
         (None, None) => None,
         (Some(q), Some(a)) => {
             if q.chars().count() > 100 {
@@ -800,54 +837,37 @@ fn credentials(
             );
             None
         }
-    };
+    }
+}
+
+/// The authentication provider, one of Okta's kinds.
+fn provider<'c>(
+    get: &impl Fn(ColumnKind) -> Option<&'c str>,
+    bad: &mut Bad<'_>,
+) -> Option<AuthProvider> {
     let provider = get(ColumnKind::ProviderType).map(|kind| AuthProvider {
         kind: kind.to_ascii_uppercase(),
         name: get(ColumnKind::ProviderName).map(str::to_owned),
-    });
-    if let Some(p) = &provider {
-        if ![
-            "OKTA",
-            "ACTIVE_DIRECTORY",
-            "FEDERATION",
-            "IMPORT",
-            "LDAP",
-            "SOCIAL",
-        ]
-        .contains(&p.kind.as_str())
-        {
-            bad(
-                ColumnKind::ProviderType,
-                Some(&p.kind),
-                "one of OKTA, ACTIVE_DIRECTORY, FEDERATION, IMPORT, LDAP, SOCIAL",
-            );
-        }
+    })?;
+    const KINDS: [&str; 6] = [
+        "OKTA",
+        "ACTIVE_DIRECTORY",
+        "FEDERATION",
+        "IMPORT",
+        "LDAP",
+        "SOCIAL",
+    ];
+    if !KINDS.contains(&provider.kind.as_str()) {
+        bad(
+            ColumnKind::ProviderType,
+            Some(&provider.kind),
+            "one of OKTA, ACTIVE_DIRECTORY, FEDERATION, IMPORT, LDAP, SOCIAL",
+        );
     }
-    let password = if password.is_some() || hash.is_some() || hook.is_some() {
-        Some(PasswordCredential {
-            value: password.map(Secret::new),
-            hash,
-            hook: hook.map(|_| PasswordHook {
-                kind: "default".into(),
-            }),
-        })
-    } else {
-        None
-    };
-    if password.is_none() && recovery_question.is_none() && provider.is_none() {
-        return None;
-    }
-    Some(UserCredentials {
-        password,
-        recovery_question,
-        provider,
-    })
+    Some(provider)
 }
 
-fn password_hash(
-    cells: &[(&ColumnKind, &str, &str)],
-    bad: &mut impl FnMut(ColumnKind, Option<&str>, &str),
-) -> Option<PasswordHash> {
+fn password_hash(cells: &[(&ColumnKind, &str, &str)], bad: &mut Bad<'_>) -> Option<PasswordHash> {
     let get = |kind: ColumnKind| cell(cells, &kind).filter(|v| !v.is_empty());
     let number =
         |kind: ColumnKind, bad: &mut dyn FnMut(ColumnKind, Option<&str>, &str)| -> Option<u32> {
@@ -882,64 +902,7 @@ fn password_hash(
     let iteration_count = number(ColumnKind::HashIterationCount, bad);
     let key_size = number(ColumnKind::HashKeySize, bad);
     let digest_algorithm = get(ColumnKind::HashDigestAlgorithm).map(str::to_ascii_uppercase);
-    match algorithm.as_str() {
-        "BCRYPT" => {
-            if !work_factor.is_some_and(|w| (1..=20).contains(&w)) {
-                bad(
-                    ColumnKind::HashWorkFactor,
-                    None,
-                    "BCRYPT needs hashWorkFactor from 1 to 20",
-                );
-            }
-            if salt.map_or(0, str::len) != 22 {
-                bad(
-                    ColumnKind::HashSalt,
-                    None,
-                    "BCRYPT needs a 22-character hashSalt",
-                );
-            }
-        }
-        "PBKDF2" => {
-            if iteration_count.is_none_or(|n| n < 4096) {
-                bad(
-                    ColumnKind::HashIterationCount,
-                    None,
-                    "PBKDF2 needs hashIterationCount of at least 4096",
-                );
-            }
-            if key_size.is_none() {
-                bad(ColumnKind::HashKeySize, None, "PBKDF2 needs hashKeySize");
-            }
-            if !matches!(
-                digest_algorithm.as_deref(),
-                Some("SHA256_HMAC" | "SHA512_HMAC")
-            ) {
-                bad(
-                    ColumnKind::HashDigestAlgorithm,
-                    digest_algorithm.as_deref(),
-                    "PBKDF2 needs hashDigestAlgorithm SHA256_HMAC or SHA512_HMAC",
-                );
-            }
-        }
-        "SHA-512" | "SHA-256" | "SHA-1" | "MD5" => {
-            if salt.is_some() && !matches!(salt_order.as_deref(), Some("PREFIX" | "POSTFIX")) {
-                bad(
-                    ColumnKind::HashSaltOrder,
-                    salt_order.as_deref(),
-                    "a salted hash needs hashSaltOrder PREFIX or POSTFIX",
-                );
-            }
-        }
-        other => {
-            bad(
-                ColumnKind::HashAlgorithm,
-                Some(other),
-                "one of BCRYPT, SHA-512, SHA-256, SHA-1, MD5, PBKDF2",
-            );
-            return None;
-        }
-    }
-    Some(PasswordHash {
+    let hash = PasswordHash {
         algorithm,
         value: Secret::new(value),
         salt: salt.map(str::to_owned),
@@ -948,7 +911,29 @@ fn password_hash(
         iteration_count,
         key_size,
         digest_algorithm,
-    })
+    };
+    let problems = hash.problems();
+    for (field, reason) in &problems {
+        let column = match field {
+            HashField::Algorithm => ColumnKind::HashAlgorithm,
+            HashField::Value => ColumnKind::HashValue,
+            HashField::Salt => ColumnKind::HashSalt,
+            HashField::SaltOrder => ColumnKind::HashSaltOrder,
+            HashField::WorkFactor => ColumnKind::HashWorkFactor,
+            HashField::IterationCount => ColumnKind::HashIterationCount,
+            HashField::KeySize => ColumnKind::HashKeySize,
+            HashField::DigestAlgorithm => ColumnKind::HashDigestAlgorithm,
+        };
+        // The algorithm's own value may be shown; a salt or hash value is not.
+        let shown = match field {
+            HashField::Algorithm => Some(hash.algorithm.as_str()),
+            HashField::SaltOrder => hash.salt_order.as_deref(),
+            HashField::DigestAlgorithm => hash.digest_algorithm.as_deref(),
+            _ => None,
+        };
+        bad(column, shown, reason);
+    }
+    problems.is_empty().then_some(hash)
 }
 
 /// A cell a spreadsheet would run: `=...`, or `+ - @` followed by a function call.
