@@ -252,27 +252,7 @@ impl Client {
         if let (true, Some(o)) = (waited >= Duration::from_millis(1), &inner.observer) {
             o.paced(bucket, waited);
         }
-        let authorization = inner.auth.header(&inner.http, &inner.org).await?;
-        let mut request = inner
-            .http
-            .request(call.method.clone(), url.clone())
-            .header("Authorization", authorization)
-            .header("Accept", "application/json");
-        if attempt > 1 {
-            request = request.header(RETRY_COUNT, (attempt - 1).to_string());
-            if let Some(id) = retry_for {
-                request = request.header(RETRY_FOR, id);
-            }
-        }
-        request = match call.body {
-            Some(body) => request
-                .header("Content-Type", "application/json")
-                .body(body.to_owned()),
-            None if call.method == Method::POST || call.method == Method::PUT => {
-                request.header("Content-Length", "0")
-            }
-            None => request,
-        };
+        let request = self.request(call, url, attempt, retry_for).await?;
         let sent_at = std::time::Instant::now();
         let resp = match request.send().await {
             Ok(resp) => resp,
@@ -285,6 +265,45 @@ impl Client {
                 return Ok(Tried::Failed(Attempt::Unknown, error.into(), None));
             }
         };
+        Ok(self.read(resp, bucket, sent_at.elapsed()).await)
+    }
+
+    /// The request of one attempt: auth, `Accept`, the retry headers, the body.
+    async fn request(
+        &self,
+        call: &Call<'_>,
+        url: &reqwest::Url,
+        attempt: u32,
+        retry_for: Option<&str>,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        let inner = &*self.inner;
+        let authorization = inner.auth.header(&inner.http, &inner.org).await?;
+        let mut request = inner
+            .http
+            .request(call.method.clone(), url.clone())
+            .header("Authorization", authorization)
+            .header("Accept", "application/json");
+        if attempt > 1 {
+            request = request.header(RETRY_COUNT, (attempt - 1).to_string());
+            if let Some(id) = retry_for {
+                request = request.header(RETRY_FOR, id);
+            }
+        }
+        Ok(match call.body {
+            Some(body) => request
+                .header("Content-Type", "application/json")
+                .body(body.to_owned()),
+            None if call.method == Method::POST || call.method == Method::PUT => {
+                request.header("Content-Length", "0")
+            }
+            None => request,
+        })
+    }
+
+    /// Reads an answer: what its headers teach the pacer and the in-flight bound, then its body
+    /// as success, redirect (never followed) or Okta's error.
+    async fn read(&self, resp: reqwest::Response, bucket: Bucket, latency: Duration) -> Tried {
+        let inner = &*self.inner;
         inner.health.answered();
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
@@ -296,7 +315,7 @@ impl Client {
                 bucket,
                 status,
                 rate,
-                latency: sent_at.elapsed(),
+                latency,
             });
         }
         let concurrency_429 = status == 429 && rate.is_some_and(|r| r.is_concurrency_limit());
@@ -316,40 +335,35 @@ impl Client {
             Ok(body) => body,
             Err(e) => {
                 let error = TransportError::Unknown(describe(e));
-                return Ok(Tried::Failed(Attempt::Unknown, error.into(), request_id));
+                return Tried::Failed(Attempt::Unknown, error.into(), request_id);
             }
         };
-        if (300..400).contains(&status) {
-            let location = header(&headers, "location").map(|l| match inner.org.resolve(l) {
-                Ok(on_org) => on_org.path().to_owned(),
-                Err(foreign) => foreign.0,
-            });
-            let error = Error::Redirect {
-                status,
-                location,
-                request_id: request_id.clone(),
-            };
-            let outcome = Attempt::Answered {
-                status,
-                rate,
-                server_date,
-            };
-            return Ok(Tried::Failed(outcome, error, request_id));
-        }
         if (200..300).contains(&status) {
-            return Ok(Tried::Answered(Answer {
+            return Tried::Answered(Answer {
                 headers,
                 body,
                 request_id,
-            }));
+            });
         }
         let outcome = Attempt::Answered {
             status,
             rate,
             server_date,
         };
-        let error = api_error(status, &body, request_id.clone());
-        Ok(Tried::Failed(outcome, error, request_id))
+        let error = if (300..400).contains(&status) {
+            let location = header(&headers, "location").map(|l| match inner.org.resolve(l) {
+                Ok(on_org) => on_org.path().to_owned(),
+                Err(foreign) => foreign.0,
+            });
+            Error::Redirect {
+                status,
+                location,
+                request_id: request_id.clone(),
+            }
+        } else {
+            api_error(status, &body, request_id.clone())
+        };
+        Tried::Failed(outcome, error, request_id)
     }
 }
 

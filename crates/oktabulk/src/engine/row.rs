@@ -59,6 +59,15 @@ pub(crate) fn base_result(row: &ImportRow, action: Action) -> RowResult {
     }
 }
 
+/// One row of `users import` on its way: what the finishing steps need to know of it.
+struct Work<'a> {
+    ctx: &'a RowContext,
+    job: &'a ImportJob,
+    row: &'a ImportRow,
+    /// Every group the row names, by id.
+    groups: Vec<String>,
+}
+
 /// Creates one row's user. `earlier` is what the journal holds for it from an interrupted run.
 pub async fn create(
     ctx: &RowContext,
@@ -66,22 +75,17 @@ pub async fn create(
     row: ImportRow,
     earlier: Option<Entry>,
 ) -> RowResult {
-    let groups = job.group_ids(&row);
+    let work = Work {
+        ctx,
+        job,
+        row: &row,
+        groups: job.group_ids(&row),
+    };
     let mut result = base_result(&row, Action::Create);
-    let users = ctx.client.users();
     // A row sent by an interrupted run: its user may exist already.
     if let Some(Entry::Sent(sent_at)) = earlier {
-        match users.find_by_login(row.login()).await {
-            Ok(Some(user)) => {
-                let ours =
-                    std::time::SystemTime::from(user.created) >= ctx.client.server_time_of(sent_at);
-                let status = if ours {
-                    CreationStatus::Success
-                } else {
-                    CreationStatus::Exists
-                };
-                return finish_existing(ctx, job, result, user, status, &groups, &row).await;
-            }
+        match work.settle_earlier(sent_at).await {
+            Ok(Some((user, status))) => return work.finish_existing(result, user, status).await,
             Ok(None) => {}
             Err(e) => {
                 result.set_error(&e);
@@ -92,74 +96,30 @@ pub async fn create(
     if !ctx.mark_sent(&mut result).await {
         return result;
     }
-    let mut request: CreateUserRequest = row.request.clone();
-    request.group_ids = groups
-        .iter()
-        .take(GROUPS_AT_CREATION)
-        .map(|g| GroupId(g.clone()))
-        .collect();
-    let options = CreateUserOptions {
-        activate: job.options.activate,
-        provider: request
-            .credentials
-            .as_ref()
-            .is_some_and(|c| c.provider.is_some()),
-        next_login_change_password: job.options.next_login_change_password,
-    };
-    match users.create(&request, options).await {
+    let (request, options) = work.request();
+    match ctx.client.users().create(&request, options).await {
         Ok(created) => {
             result.request_id = created.request_id.clone().unwrap_or_default();
             match created.creation {
                 Creation::Created if !created.reconciled => {
-                    result.user_creation_status = CreationStatus::Success;
-                    fill_user(&mut result, &created.user);
-                    let rest = &groups[groups.len().min(GROUPS_AT_CREATION)..];
-                    if !groups.is_empty() {
-                        result.group_assignment = GroupStatus::Success;
-                    }
-                    assign_groups(ctx, &mut result, &created.user, rest).await;
-                    result
+                    work.created(result, created.user).await
                 }
                 // Settled by a lookup: whether groupIds were applied is unknown, so add them all.
                 Creation::Created => {
-                    finish_existing(
-                        ctx,
-                        job,
-                        result,
-                        created.user,
-                        CreationStatus::Success,
-                        &groups,
-                        &row,
-                    )
-                    .await
+                    work.finish_existing(result, created.user, CreationStatus::Success)
+                        .await
                 }
                 Creation::AlreadyExisted => {
-                    finish_existing(
-                        ctx,
-                        job,
-                        result,
-                        created.user,
-                        CreationStatus::Exists,
-                        &groups,
-                        &row,
-                    )
-                    .await
+                    work.finish_existing(result, created.user, CreationStatus::Exists)
+                        .await
                 }
             }
         }
         Err(e) if e.is_duplicate_login() && job.options.on_exists != OnExists::Fail => {
-            match users.find_by_login(row.login()).await {
+            match ctx.client.users().find_by_login(row.login()).await {
                 Ok(Some(user)) => {
-                    finish_existing(
-                        ctx,
-                        job,
-                        result,
-                        user,
-                        CreationStatus::Exists,
-                        &groups,
-                        &row,
-                    )
-                    .await
+                    work.finish_existing(result, user, CreationStatus::Exists)
+                        .await
                 }
                 Ok(None) => {
                     result.set_error(&e);
@@ -178,54 +138,111 @@ pub async fn create(
     }
 }
 
-/// The login exists (`Exists`) or was settled as created (`Success`): apply `--on-exists` and add
-/// every group by membership calls, which are idempotent.
-async fn finish_existing(
-    ctx: &RowContext,
-    job: &ImportJob,
-    mut result: RowResult,
-    user: User,
-    status: CreationStatus,
-    groups: &[String],
-    row: &ImportRow,
-) -> RowResult {
-    fill_user(&mut result, &user);
-    result.user_creation_status = status;
-    if status == CreationStatus::Exists {
-        match job.options.on_exists {
-            OnExists::Skip => result.action = Action::Skip,
-            OnExists::Fail => {
-                result.user_creation_status = CreationStatus::Failed;
-                result.action = Action::None;
-                result.error_message = "the login already exists (--on-exists fail)".into();
-                return result;
-            }
-            OnExists::Update if crate::engine::update::same(&user, &row.request.profile, false) => {
-                result.action = Action::Update;
-                result.user_creation_status = CreationStatus::Unchanged;
-            }
-            OnExists::Update => {
-                result.action = Action::Update;
-                let update = CreateUserRequest {
-                    profile: row.request.profile.clone(),
-                    ..Default::default()
-                };
-                match ctx.client.users().update(&user.id, &update).await {
-                    Ok(updated) => {
-                        result.user_creation_status = CreationStatus::Updated;
-                        fill_user(&mut result, &updated);
-                    }
-                    Err(e) => {
-                        result.user_creation_status = CreationStatus::Failed;
-                        result.set_error(&e);
-                        return result;
+impl Work<'_> {
+    /// The row's user if an interrupted run's send made it (`Success`: created after the send,
+    /// by the server's clock) or it was there before (`Exists`).
+    async fn settle_earlier(
+        &self,
+        sent_at: std::time::SystemTime,
+    ) -> Result<Option<(User, CreationStatus)>, Error> {
+        let found = self
+            .ctx
+            .client
+            .users()
+            .find_by_login(self.row.login())
+            .await?;
+        Ok(found.map(|user| {
+            let ours = std::time::SystemTime::from(user.created)
+                >= self.ctx.client.server_time_of(sent_at);
+            let status = if ours {
+                CreationStatus::Success
+            } else {
+                CreationStatus::Exists
+            };
+            (user, status)
+        }))
+    }
+
+    /// The create: the row's profile and credentials, its first groups, the import's options.
+    fn request(&self) -> (CreateUserRequest, CreateUserOptions) {
+        let mut request: CreateUserRequest = self.row.request.clone();
+        request.group_ids = self
+            .groups
+            .iter()
+            .take(GROUPS_AT_CREATION)
+            .map(|g| GroupId(g.clone()))
+            .collect();
+        let options = CreateUserOptions {
+            activate: self.job.options.activate,
+            provider: request
+                .credentials
+                .as_ref()
+                .is_some_and(|c| c.provider.is_some()),
+            next_login_change_password: self.job.options.next_login_change_password,
+        };
+        (request, options)
+    }
+
+    /// Created with its first groups: the rest go by membership calls.
+    async fn created(&self, mut result: RowResult, user: User) -> RowResult {
+        result.user_creation_status = CreationStatus::Success;
+        fill_user(&mut result, &user);
+        if !self.groups.is_empty() {
+            result.group_assignment = GroupStatus::Success;
+        }
+        let rest = &self.groups[self.groups.len().min(GROUPS_AT_CREATION)..];
+        assign_groups(self.ctx, &mut result, &user, rest).await;
+        result
+    }
+
+    /// The login exists (`Exists`) or was settled as created (`Success`): apply `--on-exists`
+    /// and add every group by membership calls, which are idempotent.
+    async fn finish_existing(
+        &self,
+        mut result: RowResult,
+        user: User,
+        status: CreationStatus,
+    ) -> RowResult {
+        fill_user(&mut result, &user);
+        result.user_creation_status = status;
+        if status == CreationStatus::Exists {
+            match self.job.options.on_exists {
+                OnExists::Skip => result.action = Action::Skip,
+                OnExists::Fail => {
+                    result.user_creation_status = CreationStatus::Failed;
+                    result.action = Action::None;
+                    result.error_message = "the login already exists (--on-exists fail)".into();
+                    return result;
+                }
+                OnExists::Update
+                    if crate::engine::update::same(&user, &self.row.request.profile, false) =>
+                {
+                    result.action = Action::Update;
+                    result.user_creation_status = CreationStatus::Unchanged;
+                }
+                OnExists::Update => {
+                    result.action = Action::Update;
+                    let update = CreateUserRequest {
+                        profile: self.row.request.profile.clone(),
+                        ..Default::default()
+                    };
+                    match self.ctx.client.users().update(&user.id, &update).await {
+                        Ok(updated) => {
+                            result.user_creation_status = CreationStatus::Updated;
+                            fill_user(&mut result, &updated);
+                        }
+                        Err(e) => {
+                            result.user_creation_status = CreationStatus::Failed;
+                            result.set_error(&e);
+                            return result;
+                        }
                     }
                 }
             }
         }
+        assign_groups(self.ctx, &mut result, &user, &self.groups).await;
+        result
     }
-    assign_groups(ctx, &mut result, &user, groups).await;
-    result
 }
 
 pub(crate) fn fill_user(result: &mut RowResult, user: &User) {

@@ -454,52 +454,104 @@ fn bucket_chart(
         esc(bucket),
         waits.len()
     );
-    let (w, top, plot, lat, left) = (1000.0_f64, 10.0_f64, 160.0_f64, 60.0_f64, 48.0_f64);
-    let span = (last + 1) as f64;
-    let x = |s: f64| left + (w - left - 10.0) * s / span;
-    let bar = ((w - left - 10.0) / span * 0.8).max(1.0);
-    let peak = f64::from(
-        seconds
-            .values()
-            .map(|s| s.requests)
-            .max()
-            .unwrap_or(1)
-            .max(1),
-    );
-    let lat_peak = seconds
-        .values()
-        .map(|s| s.latency_max_ms)
-        .fold(1.0, f64::max);
-    let lat_top = top + plot + 20.0;
-    let height = lat_top + lat + 24.0;
+    let chart = Chart::new(seconds, last);
     let _ = write!(
         h,
-        "<svg width=\"{w}\" height=\"{height}\" role=\"img\" aria-label=\"timeline of {}\" font-size=\"11\">",
+        "<svg width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"timeline of {}\" font-size=\"11\">",
+        Chart::WIDTH,
+        chart.height(),
         esc(bucket)
     );
     for wait in waits {
-        let x0 = x(wait.second as f64);
-        let x1 = x(wait.second as f64 + wait.seconds).max(x0 + 1.0);
+        chart.wait(h, wait);
+    }
+    let mut lines = Lines::default();
+    for (at, s) in seconds {
+        chart.second(h, *at, s, &mut lines);
+    }
+    lines.draw(h);
+    chart.axes(h, last);
+    h.push_str("</svg>");
+}
+
+/// The geometry of one bucket's chart: requests above, latency below, seconds across.
+struct Chart {
+    span: f64,
+    bar: f64,
+    /// The most requests in a second, and the longest latency (ms).
+    peak: f64,
+    lat_peak: f64,
+}
+
+/// The polylines of a chart: remaining budget, mean and max latency.
+#[derive(Default)]
+struct Lines {
+    remaining: Vec<String>,
+    mean: Vec<String>,
+    max: Vec<String>,
+}
+
+impl Chart {
+    const WIDTH: f64 = 1000.0;
+    const TOP: f64 = 10.0;
+    const PLOT: f64 = 160.0;
+    const LAT: f64 = 60.0;
+    const LEFT: f64 = 48.0;
+    const LAT_TOP: f64 = Self::TOP + Self::PLOT + 20.0;
+
+    fn new(seconds: &BTreeMap<u64, Second>, last: u64) -> Chart {
+        let span = (last + 1) as f64;
+        let most = seconds.values().map(|s| s.requests).max().unwrap_or(1);
+        Chart {
+            span,
+            bar: ((Self::WIDTH - Self::LEFT - 10.0) / span * 0.8).max(1.0),
+            peak: f64::from(most.max(1)),
+            lat_peak: seconds
+                .values()
+                .map(|s| s.latency_max_ms)
+                .fold(1.0, f64::max),
+        }
+    }
+
+    fn height(&self) -> f64 {
+        Self::LAT_TOP + Self::LAT + 24.0
+    }
+
+    fn x(&self, second: f64) -> f64 {
+        Self::LEFT + (Self::WIDTH - Self::LEFT - 10.0) * second / self.span
+    }
+
+    fn latency_y(&self, ms: f64) -> f64 {
+        Self::LAT_TOP + Self::LAT - Self::LAT * ms / self.lat_peak
+    }
+
+    /// A wait for the window's reset, shaded.
+    fn wait(&self, h: &mut String, wait: &ResetWait) {
+        let x0 = self.x(wait.second as f64);
+        let x1 = self.x(wait.second as f64 + wait.seconds).max(x0 + 1.0);
         let _ = write!(
             h,
-            "<rect x=\"{x0:.1}\" y=\"{top}\" width=\"{:.1}\" height=\"{plot}\" fill=\"#f3d9a4\"><title>waiting {:.1} s for the reset</title></rect>",
+            "<rect x=\"{x0:.1}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"#f3d9a4\"><title>waiting {:.1} s for the reset</title></rect>",
+            Self::TOP,
             x1 - x0,
+            Self::PLOT,
             wait.seconds
         );
     }
-    let mut remaining = Vec::new();
-    let (mut mean, mut max) = (Vec::new(), Vec::new());
-    let lat_y = |ms: f64| lat_top + lat - lat * ms / lat_peak;
-    for (at, s) in seconds {
-        let bx = x(*at as f64);
-        let bh = plot * f64::from(s.requests) / peak;
+
+    /// One second: its bar, a dot for its 429s, and its points of the lines.
+    fn second(&self, h: &mut String, at: u64, s: &Second, lines: &mut Lines) {
+        let (top, plot) = (Self::TOP, Self::PLOT);
+        let bx = self.x(at as f64);
+        let bh = plot * f64::from(s.requests) / self.peak;
         let _ = write!(
             h,
-            "<rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"#3a7bd5\"><title>second {at}: {} requests</title></rect>",
+            "<rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#3a7bd5\"><title>second {at}: {} requests</title></rect>",
             top + plot - bh,
+            self.bar,
             s.requests
         );
-        let mid = bx + bar / 2.0;
+        let mid = bx + self.bar / 2.0;
         if s.too_many > 0 {
             let _ = write!(
                 h,
@@ -510,40 +562,50 @@ fn bucket_chart(
         }
         if let Some((rem, limit)) = s.remaining {
             let y = top + plot - plot * f64::from(rem) / f64::from(limit.max(1));
-            remaining.push(format!("{mid:.1},{y:.1}"));
+            lines.remaining.push(format!("{mid:.1},{y:.1}"));
         }
-        let avg = s.latency_sum_ms / f64::from(s.requests.max(1));
-        mean.push(format!("{mid:.1},{:.1}", lat_y(avg)));
-        max.push(format!("{mid:.1},{:.1}", lat_y(s.latency_max_ms)));
+        let mean = s.latency_sum_ms / f64::from(s.requests.max(1));
+        lines
+            .mean
+            .push(format!("{mid:.1},{:.1}", self.latency_y(mean)));
+        lines
+            .max
+            .push(format!("{mid:.1},{:.1}", self.latency_y(s.latency_max_ms)));
     }
-    let _ = write!(
-        h,
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#2e8b57\" stroke-width=\"1.5\"/>\
+
+    /// The base line and the scales' labels.
+    fn axes(&self, h: &mut String, last: u64) {
+        let (left, base, right) = (Self::LEFT, Self::TOP + Self::PLOT, Self::WIDTH - 10.0);
+        let label = left - 4.0;
+        let bottom = self.height() - 4.0;
+        let _ = write!(
+            h,
+            "<line x1=\"{left}\" y1=\"{base}\" x2=\"{right}\" y2=\"{base}\" stroke=\"#556\"/>\
+<text x=\"{label}\" y=\"{:.1}\" text-anchor=\"end\">{}/s</text>\
+<text x=\"{label}\" y=\"{base}\" text-anchor=\"end\">0</text>\
+<text x=\"{label}\" y=\"{:.1}\" text-anchor=\"end\">{:.0} ms</text>\
+<text x=\"{left}\" y=\"{bottom}\">0 s</text><text x=\"{right}\" y=\"{bottom}\" text-anchor=\"end\">{} s</text>",
+            Self::TOP + 10.0,
+            self.peak,
+            Self::LAT_TOP + 10.0,
+            self.lat_peak,
+            last + 1
+        );
+    }
+}
+
+impl Lines {
+    fn draw(&self, h: &mut String) {
+        let _ = write!(
+            h,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#2e8b57\" stroke-width=\"1.5\"/>\
 <polyline points=\"{}\" fill=\"none\" stroke=\"#7d3c98\" stroke-width=\"1.5\"/>\
 <polyline points=\"{}\" fill=\"none\" stroke=\"#7d3c98\" stroke-width=\"1\" stroke-dasharray=\"3 2\"/>",
-        remaining.join(" "),
-        mean.join(" "),
-        max.join(" ")
-    );
-    let base = top + plot;
-    let _ = write!(
-        h,
-        "<line x1=\"{left}\" y1=\"{base}\" x2=\"{:.1}\" y2=\"{base}\" stroke=\"#556\"/>\
-<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{peak}/s</text>\
-<text x=\"{:.1}\" y=\"{base}\" text-anchor=\"end\">0</text>\
-<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{lat_peak:.0} ms</text>\
-<text x=\"{left}\" y=\"{:.1}\">0 s</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{} s</text></svg>",
-        w - 10.0,
-        left - 4.0,
-        top + 10.0,
-        left - 4.0,
-        left - 4.0,
-        lat_top + 10.0,
-        height - 4.0,
-        w - 10.0,
-        height - 4.0,
-        last + 1
-    );
+            self.remaining.join(" "),
+            self.mean.join(" "),
+            self.max.join(" ")
+        );
+    }
 }
 
 #[cfg(test)]
