@@ -28,9 +28,12 @@ impl CreationStatus {
     }
 }
 
+/// The classic `groupAssignment` column. Written (results and journal alike) as the CSV shows
+/// it: empty when the row names no group; journals of earlier versions say `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GroupStatus {
     /// The row names no group.
+    #[serde(rename = "", alias = "None")]
     None,
     Success,
     Failed,
@@ -210,5 +213,20 @@ impl RowResult {
             self.error_causes.clone(),
             self.request_id.clone(),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GroupStatus;
+
+    #[test]
+    fn no_group_is_written_empty_and_read_in_either_form() {
+        let written = serde_json::to_string(&GroupStatus::None).expect("serializes");
+        assert_eq!(written, "\"\"", "as the CSV shows it");
+        for stored in ["\"\"", "\"None\""] {
+            let read: GroupStatus = serde_json::from_str(stored).expect("reads");
+            assert_eq!(read, GroupStatus::None, "{stored}");
+        }
     }
 }

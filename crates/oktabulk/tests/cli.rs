@@ -19,4 +19,6 @@ mod cli {
     mod resilience;
     /// The input is never overwritten, files are the owner's, the token stays with the org.
     mod security;
+    /// The results (CSV and JSONL), the summary and the dry-run plan, snapshotted whole.
+    mod snapshots;
 }
