@@ -45,7 +45,6 @@ async fn reset_and_seed_over_http() {
         .expect("sent");
     assert_eq!(resp.status(), 400, "unknown seed fields are refused");
 
-    let started = Instant::now();
     let resp = env
         .http
         .post(env.url("/__emulator/reset"))
@@ -53,7 +52,6 @@ async fn reset_and_seed_over_http() {
         .await
         .expect("sent");
     assert_eq!(resp.status(), 204);
-    assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(env.emulator.user_count(), 0);
     let groups: Vec<Value> = env.get_json("/api/v1/groups").await;
     assert_eq!(groups.len(), 1, "only Everyone is left");
@@ -101,10 +99,10 @@ async fn latency_is_added() {
     let resp = env.fetch("/api/v1/users/nobody").await;
     assert_eq!(resp.status(), 404);
     assert!(started.elapsed() >= Duration::from_millis(300));
-    let started = Instant::now();
     env.fetch("/api/v1/users").await;
-    assert!(
-        started.elapsed() < Duration::from_millis(300),
+    assert_eq!(
+        env.emulator.stats().faults_fired,
+        1,
         "other paths are not delayed"
     );
 }
