@@ -50,6 +50,17 @@ pub enum ConfigError {
     /// The HTTP stack could not be set up.
     #[error("cannot build the HTTP client: {0}")]
     Http(String),
+    /// A configuration or key file that cannot be read or parsed: its path and why.
+    #[error("{0}")]
+    File(String),
+    /// A setting the chosen authorization mode needs (`token`, `clientId`, `privateKey`).
+    #[error(
+        "the configuration has no {0} (okta.client.{0} in okta.yaml or its OKTA_CLIENT_ variable)"
+    )]
+    Missing(&'static str),
+    /// An `authorizationMode` other than `SSWS` and `PrivateKey`.
+    #[error("authorizationMode {0:?} is not supported: use SSWS or PrivateKey")]
+    AuthorizationMode(String),
 }
 
 /// A validated org URL, without a trailing slash.

@@ -6,6 +6,28 @@
 //! org in the same process; give a real org's URL and token instead (the token from the
 //! environment, never from the command line).
 //!
+//! # Configure as Okta's SDKs do
+//!
+//! [`OktaConfig::load`] reads `~/.okta/okta.yaml`, then `./okta.yaml`, then the
+//! `OKTA_CLIENT_*` variables, a later source winning field by field; `credentials` makes an API
+//! token (`SSWS`) or a service app's private key (`PrivateKey`) of it.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # std::env::set_var("OKTA_CLIENT_TOKEN", "00aFromTheEnvironment");
+//! use okta_client::{Client, OktaConfig};
+//!
+//! let mut config = OktaConfig::from_yaml_str(
+//!     "okta:\n  client:\n    orgUrl: https://acme.okta.com\n    authorizationMode: SSWS\n",
+//! )?;
+//! config.overlay(OktaConfig::from_env(|name| std::env::var(name).ok()));
+//! assert_eq!(config.sources, ["OKTA_CLIENT_* environment variables"]);
+//! let org_url = config.org_url.clone().unwrap_or_default();
+//! let client = Client::builder(&org_url, config.credentials()?)?.build()?;
+//! assert_eq!(client.org().as_str(), "https://acme.okta.com");
+//! # Ok(()) }
+//! ```
+//!
 //! # Connect, create a user, page through users
 //!
 //! ```
@@ -114,6 +136,7 @@ mod groups;
 mod in_flight;
 mod jwt;
 mod observer;
+mod okta_config;
 mod pacing;
 mod page;
 mod retry;
@@ -126,6 +149,7 @@ pub use error::{Error, TransportError};
 pub use groups::Groups;
 pub use jwt::SigningKey;
 pub use observer::{Answer, Observer};
+pub use okta_config::{OktaConfig, DEFAULT_SCOPES};
 pub use pacing::{estimate, BucketView};
 pub use page::ListQuery;
 pub use retry::RetryReason;
