@@ -12,14 +12,19 @@
 //! ```
 
 mod core;
-pub mod error;
-pub mod faults;
+mod error;
+mod faults;
 mod handle;
 mod http;
-pub mod ratelimit;
+mod ratelimit;
+/// The org's behaviour apart from HTTP. Public only to the fuzz targets (feature `fuzzing`):
+/// everyone else goes through the handle or HTTP.
+#[cfg(feature = "fuzzing")]
 pub mod state;
-pub mod stats;
-pub mod store;
+#[cfg(not(feature = "fuzzing"))]
+mod state;
+mod stats;
+mod store;
 
 pub use error::ApiError;
 pub use faults::{FaultAction, FaultConfig, FaultRule};

@@ -47,12 +47,6 @@ impl Assignee {
             Self::Group(_) => "GROUP",
         }
     }
-
-    pub fn id(&self) -> &str {
-        match self {
-            Self::User(id) | Self::Group(id) => id,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
