@@ -45,6 +45,11 @@ async fn a_per_token_cap_is_learned_from_the_first_429s() {
     let results = create_all(&client, 1000, 8).await;
     assert_each_created_once(&emulator, &results).await;
     let stats = emulator.stats();
+    eprintln!(
+        "per-token cap: {} 429s, busiest window {}",
+        stats.rate_limited,
+        stats.busiest_window[Bucket::Users.name()]
+    );
     assert!(stats.rate_limited > 0, "the cap was hit: {stats:?}");
     assert!(
         stats.rate_limited <= 2 * (8 + 2),
