@@ -147,8 +147,13 @@ pub async fn print(
         .rows(delimiter)
         .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
     let checked = std::iter::from_fn(|| rows.next_row()).map(|raw| match raw {
-        Ok(raw) => validator.check(&raw).map_err(|_| raw.line),
-        Err(problems) => Err(problems.first().and_then(|p| p.line).unwrap_or(0)),
+        Ok(raw) => validator
+            .check(&raw)
+            .map_err(|_| (raw.line, validator.label(&raw))),
+        Err(problems) => Err((
+            problems.first().and_then(|p| p.line).unwrap_or(0),
+            String::new(),
+        )),
     });
     let mut looked_up = stream::iter(checked)
         .map(|row| async move {
@@ -161,7 +166,7 @@ pub async fn print(
                         .map(|u| u.is_some());
                     (Ok(row), exists)
                 }
-                Err(line) => (Err(line), Ok(false)),
+                Err(invalid) => (Err(invalid), Ok(false)),
             }
         })
         .buffered(conn.client.in_flight_limit().max(1));
@@ -174,9 +179,14 @@ pub async fn print(
     while let Some((row, exists)) = looked_up.next().await {
         let row: ImportRow = match row {
             Ok(row) => row,
-            Err(line) => {
+            Err((line, login)) => {
                 *actions.entry("invalid").or_default() += 1;
-                println!("{line:>6}  {:<8}", "invalid");
+                let plan = RowPlan {
+                    action: "invalid",
+                    at_creation: 0,
+                    later: 0,
+                };
+                println!("{}", render_row(line, &plan, &login));
                 continue;
             }
         };

@@ -221,6 +221,16 @@ impl Validator {
     }
 
     /// Checks one row; all its problems at once.
+    /// What names the row's user: its login, or else its id.
+    pub fn label(&self, raw: &RawRow) -> String {
+        let at = |i: Option<usize>| i.and_then(|i| raw.cells.get(i)).map(|s| s.trim());
+        at(self.columns.profile_index("login"))
+            .filter(|s| !s.is_empty())
+            .or(at(self.columns.index_of(&ColumnKind::UserId)))
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub fn check(&mut self, row: &RawRow) -> Result<ImportRow, Vec<Problem>> {
         let mut problems = Vec::new();
         let mut cells: Vec<(&ColumnKind, &str, &str)> = Vec::new();
@@ -640,15 +650,10 @@ impl RowChecker for UserChecker {
     }
 
     fn label(&self, raw: &RawRow) -> String {
-        let Some(v) = &self.validator else {
-            return String::new();
-        };
-        let at = |i: Option<usize>| i.and_then(|i| raw.cells.get(i)).map(|s| s.trim());
-        at(v.columns.profile_index("login"))
-            .filter(|s| !s.is_empty())
-            .or(at(v.columns.index_of(&ColumnKind::UserId)))
+        self.validator
+            .as_ref()
+            .map(|v| v.label(raw))
             .unwrap_or_default()
-            .to_owned()
     }
 
     fn warnings(&mut self) -> Vec<Problem> {
