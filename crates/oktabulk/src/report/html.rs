@@ -11,7 +11,7 @@
 use crate::engine::events::{Event, Reporter};
 use crate::exit::AppError;
 use crate::journal::Journal;
-use crate::outcome::{CreationStatus, RowResult};
+use crate::outcome::{Action, CreationStatus, RowResult};
 use crate::report::results::temporary_beside;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -96,10 +96,16 @@ impl RowTally {
         if status != CreationStatus::Failed {
             return;
         }
-        let code = if result.error_code.is_empty() {
-            "(no Okta error code)".to_owned()
-        } else {
-            result.error_code.clone()
+        // Failures Okta did not answer for are grouped by why: they read differently.
+        let code = match (
+            result.error_code.is_empty(),
+            result.unsettled,
+            result.action,
+        ) {
+            (false, _, _) => result.error_code.clone(),
+            (true, true, _) => "(no answer yet: the same command sends it again)".to_owned(),
+            (true, false, Action::None) => "(not sent: the row is invalid)".to_owned(),
+            (true, false, _) => "(no Okta error code)".to_owned(),
         };
         let group = self.failures.entry(code).or_default();
         group.count += 1;

@@ -79,7 +79,9 @@ async fn the_report_tells_the_run_its_failures_429s_and_reset_waits() {
     assert!(html.contains("<code>E0000001</code></td><td class=\"num\">1</td>"));
     assert!(html.contains("line 62, weak@example.com: Api validation failed: password"));
     assert!(
-        html.contains("line 63, not-a-login:"),
+        html.contains(
+            "<code>(not sent: the row is invalid)</code></td><td class=\"num\">1</td><td>line 63, not-a-login:"
+        ),
         "the skipped row is an example"
     );
     // The users bucket is drawn first: two 429s, and the run waited for windows to reset.
