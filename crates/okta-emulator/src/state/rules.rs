@@ -307,7 +307,12 @@ impl Org {
         let index = self.rule_index(id)?;
         match self.group_rules[index].status {
             RuleStatus::Active => return Ok(()),
-            RuleStatus::Invalid => return Err(must_be_inactive("activated")),
+            RuleStatus::Invalid => {
+                return Err(ApiError::validation(
+                    "status",
+                    "status: The rule is INVALID (one of its groups was deleted); delete it and create it again",
+                ))
+            }
             RuleStatus::Inactive => {}
         }
         let rule = &mut self.group_rules[index];

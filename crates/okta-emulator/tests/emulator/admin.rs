@@ -391,3 +391,34 @@ async fn roles_and_rules_are_kept_in_the_sqlite_store() {
         "the rule's users were kept too"
     );
 }
+
+#[tokio::test]
+async fn a_rule_whose_group_is_deleted_is_invalid_until_deleted() {
+    let env = Env::start().await;
+    let group = env.create_group("Gone").await;
+    let rules = "/api/v1/groups/rules";
+    let created: Value = env
+        .post_json(rules, &rule("Gone", "user.lastName==\"X\"", &group))
+        .await;
+    let id = created["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        status(env.delete(&format!("/api/v1/groups/{group}"))).await,
+        204
+    );
+    let invalid: Value = env.get_json(&format!("{rules}/{id}")).await;
+    assert_eq!(invalid["status"], "INVALID");
+    assert_eq!(
+        invalid["actions"]["assignUserToGroups"]["groupIds"],
+        json!([])
+    );
+    let activate = env.post(&format!("{rules}/{id}/lifecycle/activate"), &json!({}));
+    assert_error(
+        activate.send().await.expect("sent"),
+        400,
+        "E0000001",
+        "Api validation failed: status",
+        &["status: The rule is INVALID (one of its groups was deleted); delete it and create it again"],
+    )
+    .await;
+    assert_eq!(status(env.delete(&format!("{rules}/{id}"))).await, 202);
+}
