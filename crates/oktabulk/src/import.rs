@@ -57,6 +57,12 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
             &to_create,
         )
         .await?;
+        if let Some(report) = &settings.report {
+            eprintln!(
+                "no run report written to {}: a dry run sends nothing (drop --dry-run to run and report)",
+                report.display()
+            );
+        }
         return Ok(code::OK);
     }
     let created_groups = create_groups(&conn, &to_create).await?;

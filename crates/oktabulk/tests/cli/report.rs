@@ -181,3 +181,26 @@ async fn the_report_renders_in_headless_chromium_without_console_errors() {
     let html = std::fs::read_to_string(&page).expect("page");
     assert_eq!(shapes(&String::from_utf8_lossy(&dom.stdout)), shapes(&html));
 }
+
+#[tokio::test]
+async fn a_dry_run_writes_no_report_and_says_so() {
+    let env = Env::start().await;
+    env.write("dry.csv", seed_csv(3, ""));
+    let out = env
+        .run(&[
+            "users",
+            "import",
+            "dry.csv",
+            "--dry-run",
+            "--report",
+            "dry.html",
+        ])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!env.path("dry.html").exists());
+    assert!(
+        stderr(&out).contains("no run report written to dry.html: a dry run sends nothing"),
+        "{}",
+        stderr(&out)
+    );
+}
