@@ -419,6 +419,15 @@ impl Page<'_> {
             )
             .max()
             .unwrap_or(0);
+        // A long run is drawn in steps of several seconds, so that a chart has at most
+        // `MAX_STEPS` bars whatever the run's length.
+        let step = (last + 1).div_ceil(MAX_STEPS).max(1);
+        if step > 1 {
+            let _ = write!(
+                h,
+                "<p>Each bar is {step} seconds; its height is the mean requests per second.</p>"
+            );
+        }
         h.push_str("<p class=\"legend\"><span><span class=\"sw\" style=\"background:#3a7bd5\"></span>requests per second</span>\
 <span><span class=\"sw\" style=\"background:#2e8b57\"></span>remaining budget (of the limit)</span>\
 <span><span class=\"sw\" style=\"background:#f3d9a4\"></span>waiting for the window's reset</span>\
@@ -438,7 +447,7 @@ impl Page<'_> {
                 .iter()
                 .filter(|w| &w.bucket == bucket)
                 .collect();
-            bucket_chart(h, bucket, seconds, &waits, last);
+            bucket_chart(h, bucket, &in_steps(seconds, step), &waits, last, step);
         }
     }
 }
@@ -451,6 +460,7 @@ fn bucket_chart(
     seconds: &BTreeMap<u64, Second>,
     waits: &[&ResetWait],
     last: u64,
+    step: u64,
 ) {
     let requests: u32 = seconds.values().map(|s| s.requests).sum();
     let too_many: u32 = seconds.values().map(|s| s.too_many).sum();
@@ -460,7 +470,7 @@ fn bucket_chart(
         esc(bucket),
         waits.len()
     );
-    let chart = Chart::new(seconds, last);
+    let chart = Chart::new(seconds, last, step);
     let _ = write!(
         h,
         "<svg width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"timeline of {}\" font-size=\"11\">",
@@ -480,9 +490,44 @@ fn bucket_chart(
     h.push_str("</svg>");
 }
 
+/// A rate as a label: whole numbers as such, others to one decimal.
+fn rate(per_second: f64) -> String {
+    if per_second.fract() == 0.0 {
+        format!("{per_second:.0}")
+    } else {
+        format!("{per_second:.1}")
+    }
+}
+
+/// Bars in a chart at most: a longer run is drawn in steps of several seconds.
+const MAX_STEPS: u64 = 1200;
+
+/// Seconds gathered into steps of `step` seconds (keyed by their first second): requests and
+/// 429s summed, the lowest remaining budget, latency summed and its maximum.
+fn in_steps(seconds: &BTreeMap<u64, Second>, step: u64) -> BTreeMap<u64, Second> {
+    if step <= 1 {
+        return seconds.clone();
+    }
+    let mut steps: BTreeMap<u64, Second> = BTreeMap::new();
+    for (at, s) in seconds {
+        let into = steps.entry(at - at % step).or_default();
+        into.requests += s.requests;
+        into.too_many += s.too_many;
+        into.remaining = match (into.remaining, s.remaining) {
+            (Some((a, limit)), Some((b, _))) => Some((a.min(b), limit)),
+            (a, b) => a.or(b),
+        };
+        into.latency_sum_ms += s.latency_sum_ms;
+        into.latency_max_ms = into.latency_max_ms.max(s.latency_max_ms);
+    }
+    steps
+}
+
 /// The geometry of one bucket's chart: requests above, latency below, seconds across.
 struct Chart {
     span: f64,
+    /// Seconds per bar.
+    step: u64,
     bar: f64,
     /// The most requests in a second, and the longest latency (ms).
     peak: f64,
@@ -505,13 +550,15 @@ impl Chart {
     const LEFT: f64 = 48.0;
     const LAT_TOP: f64 = Self::TOP + Self::PLOT + 20.0;
 
-    fn new(seconds: &BTreeMap<u64, Second>, last: u64) -> Chart {
+    fn new(seconds: &BTreeMap<u64, Second>, last: u64, step: u64) -> Chart {
         let span = (last + 1) as f64;
         let most = seconds.values().map(|s| s.requests).max().unwrap_or(1);
         Chart {
             span,
-            bar: ((Self::WIDTH - Self::LEFT - 10.0) / span * 0.8).max(1.0),
-            peak: f64::from(most.max(1)),
+            step,
+            bar: ((Self::WIDTH - Self::LEFT - 10.0) / span * step as f64 * 0.8).max(1.0),
+            // Requests per second: a step's sum over its seconds.
+            peak: (f64::from(most.max(1)) / step as f64).max(f64::MIN_POSITIVE),
             lat_peak: seconds
                 .values()
                 .map(|s| s.latency_max_ms)
@@ -545,14 +592,21 @@ impl Chart {
         );
     }
 
-    /// One second: its bar, a dot for its 429s, and its points of the lines.
+    /// One second (or step of seconds): its bar, a dot for its 429s, and its points of the
+    /// lines.
     fn second(&self, h: &mut String, at: u64, s: &Second, lines: &mut Lines) {
         let (top, plot) = (Self::TOP, Self::PLOT);
+        let when = if self.step > 1 {
+            format!("seconds {at} to {}", at + self.step - 1)
+        } else {
+            format!("second {at}")
+        };
         let bx = self.x(at as f64);
-        let bh = plot * f64::from(s.requests) / self.peak;
+        let per_second = f64::from(s.requests) / self.step as f64;
+        let bh = plot * per_second / self.peak;
         let _ = write!(
             h,
-            "<rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#3a7bd5\"><title>second {at}: {} requests</title></rect>",
+            "<rect x=\"{bx:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#3a7bd5\"><title>{when}: {} requests</title></rect>",
             top + plot - bh,
             self.bar,
             s.requests
@@ -561,7 +615,7 @@ impl Chart {
         if s.too_many > 0 {
             let _ = write!(
                 h,
-                "<circle cx=\"{mid:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#c0392b\"><title>second {at}: {} answered 429</title></circle>",
+                "<circle cx=\"{mid:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#c0392b\"><title>{when}: {} answered 429</title></circle>",
                 top + 6.0,
                 s.too_many
             );
@@ -592,7 +646,7 @@ impl Chart {
 <text x=\"{label}\" y=\"{:.1}\" text-anchor=\"end\">{:.0} ms</text>\
 <text x=\"{left}\" y=\"{bottom}\">0 s</text><text x=\"{right}\" y=\"{bottom}\" text-anchor=\"end\">{} s</text>",
             Self::TOP + 10.0,
-            self.peak,
+            rate(self.peak),
             Self::LAT_TOP + 10.0,
             self.lat_peak,
             last + 1
@@ -616,7 +670,36 @@ impl Lines {
 
 #[cfg(test)]
 mod tests {
-    use super::esc;
+    use super::*;
+
+    #[test]
+    fn a_long_run_is_drawn_in_steps_of_seconds() {
+        // Three hours of one request a second, a 429 in second 7,000.
+        let mut seconds = BTreeMap::new();
+        for at in 0..10_800u64 {
+            let s = Second {
+                requests: 1,
+                too_many: u32::from(at == 7_000),
+                remaining: Some((600 - (at % 60) as u32, 600)),
+                latency_sum_ms: 150.0,
+                latency_max_ms: 150.0,
+            };
+            seconds.insert(at, s);
+        }
+        let record = RunRecord {
+            seconds: BTreeMap::from([("/api/v1/users".to_owned(), seconds)]),
+            ..RunRecord::default()
+        };
+        let html = render(&record, &RowTally::default());
+        assert!(html.contains("Each bar is 9 seconds"));
+        assert_eq!(html.matches("fill=\"#3a7bd5\"><title>").count(), 1200);
+        assert_eq!(html.matches("<circle").count(), 1);
+        assert!(html.contains("seconds 6993 to 7001: 9 requests"));
+        assert!(
+            html.contains(">1/s</text>"),
+            "the mean rate, not the step's sum"
+        );
+    }
 
     #[test]
     fn text_from_the_file_cannot_open_markup() {
