@@ -36,6 +36,8 @@ enum Row {
     Group(u64, String),
     GroupDeleted(u64),
     Member(u64, u64, bool),
+    RuleUser(u64, u64, bool),
+    RuleDeleted(u64),
     /// A JSON document in the `meta` table, by key.
     Meta(&'static str, String),
 }
@@ -75,6 +77,8 @@ const SCHEMA_SQL: &str = "
     CREATE TABLE IF NOT EXISTS members (grp INTEGER NOT NULL, usr INTEGER NOT NULL,
                                         PRIMARY KEY (grp, usr)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS rule_users (rule INTEGER NOT NULL, usr INTEGER NOT NULL,
+                                           PRIMARY KEY (rule, usr)) WITHOUT ROWID;
 ";
 
 impl Store {
@@ -126,6 +130,12 @@ fn row(org: &Org, change: Change) -> Option<Row> {
             user,
             member,
         } => Row::Member(group, user, member),
+        Change::RuleUser {
+            rule,
+            user,
+            assigned,
+        } => Row::RuleUser(rule, user, assigned),
+        Change::RuleDeleted(rule) => Row::RuleDeleted(rule),
         Change::Schema => Row::Meta("schema", json(org.customization())),
         Change::OAuthClients => Row::Meta("oauth_clients", json(&org.oauth.clients())),
         Change::UserTypes => Row::Meta("user_types", json(&org.user_types()[1..].to_vec())),
@@ -164,7 +174,8 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
         for row in batches.iter().flat_map(|b| &b.rows) {
             match row {
                 Row::Reset => tx.execute_batch(
-                    "DELETE FROM users; DELETE FROM groups; DELETE FROM members; DELETE FROM meta;",
+                    "DELETE FROM users; DELETE FROM groups; DELETE FROM members; DELETE FROM meta;
+                     DELETE FROM rule_users;",
                 )?,
                 Row::User(seq, body) => {
                     put_user.execute(params![*seq as i64, body])?;
@@ -172,6 +183,7 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
                 Row::UserDeleted(seq) => {
                     tx.execute("DELETE FROM users WHERE seq = ?1", [*seq as i64])?;
                     tx.execute("DELETE FROM members WHERE usr = ?1", [*seq as i64])?;
+                    tx.execute("DELETE FROM rule_users WHERE usr = ?1", [*seq as i64])?;
                 }
                 Row::Group(seq, body) => {
                     put_group.execute(params![*seq as i64, body])?;
@@ -191,6 +203,21 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
                         "DELETE FROM members WHERE grp = ?1 AND usr = ?2",
                         [*g as i64, *u as i64],
                     )?;
+                }
+                Row::RuleUser(r, u, true) => {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO rule_users VALUES (?1, ?2)",
+                        [*r as i64, *u as i64],
+                    )?;
+                }
+                Row::RuleUser(r, u, false) => {
+                    tx.execute(
+                        "DELETE FROM rule_users WHERE rule = ?1 AND usr = ?2",
+                        [*r as i64, *u as i64],
+                    )?;
+                }
+                Row::RuleDeleted(r) => {
+                    tx.execute("DELETE FROM rule_users WHERE rule = ?1", [*r as i64])?;
                 }
                 Row::Meta(key, body) => {
                     tx.execute(
@@ -221,12 +248,15 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
     }
     let users: Vec<(u64, User)> = records(conn, "users")?;
     let groups: Vec<(u64, Group)> = records(conn, "groups")?;
-    let mut stmt = conn.prepare("SELECT grp, usr FROM members")?;
-    let members = stmt
-        .query_map([], |r| {
+    let pairs = |sql: &str| -> rusqlite::Result<Vec<(u64, u64)>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| {
             Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+        })?;
+        rows.collect()
+    };
+    let members = pairs("SELECT grp, usr FROM members")?;
+    let rule_users = pairs("SELECT rule, usr FROM rule_users")?;
     let customization: SchemaCustomization = meta(conn, "schema")?.unwrap_or_default();
     let oauth_clients = meta(conn, "oauth_clients")?.unwrap_or_default();
     let user_types = meta(conn, "user_types")?.unwrap_or_default();
@@ -245,6 +275,7 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
             group_custom,
             roles,
             group_rules,
+            rule_users,
         },
     )
     .map_err(StoreError::Schema)

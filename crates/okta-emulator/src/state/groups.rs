@@ -163,7 +163,7 @@ impl Org {
             }
         }
         self.record(Change::GroupDeleted(seq));
-        self.forget_in_rules(Some(&id), None);
+        self.forget_group_in_rules(&id);
         self.forget_in_roles(&Assignee::Group(id));
         Ok(())
     }
@@ -238,8 +238,7 @@ impl Org {
             return Err(ApiError::UnsupportedOperation);
         }
         self.drop_membership(group, user);
-        let user_id = self.users[&user].id.0.clone();
-        self.exclude_from_rules(group_id, &user_id);
+        self.exclude_from_rules(group_id, user);
         Ok(())
     }
 

@@ -20,13 +20,24 @@ pub enum Change {
     UserDeleted(u64),
     Group(u64),
     GroupDeleted(u64),
-    Membership { group: u64, user: u64, member: bool },
+    Membership {
+        group: u64,
+        user: u64,
+        member: bool,
+    },
     Schema,
     OAuthClients,
     UserTypes,
     GroupSchema,
     Roles,
     GroupRules,
+    /// A rule put a user into its groups (`assigned`) or stopped managing it.
+    RuleUser {
+        rule: u64,
+        user: u64,
+        assigned: bool,
+    },
+    RuleDeleted(u64),
     Reset,
 }
 
@@ -42,6 +53,8 @@ pub struct Stored {
     pub group_custom: BTreeMap<String, serde_json::Value>,
     pub roles: Vec<crate::state::roles::RoleAssignment>,
     pub group_rules: Vec<crate::state::rules::GroupRule>,
+    /// (rule seq, user seq): who each rule put into its groups.
+    pub rule_users: Vec<(u64, u64)>,
 }
 
 /// One page of a cursor-paged list; `next` is the `after` cursor of the following page.
@@ -312,6 +325,7 @@ impl Org {
             group_custom,
             roles,
             group_rules,
+            rule_users,
         } = stored;
         let mut org = Self::new(base_url);
         let fresh = groups.is_empty();
@@ -341,6 +355,14 @@ impl Org {
         org.group_custom = group_custom;
         org.roles = roles;
         org.group_rules = group_rules;
+        for rule in &org.group_rules {
+            org.next_seq = org.next_seq.max(rule.seq + 1);
+        }
+        for (rule, user) in rule_users {
+            if let Some(r) = org.group_rules.iter_mut().find(|r| r.seq == rule) {
+                r.assigned.insert(user);
+            }
+        }
         if !fresh {
             org.changes.clear();
         }

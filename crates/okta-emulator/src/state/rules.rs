@@ -35,6 +35,8 @@ pub enum RuleStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRule {
+    /// The store's key for the rule's user rows.
+    pub seq: u64,
     pub id: String,
     pub name: String,
     pub status: RuleStatus,
@@ -46,9 +48,10 @@ pub struct GroupRule {
     pub group_ids: Vec<String>,
     #[serde(default)]
     pub excluded_users: Vec<String>,
-    /// The users this rule put into its groups.
-    #[serde(default)]
-    pub assigned: BTreeSet<String>,
+    /// The users (by seq) this rule put into its groups: kept by the store a row per user, not
+    /// in the rule's document, so a rule over many users costs a row per change.
+    #[serde(skip)]
+    pub assigned: BTreeSet<u64>,
 }
 
 /// The body of a create or replace, in Okta's shape.
@@ -259,6 +262,7 @@ impl Org {
         let checked = self.check_rule(req, None)?;
         let now = Utc::now();
         let rule = GroupRule {
+            seq: self.next_seq(),
             id: new_id("0pr"),
             name: checked.name,
             status: RuleStatus::Inactive,
@@ -347,11 +351,10 @@ impl Org {
         }
         let rule = self.group_rules.remove(index);
         self.record(Change::GroupRules);
+        self.record(Change::RuleDeleted(rule.seq));
         if remove_users {
             for user in &rule.assigned {
-                if let Some(seq) = self.user_seqs.get(user.as_str()).copied() {
-                    self.leave_rule_groups(&rule.group_ids, seq);
-                }
+                self.leave_rule_groups(&rule.group_ids, *user);
             }
         }
         Ok(())
@@ -383,22 +386,35 @@ impl Org {
         let user_id = u.id.0.clone();
         let matches = !rule.excluded_users.contains(&user_id)
             && expr.matches(&|name| u.profile.0.get(name).cloned());
-        let assigned = rule.assigned.contains(&user_id);
-        let groups = rule.group_ids.clone();
+        let assigned = rule.assigned.contains(&user);
+        let (rule_seq, groups) = (rule.seq, rule.group_ids.clone());
         if matches {
             for id in &groups {
                 if let Some(group) = self.group_seqs.get(id.as_str()).copied() {
                     self.add_membership(group, user);
                 }
             }
-            if self.group_rules[index].assigned.insert(user_id) {
-                self.record(Change::GroupRules);
+            if !assigned {
+                self.set_assigned(index, rule_seq, user, true);
             }
         } else if assigned {
             self.leave_rule_groups(&groups, user);
-            self.group_rules[index].assigned.remove(&user_id);
-            self.record(Change::GroupRules);
+            self.set_assigned(index, rule_seq, user, false);
         }
+    }
+
+    fn set_assigned(&mut self, index: usize, rule: u64, user: u64, assigned: bool) {
+        let set = &mut self.group_rules[index].assigned;
+        if assigned {
+            set.insert(user);
+        } else {
+            set.remove(&user);
+        }
+        self.record(Change::RuleUser {
+            rule,
+            user,
+            assigned,
+        });
     }
 
     fn leave_rule_groups(&mut self, groups: &[String], user: u64) {
@@ -410,11 +426,26 @@ impl Org {
     }
 
     /// A user taken out of a group by hand is excluded from the rules that put it there.
-    pub(super) fn exclude_from_rules(&mut self, group_id: &str, user_id: &str) {
+    pub(super) fn exclude_from_rules(&mut self, group_id: &str, user: u64) {
+        let user_id = self.users[&user].id.0.clone();
+        for index in 0..self.group_rules.len() {
+            let rule = &self.group_rules[index];
+            if rule.assigned.contains(&user) && rule.group_ids.iter().any(|g| g == group_id) {
+                let seq = rule.seq;
+                self.set_assigned(index, seq, user, false);
+                self.group_rules[index].excluded_users.push(user_id.clone());
+                self.record(Change::GroupRules);
+            }
+        }
+    }
+
+    /// A deleted group invalidates the rules that assign to it.
+    pub(super) fn forget_group_in_rules(&mut self, group_id: &str) {
         let mut changed = false;
         for rule in &mut self.group_rules {
-            if rule.group_ids.iter().any(|g| g == group_id) && rule.assigned.remove(user_id) {
-                rule.excluded_users.push(user_id.to_owned());
+            if rule.group_ids.iter().any(|g| g == group_id) {
+                rule.group_ids.retain(|g| g != group_id);
+                rule.status = RuleStatus::Invalid;
                 changed = true;
             }
         }
@@ -423,23 +454,15 @@ impl Org {
         }
     }
 
-    /// A deleted group invalidates the rules that assign to it; a deleted user leaves them.
-    pub(super) fn forget_in_rules(&mut self, group: Option<&str>, user: Option<&str>) {
+    /// A deleted user leaves the rules: their assignments (the store drops the user's rows
+    /// with the user) and exclusions.
+    pub(super) fn forget_user_in_rules(&mut self, user: u64, user_id: &str) {
         let mut changed = false;
         for rule in &mut self.group_rules {
-            if let Some(group) = group {
-                if rule.group_ids.iter().any(|g| g == group) {
-                    rule.group_ids.retain(|g| g != group);
-                    rule.status = RuleStatus::Invalid;
-                    changed = true;
-                }
-            }
-            if let Some(user) = user {
-                changed |= rule.assigned.remove(user);
-                let before = rule.excluded_users.len();
-                rule.excluded_users.retain(|u| u != user);
-                changed |= rule.excluded_users.len() != before;
-            }
+            rule.assigned.remove(&user);
+            let before = rule.excluded_users.len();
+            rule.excluded_users.retain(|u| u != user_id);
+            changed |= rule.excluded_users.len() != before;
         }
         if changed {
             self.record(Change::GroupRules);

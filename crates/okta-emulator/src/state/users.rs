@@ -519,7 +519,7 @@ impl Org {
             }
         }
         if let Some(gone) = self.unindex_user(seq) {
-            self.forget_in_rules(None, Some(gone.id.as_str()));
+            self.forget_user_in_rules(seq, gone.id.as_str());
             self.forget_in_roles(&crate::state::roles::Assignee::User(gone.id.0));
         }
         self.record(Change::UserDeleted(seq));
