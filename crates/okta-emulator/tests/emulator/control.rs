@@ -1,4 +1,4 @@
-use super::support::{assert_error, profile, Env};
+use super::support::{assert_error, assert_rate_limited, profile, Env};
 use okta_emulator::{Bucket, FaultAction, FaultConfig, FaultRule, Seed};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -76,14 +76,7 @@ async fn injected_status_has_okta_body_and_is_not_applied() {
         .await
         .expect("sent");
     assert_eq!(resp.headers()["x-rate-limit-remaining"], "0");
-    assert_error(
-        resp,
-        429,
-        "E0000047",
-        "API call exceeded rate limit due to too many requests.",
-        &[],
-    )
-    .await;
+    assert_rate_limited(resp).await;
     assert_eq!(env.emulator.user_count(), 0);
     env.create_user("", &profile("f@example.com")).await;
     assert_eq!(env.emulator.stats().faults_fired, 2);

@@ -1,4 +1,4 @@
-use super::support::{assert_error, Env};
+use super::support::{assert_rate_limited, Env};
 use okta_emulator::{Bucket, FaultAction, FaultConfig, FaultRule, RateLimitConfig};
 use serde_json::Value;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -53,14 +53,7 @@ async fn a_token_gets_half_of_each_bucket_unless_told_otherwise() {
     let resp = env.fetch("/api/v1/users").await;
     assert_eq!(header(&resp, "x-rate-limit-limit"), 4, "the org's bucket");
     assert_eq!(header(&resp, "x-rate-limit-remaining"), 0);
-    assert_error(
-        resp,
-        429,
-        "E0000047",
-        "API call exceeded rate limit due to too many requests.",
-        &[],
-    )
-    .await;
+    assert_rate_limited(resp).await;
     // the control plane gives this token the whole bucket (and starts new windows)
     let mut wider = env
         .http
@@ -116,14 +109,7 @@ async fn over_the_limit_answers_429_with_reset_until_the_window_ends() {
         .as_secs();
     assert!(reset >= now && reset <= now + 2, "reset {reset} now {now}");
     assert!(resp.headers().get("date").is_some());
-    assert_error(
-        resp,
-        429,
-        "E0000047",
-        "API call exceeded rate limit due to too many requests.",
-        &[],
-    )
-    .await;
+    assert_rate_limited(resp).await;
     let other = env.fetch("/api/v1/groups").await;
     assert_eq!(other.status(), 200, "other buckets are unaffected");
 

@@ -131,6 +131,12 @@ pub async fn assert_error(resp: Response, status: u16, code: &str, summary: &str
     assert_eq!(keys.len(), 5, "exactly the five error fields: {keys:?}");
 }
 
+/// Checks Okta's 429 for a spent rate limit.
+pub async fn assert_rate_limited(resp: Response) {
+    let summary = "API call exceeded rate limit due to too many requests.";
+    assert_error(resp, 429, "E0000047", summary, &[]).await;
+}
+
 /// Checks Okta's 404 for `what`, a `User` or a `UserGroup`.
 pub async fn assert_not_found(resp: Response, what: &str, kind: &str) {
     let summary = format!("Not found: Resource not found: {what} ({kind})");

@@ -87,7 +87,7 @@ async fn the_report_tells_the_run_its_failures_429s_and_reset_waits() {
     // The users bucket is drawn first: two 429s, and the run waited for windows to reset.
     assert_eq!(count_before(&html, "answered 429"), 2);
     assert!(count_before(&html, "waits for a reset") >= 1);
-    assert!(html.contains("waiting") && html.contains("<circle"));
+    assert!(html.contains("><title>waiting ") && html.contains("<circle"));
     assert!(!html.contains(TOKEN), "never the token");
     assert!(!html.contains("Correct-Horse-42"), "never a password");
     assert!(
@@ -135,8 +135,7 @@ async fn the_report_renders_in_headless_chromium_without_console_errors() {
     if let Some(dir) = shot.parent() {
         std::fs::create_dir_all(dir).expect("screenshot directory");
     }
-    let url = format!("file://{}", page.display());
-    let chrome = |extra: &[String]| {
+    let chrome = |extra: &[String], page: &std::path::Path| {
         let mut cmd = std::process::Command::new(&chromium);
         cmd.args([
             "--headless",
@@ -154,21 +153,38 @@ async fn the_report_renders_in_headless_chromium_without_console_errors() {
             env.path("chromium-profile").display()
         ))
         .args(extra)
-        .arg(&url);
+        .arg(format!("file://{}", page.display()));
         cmd.output().expect("chromium runs")
     };
-    let shown = chrome(&[
-        format!("--screenshot={}", shot.display()),
-        "--window-size=1100,2400".into(),
-    ]);
+    let console = |log: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(log)
+            .lines()
+            .filter(|l| l.contains("CONSOLE"))
+            .map(str::to_owned)
+            .collect()
+    };
+    // The check sees what it looks for: a page that logs an error is caught.
+    let noisy = env.write(
+        "noisy.html",
+        "<!DOCTYPE html><script>console.error('boom')</script>",
+    );
+    let caught = chrome(&["--dump-dom".into()], &noisy);
+    assert_eq!(console(&caught.stderr).len(), 1, "the console check works");
+
+    let shown = chrome(
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1100,2400".into(),
+        ],
+        &page,
+    );
     assert!(
         shown.status.success(),
         "{}",
         String::from_utf8_lossy(&shown.stderr)
     );
-    let log = String::from_utf8_lossy(&shown.stderr);
-    let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
-    assert!(console.is_empty(), "console messages: {console:?}");
+    let messages = console(&shown.stderr);
+    assert!(messages.is_empty(), "console messages: {messages:?}");
     let png = std::fs::read(&shot).expect("screenshot written");
     assert!(
         png.starts_with(b"\x89PNG") && png.len() > 10_000,
@@ -176,7 +192,7 @@ async fn the_report_renders_in_headless_chromium_without_console_errors() {
     );
 
     // Chromium's DOM has every shape the markup has: nothing was dropped as malformed.
-    let dom = chrome(&["--dump-dom".into()]);
+    let dom = chrome(&["--dump-dom".into()], &page);
     assert!(dom.status.success());
     let html = std::fs::read_to_string(&page).expect("page");
     assert_eq!(shapes(&String::from_utf8_lossy(&dom.stdout)), shapes(&html));
