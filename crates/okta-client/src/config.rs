@@ -6,6 +6,28 @@ use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
+/// A setting an authorization mode cannot do without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Needed {
+    /// `token`, for `SSWS`.
+    Token,
+    /// `clientId`, for `PrivateKey`.
+    ClientId,
+    /// `privateKey`, for `PrivateKey`.
+    PrivateKey,
+}
+
+impl std::fmt::Display for Needed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Token => "token",
+            Self::ClientId => "clientId",
+            Self::PrivateKey => "privateKey",
+        })
+    }
+}
+
 /// A setting that cannot work, found before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -53,11 +75,11 @@ pub enum ConfigError {
     /// A configuration or key file that cannot be read or parsed: its path and why.
     #[error("{0}")]
     File(String),
-    /// A setting the chosen authorization mode needs (`token`, `clientId`, `privateKey`).
+    /// A setting the chosen authorization mode needs.
     #[error(
         "the configuration has no {0} (okta.client.{0} in okta.yaml or its OKTA_CLIENT_ variable)"
     )]
-    Missing(&'static str),
+    Missing(Needed),
     /// An `authorizationMode` other than `SSWS` and `PrivateKey`.
     #[error("authorizationMode {0:?} is not supported: use SSWS or PrivateKey")]
     AuthorizationMode(String),

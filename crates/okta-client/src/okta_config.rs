@@ -3,7 +3,7 @@
 //! source wins field by field. The result says which sources it came from, never their secrets.
 
 use crate::auth::Credentials;
-use crate::config::{ConfigError, Secret};
+use crate::config::{ConfigError, Needed, Secret};
 use crate::jwt::SigningKey;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -188,7 +188,10 @@ impl OktaConfig {
     pub fn credentials(&self) -> Result<Credentials, ConfigError> {
         match self.authorization_mode.as_deref().unwrap_or("SSWS") {
             "SSWS" => {
-                let token = self.token.as_ref().ok_or(ConfigError::Missing("token"))?;
+                let token = self
+                    .token
+                    .as_ref()
+                    .ok_or(ConfigError::Missing(Needed::Token))?;
                 let token = token.expose().trim();
                 let token = token.strip_prefix("SSWS ").unwrap_or(token).trim();
                 Ok(Credentials::ApiToken(Secret::new(token)))
@@ -197,11 +200,11 @@ impl OktaConfig {
                 let client_id = self
                     .client_id
                     .clone()
-                    .ok_or(ConfigError::Missing("clientId"))?;
+                    .ok_or(ConfigError::Missing(Needed::ClientId))?;
                 let raw = self
                     .private_key
                     .as_ref()
-                    .ok_or(ConfigError::Missing("privateKey"))?;
+                    .ok_or(ConfigError::Missing(Needed::PrivateKey))?;
                 let inline = raw.expose().trim_start();
                 let key = if inline.starts_with("-----") || inline.starts_with('{') {
                     SigningKey::parse(inline)?
@@ -252,19 +255,19 @@ mod tests {
         let none = OktaConfig::default();
         assert_eq!(
             none.credentials().err(),
-            Some(ConfigError::Missing("token"))
+            Some(ConfigError::Missing(Needed::Token))
         );
         let mut app = OktaConfig::from_env(|name| {
             (name == "OKTA_CLIENT_AUTHORIZATIONMODE").then(|| "PrivateKey".to_owned())
         });
         assert_eq!(
             app.credentials().err(),
-            Some(ConfigError::Missing("clientId"))
+            Some(ConfigError::Missing(Needed::ClientId))
         );
         app.client_id = Some("0oaApp".into());
         assert_eq!(
             app.credentials().err(),
-            Some(ConfigError::Missing("privateKey"))
+            Some(ConfigError::Missing(Needed::PrivateKey))
         );
         app.authorization_mode = Some("Bearer".into());
         assert_eq!(

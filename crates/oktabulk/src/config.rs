@@ -4,7 +4,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::exit::AppError;
-use okta_client::{ConfigError, Credentials, OktaConfig, Secret};
+use okta_client::{ConfigError, Credentials, Needed, OktaConfig, Secret};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -58,14 +58,14 @@ pub fn resolve(global: &GlobalArgs) -> Result<OrgTarget, AppError> {
 /// The client's configuration errors, with the flags oktabulk adds to Okta's sources.
 fn config_error(e: ConfigError) -> AppError {
     AppError::Config(match e {
-        ConfigError::Missing("token") => {
+        ConfigError::Missing(Needed::Token) => {
             "no API token: set OKTA_CLIENT_TOKEN, okta.client.token in okta.yaml, or --token-file"
                 .into()
         }
-        ConfigError::Missing("clientId") => {
+        ConfigError::Missing(Needed::ClientId) => {
             "PrivateKey mode needs a client id (OKTA_CLIENT_CLIENTID or --client-id)".into()
         }
-        ConfigError::Missing("privateKey") => {
+        ConfigError::Missing(Needed::PrivateKey) => {
             "PrivateKey mode needs a private key (OKTA_CLIENT_PRIVATEKEY or --private-key-file)"
                 .into()
         }
