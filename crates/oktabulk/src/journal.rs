@@ -213,13 +213,7 @@ impl Journal {
     /// `oktabulk report` draws. Read without taking the run's lock (a run may be going on).
     pub fn read_report(
         path: &Path,
-    ) -> Result<
-        (
-            crate::report::html::RunRecord,
-            crate::report::html::RowTally,
-        ),
-        AppError,
-    > {
+    ) -> Result<(crate::report::html::RunRecord, crate::outcome::RowTally), AppError> {
         let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(sql)?;
         let record: Option<String> = conn
@@ -234,7 +228,7 @@ impl Journal {
             })?,
             None => crate::report::html::RunRecord::default(),
         };
-        let mut tally = crate::report::html::RowTally::default();
+        let mut tally = crate::outcome::RowTally::default();
         let mut stmt = conn
             .prepare("SELECT result FROM rows WHERE result IS NOT NULL ORDER BY seq")
             .map_err(sql)?;

@@ -11,7 +11,7 @@
 use crate::engine::events::{Event, Reporter};
 use crate::exit::AppError;
 use crate::journal::Journal;
-use crate::outcome::{Action, CreationStatus, RowResult};
+use crate::outcome::{FailureGroup, RowTally};
 use crate::report::results::temporary_beside;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -70,53 +70,6 @@ pub struct RunRecord {
     /// Retries by reason.
     pub retries: BTreeMap<String, u64>,
     pub interrupted: bool,
-}
-
-/// Failures of one Okta error code.
-#[derive(Debug, Default)]
-pub struct FailureGroup {
-    pub count: u64,
-    /// Line, row label, message: the first few.
-    pub examples: Vec<(u64, String, String)>,
-}
-
-const EXAMPLES: usize = 3;
-
-/// The rows' outcome by status, and the failures by Okta error code.
-#[derive(Debug, Default)]
-pub struct RowTally {
-    pub outcomes: BTreeMap<&'static str, u64>,
-    pub failures: BTreeMap<String, FailureGroup>,
-}
-
-impl RowTally {
-    pub fn add(&mut self, result: &RowResult) {
-        let status = result.user_creation_status;
-        *self.outcomes.entry(status.as_str()).or_default() += 1;
-        if status != CreationStatus::Failed {
-            return;
-        }
-        // Failures Okta did not answer for are grouped by why: they read differently.
-        let code = match (
-            result.error_code.is_empty(),
-            result.unsettled,
-            result.action,
-        ) {
-            (false, _, _) => result.error_code.clone(),
-            (true, true, _) => "(no answer yet: the same command sends it again)".to_owned(),
-            (true, false, Action::None) => "(not sent: the row is invalid)".to_owned(),
-            (true, false, _) => "(no Okta error code)".to_owned(),
-        };
-        let group = self.failures.entry(code).or_default();
-        group.count += 1;
-        if group.examples.len() < EXAMPLES {
-            group.examples.push((
-                result.line,
-                result.login.clone(),
-                result.error_message.clone(),
-            ));
-        }
-    }
 }
 
 /// Records the run as it goes; at the end keeps the record in the journal and writes the page

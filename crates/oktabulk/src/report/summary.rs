@@ -3,7 +3,7 @@
 
 use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
-use crate::outcome::{CreationStatus, GroupStatus};
+use crate::outcome::{CreationStatus, GroupStatus, RowTally};
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -12,13 +12,10 @@ pub struct Summary {
     results: String,
     /// What a `Success` row is called (`created`, `deactivated`...).
     done_word: &'static str,
-    unchanged: u64,
     rows: u64,
     resumed: u64,
-    success: u64,
-    exists: u64,
-    updated: u64,
-    failed: u64,
+    /// Rows by status (the run report counts them the same way).
+    tally: RowTally,
     group_failed: u64,
     /// Failed rows a rerun of the same command sends again.
     unsettled: u64,
@@ -34,13 +31,9 @@ impl Summary {
             started: Instant::now(),
             results,
             done_word,
-            unchanged: 0,
             rows: 0,
             resumed: 0,
-            success: 0,
-            exists: 0,
-            updated: 0,
-            failed: 0,
+            tally: RowTally::default(),
             group_failed: 0,
             unsettled: 0,
             paced: Duration::ZERO,
@@ -60,13 +53,7 @@ impl Reporter for Summary {
             } => {
                 self.rows += 1;
                 self.resumed += u64::from(*resumed);
-                match row.user_creation_status {
-                    CreationStatus::Success => self.success += 1,
-                    CreationStatus::Exists => self.exists += 1,
-                    CreationStatus::Updated => self.updated += 1,
-                    CreationStatus::Unchanged => self.unchanged += 1,
-                    CreationStatus::Failed => self.failed += 1,
-                }
+                self.tally.add(row);
                 if row.group_assignment == GroupStatus::Failed {
                     self.group_failed += 1;
                 }
@@ -88,17 +75,22 @@ impl Reporter for Summary {
     fn finish(&mut self) -> Result<(), AppError> {
         let elapsed = self.started.elapsed();
         let rate = self.rows as f64 / elapsed.as_secs_f64().max(0.001);
-        let mut counts = vec![format!("{} {}", self.success, self.done_word)];
+        let count = |status| self.tally.count(status);
+        let mut counts = vec![format!(
+            "{} {}",
+            count(CreationStatus::Success),
+            self.done_word
+        )];
         for (n, word) in [
-            (self.exists, "existed"),
-            (self.updated, "updated"),
-            (self.unchanged, "unchanged"),
+            (count(CreationStatus::Exists), "existed"),
+            (count(CreationStatus::Updated), "updated"),
+            (count(CreationStatus::Unchanged), "unchanged"),
         ] {
             if n > 0 || (word != "unchanged" && self.done_word == "created") {
                 counts.push(format!("{n} {word}"));
             }
         }
-        counts.push(format!("{} failed", self.failed));
+        counts.push(format!("{} failed", count(CreationStatus::Failed)));
         eprintln!(
             "{} rows: {}; group assignment failed for {}",
             self.rows,
