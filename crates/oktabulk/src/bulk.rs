@@ -9,11 +9,12 @@ use crate::engine::events::ClientEvents;
 use crate::engine::{run_rows, Event, Job, Reporter, RowContext, RowInput, Stop, StopReason};
 use crate::exit::{code, AppError};
 use crate::input::{InputFile, RowChecker};
-use crate::journal::{Journal, JournalKey};
+use crate::journal::{EarlierRun, Journal, JournalKey};
 use crate::preflight::{self, PreflightReport};
 use crate::report::html::{RunFacts, RunRecorder};
 use crate::report::results::{guard_input, Format};
-use crate::report::{colour, Progress, ResultsFile, RowLines, Summary};
+use crate::report::{colour, Plan, Progress, ResultsFile, RowLines, Summary};
+use futures_util::StreamExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -35,6 +36,8 @@ pub struct Settings {
     pub retry_failed: bool,
     /// Where to write the HTML run report, if anywhere.
     pub report: Option<PathBuf>,
+    /// Plan only: rows stop before their first write (`preview`).
+    pub dry_run: bool,
     pub quiet: bool,
     pub verbose: bool,
     pub concurrency: usize,
@@ -118,13 +121,17 @@ pub async fn send(
     channels: Channels,
 ) -> Result<u8, AppError> {
     let Channels { tx, rx, stop } = channels;
-    let journal = Arc::new(Journal::open(
+    let (journal, earlier) = Journal::open(
         &crate::config::data_home()?.join("journals"),
         &journal_key(settings, input, conn),
         &report.digest,
         report.rows,
         settings.restart,
-    )?);
+    )?;
+    let journal = Arc::new(journal);
+    if let (Some(earlier), false) = (&earlier, settings.quiet) {
+        eprintln!("{}", earlier_note(settings, earlier));
+    }
     let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
         output.clone(),
@@ -157,6 +164,7 @@ pub async fn send(
         journal: Some(Arc::clone(&journal)),
         stop: Arc::clone(&stop),
         retry_failed: settings.retry_failed,
+        preview: false,
     });
     if report.problems == 0 {
         checker.forget_seen();
@@ -172,6 +180,9 @@ pub async fn send(
         settings.concurrency,
     )
     .await?;
+    if stop.reason().is_none() && tally.open.load(Ordering::SeqCst) == 0 {
+        journal.finished();
+    }
     match stop.reason() {
         Some(StopReason::Interrupted) => return Err(AppError::Interrupted),
         Some(StopReason::OrgUnreachable(why)) => return Err(AppError::OrgUnreachable(why)),
@@ -183,6 +194,101 @@ pub async fn send(
     } else {
         code::OK
     })
+}
+
+/// What a dry run's plan adds to the rows' own calls: calls made once for the whole run (the
+/// groups `users import` creates), and why its counts are an upper bound, if they are.
+#[derive(Debug, Default)]
+pub struct Extra {
+    pub calls: Vec<(okta_model::rate_limit::Bucket, u64)>,
+    pub bound: Option<&'static str>,
+}
+
+/// A dry run: every row through the engine as the run would take it, without a journal, each
+/// stopping before its first write; the plan is printed. Sends no write.
+#[allow(clippy::too_many_arguments)]
+pub async fn preview(
+    settings: &Settings,
+    conn: &Connection,
+    input: &InputFile,
+    report: &PreflightReport,
+    mut checker: Box<dyn RowChecker>,
+    job: Job,
+    channels: Channels,
+    extra: Extra,
+) -> Result<u8, AppError> {
+    let Channels { tx, rx, stop } = channels;
+    if let Some(path) = &settings.report {
+        eprintln!(
+            "no run report written to {}: a dry run sends nothing (drop --dry-run to run and report)",
+            path.display()
+        );
+    }
+    // One read of the users list teaches the pacer that bucket's limit, by which buckets not
+    // read yet are estimated; the plan counts only the rows' calls.
+    let _ = conn
+        .client
+        .users()
+        .list(&okta_client::ListQuery::one())
+        .next()
+        .await;
+    let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
+    let reporters: Vec<Box<dyn Reporter>> = vec![Box::new(Plan::new(
+        conn.client.clone(),
+        settings.done_word,
+        extra.calls,
+        extra.bound,
+        Arc::clone(&window),
+    ))];
+    let ctx = Arc::new(RowContext {
+        client: conn.client.clone(),
+        job,
+        journal: None,
+        stop: Arc::clone(&stop),
+        retry_failed: false,
+        preview: true,
+    });
+    if report.problems == 0 {
+        checker.forget_seen();
+    }
+    let inputs = row_inputs(input, settings.delimiter, checker)?;
+    run_rows(
+        ctx,
+        inputs,
+        report.rows,
+        (tx, rx),
+        reporters,
+        window,
+        settings.concurrency,
+    )
+    .await?;
+    match stop.reason() {
+        Some(StopReason::Interrupted) => Err(AppError::Interrupted),
+        Some(StopReason::OrgUnreachable(why)) => Err(AppError::OrgUnreachable(why)),
+        Some(StopReason::Unwritable(why)) => Err(AppError::Runtime(why)),
+        None => Ok(code::OK),
+    }
+}
+
+/// Says, before anything is sent, that the same command over the same file finished before
+/// and that this run is a new one: what it reports is what it finds and does now.
+fn earlier_note(settings: &Settings, earlier: &EarlierRun) -> String {
+    let counts: Vec<String> = earlier
+        .tally
+        .by_word(settings.done_word)
+        .iter()
+        .map(|(n, word)| format!("{n} {word}"))
+        .collect();
+    format!(
+        "note: this command ran over this file before and finished at {} ({}); this is a new run: it reads the org again and reports what it finds and does now. The earlier run's report: oktabulk report {} -o earlier.html",
+        earlier.finished,
+        if counts.is_empty() {
+            "no rows".to_owned()
+        } else {
+            counts.join(", ")
+        },
+        earlier.journal.display()
+    )
 }
 
 /// What the run report says was asked: names and values the admin chose, never a secret.

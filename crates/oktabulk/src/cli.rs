@@ -103,11 +103,12 @@ pub enum Command {
 pub enum UsersCommand {
     /// Create users from a CSV file (the classic bulk-creation job).
     Import(ImportArgs),
-    /// Change users' profiles (and passwords) from a CSV file keyed by id or login.
+    /// Change users' profiles (and, asked to, passwords) from a CSV file keyed by id or login.
     ///
     /// Each row names a user by its `id` column or, if that is empty, its `login`; the other
-    /// columns are profile attributes (as for `users import`) and `password`; group columns are
-    /// ignored (use `groups add-members`), so an import file or an export reads as it is. By
+    /// columns are profile attributes (as for `users import`); `password` is set only with
+    /// --set-passwords; group columns are ignored (use `groups add-members`), so an import file
+    /// or an export reads as it is. By
     /// default an empty cell leaves its attribute as it is. A row whose values already match
     /// the org is Unchanged and sends nothing.
     Update(UpdateArgs),
@@ -183,6 +184,11 @@ pub struct BulkArgs {
     /// latency. Readable by you only, like the results.
     #[arg(long, value_name = "PATH.html")]
     pub report: Option<PathBuf>,
+    /// Show what each row would do (as the run would decide it, reading what it reads), the API
+    /// calls by rate-limit bucket and the time, and send no write. Nothing is journaled and no
+    /// results file is written.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +200,10 @@ pub struct UpdateArgs {
     /// the row must give every attribute the schema requires.
     #[arg(long)]
     pub replace: bool,
+    /// Also set each row's password from its `password` column. Without it, password, hash
+    /// and recovery columns are ignored, so last month's import file only updates profiles.
+    #[arg(long)]
+    pub set_passwords: bool,
 }
 
 #[derive(Debug, Args)]
@@ -312,9 +322,6 @@ pub enum ResultFormat {
 pub struct ImportArgs {
     #[command(flatten)]
     pub bulk: BulkArgs,
-    /// Show what each row would do, the API calls and the time, and send nothing.
-    #[arg(long)]
-    pub dry_run: bool,
     /// Create users STAGED (not activated).
     #[arg(long, conflicts_with = "next_login")]
     pub staged: bool,

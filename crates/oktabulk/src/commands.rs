@@ -3,7 +3,7 @@
 //! what its rows need from the org, picks its row checker and its job, and hands the rest to the
 //! shared bulk run. Deactivating and deleting ask first.
 
-use crate::bulk::{self, Channels, Settings};
+use crate::bulk::{self, Channels, Extra, Settings};
 use crate::cli::{BulkArgs, GlobalArgs, GroupsImportArgs, LifecycleArgs, UpdateArgs};
 use crate::connect::{connect, group_directory};
 use crate::engine::groups::GroupsJob;
@@ -36,6 +36,7 @@ pub fn settings(
         restart: args.restart,
         retry_failed: args.retry_failed,
         report: args.report.clone(),
+        dry_run: args.dry_run,
         quiet: global.quiet,
         verbose: global.verbose,
         concurrency: global.concurrency as usize,
@@ -80,7 +81,7 @@ async fn run_with(
     };
     let (mut checker, job) = make(schema, groups);
     let report = bulk::check(&settings, &input, checker.as_mut())?;
-    if let Some((what, yes)) = confirm {
+    if let (Some((what, yes)), false) = (confirm, settings.dry_run) {
         confirmed(
             what,
             report.rows - report.invalid_rows,
@@ -88,6 +89,19 @@ async fn run_with(
             &conn,
             yes,
         )?;
+    }
+    if settings.dry_run {
+        return bulk::preview(
+            &settings,
+            &conn,
+            &input,
+            &report,
+            checker,
+            job,
+            channels,
+            Extra::default(),
+        )
+        .await;
     }
     bulk::send(
         &settings, &conn, &input, output, &report, checker, job, channels,
@@ -134,17 +148,17 @@ fn confirmed(
 pub async fn update(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppError> {
     let mode = Mode::Update {
         replace: args.replace,
+        set_passwords: args.set_passwords,
     };
-    let settings = settings(
-        global,
-        &args.bulk,
-        "update",
-        format!(
-            "replace={} ignoreUnknown={} skipInvalid={}",
-            args.replace, args.bulk.input.ignore_unknown_columns, args.bulk.skip_invalid
-        ),
-        "updated",
+    let mut options = format!(
+        "replace={} ignoreUnknown={} skipInvalid={}",
+        args.replace, args.bulk.input.ignore_unknown_columns, args.bulk.skip_invalid
     );
+    // Added only when on, so that the journals of runs without it keep their names.
+    if args.set_passwords {
+        options.push_str(" setPasswords=true");
+    }
+    let settings = settings(global, &args.bulk, "update", options, "updated");
     let ignore = args.bulk.input.ignore_unknown_columns;
     let job = Job::Update(UpdateJob {
         replace: args.replace,

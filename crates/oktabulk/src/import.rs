@@ -2,13 +2,14 @@
 //! groups; `--dry-run` prints the plan; otherwise the groups to create are created and the rows
 //! go through the shared bulk run.
 
-use crate::bulk::{self, Channels};
+use crate::bulk::{self, Channels, Extra};
 use crate::cli::{GlobalArgs, ImportArgs, NextLogin, OnExists as CliOnExists, ResultFormat};
 use crate::connect::{connect, org_facts, Connection};
 use crate::engine::{ImportJob, ImportOptions, Job, OnExists};
-use crate::exit::{code, AppError};
+use crate::exit::AppError;
 use crate::input::{Mode, UserChecker};
 use crate::report::results::Format;
+use okta_model::rate_limit::Bucket;
 use okta_model::GroupProfile;
 use std::collections::HashMap;
 
@@ -43,27 +44,31 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         next_login_change_password: args.next_login == Some(NextLogin::ChangePassword),
         on_exists: on_exists(args.on_exists),
     };
-    if args.dry_run {
-        let Some(validator) = checker.into_validator() else {
-            return Err(AppError::Runtime("the preflight read no header".into()));
+    if settings.dry_run {
+        // Groups to create count as the rows' groups, under a stand-in id.
+        let created_groups = to_create
+            .iter()
+            .map(|name| (name.to_lowercase(), format!("(new group {name})")))
+            .collect();
+        let job = Job::Import(ImportJob {
+            options,
+            created_groups,
+        });
+        let extra = Extra {
+            calls: vec![(Bucket::for_request("POST", "/api/v1/groups"), to_create.len() as u64)],
+            bound: Some("this preview looks up every login; the run looks up only those Okta says are taken"),
         };
-        crate::plan::print(
+        return bulk::preview(
+            &settings,
             &conn,
             &input,
-            args.bulk.input.delimiter,
-            validator,
-            &options,
             &report,
-            &to_create,
+            Box::new(checker),
+            job,
+            channels,
+            extra,
         )
-        .await?;
-        if let Some(report) = &settings.report {
-            eprintln!(
-                "no run report written to {}: a dry run sends nothing (drop --dry-run to run and report)",
-                report.display()
-            );
-        }
-        return Ok(code::OK);
+        .await;
     }
     let created_groups = create_groups(&conn, &to_create).await?;
     let job = Job::Import(ImportJob {

@@ -77,15 +77,18 @@ fn sql(e: rusqlite::Error) -> AppError {
 }
 
 impl Journal {
-    /// Opens the journal of this command. A journal of an unfinished run over a different file
-    /// content is refused unless `restart`.
+    /// Opens the journal of this command. An unfinished run's journal (rows not done, or done
+    /// with an outcome the same command settles again) is resumed; one over a different file
+    /// content is refused unless `restart`. A finished run's journal is put aside under its own
+    /// name, still readable by `oktabulk report`, and described in the answer: this run is a
+    /// new one and reads the org again.
     pub fn open(
         dir: &Path,
         key: &JournalKey,
         input_digest: &str,
         rows: u64,
         restart: bool,
-    ) -> Result<Journal, AppError> {
+    ) -> Result<(Journal, Option<EarlierRun>), AppError> {
         crate::private::create_dir_all(dir)?;
         let path = dir.join(key.file_name());
         let lock = lock(&path)?;
@@ -93,64 +96,70 @@ impl Journal {
             remove(&path)?;
         }
         crate::private::create_file(&path)?;
-        let conn = Connection::open(&path).map_err(sql)?;
+        let mut conn = Connection::open(&path).map_err(sql)?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
              CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS rows (seq INTEGER PRIMARY KEY, sent_ms INTEGER NOT NULL, result TEXT);",
         )
         .map_err(sql)?;
-        let stored: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'digest'", [], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(sql)?;
-        match stored {
-            Some(d) if d != input_digest => {
-                let done: u64 = conn
-                    .query_row(
-                        "SELECT count(*) FROM rows WHERE result IS NOT NULL",
-                        [],
-                        |r| r.get(0),
-                    )
-                    .map_err(sql)?;
-                let total: u64 = conn
-                    .query_row("SELECT value FROM meta WHERE key = 'rows'", [], |r| {
-                        r.get::<_, String>(0)
-                    })
-                    .map_err(sql)?
-                    .parse()
-                    .unwrap_or(0);
-                if done < total {
-                    return Err(AppError::Config(format!(
-                        "{} changed since the interrupted run of this command ({done} of {total} rows done, journal {}); run it with --restart to start over, or restore the file to resume",
-                        key.input,
-                        path.display()
-                    )));
-                }
-                conn.execute_batch("DELETE FROM rows; DELETE FROM meta;")
-                    .map_err(sql)?;
+        let mut earlier = None;
+        if let Some(state) = State::read(&conn)? {
+            if state.finished() {
+                earlier = Some(put_aside(&conn, &path, key, state)?);
+                drop(conn);
+                remove(&path)?;
+                crate::private::create_file(&path)?;
+                conn = Connection::open(&path).map_err(sql)?;
+                conn.execute_batch(
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+                     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                     CREATE TABLE rows (seq INTEGER PRIMARY KEY, sent_ms INTEGER NOT NULL, result TEXT);",
+                )
+                .map_err(sql)?;
+            } else if state.digest != input_digest {
+                return Err(AppError::Config(format!(
+                    "{} changed since the interrupted run of this command ({} of {} rows done, journal {}); run it with --restart to start over, or restore the file to resume",
+                    key.input,
+                    state.done,
+                    state.total,
+                    path.display()
+                )));
             }
-            _ => {}
         }
         conn.execute(
             "INSERT OR REPLACE INTO meta VALUES ('digest', ?1), ('rows', ?2)",
             params![input_digest, rows.to_string()],
         )
         .map_err(sql)?;
+        conn.execute("DELETE FROM meta WHERE key = 'finished'", [])
+            .map_err(sql)?;
         let reader = Connection::open(&path).map_err(sql)?;
         let (tx, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("oktabulk-journal".into())
             .spawn(move || writer(conn, rx))
             .map_err(|e| AppError::Journal(e.to_string()))?;
-        Ok(Journal {
+        let journal = Journal {
             path,
             _lock: lock,
             writer: tx,
             reader: Mutex::new(reader),
-        })
+        };
+        Ok((journal, earlier))
+    }
+
+    /// Records that the run settled every row, and when: the next run of the same command is
+    /// a new one.
+    pub fn finished(&self) {
+        let (done, wait) = mpsc::channel();
+        if self
+            .writer
+            .send(Write::Meta("finished", crate::engine::run::now(), done))
+            .is_ok()
+        {
+            let _ = tokio::task::block_in_place(|| wait.recv_timeout(Duration::from_secs(10)));
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -252,6 +261,118 @@ impl Journal {
             .map_err(|_| AppError::Journal("the journal writer stopped".into()))?
             .map_err(AppError::Journal)
     }
+}
+
+/// A finished run of the same command over the same file, put aside when a new run starts.
+#[derive(Debug)]
+pub struct EarlierRun {
+    /// When it finished (UTC, RFC 3339); for a journal of an earlier version, when it was last
+    /// written.
+    pub finished: String,
+    /// Its rows by status.
+    pub tally: crate::outcome::RowTally,
+    /// Where its journal is kept now (`oktabulk report` draws it).
+    pub journal: PathBuf,
+}
+
+/// What a journal holds of its last run.
+struct State {
+    digest: String,
+    total: u64,
+    /// Rows with a result.
+    done: u64,
+    /// Rows whose result the same command settles again (unsettled failures, interruptions).
+    open: u64,
+    tally: crate::outcome::RowTally,
+    finished: Option<String>,
+}
+
+impl State {
+    /// `None` for a new journal.
+    fn read(conn: &Connection) -> Result<Option<State>, AppError> {
+        let meta = |key: &str| -> Result<Option<String>, AppError> {
+            conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .optional()
+                .map_err(sql)
+        };
+        let Some(digest) = meta("digest")? else {
+            return Ok(None);
+        };
+        let total = meta("rows")?.and_then(|r| r.parse().ok()).unwrap_or(0);
+        let mut state = State {
+            digest,
+            total,
+            done: 0,
+            open: 0,
+            tally: crate::outcome::RowTally::default(),
+            finished: meta("finished")?,
+        };
+        let mut stmt = conn
+            .prepare("SELECT result FROM rows WHERE result IS NOT NULL")
+            .map_err(sql)?;
+        let results = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(sql)?;
+        for json in results {
+            state.done += 1;
+            match serde_json::from_str::<RowResult>(&json.map_err(sql)?) {
+                Ok(result) => {
+                    state.open += u64::from(result.needs_another_try(false));
+                    state.tally.add(&result);
+                }
+                // Unreadable: the row is settled again, as an unfinished one.
+                Err(_) => state.open += 1,
+            }
+        }
+        Ok(Some(state))
+    }
+
+    /// Every row has an outcome that a rerun would not settle again.
+    fn finished(&self) -> bool {
+        self.done >= self.total && self.open == 0
+    }
+}
+
+/// Copies a finished run's journal to `<name>.<finished>.db` beside it (readable by the owner
+/// only) and describes the run.
+fn put_aside(
+    conn: &Connection,
+    path: &Path,
+    key: &JournalKey,
+    state: State,
+) -> Result<EarlierRun, AppError> {
+    let finished = match state.finished {
+        Some(at) => at,
+        None => {
+            let wal = PathBuf::from(format!("{}-wal", path.display()));
+            let modified = [path, wal.as_path()]
+                .iter()
+                .filter_map(|f| f.metadata().and_then(|m| m.modified()).ok())
+                .max()
+                .unwrap_or_else(SystemTime::now);
+            chrono::DateTime::<chrono::Utc>::from(modified)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        }
+    };
+    let stamp: String = finished
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let stem = key.file_name();
+    let stem = stem.trim_end_matches(".db");
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut aside = dir.join(format!("{stem}.{stamp}.db"));
+    let mut n = 1;
+    while aside.exists() {
+        n += 1;
+        aside = dir.join(format!("{stem}.{stamp}-{n}.db"));
+    }
+    crate::private::create_file(&aside)?;
+    conn.execute("VACUUM INTO ?1", [aside.to_string_lossy()])
+        .map_err(sql)?;
+    Ok(EarlierRun {
+        finished,
+        tally: state.tally,
+        journal: aside,
+    })
 }
 
 /// Takes the lock of the journal at `path` (`<path>.lock`, holding the owner's process id), or

@@ -17,7 +17,6 @@ pub mod import;
 pub mod input;
 pub mod journal;
 pub mod outcome;
-pub mod plan;
 pub mod preflight;
 pub mod private;
 pub mod report;

@@ -15,6 +15,11 @@ pub enum CreationStatus {
     /// The org already was as the row asks: nothing was sent.
     Unchanged,
     Failed,
+    /// The run stopped (Ctrl-C, an org that stopped answering) before this row finished: it was
+    /// not sent, or its answer never came. The same command run again settles and sends it.
+    Interrupted,
+    /// A dry run: the row would be sent (`planned` says which calls). Never journaled.
+    Planned,
 }
 
 impl CreationStatus {
@@ -25,6 +30,34 @@ impl CreationStatus {
             Self::Updated => "Updated",
             Self::Unchanged => "Unchanged",
             Self::Failed => "Failed",
+            Self::Interrupted => "Interrupted",
+            Self::Planned => "Planned",
+        }
+    }
+
+    /// Every status, in the order summaries list them.
+    pub const ALL: [CreationStatus; 7] = [
+        Self::Success,
+        Self::Planned,
+        Self::Exists,
+        Self::Updated,
+        Self::Unchanged,
+        Self::Failed,
+        Self::Interrupted,
+    ];
+
+    /// What a summary calls rows of this status; `done` names a `Success` of the command
+    /// (`created`, `deactivated`...). Two statuses may share a word (`users update`'s `Success`
+    /// and `Updated`): the summary counts them as one.
+    pub fn word(self, done: &'static str) -> &'static str {
+        match self {
+            Self::Success => done,
+            Self::Planned => "to send",
+            Self::Exists => "existed",
+            Self::Updated => "updated",
+            Self::Unchanged => "unchanged",
+            Self::Failed => "failed",
+            Self::Interrupted => "interrupted",
         }
     }
 }
@@ -120,6 +153,19 @@ pub struct RowResult {
     /// an interruption): the same command run again settles and retries it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unsettled: bool,
+    /// When oktabulk saw this outcome (UTC, RFC 3339): kept in the journal.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub done_at: String,
+    /// Set when this run did not see the outcome but an earlier, interrupted run of the same
+    /// command did: when that run saw it (the results' `earlierRun` column).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub earlier_run: String,
+    /// The row sets (or, in a dry run, would set) the user's password.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub password_set: bool,
+    /// A dry run: the writes the row would send, by rate-limit bucket. Never journaled.
+    #[serde(skip)]
+    pub planned: Vec<okta_model::rate_limit::Bucket>,
 }
 
 impl RowResult {
@@ -140,6 +186,10 @@ impl RowResult {
             error_causes: String::new(),
             request_id: String::new(),
             unsettled: false,
+            done_at: String::new(),
+            earlier_run: String::new(),
+            password_set: false,
+            planned: Vec::new(),
         }
     }
 
@@ -151,7 +201,8 @@ impl RowResult {
     /// Whether a rerun of the same command sends this row again: it failed for a reason that
     /// may pass, or it failed at all and `retry_failed`.
     pub fn needs_another_try(&self, retry_failed: bool) -> bool {
-        self.failed() && (self.unsettled || retry_failed)
+        self.user_creation_status == CreationStatus::Interrupted
+            || (self.failed() && (self.unsettled || retry_failed))
     }
 
     /// Okta's error, kept whole: summary, causes, code, request id; and whether it is final.
@@ -180,7 +231,7 @@ impl RowResult {
 
 /// The header of the results file of `users import`: the classic script's columns first.
 /// Other commands name the fifth column `status` (`STATUS_COLUMN`).
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 13] = [
     "id",
     "firstName",
     "lastName",
@@ -193,13 +244,14 @@ pub const COLUMNS: [&str; 12] = [
     "errorCode",
     "errorCauses",
     "requestId",
+    "earlierRun",
 ];
 
 /// The fifth column's name for every command but `users import`.
 pub const STATUS_COLUMN: &str = "status";
 
 impl RowResult {
-    pub fn cells(&self) -> [String; 12] {
+    pub fn cells(&self) -> [String; 13] {
         [
             self.id.clone(),
             self.first_name.clone(),
@@ -213,6 +265,7 @@ impl RowResult {
             self.error_code.clone(),
             self.error_causes.clone(),
             self.request_id.clone(),
+            self.earlier_run.clone(),
         ]
     }
 }
@@ -238,6 +291,24 @@ impl RowTally {
     /// Rows of this status so far.
     pub fn count(&self, status: CreationStatus) -> u64 {
         self.outcomes.get(status.as_str()).copied().unwrap_or(0)
+    }
+
+    /// The counts a summary prints: one word per status that has rows, in
+    /// `CreationStatus::ALL`'s order, statuses that share a word counted together.
+    pub fn by_word(&self, done: &'static str) -> Vec<(u64, &'static str)> {
+        let mut counts: Vec<(u64, &'static str)> = Vec::new();
+        for status in CreationStatus::ALL {
+            let n = self.count(status);
+            if n == 0 {
+                continue;
+            }
+            let word = status.word(done);
+            match counts.iter_mut().find(|(_, w)| *w == word) {
+                Some((total, _)) => *total += n,
+                None => counts.push((n, word)),
+            }
+        }
+        counts
     }
 
     pub fn add(&mut self, result: &RowResult) {
@@ -271,7 +342,28 @@ impl RowTally {
 
 #[cfg(test)]
 mod tests {
-    use super::GroupStatus;
+    use super::{Action, CreationStatus, GroupStatus, RowResult, RowTally};
+
+    #[test]
+    fn a_summary_names_each_word_once_and_no_zero_counts() {
+        let mut tally = RowTally::default();
+        for status in [
+            CreationStatus::Success,
+            CreationStatus::Updated,
+            CreationStatus::Updated,
+            CreationStatus::Unchanged,
+            CreationStatus::Failed,
+        ] {
+            let mut row = RowResult::new(0, 2, "a@example.com", Action::Update);
+            row.user_creation_status = status;
+            tally.add(&row);
+        }
+        assert_eq!(
+            tally.by_word("updated"),
+            vec![(3, "updated"), (1, "unchanged"), (1, "failed")]
+        );
+        assert_eq!(RowTally::default().by_word("created"), vec![]);
+    }
 
     #[test]
     fn no_group_is_written_empty_and_read_in_either_form() {

@@ -35,7 +35,10 @@ pub async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResu
                     result.action = Action::Update;
                     if existing.profile.description == profile.description {
                         result.user_creation_status = CreationStatus::Unchanged;
-                    } else {
+                    } else if ctx
+                        .mark_sent(&mut result, &[("PUT", "/api/v1/groups/{groupId}")])
+                        .await
+                    {
                         match groups.replace(&existing.id, &profile).await {
                             Ok(_) => result.user_creation_status = CreationStatus::Updated,
                             Err(e) => result.set_error(&e),
@@ -45,7 +48,10 @@ pub async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResu
             }
         }
         Ok(None) => {
-            if !ctx.mark_sent(&mut result).await {
+            if !ctx
+                .mark_sent(&mut result, &[("POST", "/api/v1/groups")])
+                .await
+            {
                 return result;
             }
             match groups.create(&profile).await {

@@ -2,7 +2,7 @@
 //! already where it leads (`Unchanged` otherwise). `delete` deactivates first when the user is
 //! not deactivated yet (Okta's two-step delete), and a user that is gone is already deleted.
 
-use crate::engine::ops::{already, RowContext};
+use crate::engine::ops::{already, Call, RowContext};
 use crate::engine::row::fill_user;
 use crate::input::UserRow;
 use crate::journal::Entry;
@@ -53,6 +53,28 @@ impl Lifecycle {
         }
     }
 
+    /// The calls it sends for a user in `status` (one, but for a delete of a user not yet
+    /// deactivated).
+    fn calls(self, status: UserStatus) -> &'static [Call] {
+        const DELETE: Call = ("DELETE", "/api/v1/users/{userId}");
+        match self {
+            Lifecycle::Activate => &[("POST", "/api/v1/users/{userId}/lifecycle/activate")],
+            Lifecycle::Reactivate => &[("POST", "/api/v1/users/{userId}/lifecycle/reactivate")],
+            Lifecycle::Deactivate => &[("POST", "/api/v1/users/{userId}/lifecycle/deactivate")],
+            Lifecycle::Suspend => &[("POST", "/api/v1/users/{userId}/lifecycle/suspend")],
+            Lifecycle::Unsuspend => &[("POST", "/api/v1/users/{userId}/lifecycle/unsuspend")],
+            Lifecycle::Unlock => &[("POST", "/api/v1/users/{userId}/lifecycle/unlock")],
+            Lifecycle::ExpirePassword => {
+                &[("POST", "/api/v1/users/{userId}/lifecycle/expire_password")]
+            }
+            Lifecycle::Delete if status == UserStatus::Deprovisioned => &[DELETE],
+            Lifecycle::Delete => &[
+                ("POST", "/api/v1/users/{userId}/lifecycle/deactivate"),
+                DELETE,
+            ],
+        }
+    }
+
     /// Whether it loses access or data, and so is confirmed before it runs.
     pub fn destructive(self) -> bool {
         matches!(self, Lifecycle::Deactivate | Lifecycle::Delete)
@@ -91,7 +113,10 @@ pub async fn apply(
         already(&mut result, &earlier);
         return result;
     }
-    if !ctx.mark_sent(&mut result).await {
+    if !ctx
+        .mark_sent(&mut result, job.operation.calls(user.status))
+        .await
+    {
         return result;
     }
     let id = &user.id;

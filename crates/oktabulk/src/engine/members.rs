@@ -3,7 +3,7 @@
 //! `Unchanged` and sends nothing; groups whose members cannot change (BUILT_IN, APP_GROUP) are
 //! sent as asked and fail with Okta's own error.
 
-use crate::engine::ops::{already, RowContext};
+use crate::engine::ops::{already, RowContext, MEMBERSHIP_ADD};
 use crate::engine::row::fill_user;
 use crate::input::MembershipRow;
 use crate::journal::Entry;
@@ -57,7 +57,12 @@ pub async fn apply(
             }
         }
     }
-    if !ctx.mark_sent(&mut result).await {
+    let call = if job.add {
+        MEMBERSHIP_ADD
+    } else {
+        ("DELETE", MEMBERSHIP_ADD.1)
+    };
+    if !ctx.mark_sent(&mut result, &[call]).await {
         return result;
     }
     let groups = ctx.client.groups();

@@ -10,6 +10,7 @@ use crate::input::RowOp;
 use crate::journal::{Entry, Journal};
 use crate::outcome::{CreationStatus, RowResult};
 use okta_client::Client;
+use okta_model::rate_limit::Bucket;
 use std::sync::Arc;
 
 /// The command a run does, with its settings.
@@ -31,13 +32,27 @@ pub struct RowContext {
     pub stop: Arc<Stop>,
     /// Send again rows an earlier run finished as `Failed` for a final reason too.
     pub retry_failed: bool,
+    /// A dry run: rows read what they need and stop before their first write (`mark_sent`).
+    pub preview: bool,
 }
 
+/// A write as Okta's rate limits count it: the method and the path (ids as `{id}`).
+pub type Call = (&'static str, &'static str);
+
+/// The calls of a membership change, one per group.
+pub const MEMBERSHIP_ADD: Call = ("PUT", "/api/v1/groups/{groupId}/users/{userId}");
+
 impl RowContext {
-    /// Records, durably, that `result`'s row is about to send its first write. A journal that
-    /// cannot be written stops the run, and the row ends unsettled with the reason: answers
-    /// whether the row may go on.
-    pub async fn mark_sent(&self, result: &mut RowResult) -> bool {
+    /// Records, durably, that `result`'s row is about to send `calls` (its first write). A
+    /// journal that cannot be written stops the run, and the row ends unsettled with the
+    /// reason: answers whether the row may go on. In a dry run the row ends here: `Planned`,
+    /// with the calls it would send.
+    pub async fn mark_sent(&self, result: &mut RowResult, calls: &[Call]) -> bool {
+        if self.preview {
+            self.plan(result, calls);
+            result.user_creation_status = CreationStatus::Planned;
+            return false;
+        }
         let Some(journal) = &self.journal else {
             return true;
         };
@@ -50,6 +65,18 @@ impl RowContext {
                 false
             }
         }
+    }
+}
+
+impl RowContext {
+    /// Adds `calls` to what a dry run's row would send, by rate-limit bucket (Okta's mapping,
+    /// `Bucket::for_request`).
+    pub fn plan(&self, result: &mut RowResult, calls: &[Call]) {
+        result.planned.extend(
+            calls
+                .iter()
+                .map(|(method, path)| Bucket::for_request(method, path)),
+        );
     }
 }
 

@@ -2,7 +2,7 @@
 //! as the options say, add the remaining groups, and report Okta's own error when something
 //! fails.
 
-use crate::engine::ops::RowContext;
+use crate::engine::ops::{Call, RowContext, MEMBERSHIP_ADD};
 use crate::input::{GroupTarget, ImportRow};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
@@ -12,6 +12,9 @@ use std::collections::HashMap;
 
 /// Okta accepts at most this many `groupIds` on a create.
 pub const GROUPS_AT_CREATION: usize = 20;
+
+/// The create of a user.
+const CREATE: Call = ("POST", "/api/v1/users");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportOptions {
@@ -93,7 +96,28 @@ pub async fn create(
             }
         }
     }
-    if !ctx.mark_sent(&mut result).await {
+    if ctx.preview {
+        // The run's create finds a taken login by Okta's refusal; a dry run must look.
+        match ctx.client.users().find_by_login(row.login()).await {
+            Ok(Some(user)) => {
+                ctx.plan(&mut result, &[CREATE]);
+                return work
+                    .finish_existing(result, user, CreationStatus::Exists)
+                    .await;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                result.set_error(&e);
+                return result;
+            }
+        }
+    }
+    let mut calls = vec![CREATE];
+    calls.resize(
+        1 + work.groups.len().saturating_sub(GROUPS_AT_CREATION),
+        MEMBERSHIP_ADD,
+    );
+    if !ctx.mark_sent(&mut result, &calls).await {
         return result;
     }
     let (request, options) = work.request();
@@ -222,6 +246,17 @@ impl Work<'_> {
                 }
                 OnExists::Update => {
                     result.action = Action::Update;
+                    if !self
+                        .ctx
+                        .mark_sent(&mut result, &[("POST", "/api/v1/users/{userId}")])
+                        .await
+                    {
+                        if self.ctx.preview {
+                            let adds = vec![MEMBERSHIP_ADD; self.groups.len()];
+                            self.ctx.plan(&mut result, &adds);
+                        }
+                        return result;
+                    }
                     let update = CreateUserRequest {
                         profile: self.row.request.profile.clone(),
                         ..Default::default()
@@ -259,6 +294,10 @@ pub(crate) fn fill_user(result: &mut RowResult, user: &User) {
 /// it is `Success` only if none of these fails (and is left as is when there are none).
 async fn assign_groups(ctx: &RowContext, result: &mut RowResult, user: &User, groups: &[String]) {
     if groups.is_empty() {
+        return;
+    }
+    if ctx.preview {
+        ctx.plan(result, &vec![MEMBERSHIP_ADD; groups.len()]);
         return;
     }
     let mut failures: Vec<(String, Error)> = Vec::new();

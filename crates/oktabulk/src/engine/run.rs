@@ -12,7 +12,7 @@ use crate::engine::stop::StopReason;
 use crate::exit::AppError;
 use crate::input::{Problem, RowOp};
 use crate::journal::Entry;
-use crate::outcome::{Action, RowResult};
+use crate::outcome::{Action, CreationStatus, RowResult};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,11 +42,38 @@ pub enum RowInput {
     },
 }
 
-/// What the exit code needs, kept apart from the reporters so it does not depend on them (how
-/// the run stopped, if it did, is the `Stop`'s).
+impl RowInput {
+    /// The row's place and what its results name it by.
+    fn key(&self) -> (u64, u64, String) {
+        match self {
+            RowInput::Valid(op) => (op.seq(), op.line(), op.label()),
+            RowInput::Invalid {
+                seq, line, login, ..
+            } => (*seq, *line, login.clone()),
+        }
+    }
+}
+
+/// What the exit code and the journal need, kept apart from the reporters so they do not
+/// depend on them (how the run stopped, if it did, is the `Stop`'s).
 #[derive(Debug, Default)]
 pub struct Tally {
     pub failed: AtomicU64,
+    /// Rows the same command run again would settle or send (unsettled failures, interrupted
+    /// rows): while there are any, the run is not finished.
+    pub open: AtomicU64,
+}
+
+/// Rows started and not yet reported, by seq: their line and label.
+type InFlight = Arc<parking_lot::Mutex<std::collections::BTreeMap<u64, (u64, String)>>>;
+
+/// The result of a row the run stopped before or during: `Interrupted`, with why.
+fn interrupted_row(seq: u64, line: u64, label: &str, why: &str) -> RowResult {
+    let mut result = RowResult::new(seq, line, label, Action::None);
+    result.user_creation_status = CreationStatus::Interrupted;
+    result.unsettled = true;
+    result.error_message = why.to_owned();
+    result
 }
 
 /// Runs every row; answers when all started rows are done and every reporter has finished.
@@ -68,7 +95,11 @@ pub async fn run_rows(
     let interrupt = tokio::signal::ctrl_c();
     tokio::pin!(interrupt);
     let mut failure = None;
-    for input in rows {
+    let started: InFlight = InFlight::default();
+    let mut rows = rows.into_iter();
+    // The row taken when the run stopped, not started.
+    let mut not_started = None;
+    for input in rows.by_ref() {
         let input = match input {
             Ok(i) => i,
             Err(e) => {
@@ -80,24 +111,45 @@ pub async fn run_rows(
             biased;
             _ = &mut interrupt => {
                 interrupted(&ctx, &tx);
+                not_started = Some(input);
                 break;
             }
-            () = ctx.stop.stopped() => break,
+            () = ctx.stop.stopped() => {
+                not_started = Some(input);
+                break;
+            }
             permits = acquire(&window, &in_flight) => {
                 let Some(place) = permits else { break };
+                let (seq, line, label) = input.key();
+                started.lock().insert(seq, (line, label));
                 let (ctx, tx, tally) = (Arc::clone(&ctx), tx.clone(), Arc::clone(&tally));
+                let started = Arc::clone(&started);
                 tokio::spawn(async move {
-                    let (result, resumed) = run_row(&ctx, input).await;
+                    let (mut result, resumed) = run_row(&ctx, input).await;
+                    if ctx.stop.is_set() && result.failed() && result.unsettled {
+                        result.user_creation_status = CreationStatus::Interrupted;
+                        result.error_message = format!(
+                            "the run stopped during this row ({}); the same command run again settles it",
+                            result.error_message
+                        );
+                    }
                     if let (Some(journal), false) = (&ctx.journal, resumed) {
+                        result.done_at = now();
                         journal.done(&result);
                     }
                     if result.failed() {
                         tally.failed.fetch_add(1, Ordering::Relaxed);
                     }
-                    let _ = tx.send(Event::RowDone {
-                        result: Box::new(result),
-                        resumed,
-                    });
+                    if result.needs_another_try(false) {
+                        tally.open.fetch_add(1, Ordering::Relaxed);
+                    }
+                    // Reported already if the run gave up waiting for it.
+                    if started.lock().remove(&result.seq).is_some() {
+                        let _ = tx.send(Event::RowDone {
+                            result: Box::new(result),
+                            resumed,
+                        });
+                    }
                     drop(place);
                 });
             }
@@ -120,6 +172,40 @@ pub async fn run_rows(
     }
     if let Some(Err(_)) = finished {
         return Err(AppError::Runtime("the run's row semaphore closed".into()));
+    }
+    if ctx.stop.is_set() {
+        // Every input row gets a result: those still waiting for an answer, then those not sent.
+        let waiting = std::mem::take(&mut *started.lock());
+        for (seq, (line, label)) in waiting {
+            tally.open.fetch_add(1, Ordering::Relaxed);
+            let result = interrupted_row(
+                seq,
+                line,
+                &label,
+                "sent when the run stopped, no answer yet: the same command run again settles it",
+            );
+            let _ = tx.send(Event::RowDone {
+                result: Box::new(result),
+                resumed: false,
+            });
+        }
+        if failure.is_none() {
+            for input in not_started.into_iter().map(Ok).chain(rows) {
+                let Ok(input) = input else { break };
+                tally.open.fetch_add(1, Ordering::Relaxed);
+                let (seq, line, label) = input.key();
+                let result = interrupted_row(
+                    seq,
+                    line,
+                    &label,
+                    "not sent: the run stopped before this row; run the same command again",
+                );
+                let _ = tx.send(Event::RowDone {
+                    result: Box::new(result),
+                    resumed: false,
+                });
+            }
+        }
     }
     if let Some(journal) = &ctx.journal {
         journal.flush().await?;
@@ -146,6 +232,11 @@ fn interrupted(ctx: &RowContext, tx: &UnboundedSender<Event>) {
             std::process::exit(i32::from(crate::exit::code::INTERRUPTED));
         }
     });
+}
+
+/// Now, as results and the journal write it: UTC, RFC 3339, whole seconds.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 async fn acquire(
@@ -188,8 +279,13 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
                 }
             };
             let earlier = match earlier {
-                Some(Entry::Done { result, sent }) => {
+                Some(Entry::Done { mut result, sent }) => {
                     if !result.needs_another_try(ctx.retry_failed) {
+                        result.earlier_run = if result.done_at.is_empty() {
+                            "yes".to_owned()
+                        } else {
+                            result.done_at.clone()
+                        };
                         return (*result, true);
                     }
                     // An earlier run did not finish it: settle by lookup when it was sent.

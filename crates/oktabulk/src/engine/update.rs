@@ -37,7 +37,13 @@ pub async fn update(
         already(&mut result, &earlier);
         return result;
     }
-    if !ctx.mark_sent(&mut result).await {
+    result.password_set = row.password.is_some();
+    let call = if job.replace {
+        ("PUT", "/api/v1/users/{userId}")
+    } else {
+        ("POST", "/api/v1/users/{userId}")
+    };
+    if !ctx.mark_sent(&mut result, &[call]).await {
         return result;
     }
     let body = CreateUserRequest {

@@ -42,6 +42,19 @@ impl ColumnKind {
         )
     }
 
+    /// Columns that set a password or a recovery question: what `users update` leaves alone
+    /// unless asked to set passwords.
+    pub fn is_credential(&self) -> bool {
+        self.is_hash()
+            || matches!(
+                self,
+                ColumnKind::Password
+                    | ColumnKind::PasswordHook
+                    | ColumnKind::RecoveryQuestion
+                    | ColumnKind::RecoveryAnswer
+            )
+    }
+
     pub fn is_hash(&self) -> bool {
         matches!(
             self,

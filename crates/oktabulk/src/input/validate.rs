@@ -104,8 +104,9 @@ pub enum Mode {
     /// `users import`: every required attribute, credentials, groups.
     Create,
     /// `users update`: rows keyed by `id` or `login`; only the attributes given (all of the
-    /// profile's required ones with `replace`), and a password; no groups.
-    Update { replace: bool },
+    /// profile's required ones with `replace`); a password only with `set_passwords` (otherwise
+    /// every credential column is ignored); no groups.
+    Update { replace: bool, set_passwords: bool },
 }
 
 /// Checks rows against the header, the schema and the org's groups, and remembers logins to
@@ -241,7 +242,17 @@ impl Validator {
             .zip(&self.columns.names)
             .zip(&row.cells)
         {
-            let value = if kind.is_secret() {
+            let ignored = kind.is_credential()
+                && matches!(
+                    self.mode,
+                    Mode::Update {
+                        set_passwords: false,
+                        ..
+                    }
+                );
+            let value = if ignored {
+                ""
+            } else if kind.is_secret() {
                 raw.as_str()
             } else {
                 raw.trim()
@@ -273,7 +284,7 @@ impl Validator {
                 // Group columns are left alone (an import file or an export reads as it is);
                 // `users update --help` says so.
                 let reason = if other_credential {
-                    "users update sets a password only; this column cannot be changed by it"
+                    "users update sets a password only (with --set-passwords); this column cannot be changed by it"
                 } else {
                     continue;
                 };
@@ -451,7 +462,7 @@ impl Validator {
                 Err(reason) => problems.push(Problem::at(line, Some(column), Some(value), reason)),
             }
         }
-        let require = matches!(self.mode, Mode::Create | Mode::Update { replace: true });
+        let require = matches!(self.mode, Mode::Create | Mode::Update { replace: true, .. });
         for required in self.schema.required().filter(|_| require) {
             if profile.0.get(required).is_none() {
                 let column = self
@@ -595,7 +606,7 @@ impl UserChecker {
 
 impl RowChecker for UserChecker {
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
-        let require = matches!(self.mode, Mode::Create | Mode::Update { replace: true });
+        let require = matches!(self.mode, Mode::Create | Mode::Update { replace: true, .. });
         let columns = Columns::from_header(header, &self.schema, self.ignore_unknown, require)?;
         if let Mode::Update { .. } = self.mode {
             let keyed = columns.index_of(&ColumnKind::UserId).is_some()

@@ -1,11 +1,14 @@
-//! Reporters: the results file (in input order), the progress bar, per-row lines and the final
-//! summary. Each consumes the engine's events; none of them changes what the engine does.
+//! Reporters: the results file (in input order), the progress bar, per-row lines, the final
+//! summary and the dry run's plan. Each consumes the engine's events; none of them changes what
+//! the engine does.
 
 pub mod html;
+pub mod plan;
 pub mod progress;
 pub mod results;
 pub mod summary;
 
+pub use plan::Plan;
 pub use progress::{Progress, RowLines};
 pub use results::ResultsFile;
 pub use summary::Summary;

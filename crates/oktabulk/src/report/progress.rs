@@ -204,6 +204,10 @@ impl Reporter for RowLines {
                     CreationStatus::Unchanged => {
                         self.paint("37", format!("{action}: {login} already was (unchanged)"))
                     }
+                    CreationStatus::Interrupted => {
+                        self.paint("35", format!("Interrupted: {login} (line {})", row.line))
+                    }
+                    CreationStatus::Planned => self.paint("32", format!("would {action}: {login}")),
                     CreationStatus::Failed => self.paint(
                         "31",
                         format!(

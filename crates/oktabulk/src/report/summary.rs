@@ -22,7 +22,8 @@ pub struct Summary {
     paced: Duration,
     paced_requests: u64,
     retries: u64,
-    interrupted: bool,
+    /// Rows that set a password.
+    passwords: u64,
 }
 
 impl Summary {
@@ -39,7 +40,7 @@ impl Summary {
             paced: Duration::ZERO,
             paced_requests: 0,
             retries: 0,
-            interrupted: false,
+            passwords: 0,
         }
     }
 }
@@ -54,10 +55,16 @@ impl Reporter for Summary {
                 self.rows += 1;
                 self.resumed += u64::from(*resumed);
                 self.tally.add(row);
+                if row.password_set && !row.failed() {
+                    self.passwords += 1;
+                }
                 if row.group_assignment == GroupStatus::Failed {
                     self.group_failed += 1;
                 }
-                if row.failed() && row.unsettled {
+                if row.failed()
+                    && row.unsettled
+                    && row.user_creation_status != CreationStatus::Interrupted
+                {
                     self.unsettled += 1;
                 }
             }
@@ -66,7 +73,6 @@ impl Reporter for Summary {
                 self.paced_requests += 1;
             }
             Event::Retrying { .. } => self.retries += 1,
-            Event::Interrupted => self.interrupted = true,
             _ => {}
         }
         Ok(())
@@ -75,28 +81,23 @@ impl Reporter for Summary {
     fn finish(&mut self) -> Result<(), AppError> {
         let elapsed = self.started.elapsed();
         let rate = self.rows as f64 / elapsed.as_secs_f64().max(0.001);
-        let count = |status| self.tally.count(status);
-        let mut counts = vec![format!(
-            "{} {}",
-            count(CreationStatus::Success),
-            self.done_word
-        )];
-        for (n, word) in [
-            (count(CreationStatus::Exists), "existed"),
-            (count(CreationStatus::Updated), "updated"),
-            (count(CreationStatus::Unchanged), "unchanged"),
-        ] {
-            if n > 0 || (word != "unchanged" && self.done_word == "created") {
-                counts.push(format!("{n} {word}"));
-            }
+        let counts: Vec<String> = self
+            .tally
+            .by_word(self.done_word)
+            .iter()
+            .map(|(n, word)| format!("{n} {word}"))
+            .collect();
+        let mut line = format!("{} rows", self.rows);
+        if !counts.is_empty() {
+            line = format!("{line}: {}", counts.join(", "));
         }
-        counts.push(format!("{} failed", count(CreationStatus::Failed)));
-        eprintln!(
-            "{} rows: {}; group assignment failed for {}",
-            self.rows,
-            counts.join(", "),
-            self.group_failed
-        );
+        if self.passwords > 0 {
+            line = format!("{line}; passwords set for {}", self.passwords);
+        }
+        if self.group_failed > 0 {
+            line = format!("{line}; group assignment failed for {}", self.group_failed);
+        }
+        eprintln!("{line}");
         eprintln!(
             "{:.1}s ({rate:.0} rows/s); rate-limit pacing held requests back {} times ({:.1}s summed over concurrent requests); {} retries",
             elapsed.as_secs_f64(),
@@ -106,7 +107,7 @@ impl Reporter for Summary {
         );
         if self.resumed > 0 {
             eprintln!(
-                "{} rows were finished by an earlier run of this command and not sent again",
+                "{} rows were finished by the interrupted run of this command and not sent again: their results are that run's (the time it saw each is in earlierRun)",
                 self.resumed
             );
         }
@@ -117,9 +118,6 @@ impl Reporter for Summary {
             );
         }
         eprintln!("results: {}", self.results);
-        if self.interrupted {
-            eprintln!("interrupted: run the same command again to finish the remaining rows");
-        }
         Ok(())
     }
 }

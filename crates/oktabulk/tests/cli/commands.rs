@@ -49,7 +49,7 @@ async fn dry_run_plans_every_row_and_sends_nothing() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let plan = String::from_utf8_lossy(&out.stdout);
     assert!(plan.contains("create") && plan.contains("skip"), "{plan}");
-    assert!(plan.contains("4 rows: 3 create, 1 skip"), "{plan}");
+    assert!(plan.contains("4 rows: 3 to send, 1 existed"), "{plan}");
     assert!(
         plan.contains("/api/v1/users") && plan.contains("estimated time"),
         "{plan}"
@@ -168,11 +168,17 @@ async fn the_readme_sandbox_command_shows_every_status() {
         .run(&["users", "import", "users.csv", "--sandbox"])
         .await;
     assert_eq!(code(&again), 1);
+    let now = results(&env.path("users.results.csv"));
+    let statuses: Vec<&str> = now
+        .iter()
+        .map(|r| r["userCreationStatus"].as_str())
+        .collect();
     assert_eq!(
-        results(&env.path("users.results.csv")),
-        rows,
-        "the finished run is replayed, not resent"
+        statuses.iter().filter(|s| **s == "Exists").count(),
+        24,
+        "a new run reports what it finds now: {statuses:?}"
     );
+    assert!(stderr(&again).contains("finished at"), "{}", stderr(&again));
     let reset = env.run(&["sandbox", "reset"]).await;
     assert_eq!(code(&reset), 0);
     assert!(String::from_utf8_lossy(&reset.stdout).contains("(4 users)"));

@@ -47,7 +47,14 @@ async fn the_classic_file_gives_the_classic_columns_with_truthful_statuses() {
     assert_eq!(&header[..7], SEED_COLUMNS, "the classic columns come first");
     assert_eq!(
         &header[7..],
-        ["line", "action", "errorCode", "errorCauses", "requestId"]
+        [
+            "line",
+            "action",
+            "errorCode",
+            "errorCauses",
+            "requestId",
+            "earlierRun"
+        ]
     );
     let rows = results(&path);
     assert_eq!(rows.len(), 7, "one row per input row");
@@ -272,25 +279,53 @@ async fn skip_invalid_sends_the_valid_rows_and_reports_the_others() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_second_run_of_a_finished_import_sends_nothing() {
+async fn a_rerun_of_a_finished_import_reports_the_org_as_it_is_now() {
     let env = Env::start().await;
     env.write("r.csv", seed_csv(20, ""));
     let first = env.run(&["users", "import", "r.csv"]).await;
     assert_eq!(code(&first), 0, "{}", stderr(&first));
-    let writes = env.emulator.stats().writes;
+    assert_eq!(env.emulator.user_count(), 20);
     let again = env.run(&["users", "import", "r.csv"]).await;
     assert_eq!(code(&again), 0, "{}", stderr(&again));
-    assert_eq!(
-        env.emulator.stats().writes,
-        writes,
-        "finished rows are not sent again"
-    );
+    let err = stderr(&again);
     assert!(
-        stderr(&again).contains("20 rows were finished by an earlier run"),
-        "{}",
-        stderr(&again)
+        err.contains("this command ran over this file before and finished at 20")
+            && err.contains("(20 created)")
+            && err.contains("this is a new run"),
+        "the earlier run is named, with its date, before anything is sent: {err}"
     );
-    assert_eq!(results(&env.path("r.results.csv")).len(), 20);
+    assert!(err.contains("20 rows: 20 existed"), "{err}");
+    let rows = results(&env.path("r.results.csv"));
+    assert_eq!(rows.len(), 20);
+    assert!(
+        rows.iter()
+            .all(|r| r["userCreationStatus"] == "Exists" && r["earlierRun"].is_empty()),
+        "what this run found, not the earlier run's outcomes: {rows:?}"
+    );
+    assert_eq!(env.emulator.user_count(), 20, "nobody created twice");
+    // The earlier run's journal is kept, and `oktabulk report` still draws it.
+    let kept = err
+        .split("oktabulk report ")
+        .nth(1)
+        .and_then(|rest| rest.split(" -o").next())
+        .expect("the note names the earlier run's journal");
+    let report = env.run(&["report", kept, "-o", "earlier.html"]).await;
+    assert_eq!(code(&report), 0, "{}", stderr(&report));
+    let page = std::fs::read_to_string(env.path("earlier.html")).expect("page");
+    assert!(page.contains("Success"), "the earlier run's outcome");
+
+    // The users deleted since (as after a sandbox reset): the rerun creates them again.
+    let deleted = env.run(&["users", "delete", "r.csv", "--yes"]).await;
+    assert_eq!(code(&deleted), 0, "{}", stderr(&deleted));
+    assert_eq!(env.emulator.user_count(), 0);
+    let emptied = env.run(&["users", "import", "r.csv"]).await;
+    assert_eq!(code(&emptied), 0, "{}", stderr(&emptied));
+    assert!(
+        stderr(&emptied).contains("20 rows: 20 created"),
+        "{}",
+        stderr(&emptied)
+    );
+    assert_eq!(env.emulator.user_count(), 20, "created again, truthfully");
     env.write("r.csv", seed_csv(21, ""));
     let changed = env.run(&["users", "import", "r.csv"]).await;
     assert_eq!(

@@ -200,19 +200,41 @@ async fn ctrl_c_finishes_rows_in_flight_exits_5_and_the_rerun_completes() {
         "{}",
         stderr(&out)
     );
+    assert_eq!(
+        stderr(&out).matches("run the same command again").count(),
+        1,
+        "the interruption is reported once: {}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("may pass"),
+        "rows stopped by the interruption are not blamed on the org: {}",
+        stderr(&out)
+    );
     let done = results(&env.path("c.results.csv"));
-    assert!(done.len() < 200);
+    assert_eq!(done.len(), 200, "every input row is listed");
+    let count = |s: &str| done.iter().filter(|r| r["userCreationStatus"] == s).count();
+    assert_eq!(count("Success") + count("Interrupted"), 200, "{done:?}");
+    assert!(count("Interrupted") > 0);
     assert!(
         done.iter()
-            .all(|r| r["userCreationStatus"] == "Success"
-                || r["ErrorMessage"].contains("interrupted")),
-        "rows are done or cut short by the interruption: {done:?}"
+            .filter(|r| r["userCreationStatus"] == "Interrupted")
+            .all(|r| r["ErrorMessage"].contains("the run stopped")
+                || r["ErrorMessage"].contains("sent when the run stopped")),
+        "{done:?}"
     );
+    let first_done = count("Success");
 
     env.emulator.clear_faults();
     let out = env.run(&["users", "import", "c.csv"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_all_success(&results(&env.path("c.results.csv")), 200, "");
+    let rerun = results(&env.path("c.results.csv"));
+    assert_all_success(&rerun, 200, "");
+    assert_eq!(
+        rerun.iter().filter(|r| !r["earlierRun"].is_empty()).count(),
+        first_done,
+        "the rows the interrupted run finished carry the time it saw them"
+    );
     assert_eq!(env.emulator.user_count(), 200);
 }
 
@@ -259,30 +281,27 @@ async fn rows_that_ran_out_of_tries_are_sent_by_the_rerun() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn final_failures_stay_until_retry_failed() {
+async fn a_finished_run_with_refusals_runs_anew() {
     let env = Env::start().await;
     let mut csv = seed_csv(2, "");
     csv.push_str("weak@example.com,weak@example.com,Weak,Password,password,\n");
     env.write("f.csv", &csv);
     let first = env.run(&["users", "import", "f.csv"]).await;
     assert_eq!(code(&first), 1, "{}", stderr(&first));
-    let writes = env.emulator.stats().writes;
     let again = env.run(&["users", "import", "f.csv"]).await;
     assert_eq!(code(&again), 1);
+    let rows = results(&env.path("f.results.csv"));
+    let statuses: Vec<&str> = rows
+        .iter()
+        .map(|r| r["userCreationStatus"].as_str())
+        .collect();
     assert_eq!(
-        env.emulator.stats().writes,
-        writes,
-        "Okta's refusal is not sent again"
+        statuses,
+        ["Exists", "Exists", "Failed"],
+        "a finished run's file runs anew: Okta is asked again, and its answer is this run's"
     );
-    let retried = env
-        .run(&["users", "import", "f.csv", "--retry-failed"])
-        .await;
-    assert_eq!(code(&retried), 1);
-    assert_eq!(
-        env.emulator.stats().writes,
-        writes + 1,
-        "only the failed row is sent"
-    );
+    assert_eq!(rows[2]["errorCode"], "E0000001");
+    assert_eq!(env.emulator.user_count(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

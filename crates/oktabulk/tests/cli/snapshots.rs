@@ -20,6 +20,7 @@ fn redacted(f: impl FnOnce()) {
         (r"~[0-9hms. ]+", "~[time] "),
         (r"at \d+ ms a call", "at [latency] a call"),
         (r"/tmp/[^ \n]+", "[path]"),
+        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[when]"),
     ] {
         settings.add_filter(pattern, replacement);
     }

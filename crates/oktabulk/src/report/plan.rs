@@ -1,0 +1,298 @@
+//! `--dry-run` of every bulk command: the engine runs each row as the run would, reading what
+//! it reads, and stops where the row would first write (the row ends `Planned`, with the calls
+//! it would send). This reporter prints what each row would do, the calls by rate-limit bucket,
+//! and how long the org's current limits make the run.
+
+use crate::engine::{Event, Reporter};
+use crate::exit::AppError;
+use crate::outcome::{RowResult, RowTally};
+use crate::report::printable;
+use okta_client::{estimate, BucketView};
+use okta_model::rate_limit::Bucket;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Okta's rate-limit windows are one minute long (the headers tell a window's end, not its length).
+const WINDOW: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Default)]
+struct Calls(BTreeMap<Bucket, u64>);
+
+impl Calls {
+    fn add(&mut self, bucket: Bucket, n: u64) {
+        if n > 0 {
+            *self.0.entry(bucket).or_default() += n;
+        }
+    }
+}
+
+/// One bucket's calls and how long they take under the limits the org showed.
+#[derive(Debug, Clone, PartialEq)]
+struct BucketEstimate {
+    bucket: Bucket,
+    calls: u64,
+    view: Option<BucketView>,
+    time: Option<Duration>,
+}
+
+/// Each bucket's estimate; a bucket not read yet is taken to be like the users bucket (its
+/// Workforce twin).
+fn estimate_buckets(
+    calls: &Calls,
+    learned: &[BucketView],
+    latency: Duration,
+    in_flight: u64,
+) -> Vec<BucketEstimate> {
+    calls
+        .0
+        .iter()
+        .map(|(bucket, n)| {
+            let view = learned
+                .iter()
+                .find(|b| b.bucket == *bucket)
+                .or_else(|| learned.iter().find(|b| b.bucket == Bucket::Users))
+                .copied();
+            let time = view.map(|b| estimate(*n, u64::from(b.allowed), WINDOW, latency, in_flight));
+            BucketEstimate {
+                bucket: *bucket,
+                calls: *n,
+                view,
+                time,
+            }
+        })
+        .collect()
+}
+
+fn render_bucket(e: &BucketEstimate) -> String {
+    format!(
+        "  {:<28} {:>8} calls  limit {}  {}",
+        e.bucket.name(),
+        e.calls,
+        e.view.map_or("unknown".into(), |b| format!(
+            "{}/min, {} per window for this run",
+            b.limit, b.allowed
+        )),
+        e.time.map_or(String::new(), |t| format!("~{}", human(t)))
+    )
+}
+
+/// The dry run's reporter: a line per row as the engine decided it (nothing is written; rows
+/// that would write end `Planned`), the rows counted by status, the reads this preview made
+/// and the writes the run would send by rate-limit bucket, and the time the org's limits make
+/// the run take. Prints to standard output.
+#[derive(Debug)]
+pub struct Plan {
+    client: okta_client::Client,
+    /// What a `Success` of the command is called.
+    done_word: &'static str,
+    /// Calls the run would send besides the rows' own (groups to create).
+    extra: Calls,
+    /// Why the plan's counts are an upper bound, when they are.
+    bound: Option<&'static str>,
+    reads: Calls,
+    writes: Calls,
+    tally: RowTally,
+    passwords: u64,
+    latency: Duration,
+    answers: u32,
+    /// Standard output was closed by its reader.
+    closed: bool,
+    /// Reads before the rows start (the org's schema and groups, the limits) are not counted.
+    started: bool,
+    /// Rows' lines waiting for an earlier row, so that lines come in input order.
+    pending: BTreeMap<u64, String>,
+    next: u64,
+    /// The engine's reorder window: a permit back for every line printed.
+    window: Arc<Semaphore>,
+}
+
+impl Plan {
+    pub fn new(
+        client: okta_client::Client,
+        done_word: &'static str,
+        extra: Vec<(Bucket, u64)>,
+        bound: Option<&'static str>,
+        window: Arc<Semaphore>,
+    ) -> Plan {
+        let mut calls = Calls::default();
+        for (bucket, n) in extra {
+            calls.add(bucket, n);
+        }
+        Plan {
+            client,
+            done_word,
+            extra: calls,
+            bound,
+            reads: Calls::default(),
+            writes: Calls::default(),
+            tally: RowTally::default(),
+            passwords: 0,
+            latency: Duration::ZERO,
+            answers: 0,
+            started: false,
+            closed: false,
+            pending: BTreeMap::new(),
+            next: 0,
+            window,
+        }
+    }
+}
+
+/// A row of the plan: line, action, status, calls it would send, and what names it (with why,
+/// for a row that fails).
+fn render_row(row: &RowResult) -> String {
+    let mut line = format!(
+        "{:>6}  {:<15}  {:<11}  {:>5}  {}",
+        row.line,
+        row.action.as_str(),
+        row.user_creation_status.as_str(),
+        row.planned.len(),
+        printable(&row.login)
+    );
+    if row.failed() && !row.error_message.is_empty() {
+        line.push_str(&format!(": {}", printable(&row.error_message)));
+    }
+    line
+}
+
+impl Plan {
+    /// Prints one line of the plan. A reader that went away (`| head`) ends the printing, not
+    /// the run; any other failure to write is the run's error.
+    fn line(&mut self, text: &str) -> Result<(), AppError> {
+        if self.closed {
+            return Ok(());
+        }
+        let mut out = std::io::stdout().lock();
+        match writeln!(out, "{text}") {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(source) => Err(AppError::Write {
+                path: "<stdout>".into(),
+                source,
+            }),
+        }
+    }
+}
+
+impl Reporter for Plan {
+    fn event(&mut self, event: &Event) -> Result<(), AppError> {
+        match event {
+            Event::Started { .. } => {
+                self.started = true;
+                let header = format!(
+                    "{:>6}  {:<15}  {:<11}  {:>5}  user",
+                    "line", "action", "result", "calls"
+                );
+                self.line(&header)?;
+            }
+            Event::Answered(answer) if self.started => {
+                self.reads.add(answer.bucket, 1);
+                self.latency += answer.latency;
+                self.answers += 1;
+            }
+            Event::RowDone { result, .. } => {
+                for bucket in &result.planned {
+                    self.writes.add(*bucket, 1);
+                }
+                self.tally.add(result);
+                if result.password_set {
+                    self.passwords += 1;
+                }
+                self.pending.insert(result.seq, render_row(result));
+                while let Some(line) = self.pending.remove(&self.next) {
+                    self.line(&line)?;
+                    self.next += 1;
+                    self.window.add_permits(1);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), AppError> {
+        for line in std::mem::take(&mut self.pending).into_values() {
+            self.line(&line)?;
+        }
+        let rows: u64 = self.tally.outcomes.values().sum();
+        let counts: Vec<String> = self
+            .tally
+            .by_word(self.done_word)
+            .iter()
+            .map(|(n, word)| format!("{n} {word}"))
+            .collect();
+        self.line("")?;
+        self.line(&format!("{rows} rows: {}", counts.join(", ")))?;
+        if self.passwords > 0 {
+            self.line(&format!("passwords to set: {}", self.passwords))?;
+        }
+        let mut calls = Calls::default();
+        for source in [&self.reads, &self.writes, &self.extra] {
+            for (bucket, n) in &source.0 {
+                calls.add(*bucket, *n);
+            }
+        }
+        self.line(&format!(
+            "API calls by rate-limit bucket: the reads this preview made, which the run makes again, and the writes it would send{}:",
+            self.bound.map_or(String::new(), |why| format!(" (at most: {why})"))
+        ))?;
+        let latency = self.latency / self.answers.max(1);
+        let in_flight = self.client.in_flight_limit() as u64;
+        let estimates = estimate_buckets(&calls, &self.client.buckets(), latency, in_flight);
+        for e in &estimates {
+            self.line(&render_bucket(e))?;
+        }
+        let longest = estimates
+            .iter()
+            .filter_map(|e| e.time)
+            .max()
+            .unwrap_or_default();
+        self.line(&format!(
+            "estimated time: ~{} (each window's share as fast as {in_flight} in flight allow at {} ms a call, then the window's reset; buckets are used in parallel); nothing was sent",
+            human(longest),
+            latency.as_millis()
+        ))
+    }
+}
+
+fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0 => format!("{:.1}s", d.as_secs_f64()),
+        1..=119 => format!("{s}s"),
+        120..=7199 => format!("{}m {}s", s / 60, s % 60),
+        _ => format!("{}h {}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unread_bucket_is_estimated_like_the_users_bucket() {
+        let mut calls = Calls::default();
+        calls.add(Bucket::Users, 600);
+        calls.add(Bucket::Groups, 10);
+        let users = BucketView {
+            bucket: Bucket::Users,
+            limit: 600,
+            remaining: 600,
+            reset_epoch: 0,
+            allowed: 300,
+        };
+        let latency = Duration::from_millis(100);
+        let e = estimate_buckets(&calls, &[users], latency, 10);
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[1].view, Some(users), "groups: not read, like users");
+        // 600 calls at 300 a window: one whole window, then a burst of 300 at 10 in flight.
+        assert_eq!(e[0].time, Some(WINDOW + latency * 30));
+        assert!(render_bucket(&e[0]).contains("600/min, 300 per window for this run"));
+    }
+}
