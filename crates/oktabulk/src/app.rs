@@ -1,13 +1,13 @@
 //! Runs the command the user asked for and answers its exit code.
 
 use crate::cli::{
-    AttributeType, Cli, Command, GroupsCommand, ReportArgs, SandboxCommand, UsersCommand,
-    ValidateArgs,
+    AttributeType, Cli, Command, FileFor, GroupsCommand, ReportArgs, SandboxCommand,
+    UsersCommand, ValidateArgs,
 };
 use crate::connect::{connect_to, default_schema, org_facts};
 use crate::engine::lifecycle::Lifecycle;
 use crate::exit::{code, AppError};
-use crate::input::{GroupDirectory, InputFile, Mode, UserChecker};
+use crate::input::{CheckerInputs, FileKind, GroupDirectory, InputFile};
 use crate::sandbox::{self, Sandbox};
 use crate::{commands, doctor, export, import, preflight};
 
@@ -120,7 +120,13 @@ async fn validate(global: &crate::cli::GlobalArgs, args: &ValidateArgs) -> Resul
             Err(AppError::Config(reason)) => {
                 eprintln!("note: {reason}");
                 eprintln!("note: checking against Okta's default schema, without group references");
-                let report = check(&input, args, &default_schema(), &GroupDirectory::default());
+                let report = check(
+                    global,
+                    &input,
+                    args,
+                    &default_schema(),
+                    &GroupDirectory::default(),
+                )?;
                 return verdict(global, &input, &report);
             }
             Err(e) => return Err(e),
@@ -128,28 +134,59 @@ async fn validate(global: &crate::cli::GlobalArgs, args: &ValidateArgs) -> Resul
     };
     let conn = connect_to(global, target, None).await?;
     let (schema, groups) = org_facts(&conn.client).await?;
-    let report = check(&input, args, &schema, &groups);
+    let report = check(global, &input, args, &schema, &groups)?;
     verdict(global, &input, &report)
 }
 
+/// The preflight of the command the file is for (`--for`, or told from its header).
 fn check(
+    global: &crate::cli::GlobalArgs,
     input: &InputFile,
     args: &ValidateArgs,
     schema: &okta_model::schema::UserSchema,
     groups: &GroupDirectory,
-) -> preflight::PreflightReport {
-    let mut checker = UserChecker::new(
-        Mode::Create,
-        schema.clone(),
-        groups.clone(),
-        args.input.ignore_unknown_columns,
-        args.create_missing_groups,
-    );
-    tokio::task::block_in_place(|| {
-        preflight::check(input, args.input.delimiter, &mut checker, |line| {
+) -> Result<preflight::PreflightReport, AppError> {
+    let kind = match args.for_command {
+        Some(chosen) => file_kind(chosen),
+        None => {
+            let rows = input
+                .rows(args.input.delimiter)
+                .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
+            let kind = FileKind::detect(&rows.header);
+            if !global.quiet {
+                eprintln!(
+                    "checking {} as a file for `{}` (from its header; --for says otherwise)",
+                    input.display,
+                    kind.command()
+                );
+            }
+            kind
+        }
+    };
+    let mut checker = kind.checker(CheckerInputs {
+        schema: schema.clone(),
+        groups: groups.clone(),
+        ignore_unknown: args.input.ignore_unknown_columns,
+        create_missing_groups: args.create_missing_groups,
+        replace: args.replace,
+        set_passwords: args.set_passwords,
+    });
+    Ok(tokio::task::block_in_place(|| {
+        preflight::check(input, args.input.delimiter, checker.as_mut(), |line| {
             eprintln!("{line}")
         })
-    })
+    }))
+}
+
+/// `--for` as the input knows it.
+fn file_kind(chosen: FileFor) -> FileKind {
+    match chosen {
+        FileFor::UsersImport => FileKind::UsersImport,
+        FileFor::UsersUpdate => FileKind::UsersUpdate,
+        FileFor::UsersLifecycle => FileKind::UserList,
+        FileFor::GroupsImport => FileKind::GroupsImport,
+        FileFor::GroupsAddMembers => FileKind::Memberships,
+    }
 }
 
 fn verdict(

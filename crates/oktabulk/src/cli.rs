@@ -291,9 +291,32 @@ pub struct ReportArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// The command the file is for; told from its header when absent (and said which).
+    #[arg(long = "for", value_enum, value_name = "COMMAND")]
+    pub for_command: Option<FileFor>,
+    /// As `users update --replace`: every attribute the schema requires must be given.
+    #[arg(long)]
+    pub replace: bool,
+    /// As `users update --set-passwords`: password columns are checked, not ignored.
+    #[arg(long)]
+    pub set_passwords: bool,
     /// Accept group names the org lacks, as `users import --create-missing-groups` would.
     #[arg(long)]
     pub create_missing_groups: bool,
+}
+
+/// The bulk command a file is for (`validate --for`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFor {
+    UsersImport,
+    UsersUpdate,
+    /// Any lifecycle command: a list of users by id or login.
+    #[value(aliases = ["users-activate", "users-reactivate", "users-deactivate", "users-suspend",
+        "users-unsuspend", "users-unlock", "users-expire-password", "users-delete"])]
+    UsersLifecycle,
+    GroupsImport,
+    #[value(aliases = ["groups-remove-members", "groups-members"])]
+    GroupsAddMembers,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

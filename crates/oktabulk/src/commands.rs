@@ -13,9 +13,7 @@ use crate::engine::update::UpdateJob;
 use crate::engine::Job;
 use crate::exit::AppError;
 use crate::import::{format, on_exists};
-use crate::input::keyed::{Groups, Memberships, UserKeys};
-use crate::input::{GroupDirectory, Mode, RowChecker, UserChecker};
-use okta_model::schema::UserSchema;
+use crate::input::{CheckerInputs, FileKind, GroupDirectory};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// A bulk command's settings from its options (the results' status column named `status`).
@@ -46,40 +44,47 @@ pub fn settings(
     }
 }
 
-/// What a command's rows need to know of the org before the first is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Needs {
-    /// Nothing: rows name users or groups that the org resolves itself.
-    Nothing,
-    /// The user schema (profile columns).
-    Schema,
-    /// Every group (names resolved to ids).
-    Groups,
+/// The options of `users update` that change how its rows are read.
+#[derive(Debug, Clone, Copy, Default)]
+struct ReadOptions {
+    ignore_unknown: bool,
+    replace: bool,
+    set_passwords: bool,
 }
 
-/// Runs a bulk command: `make` builds the command's row checker (which reads both passes)
-/// and its job from what it `needs` of the org, read once.
+/// Runs a bulk command whose file is of `kind`: what its rows need of the org is read once,
+/// its checker built (`FileKind::checker`, as `validate` builds it), its job made by `job`
+/// from the org's groups.
 async fn run_with(
     global: &GlobalArgs,
     settings: Settings,
-    needs: Needs,
-    make: impl FnOnce(UserSchema, GroupDirectory) -> (Box<dyn RowChecker>, Job),
+    kind: FileKind,
+    read: ReadOptions,
+    job: impl FnOnce(&GroupDirectory) -> Job,
     confirm: Option<(&'static str, bool)>,
 ) -> Result<u8, AppError> {
     let (input, output) = bulk::open(&settings)?;
     let channels = Channels::new();
     let conn = connect(global, Some(channels.observer())).await?;
     let client = &conn.client;
-    let schema = match needs {
-        Needs::Schema => client.users().schema().await?,
+    let schema = match kind {
+        FileKind::UsersUpdate => client.users().schema().await?,
         // Not read by the checkers that do not need it.
         _ => crate::connect::default_schema(),
     };
-    let groups = match needs {
-        Needs::Groups => group_directory(client).await?,
+    let groups = match kind {
+        FileKind::Memberships => group_directory(client).await?,
         _ => GroupDirectory::default(),
     };
-    let (mut checker, job) = make(schema, groups);
+    let job = job(&groups);
+    let mut checker = kind.checker(CheckerInputs {
+        schema,
+        groups,
+        ignore_unknown: read.ignore_unknown,
+        create_missing_groups: false,
+        replace: read.replace,
+        set_passwords: read.set_passwords,
+    });
     let report = bulk::check(&settings, &input, checker.as_mut())?;
     if let (Some((what, yes)), false) = (confirm, settings.dry_run) {
         confirmed(
@@ -146,10 +151,6 @@ fn confirmed(
 }
 
 pub async fn update(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppError> {
-    let mode = Mode::Update {
-        replace: args.replace,
-        set_passwords: args.set_passwords,
-    };
     let mut options = format!(
         "replace={} ignoreUnknown={} skipInvalid={}",
         args.replace, args.bulk.input.ignore_unknown_columns, args.bulk.skip_invalid
@@ -159,18 +160,20 @@ pub async fn update(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppErr
         options.push_str(" setPasswords=true");
     }
     let settings = settings(global, &args.bulk, "update", options, "updated");
-    let ignore = args.bulk.input.ignore_unknown_columns;
+    let read = ReadOptions {
+        ignore_unknown: args.bulk.input.ignore_unknown_columns,
+        replace: args.replace,
+        set_passwords: args.set_passwords,
+    };
     let job = Job::Update(UpdateJob {
         replace: args.replace,
     });
     run_with(
         global,
         settings,
-        Needs::Schema,
-        |schema, groups| {
-            let checker = UserChecker::new(mode, schema, groups, ignore, false);
-            (Box::new(checker), job)
-        },
+        FileKind::UsersUpdate,
+        read,
+        |_| job,
         None,
     )
     .await
@@ -216,8 +219,9 @@ pub async fn lifecycle(
     run_with(
         global,
         settings,
-        Needs::Nothing,
-        |_, _| (Box::new(UserKeys::new()), job),
+        FileKind::UserList,
+        ReadOptions::default(),
+        |_| job,
         confirm,
     )
     .await
@@ -243,13 +247,9 @@ pub async fn groups_import(global: &GlobalArgs, args: &GroupsImportArgs) -> Resu
     run_with(
         global,
         settings,
-        Needs::Nothing,
-        |_, _| {
-            (
-                Box::new(Groups::new()),
-                Job::Groups(GroupsJob { on_exists }),
-            )
-        },
+        FileKind::GroupsImport,
+        ReadOptions::default(),
+        |_| Job::Groups(GroupsJob { on_exists }),
         None,
     )
     .await
@@ -267,13 +267,13 @@ pub async fn members(global: &GlobalArgs, add: bool, args: &BulkArgs) -> Result<
     run_with(
         global,
         settings,
-        Needs::Groups,
-        |_, groups| {
-            let job = Job::Members(MembersJob {
+        FileKind::Memberships,
+        ReadOptions::default(),
+        |groups| {
+            Job::Members(MembersJob {
                 add,
                 fixed: groups.fixed.keys().cloned().collect(),
-            });
-            (Box::new(Memberships::new(groups)), job)
+            })
         },
         None,
     )

@@ -5,6 +5,7 @@
 pub mod checker;
 pub mod columns;
 pub mod keyed;
+pub mod kinds;
 pub mod logins;
 pub mod problem;
 pub mod source;
@@ -12,6 +13,7 @@ pub mod validate;
 
 pub use checker::{GroupRow, MembershipRow, RowChecker, RowOp, UpdateRow, UserRow};
 pub use columns::{ColumnKind, Columns};
+pub use kinds::{CheckerInputs, FileKind};
 pub use problem::Problem;
 pub use source::{InputFile, RawRow};
 pub use validate::{GroupDirectory, GroupTarget, ImportRow, Mode, UserChecker, Validator};

@@ -592,16 +592,6 @@ impl UserChecker {
             groups_to_create: std::collections::BTreeSet::new(),
         }
     }
-
-    /// The validator the header built, to read the file again (the dry-run plan): it
-    /// remembers no login from the first reading.
-    pub fn into_validator(self) -> Option<Validator> {
-        self.validator.map(|mut v| {
-            v.seen = Some(SeenLogins::default());
-            v.skeletons.clear();
-            v
-        })
-    }
 }
 
 impl RowChecker for UserChecker {
