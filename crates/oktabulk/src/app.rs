@@ -1,8 +1,8 @@
 //! Runs the command the user asked for and answers its exit code.
 
 use crate::cli::{
-    AttributeType, Cli, Command, FileFor, GroupsCommand, ReportArgs, SandboxCommand,
-    UsersCommand, ValidateArgs,
+    AttributeType, Cli, Command, FileFor, GroupsCommand, ReportArgs, SandboxCommand, UsersCommand,
+    ValidateArgs,
 };
 use crate::connect::{connect_to, default_schema, org_facts};
 use crate::engine::lifecycle::Lifecycle;

@@ -168,15 +168,7 @@ pub async fn update(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppErr
     let job = Job::Update(UpdateJob {
         replace: args.replace,
     });
-    run_with(
-        global,
-        settings,
-        FileKind::UsersUpdate,
-        read,
-        |_| job,
-        None,
-    )
-    .await
+    run_with(global, settings, FileKind::UsersUpdate, read, |_| job, None).await
 }
 
 pub async fn lifecycle(

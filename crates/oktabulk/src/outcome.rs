@@ -229,6 +229,15 @@ impl RowResult {
     }
 }
 
+/// `1 row`, `2 rows`: how summaries count rows.
+pub fn rows(n: u64) -> String {
+    if n == 1 {
+        "1 row".to_owned()
+    } else {
+        format!("{n} rows")
+    }
+}
+
 /// The header of the results file of `users import`: the classic script's columns first.
 /// Other commands name the fifth column `status` (`STATUS_COLUMN`).
 pub const COLUMNS: [&str; 13] = [

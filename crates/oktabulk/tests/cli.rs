@@ -21,4 +21,6 @@ mod cli {
     mod security;
     /// The results (CSV and JSONL), the summary and the dry-run plan, snapshotted whole.
     mod snapshots;
+    /// Reruns of finished files, dry runs of every command, passwords only when asked.
+    mod truth;
 }

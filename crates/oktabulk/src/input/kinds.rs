@@ -124,7 +124,10 @@ mod tests {
             kind("login,email,firstName,lastName,password,groupId"),
             FileKind::UsersImport
         );
-        assert_eq!(kind("\u{feff}Login,Email,FirstName,LastName"), FileKind::UsersImport);
+        assert_eq!(
+            kind("\u{feff}Login,Email,FirstName,LastName"),
+            FileKind::UsersImport
+        );
         assert_eq!(kind("login,department,manager"), FileKind::UsersUpdate);
         assert_eq!(
             kind("id,status,login,email,firstName,lastName"),

@@ -228,7 +228,11 @@ impl Reporter for Plan {
             .map(|(n, word)| format!("{n} {word}"))
             .collect();
         self.line("")?;
-        self.line(&format!("{rows} rows: {}", counts.join(", ")))?;
+        self.line(&format!(
+            "{}: {}",
+            crate::outcome::rows(rows),
+            counts.join(", ")
+        ))?;
         if self.passwords > 0 {
             self.line(&format!("passwords to set: {}", self.passwords))?;
         }

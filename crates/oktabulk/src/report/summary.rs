@@ -87,7 +87,7 @@ impl Reporter for Summary {
             .iter()
             .map(|(n, word)| format!("{n} {word}"))
             .collect();
-        let mut line = format!("{} rows", self.rows);
+        let mut line = crate::outcome::rows(self.rows);
         if !counts.is_empty() {
             line = format!("{line}: {}", counts.join(", "));
         }
@@ -107,8 +107,8 @@ impl Reporter for Summary {
         );
         if self.resumed > 0 {
             eprintln!(
-                "{} rows were finished by the interrupted run of this command and not sent again: their results are that run's (the time it saw each is in earlierRun)",
-                self.resumed
+                "{} finished by the interrupted run of this command and not sent again: their results are that run's (the time it saw each is in earlierRun)",
+                crate::outcome::rows(self.resumed)
             );
         }
         if self.unsettled > 0 {

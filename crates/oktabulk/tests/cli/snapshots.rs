@@ -98,3 +98,100 @@ async fn dry_run_plan() {
     redacted(|| insta::assert_snapshot!("dry_run_plan", plan));
     assert_eq!(env.emulator.user_count(), 1, "the plan sent nothing");
 }
+
+/// Every bulk command's summary, on one org, one after the other: each counts only what it
+/// did, in its own words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_commands_summary() {
+    let env = org_and_file().await;
+    env.write(
+        "update.csv",
+        "login,department\ntaken@example.com,Sales\nnobody@example.com,X\n",
+    );
+    env.write("users.txt.csv", "login\ntaken@example.com\n");
+    env.write(
+        "groups.csv",
+        "name,description\nEngineering,\nSales,Sells\n",
+    );
+    env.write(
+        "members.csv",
+        "group,user\nSales,taken@example.com\nEngineering,taken@example.com\n",
+    );
+    let runs: [&[&str]; 11] = [
+        &["users", "import", "users.csv", "--skip-invalid"],
+        &["users", "update", "update.csv"],
+        &["groups", "import", "groups.csv"],
+        &["groups", "add-members", "members.csv"],
+        &["groups", "remove-members", "members.csv"],
+        &["users", "suspend", "users.txt.csv"],
+        &["users", "unsuspend", "users.txt.csv"],
+        &["users", "unlock", "users.txt.csv"],
+        &["users", "expire-password", "users.txt.csv"],
+        &["users", "deactivate", "users.txt.csv", "--yes"],
+        &["users", "delete", "users.txt.csv", "--yes"],
+    ];
+    let mut summaries = String::new();
+    for args in runs {
+        let out = env.run(args).await;
+        summaries.push_str(&format!(
+            "$ oktabulk {} (exit {})\n{}\n",
+            args.join(" "),
+            code(&out),
+            stderr(&out)
+        ));
+    }
+    redacted(|| insta::assert_snapshot!("every_commands_summary", summaries));
+}
+
+/// An interrupted run's results: rows done, the row whose answer never came, and the rows
+/// not sent, every input row once. Creates after the third hang past the run's grace period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_runs_results() {
+    use okta_emulator::{FaultAction, FaultConfig, FaultRule};
+    let env = Env::start().await;
+    env.emulator.set_faults(FaultConfig {
+        seed: 1,
+        rules: vec![FaultRule {
+            method: Some("POST".into()),
+            path: "/api/v1/users".into(),
+            action: FaultAction::Latency { ms: 60_000 },
+            skip: 3,
+            times: None,
+            probability: None,
+        }],
+    });
+    env.write("c.csv", seed_csv(6, ""));
+    let child = env
+        .command()
+        .args(["users", "import", "c.csv", "--concurrency", "1"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let pid = child.id().expect("running").to_string();
+    for _ in 0..1500 {
+        if env.emulator.user_count() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        env.emulator.user_count(),
+        3,
+        "three created, the fourth hangs"
+    );
+    // The fourth create is on the wire once the third's row is written.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let out = child.wait_with_output().await.expect("exits");
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    let results = std::fs::read_to_string(env.path("c.results.csv")).expect("results");
+    let summary = stderr(&out);
+    redacted(|| {
+        insta::assert_snapshot!("interrupted_results_csv", results);
+        insta::assert_snapshot!("interrupted_summary", summary);
+    });
+}

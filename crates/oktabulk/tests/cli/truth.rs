@@ -1,0 +1,222 @@
+//! A run says only what is true now: a finished run's file runs anew, every writing command
+//! previews what the run then does, `users update` sets passwords only when asked, and an
+//! interrupted run lists every row.
+
+use super::support::{code, results, seed_csv, stderr, Env, TOKEN};
+use okta_model::UserStatus;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+fn client(env: &Env) -> okta_client::Client {
+    okta_client::Client::builder(
+        env.emulator.base_url(),
+        okta_client::Credentials::ApiToken(okta_client::Secret::new(TOKEN)),
+    )
+    .expect("config")
+    .build()
+    .expect("client")
+}
+
+/// `n` ACTIVE users `u0@example.com`... in department "Old".
+async fn seeded(env: &Env, n: usize) {
+    let users: Vec<_> = (0..n)
+        .map(|i| {
+            json!({"profile": {"login": format!("u{i}@example.com"), "email": format!("u{i}@example.com"),
+                               "firstName": "U", "lastName": format!("N{i}"), "department": "Old"}})
+        })
+        .collect();
+    env.seed(json!({"users": users, "groups": [{"name": "Team"}]}))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suspend_unsuspend_suspend_ends_suspended() {
+    let env = Env::start().await;
+    seeded(&env, 1).await;
+    env.write("s.csv", "login\nu0@example.com\n");
+    for (command, status) in [
+        ("suspend", UserStatus::Suspended),
+        ("unsuspend", UserStatus::Active),
+        ("suspend", UserStatus::Suspended),
+    ] {
+        let out = env.run(&["users", command, "s.csv"]).await;
+        assert_eq!(code(&out), 0, "{command}: {}", stderr(&out));
+        let user = client(&env)
+            .users()
+            .get("u0@example.com")
+            .await
+            .expect("the user");
+        assert_eq!(user.status, status, "after {command}");
+        let rows = results(&env.path(&format!("s.{command}-results.csv")));
+        assert_eq!(rows[0]["status"], "Success", "{command}: {rows:?}");
+        assert_eq!(rows[0]["earlierRun"], "", "this run's outcome");
+    }
+}
+
+/// The plan's rows: line -> (action, result).
+fn planned(stdout: &[u8]) -> BTreeMap<String, (String, String)> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cells: Vec<&str> = l.split_whitespace().collect();
+            (
+                cells[0].to_owned(),
+                (cells[1].to_owned(), cells[2].to_owned()),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_writing_command_previews_what_its_run_then_does() {
+    let env = Env::start().await;
+    seeded(&env, 3).await;
+    let mut import = seed_csv(2, "Team");
+    import.push_str("u0@example.com,u0@example.com,U,N0,,Team\n");
+    let files = [
+        ("import.csv", import.as_str()),
+        (
+            "update.csv",
+            "login,department\nu0@example.com,Sales\nu1@example.com,Old\n",
+        ),
+        (
+            "groups.csv",
+            "name,description\nTeam,\nNew team,Made here\n",
+        ),
+        (
+            "add.csv",
+            "group,user\nTeam,user00000@example.com\nTeam,u1@example.com\n",
+        ),
+        (
+            "remove.csv",
+            "group,user\nTeam,u1@example.com\nTeam,u2@example.com\n",
+        ),
+        ("two.csv", "login\nu0@example.com\nu1@example.com\n"),
+        ("u0.csv", "login\nu0@example.com\nu2@example.com\n"),
+        ("u2.csv", "login\nu2@example.com\n"),
+        ("u1.csv", "login\nu1@example.com\n"),
+        ("n1.csv", "login\nuser00001@example.com\n"),
+    ];
+    for (name, content) in files {
+        env.write(name, content);
+    }
+    let runs: [&[&str]; 13] = [
+        &["users", "import", "import.csv"],
+        &["users", "update", "update.csv"],
+        &["groups", "import", "groups.csv"],
+        &["groups", "add-members", "add.csv"],
+        &["groups", "remove-members", "remove.csv"],
+        &["users", "suspend", "two.csv"],
+        &["users", "unsuspend", "u0.csv"],
+        &["users", "unlock", "u2.csv"],
+        &["users", "expire-password", "u2.csv"],
+        &["users", "deactivate", "u1.csv", "--yes"],
+        &["users", "reactivate", "n1.csv"],
+        &["users", "activate", "u1.csv"],
+        &["users", "delete", "u1.csv", "--yes"],
+    ];
+    let mut sends = 0;
+    for args in runs {
+        let writes = env.emulator.stats().writes;
+        let mut dry = args.to_vec();
+        dry.push("--dry-run");
+        let preview = env.run(&dry).await;
+        assert_eq!(code(&preview), 0, "{args:?}: {}", stderr(&preview));
+        assert_eq!(
+            env.emulator.stats().writes,
+            writes,
+            "{args:?}: a dry run sends no write"
+        );
+        let plan = planned(&preview.stdout);
+        let out = env.run(args).await;
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        let file = args[2].trim_end_matches(".csv");
+        let results_name = match (args[0], args[1]) {
+            ("users", "import") => format!("{file}.results.csv"),
+            ("groups", "import") => format!("{file}.groups-import-results.csv"),
+            (_, command) => format!("{file}.{command}-results.csv"),
+        };
+        let rows = results(&env.path(&results_name));
+        assert_eq!(plan.len(), rows.len(), "{args:?}: a plan line per row");
+        for row in &rows {
+            let status = row
+                .get("status")
+                .or_else(|| row.get("userCreationStatus"))
+                .expect("a status column");
+            let (action, result) = &plan[&row["line"]];
+            assert_eq!(action, &row["action"], "{args:?} line {}", row["line"]);
+            let expected: &[&str] = match result.as_str() {
+                "Planned" => &["Success", "Updated"],
+                other => &[other],
+            };
+            assert!(
+                expected.contains(&status.as_str()),
+                "{args:?} line {}: planned {result}, ran {status}",
+                row["line"]
+            );
+            sends += usize::from(result == "Planned");
+        }
+    }
+    assert!(sends >= 13, "each command planned a write: {sends}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_update_sets_passwords_only_when_asked() {
+    let env = Env::start().await;
+    env.write("people.csv", seed_csv(2, ""));
+    let created = env.run(&["users", "import", "people.csv"]).await;
+    assert_eq!(code(&created), 0, "{}", stderr(&created));
+    let c = client(&env);
+    let before = c
+        .users()
+        .get("user00000@example.com")
+        .await
+        .expect("user")
+        .password_changed;
+    assert!(before.is_some(), "created with a password");
+
+    // Last month's import file, given to update: profiles only.
+    let out = env.run(&["users", "update", "people.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2 rows: 2 unchanged"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("passwords"), "{}", stderr(&out));
+    let after = c.users().get("user00000@example.com").await.expect("user");
+    assert_eq!(after.password_changed, before, "no password was set");
+
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let preview = env
+        .run(&[
+            "users",
+            "update",
+            "people.csv",
+            "--set-passwords",
+            "--dry-run",
+        ])
+        .await;
+    assert!(
+        String::from_utf8_lossy(&preview.stdout).contains("passwords to set: 1"),
+        "{}",
+        String::from_utf8_lossy(&preview.stdout)
+    );
+    let out = env
+        .run(&["users", "update", "people.csv", "--set-passwords"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("passwords set for 1"),
+        "the row with a password cell: {}",
+        stderr(&out)
+    );
+    let set = c.users().get("user00000@example.com").await.expect("user");
+    assert!(
+        set.password_changed > before,
+        "set: {:?} after {before:?}",
+        set.password_changed
+    );
+}
