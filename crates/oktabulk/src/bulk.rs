@@ -9,7 +9,7 @@ use crate::engine::events::ClientEvents;
 use crate::engine::{run_rows, Event, Job, Reporter, RowContext, RowInput, Stop, StopReason};
 use crate::exit::{code, AppError};
 use crate::input::{InputFile, RowChecker};
-use crate::journal::{EarlierRun, Journal, JournalKey};
+use crate::journal::{EarlierRun, Journal, JournalKey, Previous};
 use crate::preflight::{self, PreflightReport};
 use crate::report::html::{RunFacts, RunRecorder};
 use crate::report::results::{guard_input, Format};
@@ -165,6 +165,10 @@ pub async fn send(
         stop: Arc::clone(&stop),
         retry_failed: settings.retry_failed,
         preview: false,
+        previous: match &earlier {
+            Some(earlier) => Previous::open(earlier)?.map(Arc::new),
+            None => None,
+        },
     });
     if report.problems == 0 {
         checker.forget_seen();
@@ -247,6 +251,7 @@ pub async fn preview(
         stop: Arc::clone(&stop),
         retry_failed: false,
         preview: true,
+        previous: None,
     });
     if report.problems == 0 {
         checker.forget_seen();

@@ -106,7 +106,8 @@ impl Journal {
         let mut earlier = None;
         if let Some(state) = State::read(&conn)? {
             if state.finished() {
-                earlier = Some(put_aside(&conn, &path, key, state)?);
+                let same_input = state.digest == input_digest;
+                earlier = Some(put_aside(&conn, &path, key, state, same_input)?);
                 drop(conn);
                 remove(&path)?;
                 crate::private::create_file(&path)?;
@@ -273,6 +274,48 @@ pub struct EarlierRun {
     pub tally: crate::outcome::RowTally,
     /// Where its journal is kept now (`oktabulk report` draws it).
     pub journal: PathBuf,
+    /// Its file was this run's file, byte for byte.
+    pub same_input: bool,
+}
+
+/// A finished run's results, read from its journal (put aside) by the run that follows it over
+/// the same file: rows are the same rows, seq for seq.
+#[derive(Debug)]
+pub struct Previous {
+    /// When it finished (UTC, RFC 3339).
+    pub finished: String,
+    conn: Mutex<Connection>,
+}
+
+impl Previous {
+    /// Opens the journal of `earlier` read-only, when its file was this run's file.
+    pub fn open(earlier: &EarlierRun) -> Result<Option<Previous>, AppError> {
+        if !earlier.same_input {
+            return Ok(None);
+        }
+        let conn = Connection::open_with_flags(
+            &earlier.journal,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .map_err(sql)?;
+        Ok(Some(Previous {
+            finished: earlier.finished.clone(),
+            conn: Mutex::new(conn),
+        }))
+    }
+
+    /// Row `seq`'s result in that run, if it could be read.
+    pub fn result(&self, seq: u64) -> Option<RowResult> {
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let json: String = conn
+            .query_row(
+                "SELECT result FROM rows WHERE seq = ?1 AND result IS NOT NULL",
+                [seq as i64],
+                |r| r.get(0),
+            )
+            .ok()?;
+        serde_json::from_str(&json).ok()
+    }
 }
 
 /// What a journal holds of its last run.
@@ -338,6 +381,7 @@ fn put_aside(
     path: &Path,
     key: &JournalKey,
     state: State,
+    same_input: bool,
 ) -> Result<EarlierRun, AppError> {
     let finished = match state.finished {
         Some(at) => at,
@@ -372,6 +416,7 @@ fn put_aside(
         finished,
         tally: state.tally,
         journal: aside,
+        same_input,
     })
 }
 

@@ -2,7 +2,7 @@
 //! already where it leads (`Unchanged` otherwise). `delete` deactivates first when the user is
 //! not deactivated yet (Okta's two-step delete), and a user that is gone is already deleted.
 
-use crate::engine::ops::{already, Call, RowContext};
+use crate::engine::ops::{already, find_user, Call, Lookup, RowContext};
 use crate::engine::row::fill_user;
 use crate::input::UserRow;
 use crate::journal::Entry;
@@ -88,6 +88,36 @@ pub struct LifecycleJob {
     pub send_email: bool,
 }
 
+/// A user to delete that the org does not know: deleted already only if this command sent its
+/// delete (an answer lost), or the finished run of this file before this one deleted it; else
+/// the row fails, as a mistyped login must.
+fn gone(ctx: &RowContext, result: &mut RowResult, earlier: &Option<Entry>) {
+    if matches!(earlier, Some(Entry::Sent(_))) {
+        already(result, earlier);
+        result.error_message.clear();
+        result.error_code.clear();
+        return;
+    }
+    let deleted_before = ctx.previous.as_ref().and_then(|p| {
+        p.result(result.seq)
+            .filter(|r| r.action == Action::Delete && !r.failed())
+            .map(|r| (p.finished.clone(), r))
+    });
+    if let Some((finished, earlier_row)) = deleted_before {
+        result.user_creation_status = CreationStatus::Unchanged;
+        result.id = earlier_row.id;
+        result.error_code.clear();
+        result.request_id.clear();
+        result.error_message =
+            format!("deleted by the run of this file that finished at {finished}");
+        return;
+    }
+    result.error_message = format!(
+        "{}; nothing was deleted: check the login or id",
+        result.error_message
+    );
+}
+
 pub async fn apply(
     ctx: &RowContext,
     job: &LifecycleJob,
@@ -96,16 +126,13 @@ pub async fn apply(
 ) -> RowResult {
     let mut result = RowResult::new(row.seq, row.line, &row.key, job.operation.action());
     let users = ctx.client.users();
-    let user = match users.get(&row.key).await {
-        Ok(user) => user,
-        Err(e) if job.operation == Lifecycle::Delete && e.status() == Some(404) => {
-            already(&mut result, &earlier);
+    let user = match find_user(ctx, &row.key, &mut result).await {
+        Lookup::Found(user) => user,
+        Lookup::NotFound if job.operation == Lifecycle::Delete => {
+            gone(ctx, &mut result, &earlier);
             return result;
         }
-        Err(e) => {
-            result.set_error(&e);
-            return result;
-        }
+        Lookup::NotFound | Lookup::Failed => return result,
     };
     fill_user(&mut result, &user);
     result.login = user.profile.login().unwrap_or(&row.key).to_owned();

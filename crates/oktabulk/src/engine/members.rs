@@ -3,7 +3,7 @@
 //! `Unchanged` and sends nothing; groups whose members cannot change (BUILT_IN, APP_GROUP) are
 //! sent as asked and fail with Okta's own error.
 
-use crate::engine::ops::{already, RowContext, MEMBERSHIP_ADD};
+use crate::engine::ops::{already, find_user, Lookup, RowContext, MEMBERSHIP_ADD};
 use crate::engine::row::fill_user;
 use crate::input::MembershipRow;
 use crate::journal::Entry;
@@ -32,12 +32,9 @@ pub async fn apply(
     };
     let mut result = RowResult::new(row.seq, row.line, &row.user, action);
     let users = ctx.client.users();
-    let user = match users.get(&row.user).await {
-        Ok(user) => user,
-        Err(e) => {
-            result.set_error(&e);
-            return result;
-        }
+    let user = match find_user(ctx, &row.user, &mut result).await {
+        Lookup::Found(user) => user,
+        Lookup::NotFound | Lookup::Failed => return result,
     };
     fill_user(&mut result, &user);
     let id = user.id.clone();

@@ -7,10 +7,11 @@ use crate::engine::row::{create, ImportJob};
 use crate::engine::stop::{Stop, StopReason};
 use crate::engine::{groups, lifecycle, members, update};
 use crate::input::RowOp;
-use crate::journal::{Entry, Journal};
+use crate::journal::{Entry, Journal, Previous};
 use crate::outcome::{CreationStatus, RowResult};
 use okta_client::Client;
 use okta_model::rate_limit::Bucket;
+use okta_model::User;
 use std::sync::Arc;
 
 /// The command a run does, with its settings.
@@ -34,6 +35,9 @@ pub struct RowContext {
     pub retry_failed: bool,
     /// A dry run: rows read what they need and stop before their first write (`mark_sent`).
     pub preview: bool,
+    /// The results of the finished run of the same command over the same file that this run
+    /// follows, if any: what that run did, for rows whose target is gone since.
+    pub previous: Option<Arc<Previous>>,
 }
 
 /// A write as Okta's rate limits count it: the method and the path (ids as `{id}`).
@@ -77,6 +81,49 @@ impl RowContext {
                 .iter()
                 .map(|(method, path)| Bucket::for_request(method, path)),
         );
+    }
+}
+
+/// What looking a row's user up found.
+#[derive(Debug)]
+pub enum Lookup {
+    Found(Box<User>),
+    /// No user has this id or login; the row's result says so.
+    NotFound,
+    /// The lookup failed; the row's result holds Okta's error.
+    Failed,
+}
+
+/// The row's user, by id or login: every command that names users finds them this one way. Okta
+/// reads a user by id or login with one GET, except a login that holds `/`, which its spec says
+/// cannot be read that way: that one is found through a `filter` on `profile.login`.
+pub async fn find_user(ctx: &RowContext, key: &str, result: &mut RowResult) -> Lookup {
+    let users = ctx.client.users();
+    if key.contains('/') {
+        return match users.find_by_login(key).await {
+            Ok(Some(user)) => Lookup::Found(Box::new(user)),
+            Ok(None) => {
+                result.error_message = format!(
+                    "no user has the login {key} (looked up with a filter on profile.login)"
+                );
+                Lookup::NotFound
+            }
+            Err(e) => {
+                result.set_error(&e);
+                Lookup::Failed
+            }
+        };
+    }
+    match users.get(key).await {
+        Ok(user) => Lookup::Found(Box::new(user)),
+        Err(e) => {
+            result.set_error(&e);
+            if e.status() == Some(404) {
+                Lookup::NotFound
+            } else {
+                Lookup::Failed
+            }
+        }
     }
 }
 

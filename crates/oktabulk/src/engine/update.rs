@@ -2,7 +2,7 @@
 //! send a partial update (`POST`) or a full replace (`PUT`) only when something differs or a
 //! password is given.
 
-use crate::engine::ops::{already, RowContext};
+use crate::engine::ops::{already, find_user, Lookup, RowContext};
 use crate::engine::row::fill_user;
 use crate::input::UpdateRow;
 use crate::journal::Entry;
@@ -24,12 +24,9 @@ pub async fn update(
 ) -> RowResult {
     let mut result = RowResult::new(row.user.seq, row.user.line, &row.user.key, Action::Update);
     let users = ctx.client.users();
-    let user = match users.get(&row.user.key).await {
-        Ok(user) => user,
-        Err(e) => {
-            result.set_error(&e);
-            return result;
-        }
+    let user = match find_user(ctx, &row.user.key, &mut result).await {
+        Lookup::Found(user) => user,
+        Lookup::NotFound | Lookup::Failed => return result,
     };
     fill_user(&mut result, &user);
     result.login = user.profile.login().unwrap_or(&row.user.key).to_owned();

@@ -124,20 +124,37 @@ async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
         ["Unchanged", "Unchanged"]
     );
 
-    // delete: a deactivated user goes at once, an active one is deactivated first, a gone
-    // one is unchanged
+    // delete: a deactivated user goes at once, an active one is deactivated first; run again,
+    // the users this file's finished run deleted are unchanged, and say by which run
     env.write("gone.csv", "login\nu0@example.com\nu2@example.com\n");
     let out = env.run(&["users", "delete", "gone.csv", "--yes"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(env.emulator.user_count(), 1, "only u1 is left");
-    let again = env
+    let again = env.run(&["users", "delete", "gone.csv", "--yes"]).await;
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    let rows = results(&env.path("gone.delete-results.csv"));
+    assert_eq!(statuses(&rows), ["Unchanged", "Unchanged"]);
+    assert!(
+        rows[0]["ErrorMessage"].contains("deleted by the run of this file that finished at"),
+        "{rows:?}"
+    );
+
+    // a login the org has never known (a typo) is not "already deleted"
+    env.write("typo.csv", "login\nu1@exmple.com\n");
+    let out = env.run(&["users", "delete", "typo.csv", "--yes"]).await;
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let rows = results(&env.path("typo.delete-results.csv"));
+    assert_eq!(statuses(&rows), ["Failed"]);
+    assert!(
+        rows[0]["ErrorMessage"].contains("nothing was deleted"),
+        "{rows:?}"
+    );
+    assert_eq!(env.emulator.user_count(), 1, "u1 is still there");
+    // and --restart forgets what the earlier run did: a deleted user is then not found
+    let restarted = env
         .run(&["users", "delete", "gone.csv", "--yes", "--restart"])
         .await;
-    assert_eq!(code(&again), 0, "{}", stderr(&again));
-    assert_eq!(
-        statuses(&results(&env.path("gone.delete-results.csv"))),
-        ["Unchanged", "Unchanged"]
-    );
+    assert_eq!(code(&restarted), 1, "{}", stderr(&restarted));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

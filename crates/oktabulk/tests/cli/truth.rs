@@ -220,3 +220,43 @@ async fn users_update_sets_passwords_only_when_asked() {
         set.password_changed
     );
 }
+
+/// A login may hold `/` (Okta accepts it); Okta cannot read such a user by `GET
+/// /api/v1/users/{login}`, so every command that names users by login finds it by a filter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_with_a_slash_is_found_by_every_command() {
+    let env = Env::start().await;
+    env.seed(
+        json!({"users": [{"profile": {"login": "ops/desk@example.com", "email": "desk@example.com",
+                                           "firstName": "Ops", "lastName": "Desk"}}],
+                    "groups": [{"name": "Ops"}]}),
+    )
+    .await;
+    env.write("one.csv", "login\nops/desk@example.com\n");
+    env.write("update.csv", "login,title\nops/desk@example.com,Desk\n");
+    env.write("member.csv", "group,user\nOps,ops/desk@example.com\n");
+    let runs: [&[&str]; 5] = [
+        &["users", "update", "update.csv"],
+        &["users", "suspend", "one.csv"],
+        &["users", "unsuspend", "one.csv"],
+        &["groups", "add-members", "member.csv"],
+        &["groups", "remove-members", "member.csv"],
+    ];
+    for args in runs {
+        env.emulator.clear_stats();
+        let out = env.run(args).await;
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        let buckets: Vec<String> = env.emulator.stats().requests.keys().cloned().collect();
+        assert!(
+            !buckets.iter().any(|b| b == "/api/v1/users/{idOrLogin}"),
+            "{args:?}: no GET by a login that holds /: {buckets:?}"
+        );
+    }
+    let user = client(&env)
+        .users()
+        .find_by_login("ops/desk@example.com")
+        .await
+        .expect("lookup")
+        .expect("the user");
+    assert_eq!(user.profile.str("title"), Some("Desk"));
+}
