@@ -153,6 +153,7 @@ pub async fn send(
         reporters.push(Box::new(Summary::new(
             output.display().to_string(),
             settings.done_word,
+            settings.command == "import",
         )));
     }
     if settings.verbose {
@@ -206,6 +207,8 @@ pub async fn send(
 pub struct Extra {
     pub calls: Vec<(okta_model::rate_limit::Bucket, u64)>,
     pub bound: Option<&'static str>,
+    /// Lines the plan prints after its counts (whether Okta will send email, say).
+    pub notes: Vec<&'static str>,
 }
 
 /// A dry run: every row through the engine as the run would take it, without a journal, each
@@ -240,8 +243,7 @@ pub async fn preview(
     let reporters: Vec<Box<dyn Reporter>> = vec![Box::new(Plan::new(
         conn.client.clone(),
         settings.done_word,
-        extra.calls,
-        extra.bound,
+        extra,
         Arc::clone(&window),
     ))];
     let ctx = Arc::new(RowContext {

@@ -216,9 +216,12 @@ pub struct LifecycleArgs {
     /// Do not ask for confirmation (needed without a terminal for deactivate and delete).
     #[arg(short, long)]
     pub yes: bool,
-    /// Let Okta send its email (activation or deactivation notice) where it has one.
-    #[arg(long)]
-    pub send_email: bool,
+    /// Whether Okta sends its email where the operation has one: `activate` sends the
+    /// activation email by default, as Okta does (without it, Okta answers an activation link,
+    /// which goes to the results file's activationUrl and activationToken columns);
+    /// `reactivate` and `deactivate` send none by default. `--send-email` alone means true.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "true|false")]
+    pub send_email: Option<bool>,
 }
 
 #[derive(Debug, Args)]

@@ -62,6 +62,7 @@ async fn run_with(
     read: ReadOptions,
     job: impl FnOnce(&GroupDirectory) -> Job,
     confirm: Option<(&'static str, bool)>,
+    extra: Extra,
 ) -> Result<u8, AppError> {
     let (input, output) = bulk::open(&settings)?;
     let channels = Channels::new();
@@ -97,14 +98,7 @@ async fn run_with(
     }
     if settings.dry_run {
         return bulk::preview(
-            &settings,
-            &conn,
-            &input,
-            &report,
-            checker,
-            job,
-            channels,
-            Extra::default(),
+            &settings, &conn, &input, &report, checker, job, channels, extra,
         )
         .await;
     }
@@ -168,7 +162,16 @@ pub async fn update(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppErr
     let job = Job::Update(UpdateJob {
         replace: args.replace,
     });
-    run_with(global, settings, FileKind::UsersUpdate, read, |_| job, None).await
+    run_with(
+        global,
+        settings,
+        FileKind::UsersUpdate,
+        read,
+        |_| job,
+        None,
+        Extra::default(),
+    )
+    .await
 }
 
 pub async fn lifecycle(
@@ -177,13 +180,18 @@ pub async fn lifecycle(
     args: &LifecycleArgs,
 ) -> Result<u8, AppError> {
     let name = operation.action().as_str();
+    let lifecycle = LifecycleJob {
+        operation,
+        send_email: args.send_email,
+    };
     let settings = settings(
         global,
         &args.bulk,
         name,
         format!(
             "sendEmail={} skipInvalid={}",
-            args.send_email, args.bulk.skip_invalid
+            lifecycle.sends_email(),
+            args.bulk.skip_invalid
         ),
         match operation {
             Lifecycle::Activate => "activated",
@@ -204,17 +212,30 @@ pub async fn lifecycle(
         },
         args.yes,
     ));
-    let job = Job::Lifecycle(LifecycleJob {
+    let mut extra = Extra::default();
+    if matches!(
         operation,
-        send_email: args.send_email,
-    });
+        Lifecycle::Activate | Lifecycle::Reactivate | Lifecycle::Deactivate | Lifecycle::Delete
+    ) {
+        extra.notes.push(match (operation, lifecycle.sends_email()) {
+            (Lifecycle::Activate | Lifecycle::Reactivate, true) => {
+                "email: Okta emails each user the activation (--send-email false: activation links in the results file instead)"
+            }
+            (Lifecycle::Activate | Lifecycle::Reactivate, false) => {
+                "email: none sent; each user's activation link goes to the results file (activationUrl, activationToken)"
+            }
+            (_, true) => "email: Okta emails the admins that each user was deactivated",
+            (_, false) => "email: none sent",
+        });
+    }
     run_with(
         global,
         settings,
         FileKind::UserList,
         ReadOptions::default(),
-        |_| job,
+        |_| Job::Lifecycle(lifecycle),
         confirm,
+        extra,
     )
     .await
 }
@@ -243,6 +264,7 @@ pub async fn groups_import(global: &GlobalArgs, args: &GroupsImportArgs) -> Resu
         ReadOptions::default(),
         |_| Job::Groups(GroupsJob { on_exists }),
         None,
+        Extra::default(),
     )
     .await
 }
@@ -268,6 +290,7 @@ pub async fn members(global: &GlobalArgs, add: bool, args: &BulkArgs) -> Result<
             })
         },
         None,
+        Extra::default(),
     )
     .await
 }

@@ -57,6 +57,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         let extra = Extra {
             calls: vec![(Bucket::for_request("POST", "/api/v1/groups"), to_create.len() as u64)],
             bound: Some("this preview looks up every login; the run looks up only those Okta says are taken"),
+            notes: Vec::new(),
         };
         return bulk::preview(
             &settings,

@@ -131,6 +131,29 @@ impl Action {
     }
 }
 
+/// An activation link Okta answered (`activationUrl`, `activationToken`): a secret, shown as
+/// `ActivationLink(..)` by `Debug`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ActivationLink {
+    pub url: String,
+    pub token: String,
+}
+
+impl ActivationLink {
+    /// The link in Okta's answer, if it holds one (an activation that sent its email holds none).
+    pub fn from_answer(answer: okta_model::ActivationToken) -> Option<ActivationLink> {
+        let url = answer.activation_url.unwrap_or_default();
+        let token = answer.activation_token.unwrap_or_default();
+        (!url.is_empty() || !token.is_empty()).then_some(ActivationLink { url, token })
+    }
+}
+
+impl std::fmt::Debug for ActivationLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ActivationLink(..)")
+    }
+}
+
 /// One row of the results file. Never holds a password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -160,6 +183,14 @@ pub struct RowResult {
     /// command did: when that run saw it (the results' `earlierRun` column).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub earlier_run: String,
+    /// The user's status (`ACTIVE`, `DEPROVISIONED`...) as the row found or created it; empty
+    /// when the row changed it with a lifecycle call (Okta's answer does not say).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub user_status: String,
+    /// What Okta answered an activation without email: the only way in for that user. Secrets:
+    /// written to the results file (owner-only), never to the journal or the terminal.
+    #[serde(skip)]
+    pub activation: Option<ActivationLink>,
     /// The row sets (or, in a dry run, would set) the user's password.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub password_set: bool,
@@ -188,8 +219,20 @@ impl RowResult {
             unsettled: false,
             done_at: String::new(),
             earlier_run: String::new(),
+            user_status: String::new(),
+            activation: None,
             password_set: false,
             planned: Vec::new(),
+        }
+    }
+
+    /// Whether the row met a user who cannot sign in now, and the command that changes that.
+    pub fn needs_attention(&self) -> Option<&'static str> {
+        match self.user_status.as_str() {
+            "DEPROVISIONED" | "STAGED" => Some("users activate"),
+            "SUSPENDED" => Some("users unsuspend"),
+            "LOCKED_OUT" => Some("users unlock"),
+            _ => None,
         }
     }
 
@@ -240,7 +283,7 @@ pub fn rows(n: u64) -> String {
 
 /// The header of the results file of `users import`: the classic script's columns first.
 /// Other commands name the fifth column `status` (`STATUS_COLUMN`).
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 16] = [
     "id",
     "firstName",
     "lastName",
@@ -254,13 +297,18 @@ pub const COLUMNS: [&str; 13] = [
     "errorCauses",
     "requestId",
     "earlierRun",
+    "userStatus",
+    "activationUrl",
+    "activationToken",
 ];
 
 /// The fifth column's name for every command but `users import`.
 pub const STATUS_COLUMN: &str = "status";
 
 impl RowResult {
-    pub fn cells(&self) -> [String; 13] {
+    pub fn cells(&self) -> [String; 16] {
+        let activation = self.activation.clone().unwrap_or_default();
+        let (url, token) = (activation.url, activation.token);
         [
             self.id.clone(),
             self.first_name.clone(),
@@ -275,6 +323,9 @@ impl RowResult {
             self.error_causes.clone(),
             self.request_id.clone(),
             self.earlier_run.clone(),
+            self.user_status.clone(),
+            url,
+            token,
         ]
     }
 }

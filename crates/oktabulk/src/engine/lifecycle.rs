@@ -6,7 +6,7 @@ use crate::engine::ops::{already, find_user, Call, Lookup, RowContext};
 use crate::engine::row::fill_user;
 use crate::input::UserRow;
 use crate::journal::Entry;
-use crate::outcome::{Action, CreationStatus, RowResult};
+use crate::outcome::{Action, ActivationLink, CreationStatus, RowResult};
 use okta_client::Error;
 use okta_model::UserStatus;
 
@@ -84,8 +84,18 @@ impl Lifecycle {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LifecycleJob {
     pub operation: Lifecycle,
-    /// Okta sends its email (activation, deactivation notice) where the operation has one.
-    pub send_email: bool,
+    /// Whether Okta sends its email (activation, deactivation notice to the admin); `None`
+    /// follows Okta's default for the operation.
+    pub send_email: Option<bool>,
+}
+
+impl LifecycleJob {
+    /// Whether Okta sends its email: as asked, else Okta's default (only an activation's is
+    /// sent by default; okta-api.md, lifecycle).
+    pub fn sends_email(&self) -> bool {
+        self.send_email
+            .unwrap_or(self.operation == Lifecycle::Activate)
+    }
 }
 
 /// A user to delete that the org does not know: deleted already only if this command sent its
@@ -147,10 +157,17 @@ pub async fn apply(
         return result;
     }
     let id = &user.id;
+    let send_email = job.sends_email();
     let sent: Result<(), Error> = match job.operation {
-        Lifecycle::Activate => users.activate(id, job.send_email).await.map(drop),
-        Lifecycle::Reactivate => users.reactivate(id, job.send_email).await.map(drop),
-        Lifecycle::Deactivate => users.deactivate(id, job.send_email).await,
+        Lifecycle::Activate | Lifecycle::Reactivate => {
+            let answer = if job.operation == Lifecycle::Activate {
+                users.activate(id, send_email).await
+            } else {
+                users.reactivate(id, send_email).await
+            };
+            answer.map(|token| result.activation = ActivationLink::from_answer(token))
+        }
+        Lifecycle::Deactivate => users.deactivate(id, send_email).await,
         Lifecycle::Suspend => users.suspend(id).await,
         Lifecycle::Unsuspend => users.unsuspend(id).await,
         Lifecycle::Unlock => users.unlock(id).await,
@@ -159,7 +176,7 @@ pub async fn apply(
             let deactivated = if user.status == UserStatus::Deprovisioned {
                 Ok(())
             } else {
-                users.deactivate(id, job.send_email).await
+                users.deactivate(id, send_email).await
             };
             match deactivated {
                 Ok(()) => users.delete(id).await,
@@ -168,7 +185,11 @@ pub async fn apply(
         }
     };
     match sent {
-        Ok(()) => result.user_creation_status = CreationStatus::Success,
+        Ok(()) => {
+            result.user_creation_status = CreationStatus::Success;
+            // Moved by this call; Okta's answer does not say where to.
+            result.user_status.clear();
+        }
         Err(e) => result.set_error(&e),
     }
     result

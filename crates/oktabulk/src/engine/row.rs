@@ -282,6 +282,7 @@ impl Work<'_> {
 
 pub(crate) fn fill_user(result: &mut RowResult, user: &User) {
     result.id = user.id.0.clone();
+    result.user_status = user.status.as_str().to_owned();
     if let Some(first) = user.profile.str("firstName") {
         result.first_name = first.to_owned();
     }

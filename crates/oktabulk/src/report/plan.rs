@@ -92,6 +92,8 @@ pub struct Plan {
     extra: Calls,
     /// Why the plan's counts are an upper bound, when they are.
     bound: Option<&'static str>,
+    /// Printed after the counts.
+    notes: Vec<&'static str>,
     reads: Calls,
     writes: Calls,
     tally: RowTally,
@@ -113,19 +115,19 @@ impl Plan {
     pub fn new(
         client: okta_client::Client,
         done_word: &'static str,
-        extra: Vec<(Bucket, u64)>,
-        bound: Option<&'static str>,
+        extra: crate::bulk::Extra,
         window: Arc<Semaphore>,
     ) -> Plan {
         let mut calls = Calls::default();
-        for (bucket, n) in extra {
+        for (bucket, n) in extra.calls {
             calls.add(bucket, n);
         }
         Plan {
             client,
             done_word,
             extra: calls,
-            bound,
+            bound: extra.bound,
+            notes: extra.notes,
             reads: Calls::default(),
             writes: Calls::default(),
             tally: RowTally::default(),
@@ -235,6 +237,9 @@ impl Reporter for Plan {
         ))?;
         if self.passwords > 0 {
             self.line(&format!("passwords to set: {}", self.passwords))?;
+        }
+        for note in std::mem::take(&mut self.notes) {
+            self.line(note)?;
         }
         let mut calls = Calls::default();
         for source in [&self.reads, &self.writes, &self.extra] {

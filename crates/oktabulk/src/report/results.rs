@@ -112,7 +112,12 @@ impl ResultsFile {
                     .map_err(|e| write_error(&self.path, e))
             }
             Some(Sink::Jsonl(w)) => {
-                let line = serde_json::to_string(row).expect("results serialize");
+                let mut value = serde_json::to_value(row).expect("results serialize");
+                if let (Some(link), Some(fields)) = (&row.activation, value.as_object_mut()) {
+                    fields.insert("activationUrl".into(), link.url.clone().into());
+                    fields.insert("activationToken".into(), link.token.clone().into());
+                }
+                let line = value.to_string();
                 writeln!(w, "{line}").map_err(|source| AppError::Write {
                     path: self.path.clone(),
                     source,

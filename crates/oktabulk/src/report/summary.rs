@@ -24,10 +24,14 @@ pub struct Summary {
     retries: u64,
     /// Rows that set a password.
     passwords: u64,
+    /// `users import`: rows that met an existing user who cannot sign in, by status, with the
+    /// command that changes it.
+    unusable: Option<std::collections::BTreeMap<(&'static str, String), u64>>,
 }
 
 impl Summary {
-    pub fn new(results: String, done_word: &'static str) -> Summary {
+    /// `unusable_users`: count the rows that met an existing user who cannot sign in.
+    pub fn new(results: String, done_word: &'static str, unusable_users: bool) -> Summary {
         Summary {
             started: Instant::now(),
             results,
@@ -41,6 +45,7 @@ impl Summary {
             paced_requests: 0,
             retries: 0,
             passwords: 0,
+            unusable: unusable_users.then(Default::default),
         }
     }
 }
@@ -55,6 +60,13 @@ impl Reporter for Summary {
                 self.rows += 1;
                 self.resumed += u64::from(*resumed);
                 self.tally.add(row);
+                if let (Some(unusable), Some(fix), CreationStatus::Exists) = (
+                    self.unusable.as_mut(),
+                    row.needs_attention(),
+                    row.user_creation_status,
+                ) {
+                    *unusable.entry((fix, row.user_status.clone())).or_default() += 1;
+                }
                 if row.password_set && !row.failed() {
                     self.passwords += 1;
                 }
@@ -115,6 +127,25 @@ impl Reporter for Summary {
             eprintln!(
                 "{} failed rows failed for reasons that may pass (rate limits, server errors, the network): run the same command again to retry them",
                 self.unsettled
+            );
+        }
+        if let Some(unusable) = self.unusable.as_ref().filter(|u| !u.is_empty()) {
+            let mut fixes: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+            let mut total = 0;
+            for ((fix, status), n) in unusable {
+                total += n;
+                fixes.entry(fix).or_default().push(format!("{n} {status}"));
+            }
+            let advice: Vec<String> = fixes
+                .iter()
+                .map(|(fix, found)| {
+                    format!("{}: oktabulk {fix} {}", found.join(", "), self.results)
+                })
+                .collect();
+            eprintln!(
+                "needs attention: {} existed but cannot sign in ({})",
+                crate::outcome::rows(total),
+                advice.join("; ")
             );
         }
         eprintln!("results: {}", self.results);

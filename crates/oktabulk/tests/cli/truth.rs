@@ -260,3 +260,102 @@ async fn a_login_with_a_slash_is_found_by_every_command() {
         .expect("the user");
     assert_eq!(user.profile.str("title"), Some("Desk"));
 }
+
+/// An activation without email answers the only way in for that user: it goes to the results
+/// file, never to the terminal; with Okta's default (email sent) there is none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activation_links_reach_the_results_and_email_follows_oktas_default() {
+    let env = Env::start().await;
+    let staged = |login: &str| {
+        json!({"profile": {"login": login, "email": login, "firstName": "S", "lastName": "T"},
+               "status": "STAGED", "password": false})
+    };
+    env.seed(json!({"users": [staged("a@example.com"), staged("b@example.com")]}))
+        .await;
+    env.write("a.csv", "login\na@example.com\n");
+    env.write("b.csv", "login\nb@example.com\n");
+
+    let plan = env.run(&["users", "activate", "a.csv", "--dry-run"]).await;
+    assert!(
+        String::from_utf8_lossy(&plan.stdout)
+            .contains("email: Okta emails each user the activation"),
+        "Okta's default, said in the plan: {}",
+        String::from_utf8_lossy(&plan.stdout)
+    );
+    let out = env.run(&["users", "activate", "a.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("a.activate-results.csv"));
+    assert_eq!(rows[0]["status"], "Success");
+    assert_eq!(rows[0]["activationUrl"], "", "the email carries it");
+
+    let out = env
+        .run(&["users", "activate", "b.csv", "--send-email", "false"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("b.activate-results.csv"));
+    let (url, token) = (&rows[0]["activationUrl"], &rows[0]["activationToken"]);
+    assert!(
+        url.starts_with("http") && url.contains(token.as_str()),
+        "{rows:?}"
+    );
+    assert!(!token.is_empty());
+    assert!(
+        !stderr(&out).contains(token.as_str()),
+        "a secret never reaches the terminal"
+    );
+    let user = client(&env).users().get("b@example.com").await.expect("b");
+    assert_eq!(user.status, UserStatus::Provisioned);
+}
+
+/// An import that meets existing users says which cannot sign in, and what fixes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_says_which_existing_users_cannot_sign_in() {
+    let env = Env::start().await;
+    let user = |login: &str, status: &str| {
+        json!({"profile": {"login": login, "email": login, "firstName": "E", "lastName": "X"},
+               "status": status})
+    };
+    env.seed(json!({"users": [user("gone@example.com", "DEPROVISIONED"),
+                              user("paused@example.com", "SUSPENDED"),
+                              user("fine@example.com", "ACTIVE")]}))
+        .await;
+    env.write(
+        "i.csv",
+        "login,email,firstName,lastName\ngone@example.com,gone@example.com,E,X\npaused@example.com,paused@example.com,E,X\nfine@example.com,fine@example.com,E,X\n",
+    );
+    let out = env.run(&["users", "import", "i.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("i.results.csv"));
+    let found: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["userCreationStatus"].as_str(), r["userStatus"].as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("Exists", "DEPROVISIONED"),
+            ("Exists", "SUSPENDED"),
+            ("Exists", "ACTIVE")
+        ]
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("needs attention: 2 rows existed but cannot sign in")
+            && err.contains("1 DEPROVISIONED: oktabulk users activate i.results.csv")
+            && err.contains("1 SUSPENDED: oktabulk users unsuspend i.results.csv"),
+        "{err}"
+    );
+    // The fix reads the results file as it is (the suspended user is the other command's:
+    // Okta refuses to activate it).
+    let fixed = env.run(&["users", "activate", "i.results.csv"]).await;
+    assert_eq!(code(&fixed), 1, "{}", stderr(&fixed));
+    let rows = results(&env.path("i.results.activate-results.csv"));
+    let statuses: Vec<&str> = rows.iter().map(|r| r["status"].as_str()).collect();
+    assert_eq!(statuses, ["Success", "Failed", "Unchanged"]);
+    let gone = client(&env)
+        .users()
+        .get("gone@example.com")
+        .await
+        .expect("user");
+    assert_ne!(gone.status, UserStatus::Deprovisioned);
+}
