@@ -161,6 +161,11 @@ impl Org {
     }
 
     pub(super) fn user_seq(&self, key: &str) -> Option<u64> {
+        // A login with `/` cannot be a path segment: Okta answers 404 for `.../users/a%2Fb` even
+        // when a user has that login (look such a user up with `search` instead).
+        if key.contains('/') {
+            return None;
+        }
         if let Some(seq) = self.user_seqs.get(key) {
             return Some(*seq);
         }

@@ -844,3 +844,74 @@ async fn credential_changes_and_password_resets() {
     let now: Value = env.get_json(&format!("/api/v1/users/{id}")).await;
     assert_eq!(now["status"], "RECOVERY");
 }
+
+#[tokio::test]
+async fn a_login_with_a_slash_is_not_found_by_path() {
+    let env = Env::start().await;
+    let mut body = with_password("a/b@example.com", PASSWORD);
+    body["profile"]["email"] = json!("ab@example.com");
+    let created = env.create_user("", &body).await;
+    assert_eq!(created["profile"]["login"], "a/b@example.com");
+    assert_not_found(
+        env.fetch("/api/v1/users/a%2Fb@example.com").await,
+        "a/b@example.com",
+        "User",
+    )
+    .await;
+    let id = created["id"].as_str().expect("id");
+    assert_eq!(
+        env.fetch(&format!("/api/v1/users/{id}")).await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn custom_attribute_item_types_and_enums_are_enforced() {
+    let env = Env::start().await;
+    let schema = "/api/v1/meta/schemas/user/default";
+    let define = |attr: Value| json!({"definitions": {"custom": {"properties": {"tags": attr}}}});
+    let resp = env
+        .post(schema, &define(json!({"title": "Tags", "type": "array"})))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 400, "an array needs an item type");
+    let resp = env
+        .post(
+            schema,
+            &define(json!({"title": "Tags", "type": "string", "enum": ["a", 1]})),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 400, "enum values have the attribute's type");
+    let attr = json!({"title": "Tags", "type": "array",
+                      "items": {"type": "string", "enum": ["red", "blue"]}});
+    let resp = env.post(schema, &define(attr)).send().await.expect("sent");
+    assert_eq!(resp.status(), 200);
+    let mut body = with_password("tags@example.com", PASSWORD);
+    body["profile"]["tags"] = json!(["red", 5]);
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    let cause = "tags: Does not match required type: array of string";
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: tags",
+        &[cause],
+    )
+    .await;
+    body["profile"]["tags"] = json!(["red", "green"]);
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    let cause = "tags: Value 'green' for property 'tags' is not allowed for enum [red, blue]";
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: tags",
+        &[cause],
+    )
+    .await;
+    body["profile"]["tags"] = json!(["red", "blue"]);
+    env.create_user("", &body).await;
+}
