@@ -26,6 +26,8 @@ pub enum ApiError {
     WrongUserStatus,
     #[error("user already active")]
     AlreadyActive,
+    #[error("unlock of a user who is not locked out")]
+    NotLockedOut,
     #[error("too many groupIds")]
     TargetCountExceeded,
     #[error("unsupported operation")]
@@ -145,6 +147,12 @@ impl ApiError {
                 codes::ALREADY_ACTIVE,
                 "Activation failed because the user is already active".into(),
                 vec![],
+            ),
+            Self::NotLockedOut => (
+                403,
+                codes::UNLOCK_NOT_ALLOWED,
+                "Unlock is not allowed for this user.".into(),
+                vec!["The user is not locked out.".into()],
             ),
             Self::TargetCountExceeded => (
                 400,

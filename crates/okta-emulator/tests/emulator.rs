@@ -16,6 +16,8 @@ mod emulator {
     mod protocol;
     /// Bucket windows, 429 headers and the concurrency limit.
     mod rate_limits;
+    /// Okta's recorded answers (VCR cassettes) replayed and compared, answer by answer.
+    mod replay;
     /// The server: control token, header-read timeout, shutdown.
     mod server;
     /// Bodies checked against the official OpenAPI spec.

@@ -44,6 +44,7 @@ pub mod codes {
     pub const METHOD_NOT_ALLOWED: &str = "E0000022";
     pub const INVALID_PAGING: &str = "E0000029";
     pub const INVALID_SEARCH: &str = "E0000031";
+    pub const UNLOCK_NOT_ALLOWED: &str = "E0000032";
     pub const WRONG_USER_STATUS: &str = "E0000038";
     pub const RATE_LIMITED: &str = "E0000047";
     pub const UNSUPPORTED_OPERATION: &str = "E0000060";

@@ -23,12 +23,17 @@ impl GroupType {
     }
 }
 
+/// A group's profile: the base attributes (`description` is `null` when unset, as Okta sends it)
+/// and the custom attributes of the org's group schema.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GroupProfile {
     #[serde(default)]
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub description: Option<String>,
+    /// Custom attributes by name, as the group schema defines them.
+    #[serde(flatten)]
+    pub custom: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

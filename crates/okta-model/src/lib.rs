@@ -20,6 +20,7 @@ pub use link::{HrefObject, LinkRel, Links};
 pub use rate_limit::RateLimitHeaders;
 pub use secret::Secret;
 pub use user::{
-    ActivationToken, AuthProvider, CreateUserRequest, HashField, PasswordCredential, PasswordHash,
-    PasswordHook, RecoveryQuestion, User, UserCredentials, UserProfile, UserStatus, UserTypeRef,
+    ActivationToken, AuthProvider, CreateUserRequest, EmailCredential, HashField,
+    PasswordCredential, PasswordHash, PasswordHook, RecoveryQuestion, User, UserCredentials,
+    UserProfile, UserStatus, UserTypeRef, ALWAYS_PRESENT_ATTRIBUTES,
 };

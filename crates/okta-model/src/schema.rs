@@ -36,6 +36,19 @@ pub struct SchemaAttribute {
     /// `NONE` (per-user) for every attribute of a new org.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// Where the attribute's values come from: `{"type": "PROFILE_MASTER"}` on group schema
+    /// attributes; absent on the user schema's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master: Option<Value>,
+    /// A value list (`enum`) or labelled values (`oneOf`) the attribute is limited to.
+    #[serde(rename = "enum", default, skip_serializing_if = "Option::is_none")]
+    pub one_of_values: Option<Vec<Value>>,
+    #[serde(rename = "oneOf", default, skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<Value>>,
+    /// Lengths Okta enforces on a base attribute without stating them in the schema document
+    /// (`email` and `secondEmail` 5 to 100, the address attributes' maximums): never on the wire.
+    #[serde(skip)]
+    pub unstated_lengths: Option<(Option<u32>, Option<u32>)>,
 }
 
 impl SchemaAttribute {
@@ -53,7 +66,18 @@ impl SchemaAttribute {
             description: None,
             mutability: Some("READ_WRITE".to_owned()),
             scope: Some("NONE".to_owned()),
+            master: None,
+            one_of_values: None,
+            one_of: None,
+            unstated_lengths: None,
         }
+    }
+
+    /// The shortest and longest value allowed: what the schema states, else what Okta enforces
+    /// unstated.
+    pub fn length_limits(&self) -> (Option<u32>, Option<u32>) {
+        let (min, max) = self.unstated_lengths.unwrap_or_default();
+        (self.min_length.or(min), self.max_length.or(max))
     }
 }
 
@@ -83,6 +107,8 @@ pub struct UserSchema {
     pub json_schema: String,
     pub name: String,
     pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     pub created: String,
     pub last_updated: String,
     pub definitions: SchemaDefinitions,
@@ -111,65 +137,113 @@ impl UserSchema {
     }
 }
 
-/// A base attribute: name, title, min length, max length, format.
+/// A base attribute: name, title, min length, max length, format, and the permission a user
+/// has on it (`SELF`). The lengths are what Okta enforces; `STATED_LENGTHS` says which of them
+/// its schema document shows.
 type BaseAttribute = (
     &'static str,
     &'static str,
     Option<u32>,
     Option<u32>,
     Option<&'static str>,
+    &'static str,
 );
 
+const RW: &str = "READ_WRITE";
+const RO: &str = "READ_ONLY";
+const HIDE: &str = "HIDE";
+
 const BASE: &[BaseAttribute] = &[
-    ("login", "Username", Some(5), Some(100), None),
-    ("firstName", "First name", Some(1), Some(50), None),
-    ("lastName", "Last name", Some(1), Some(50), None),
-    ("middleName", "Middle name", None, None, None),
-    ("honorificPrefix", "Honorific prefix", None, None, None),
-    ("honorificSuffix", "Honorific suffix", None, None, None),
-    ("email", "Primary email", Some(5), Some(100), Some("email")),
-    ("title", "Title", None, None, None),
-    ("displayName", "Display name", None, None, None),
-    ("nickName", "Nickname", None, None, None),
-    ("profileUrl", "Profile Url", None, None, Some("uri")),
+    ("login", "Username", Some(5), Some(100), None, RO),
+    ("firstName", "First name", Some(1), Some(50), None, RW),
+    ("lastName", "Last name", Some(1), Some(50), None, RW),
+    ("middleName", "Middle name", None, None, None, RO),
+    ("honorificPrefix", "Honorific prefix", None, None, None, RO),
+    ("honorificSuffix", "Honorific suffix", None, None, None, RO),
+    (
+        "email",
+        "Primary email",
+        Some(5),
+        Some(100),
+        Some("email"),
+        RW,
+    ),
+    ("title", "Title", None, None, None, RO),
+    ("displayName", "Display name", None, None, None, RO),
+    ("nickName", "Nickname", None, None, None, RO),
+    ("profileUrl", "Profile Url", None, None, Some("uri"), RO),
     (
         "secondEmail",
         "Secondary email",
         Some(5),
         Some(100),
         Some("email"),
+        RW,
     ),
-    ("mobilePhone", "Mobile phone", Some(0), Some(100), None),
-    ("primaryPhone", "Primary phone", Some(0), Some(100), None),
-    ("streetAddress", "Street address", None, Some(1024), None),
-    ("city", "City", None, Some(128), None),
-    ("state", "State", None, Some(128), None),
-    ("zipCode", "Zip code", None, Some(50), None),
+    ("mobilePhone", "Mobile phone", Some(0), Some(100), None, RW),
+    (
+        "primaryPhone",
+        "Primary phone",
+        Some(0),
+        Some(100),
+        None,
+        HIDE,
+    ),
+    (
+        "streetAddress",
+        "Street address",
+        None,
+        Some(1024),
+        None,
+        HIDE,
+    ),
+    ("city", "City", None, Some(128), None, HIDE),
+    ("state", "State", None, Some(128), None, HIDE),
+    ("zipCode", "Zip code", None, Some(50), None, HIDE),
     (
         "countryCode",
         "Country code",
         None,
         Some(2),
         Some("country-code"),
+        HIDE,
     ),
-    ("postalAddress", "Postal Address", None, Some(4096), None),
+    (
+        "postalAddress",
+        "Postal Address",
+        None,
+        Some(4096),
+        None,
+        HIDE,
+    ),
     (
         "preferredLanguage",
         "Preferred language",
         None,
         None,
         Some("language-code"),
+        RO,
     ),
-    ("locale", "Locale", None, None, Some("locale")),
-    ("timezone", "Time zone", None, None, None),
-    ("userType", "User type", None, None, None),
-    ("employeeNumber", "Employee number", None, None, None),
-    ("costCenter", "Cost center", None, None, None),
-    ("organization", "Organization", None, None, None),
-    ("division", "Division", None, None, None),
-    ("department", "Department", None, None, None),
-    ("managerId", "ManagerId", None, None, None),
-    ("manager", "Manager", None, None, None),
+    ("locale", "Locale", None, None, Some("locale"), RO),
+    ("timezone", "Time zone", None, None, Some("timezone"), RO),
+    ("userType", "User type", None, None, None, RO),
+    ("employeeNumber", "Employee number", None, None, None, RO),
+    ("costCenter", "Cost center", None, None, None, RO),
+    ("organization", "Organization", None, None, None, RO),
+    ("division", "Division", None, None, None, RO),
+    ("department", "Department", None, None, None, RO),
+    ("managerId", "ManagerId", None, None, None, RO),
+    ("manager", "Manager", None, None, None, RO),
+];
+
+/// The base attributes whose lengths Okta's schema document states: `(name, min shown, max
+/// shown)`. The others' lengths are enforced but not shown.
+const STATED_LENGTHS: [(&str, bool, bool); 5] = [
+    ("login", true, true),
+    ("firstName", true, true),
+    ("lastName", true, true),
+    ("mobilePhone", false, true),
+    ("primaryPhone", false, true),
 ];
 
 const REQUIRED: [&str; 4] = ["login", "firstName", "lastName", "email"];
@@ -188,21 +262,19 @@ pub fn default_schema(
     custom: BTreeMap<String, SchemaAttribute>,
     login_pattern: Option<String>,
 ) -> UserSchema {
-    // A user may change their own profile, but not their login.
-    let permissions = json!([{ "principal": "SELF", "action": "READ_WRITE" }]);
-    let login_permissions = json!([{ "principal": "SELF", "action": "READ_ONLY" }]);
     let base = BASE
         .iter()
-        .map(|&(name, title, min, max, format)| {
+        .map(|&(name, title, min, max, format, action)| {
             let mut attr = SchemaAttribute::string(title);
-            attr.min_length = min;
-            attr.max_length = max;
+            let stated = STATED_LENGTHS.iter().find(|(n, ..)| *n == name);
+            attr.min_length = min.filter(|_| stated.is_some_and(|s| s.1));
+            attr.max_length = max.filter(|_| stated.is_some_and(|s| s.2));
+            attr.unstated_lengths = Some((min, max));
             attr.format = format.map(str::to_owned);
             attr.required = REQUIRED.contains(&name).then_some(true);
-            attr.permissions = Some(permissions.clone());
+            attr.permissions = Some(json!([{ "principal": "SELF", "action": action }]));
             if name == "login" {
                 attr.pattern = login_pattern.clone();
-                attr.permissions = Some(login_permissions.clone());
             }
             (name.to_owned(), attr)
         })
@@ -217,7 +289,8 @@ pub fn default_schema(
         id: format!("{base_url}/meta/schemas/user/default"),
         json_schema: "http://json-schema.org/draft-04/schema#".to_owned(),
         name: "user".to_owned(),
-        title: "Default Okta user".to_owned(),
+        title: "User".to_owned(),
+        description: Some("Okta user profile template with default permission settings".to_owned()),
         created: stamp.clone(),
         last_updated: stamp,
         definitions: SchemaDefinitions {
@@ -236,7 +309,7 @@ pub fn default_schema(
         },
         kind: "object".to_owned(),
         properties: json!({ "profile": { "allOf": [
-            { "$ref": "#/definitions/base" }, { "$ref": "#/definitions/custom" }
+            { "$ref": "#/definitions/custom" }, { "$ref": "#/definitions/base" }
         ]}}),
     }
 }

@@ -203,9 +203,34 @@ pub struct UserCredentials {
     pub password: Option<PasswordCredential>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery_question: Option<RecoveryQuestion>,
+    /// The user's email addresses as Okta lists them (answers only; a create ignores them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<EmailCredential>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<AuthProvider>,
 }
+
+/// One of a user's email addresses in `credentials.emails`: the primary one, `VERIFIED`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailCredential {
+    pub value: String,
+    /// `VERIFIED` or `UNVERIFIED`.
+    pub status: String,
+    /// `PRIMARY` or `SECONDARY`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// The profile attributes every user's profile carries, `null` when the user has no value: Okta
+/// answers them whatever the user was created with (other base attributes appear only when set).
+pub const ALWAYS_PRESENT_ATTRIBUTES: [&str; 6] = [
+    "firstName",
+    "lastName",
+    "mobilePhone",
+    "secondEmail",
+    "login",
+    "email",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserTypeRef {

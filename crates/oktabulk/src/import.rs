@@ -129,6 +129,7 @@ async fn create_groups(
         let profile = GroupProfile {
             name: name.clone(),
             description: None,
+            custom: Default::default(),
         };
         let group = conn.client.groups().create(&profile).await?;
         created.insert(name.to_lowercase(), group.id.0);

@@ -113,6 +113,7 @@ async fn lifecycle_groups_and_membership_through_the_handlers() {
         .create(&GroupProfile {
             name: "Eng".into(),
             description: None,
+            custom: Default::default(),
         })
         .await
         .expect("group");

@@ -62,7 +62,7 @@ pub async fn list(
         .collect::<Vec<_>>()))
 }
 
-/// A user's new role answers 201, a group's 200, as the spec gives them.
+/// A new role assignment answers 201, a user's and a group's alike (as Okta answered both).
 pub async fn assign(
     State(core): Core_,
     Path(id): Path<String>,
@@ -70,14 +70,13 @@ pub async fn assign(
     OktaJson(body): OktaJson<AssignRole>,
 ) -> Result<Response, ApiError> {
     let who = assignee(&uri, id);
-    let status = match who {
-        Assignee::User(_) => StatusCode::CREATED,
-        Assignee::Group(_) => StatusCode::OK,
-    };
     let role = core
         .write(|org| org.assign_role(who, &body.role_type))
         .await?;
-    Ok(json_response(status, &render(core.base_url(), &role)))
+    Ok(json_response(
+        StatusCode::CREATED,
+        &render(core.base_url(), &role),
+    ))
 }
 
 pub async fn get(

@@ -3,7 +3,7 @@
 
 use crate::core::Core;
 use crate::error::ApiError;
-use crate::http::wire::{flag, limit, ok, paged, OktaJson, Params};
+use crate::http::wire::{flag, json_response, limit, ok, paged, OktaJson, Params};
 use crate::state::org::Org;
 use crate::state::rules::{GroupRule, RuleRequest, EXPRESSION_TYPE};
 use crate::state::Page;
@@ -34,11 +34,15 @@ fn render(org: &Org, rule: &GroupRule, names: bool) -> Value {
         "created": okta_model::time::format(&rule.created),
         "lastUpdated": okta_model::time::format(&rule.last_updated),
         "conditions": {
-            "people": {"users": {"exclude": rule.excluded_users}, "groups": {"exclude": []}},
             "expression": {"value": rule.expression, "type": EXPRESSION_TYPE}
         },
         "actions": {"assignUserToGroups": {"groupIds": rule.group_ids}}
     });
+    // Okta shows `people` only on a rule that excludes someone.
+    if !rule.excluded_users.is_empty() {
+        value["conditions"]["people"] =
+            json!({"users": {"exclude": rule.excluded_users}, "groups": {"exclude": []}});
+    }
     if names {
         let map: Map<String, Value> = rule
             .group_ids
@@ -119,7 +123,7 @@ pub async fn delete(
     let remove_users = flag(&params, "removeUsers", false);
     core.write(|org| org.delete_group_rule(&id, remove_users))
         .await?;
-    Ok(StatusCode::ACCEPTED.into_response())
+    Ok(json_response(StatusCode::ACCEPTED, &json!({})))
 }
 
 pub async fn lifecycle(

@@ -5,15 +5,12 @@
 use crate::core::Core;
 use crate::error::ApiError;
 use crate::http::wire::{ok, OktaJson};
-use crate::state::org::SchemaCustomization;
+use crate::state::org::{SchemaCustomization, DEFAULT_USER_TYPE};
 use axum::extract::State;
 use axum::response::Response;
 use okta_model::schema::SchemaAttribute;
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-/// The attribute types a custom attribute may have.
-const TYPES: [&str; 5] = ["string", "boolean", "number", "integer", "array"];
 
 pub async fn update_user_default(
     State(core): State<Arc<Core>>,
@@ -32,12 +29,7 @@ pub async fn update_user_default(
             }
             let mut attr: SchemaAttribute = serde_json::from_value(value)
                 .map_err(|e| ApiError::validation(&name, format!("{name}: {e}")))?;
-            if !TYPES.contains(&attr.kind.as_str()) {
-                return Err(ApiError::validation(
-                    &name,
-                    format!("{name}: the type must be one of {}", TYPES.join(", ")),
-                ));
-            }
+            crate::state::profile::check_definition(&name, &attr)?;
             attr.mutability
                 .get_or_insert_with(|| "READ_WRITE".to_owned());
             attr.scope.get_or_insert_with(|| "NONE".to_owned());
@@ -53,7 +45,10 @@ pub async fn user_default(State(core): State<Arc<Core>>) -> Response {
     let base = core.base_url();
     let schema = core.read(|org| org.schema().clone());
     let mut body = serde_json::to_value(&schema).expect("schema serializes");
-    body["_links"] = json!({"self": {"href": format!("{base}/api/v1/meta/schemas/user/default")}});
+    body["_links"] = json!({
+        "self": {"rel": "self", "href": format!("{base}/api/v1/meta/schemas/user/default"), "method": "GET"},
+        "type": {"rel": "type", "href": format!("{base}/api/v1/meta/types/user/{}", DEFAULT_USER_TYPE), "method": "GET"}
+    });
     ok(&body)
 }
 
@@ -62,11 +57,14 @@ pub async fn user_default(State(core): State<Arc<Core>>) -> Response {
 pub async fn group_default(State(core): State<Arc<Core>>) -> Response {
     let base = core.base_url();
     let custom = core.read(|org| org.group_custom().clone());
-    let string = |title: &str, min: u32, max: u32, required: bool| {
-        json!({"title": title, "type": "string", "required": required, "minLength": min,
-               "maxLength": max, "mutability": "READ_WRITE", "scope": "NONE",
-               "permissions": [{"principal": "SELF", "action": "READ_ONLY"}]})
+    let string = |title: &str, max: u32| {
+        json!({"title": title, "description": title, "type": "string", "mutability": "READ_WRITE",
+               "scope": "NONE", "maxLength": max,
+               "permissions": [{"principal": "SELF", "action": "READ_WRITE"}],
+               "master": {"type": "PROFILE_MASTER"}})
     };
+    let mut name = string("Name", 255);
+    name["required"] = json!(true);
     ok(&json!({
         "id": format!("{base}/meta/schemas/group/default"),
         "$schema": "http://json-schema.org/draft-04/schema#",
@@ -78,15 +76,15 @@ pub async fn group_default(State(core): State<Arc<Core>>) -> Response {
         "type": "object",
         "definitions": {
             "base": {"id": "#base", "type": "object", "required": ["name"], "properties": {
-                "name": string("Name", 1, 255, true),
-                "description": string("Description", 0, 1024, false)
+                "name": name,
+                "description": string("Description", 1024)
             }},
             "custom": {"id": "#custom", "type": "object", "required": [], "properties": custom}
         },
         "properties": {"profile": {"allOf": [
             {"$ref": "#/definitions/custom"}, {"$ref": "#/definitions/base"}
         ]}},
-        "_links": {"self": {"href": format!("{base}/api/v1/meta/schemas/group/default"), "method": "GET"}}
+        "_links": {"self": {"rel": "self", "href": format!("{base}/api/v1/meta/schemas/group/default"), "method": "GET"}}
     }))
 }
 

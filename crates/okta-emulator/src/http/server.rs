@@ -51,6 +51,14 @@ pub fn router(core: Arc<Core>) -> Router {
             "/api/v1/users/{id}/credentials/change_recovery_question",
             post(users::change_recovery_question),
         )
+        .route(
+            "/api/v1/users/{id}/credentials/forgot_password",
+            post(users::forgot_password),
+        )
+        .route(
+            "/api/v1/users/{id}/credentials/forgot_password_recovery_question",
+            post(users::forgot_password_recovery_question),
+        )
         .route("/api/v1/users/{id}/clients", get(users::empty_list))
         .route("/api/v1/users/{id}/idps", get(users::empty_list))
         .route("/api/v1/users/{id}/sessions", delete(users::revoke))
@@ -135,6 +143,23 @@ fn role_routes(who: &str) -> Router<Arc<Core>> {
         )
 }
 
+/// An org URL ending in `/` makes clients send `//api/v1/...`; Okta answers those as the path
+/// with one leading slash, so the routes see it that way too.
+fn one_leading_slash<B>(req: &mut hyper::Request<B>) {
+    let path = req.uri().path();
+    if !path.starts_with("//") {
+        return;
+    }
+    let trimmed = format!("/{}", path.trim_start_matches('/'));
+    let target = match req.uri().query() {
+        Some(q) => format!("{trimmed}?{q}"),
+        None => trimmed,
+    };
+    if let Ok(uri) = target.parse() {
+        *req.uri_mut() = uri;
+    }
+}
+
 /// Serves connections until `shutdown` is notified, then closes every open connection.
 pub async fn serve(listener: TcpListener, router: Router, shutdown: Arc<Notify>) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
@@ -160,6 +185,7 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: Arc<Notify>)
             router.clone(),
             move |mut req: hyper::Request<Incoming>| {
                 req.extensions_mut().insert(kill.clone());
+                one_leading_slash(&mut req);
                 req
             },
         );

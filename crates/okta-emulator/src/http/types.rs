@@ -16,8 +16,8 @@ type Core_ = State<Arc<Core>>;
 fn render(base: &str, t: &UserType) -> Value {
     let mut value = serde_json::to_value(t).unwrap_or(Value::Null);
     value["_links"] = json!({
-        "self": {"href": format!("{base}/api/v1/meta/types/user/{}", t.id), "method": "GET"},
-        "schema": {"href": format!("{base}/api/v1/meta/schemas/user/default"), "method": "GET"}
+        "self": {"rel": "self", "href": format!("{base}/api/v1/meta/types/user/{}", t.id), "method": "GET"},
+        "schema": {"rel": "schema", "href": format!("{base}/api/v1/meta/schemas/user/default"), "method": "GET"}
     });
     value
 }

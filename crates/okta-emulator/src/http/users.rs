@@ -112,6 +112,9 @@ pub async fn lifecycle(
         "suspend" => Lifecycle::Suspend,
         "unsuspend" => Lifecycle::Unsuspend,
         "unlock" => Lifecycle::Unlock,
+        "expire_password" if flag(&params, "tempPassword", false) => {
+            Lifecycle::ExpirePasswordWithTemp
+        }
         "expire_password" => Lifecycle::ExpirePassword,
         "expire_password_with_temp_password" => Lifecycle::ExpirePasswordWithTemp,
         "reset_password" => Lifecycle::ResetPassword,
@@ -125,15 +128,11 @@ pub async fn lifecycle(
     let outcome = core.write(|org| org.lifecycle(&id, op)).await?;
     Ok(match outcome {
         LifecycleOutcome::Token(token) => ok(&token),
-        LifecycleOutcome::User(user) if op == Lifecycle::ExpirePasswordWithTemp => {
-            let mut body = serde_json::to_value(render_user(core.base_url(), &user, true))
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            body["tempPassword"] = json!(crate::state::ids::new_id("Tmp"));
-            ok(&body)
+        LifecycleOutcome::User(_) if op == Lifecycle::ExpirePasswordWithTemp => {
+            ok(&json!({"tempPassword": crate::state::ids::new_id("Tmp")}))
         }
         LifecycleOutcome::User(user) => ok(&render_user(core.base_url(), &user, true)),
         LifecycleOutcome::ResetUrl(url) => ok(&json!({ "resetPasswordUrl": url })),
-        LifecycleOutcome::Empty if op == Lifecycle::Deactivate => StatusCode::OK.into_response(),
         LifecycleOutcome::Empty => ok(&json!({})),
     })
 }
@@ -158,6 +157,40 @@ pub async fn change_password(
     })?;
     let new = new.to_owned();
     let user = core.write(|org| org.change_password(&id, &new)).await?;
+    Ok(ok(&credentials(&user)))
+}
+
+/// `POST /api/v1/users/{id}/credentials/forgot_password`: `{"resetPasswordUrl"}` with
+/// `sendEmail=false`, else `{}` (Okta emails the link).
+pub async fn forgot_password(
+    State(core): Core_,
+    Path(id): Path<String>,
+    Query(params): Query<Params>,
+) -> Result<Response, ApiError> {
+    let send_email = flag(&params, "sendEmail", true);
+    let url = core.read(|org| org.forgot_password(&id, send_email))?;
+    Ok(match url {
+        Some(url) => ok(&json!({ "resetPasswordUrl": url })),
+        None => ok(&json!({})),
+    })
+}
+
+/// `POST /api/v1/users/{id}/credentials/forgot_password_recovery_question`: a new password set
+/// with the recovery answer; answered with the credentials.
+pub async fn forgot_password_recovery_question(
+    State(core): Core_,
+    Path(id): Path<String>,
+    OktaJson(body): OktaJson<serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let new = body["password"]["value"]
+        .as_str()
+        .ok_or_else(|| {
+            ApiError::validation("password", "password: The field cannot be left blank")
+        })?
+        .to_owned();
+    let user = core
+        .write(|org| org.forgot_password_with_answer(&id, &new))
+        .await?;
     Ok(ok(&credentials(&user)))
 }
 

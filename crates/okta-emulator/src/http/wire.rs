@@ -8,10 +8,12 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use okta_model::{Group, HrefObject, LinkRel, Links, User, UserStatus};
+use okta_model::{
+    EmailCredential, Group, HrefObject, LinkRel, Links, User, UserStatus, ALWAYS_PRESENT_ATTRIBUTES,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 
 impl IntoResponse for ApiError {
@@ -106,32 +108,27 @@ pub fn list_query(params: &Params) -> Result<ListQuery, ApiError> {
     })
 }
 
-/// A user as a single-resource answer (`full`: every link its status allows) or as a list item
-/// (only `self`).
+/// A user as Okta answers it: every always-present profile attribute (`null` when unset), the
+/// primary email in `credentials.emails`, and `_links`: as a single-resource answer (`full`) every
+/// operation the user's status allows, as a list item only `self`.
 pub fn render_user(base: &str, user: &User, full: bool) -> User {
     let mut user = user.clone();
+    for name in ALWAYS_PRESENT_ATTRIBUTES {
+        user.profile.0.entry(name).or_insert(Value::Null);
+    }
+    user.credentials.emails = user.profile.email().map(|email| {
+        vec![EmailCredential {
+            value: email.to_owned(),
+            status: "VERIFIED".to_owned(),
+            kind: "PRIMARY".to_owned(),
+        }]
+    });
     let href = format!("{base}/api/v1/users/{}", user.id);
     let mut links = Links::new();
     links.insert("self".into(), HrefObject::get(&href));
     if full {
-        let lifecycle = |op: &str| HrefObject::post(format!("{href}/lifecycle/{op}"));
-        let ops: &[&str] = match user.status {
-            UserStatus::Staged => &["activate", "deactivate"],
-            UserStatus::Provisioned => &["reactivate", "deactivate"],
-            UserStatus::Active | UserStatus::PasswordExpired | UserStatus::Recovery => {
-                &["suspend", "deactivate", "reset_password", "expire_password"]
-            }
-            UserStatus::Suspended => &["unsuspend", "deactivate"],
-            UserStatus::LockedOut => &["unlock", "deactivate"],
-            UserStatus::Deprovisioned => &["activate"],
-        };
-        for op in ops {
-            let rel = match *op {
-                "reset_password" => "resetPassword",
-                "expire_password" => "expirePassword",
-                other => other,
-            };
-            links.insert(rel.into(), lifecycle(op));
+        for (rel, path) in user_operations(&user) {
+            links.insert(rel.into(), HrefObject::post(format!("{href}/{path}")));
         }
         links.insert(
             "schema".into(),
@@ -147,6 +144,49 @@ pub fn render_user(base: &str, user: &User, full: bool) -> User {
     }
     user.links = links;
     user
+}
+
+/// The operations Okta links from a user in its status (as recorded in 2025): `(rel, path)`.
+fn user_operations(user: &User) -> Vec<(&'static str, &'static str)> {
+    const RESET_FACTORS: (&str, &str) = ("resetFactors", "lifecycle/reset_factors");
+    const DEACTIVATE: (&str, &str) = ("deactivate", "lifecycle/deactivate");
+    let mut ops = match user.status {
+        UserStatus::Staged => vec![("activate", "lifecycle/activate"), RESET_FACTORS],
+        UserStatus::Provisioned => vec![
+            ("reactivate", "lifecycle/reactivate"),
+            DEACTIVATE,
+            RESET_FACTORS,
+        ],
+        UserStatus::Active | UserStatus::PasswordExpired | UserStatus::Recovery => vec![
+            ("suspend", "lifecycle/suspend"),
+            DEACTIVATE,
+            ("resetPassword", "lifecycle/reset_password"),
+            ("expirePassword", "lifecycle/expire_password"),
+            RESET_FACTORS,
+        ],
+        UserStatus::Suspended => vec![
+            ("unsuspend", "lifecycle/unsuspend"),
+            DEACTIVATE,
+            RESET_FACTORS,
+        ],
+        UserStatus::LockedOut => vec![("unlock", "lifecycle/unlock"), DEACTIVATE, RESET_FACTORS],
+        UserStatus::Deprovisioned => vec![("activate", "lifecycle/activate")],
+    };
+    let signs_in = matches!(
+        user.status,
+        UserStatus::Active | UserStatus::PasswordExpired | UserStatus::Recovery
+    );
+    if signs_in && user.credentials.password.is_some() {
+        ops.extend([
+            ("changePassword", "credentials/change_password"),
+            (
+                "changeRecoveryQuestion",
+                "credentials/change_recovery_question",
+            ),
+            ("forgotPassword", "credentials/forgot_password"),
+        ]);
+    }
+    ops
 }
 
 pub fn render_group(base: &str, group: &Group) -> Group {

@@ -49,8 +49,42 @@ impl Org {
         id: Option<String>,
     ) -> Result<Group, ApiError> {
         self.check_group_name(&profile.name, None)?;
+        self.check_group_custom(&profile)?;
         let seq = self.new_group(profile, group_type, id);
         Ok(self.groups[&seq].clone())
+    }
+
+    /// A group profile's custom attributes are stored only when the group schema defines them,
+    /// with their type; anything else is refused, never dropped.
+    fn check_group_custom(&self, profile: &GroupProfile) -> Result<(), ApiError> {
+        let mut causes = Vec::new();
+        for (name, value) in &profile.custom {
+            let Some(def) = self.group_custom.get(name) else {
+                causes.push((
+                    name.clone(),
+                    format!("{name}: Property name '{name}' is not defined in profile"),
+                ));
+                continue;
+            };
+            let attr: Result<okta_model::schema::SchemaAttribute, _> =
+                serde_json::from_value(def.clone());
+            let problem = match attr {
+                Ok(attr) if !value.is_null() => {
+                    crate::state::profile::value_problem(name, &attr, value)
+                }
+                _ => None,
+            };
+            if let Some(problem) = problem {
+                causes.push((name.clone(), format!("{name}: {problem}")));
+            }
+        }
+        match causes.first() {
+            None => Ok(()),
+            Some((field, _)) => Err(ApiError::Validation {
+                field: field.clone(),
+                causes: causes.into_iter().map(|(_, c)| c).collect(),
+            }),
+        }
     }
 
     fn check_group_name(&self, name: &str, this: Option<u64>) -> Result<(), ApiError> {
@@ -139,6 +173,7 @@ impl Org {
             return Err(ApiError::UnsupportedOperation);
         }
         self.check_group_name(&profile.name, Some(seq))?;
+        self.check_group_custom(&profile)?;
         let mut group = self.groups[&seq].clone();
         group.profile = profile;
         group.last_updated = Utc::now();

@@ -7,6 +7,7 @@ use crate::state::profile::{default_schema, ProfileRules};
 use okta_model::login::{login_key, shortname_key};
 use okta_model::schema::SchemaAttribute;
 use okta_model::{Group, GroupId, GroupProfile, GroupType, User, UserId};
+use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The id of the default user type every user has unless created with another.
@@ -149,6 +150,7 @@ impl Org {
             GroupProfile {
                 name: "Everyone".to_owned(),
                 description: Some("All users in your organization".to_owned()),
+                custom: Default::default(),
             },
             GroupType::BuiltIn,
             None,
@@ -223,13 +225,24 @@ impl Org {
                 None => {
                     self.group_custom.remove(&name);
                 }
-                Some(attr) => {
-                    let kind = attr["type"].as_str().unwrap_or_default();
-                    if !["string", "boolean", "number", "integer", "array"].contains(&kind) {
-                        return Err(ApiError::validation(
-                            &name,
-                            format!("{name}: the type must be string, boolean, number, integer or array"),
-                        ));
+                Some(mut attr) => {
+                    let parsed: SchemaAttribute = serde_json::from_value(attr.clone())
+                        .map_err(|e| ApiError::validation(&name, format!("{name}: {e}")))?;
+                    crate::state::profile::check_definition(&name, &parsed)?;
+                    // Okta answers every group attribute with these, and leaves out `required`
+                    // when it is false.
+                    let defaults = [
+                        ("mutability", json!("READ_WRITE")),
+                        ("scope", json!("NONE")),
+                        ("master", json!({"type": "PROFILE_MASTER"})),
+                    ];
+                    if let Some(fields) = attr.as_object_mut() {
+                        for (key, value) in defaults {
+                            fields.entry(key).or_insert(value);
+                        }
+                        if fields.get("required") == Some(&json!(false)) {
+                            fields.remove("required");
+                        }
                     }
                     self.group_custom.insert(name, attr);
                 }

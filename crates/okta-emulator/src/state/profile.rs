@@ -85,18 +85,11 @@ impl ProfileRules {
     }
 
     fn check_value(&self, name: &str, attr: &SchemaAttribute, value: &Value) -> Option<String> {
-        let text = match (attr.kind.as_str(), value) {
-            ("string", Value::String(s)) => s,
-            ("boolean", Value::Bool(_)) => return None,
-            ("number", Value::Number(_)) => return None,
-            ("integer", Value::Number(n)) if n.is_i64() || n.is_u64() => return None,
-            ("array", Value::Array(items)) => {
-                return items
-                    .iter()
-                    .any(has_four_byte_chars)
-                    .then(|| four_byte_message().to_owned())
-            }
-            (kind, _) => return Some(format!("Does not match required type: {kind}")),
+        if let Some(problem) = value_problem(name, attr, value) {
+            return Some(problem);
+        }
+        let Value::String(text) = value else {
+            return None;
         };
         if text.chars().any(|c| c.len_utf8() == 4) {
             return Some(four_byte_message().to_owned());
@@ -106,16 +99,13 @@ impl ProfileRules {
         }
         let len = text.chars().count() as u32;
         let is_login = name == "login";
-        let min = if is_login && self.login_pattern.is_some() {
-            None
-        } else {
-            attr.min_length
-        };
-        if min.is_some_and(|m| len < m) || attr.max_length.is_some_and(|m| len > m) {
+        let (min, max) = attr.length_limits();
+        let min = min.filter(|_| !(is_login && self.login_pattern.is_some()));
+        if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
             return Some(format!(
                 "size must be between {} and {}",
                 min.unwrap_or(0),
-                attr.max_length.unwrap_or(u32::MAX)
+                max.unwrap_or(u32::MAX)
             ));
         }
         if is_login {
@@ -133,6 +123,115 @@ impl ProfileRules {
         }
         None
     }
+}
+
+/// What is wrong with a value of a (user or group) attribute apart from lengths and formats: its
+/// type, the type of an array's items (`items.type`), a value outside `enum` or `oneOf`, or
+/// 4-byte characters in an array.
+pub fn value_problem(name: &str, attr: &SchemaAttribute, value: &Value) -> Option<String> {
+    if !fits_type(&attr.kind, value) {
+        return Some(format!("Does not match required type: {}", attr.kind));
+    }
+    if let Value::Array(items) = value {
+        let item_kind = attr.items.as_ref().and_then(|i| i["type"].as_str());
+        if let Some(kind) = item_kind.filter(|k| !items.iter().all(|v| fits_type(k, v))) {
+            return Some(format!("Does not match required type: array of {kind}"));
+        }
+        if items.iter().any(has_four_byte_chars) {
+            return Some(four_byte_message().to_owned());
+        }
+    }
+    let allowed = allowed_values(attr);
+    let outside = |v: &Value| allowed.as_ref().is_some_and(|a| !a.contains(v));
+    let offending = match value {
+        Value::Array(items) => items.iter().find(|v| outside(v)),
+        other => Some(other).filter(|v| outside(v)),
+    };
+    offending.map(|v| {
+        let list: Vec<String> = allowed
+            .iter()
+            .flatten()
+            .map(|a| a.as_str().map_or_else(|| a.to_string(), str::to_owned))
+            .collect();
+        let shown = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+        format!(
+            "Value '{shown}' for property '{name}' is not allowed for enum [{}]",
+            list.join(", ")
+        )
+    })
+}
+
+/// The values an attribute is limited to: its `enum`, or the `const`s of its `oneOf` (of its
+/// items' for an array).
+fn allowed_values(attr: &SchemaAttribute) -> Option<Vec<Value>> {
+    let from_one_of = |list: &[Value]| list.iter().map(|o| o["const"].clone()).collect();
+    let items = attr.items.as_ref();
+    attr.one_of_values
+        .clone()
+        .or_else(|| attr.one_of.as_deref().map(from_one_of))
+        .or_else(|| items.and_then(|i| i["enum"].as_array()).cloned())
+        .or_else(|| {
+            items
+                .and_then(|i| i["oneOf"].as_array())
+                .map(|l| from_one_of(l))
+        })
+}
+
+fn fits_type(kind: &str, value: &Value) -> bool {
+    match (kind, value) {
+        ("string", Value::String(_))
+        | ("boolean", Value::Bool(_))
+        | ("number", Value::Number(_))
+        | ("array", Value::Array(_)) => true,
+        ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
+        _ => false,
+    }
+}
+
+/// Checks a custom attribute's definition as a schema update gives it: a known type, a known
+/// item type for an array, and an `enum` or `oneOf` whose values have the attribute's type.
+pub fn check_definition(name: &str, attr: &SchemaAttribute) -> Result<(), ApiError> {
+    const TYPES: [&str; 5] = ["string", "boolean", "number", "integer", "array"];
+    const ITEM_TYPES: [&str; 4] = ["string", "boolean", "number", "integer"];
+    let refuse = |cause: String| Err(ApiError::validation(name, format!("{name}: {cause}")));
+    if !TYPES.contains(&attr.kind.as_str()) {
+        return refuse(format!("the type must be one of {}", TYPES.join(", ")));
+    }
+    let item_kind = attr
+        .items
+        .as_ref()
+        .map(|i| i["type"].as_str().unwrap_or_default());
+    match (attr.kind.as_str(), item_kind) {
+        ("array", Some(k)) if ITEM_TYPES.contains(&k) => {}
+        ("array", _) => {
+            return refuse(format!(
+                "the items of an array must have a type: one of {}",
+                ITEM_TYPES.join(", ")
+            ))
+        }
+        (_, Some(_)) => return refuse("only an array has items".to_owned()),
+        _ => {}
+    }
+    if attr.one_of_values.is_some() && attr.one_of.is_some() {
+        return refuse("enum and oneOf cannot both be given".to_owned());
+    }
+    if let Some(one_of) = &attr.one_of {
+        if one_of
+            .iter()
+            .any(|o| o.get("const").is_none() || !o["title"].is_string())
+        {
+            return refuse("each oneOf entry needs a const and a title".to_owned());
+        }
+    }
+    let kind = item_kind.unwrap_or(&attr.kind);
+    if let Some(bad) = allowed_values(attr)
+        .into_iter()
+        .flatten()
+        .find(|v| !fits_type(kind, v))
+    {
+        return refuse(format!("enum value {bad} does not match the type {kind}"));
+    }
+    Ok(())
 }
 
 fn four_byte_message() -> &'static str {

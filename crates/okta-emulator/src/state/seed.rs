@@ -100,6 +100,7 @@ impl Org {
             let profile = GroupProfile {
                 name: g.name,
                 description: g.description,
+                custom: Default::default(),
             };
             let group = self.create_group(profile, g.group_type, g.id)?;
             report

@@ -34,7 +34,7 @@ pub enum Lifecycle {
     Unsuspend,
     Unlock,
     ExpirePassword,
-    /// Expire the password and set a temporary one (answered with the user).
+    /// Expire the password and set a temporary one (answered with the temporary password only).
     ExpirePasswordWithTemp,
     /// Start a password reset: the user goes to RECOVERY (answered with a reset link).
     ResetPassword,
@@ -125,7 +125,8 @@ impl Org {
             transitioning_to_status: None,
             created: now,
             activated: (status != UserStatus::Staged).then_some(now),
-            status_changed: (status != UserStatus::Staged).then_some(now),
+            // Okta (2025) stamps a STAGED user created with a password too.
+            status_changed: (status != UserStatus::Staged || has_password).then_some(now),
             last_login: None,
             last_updated: now,
             password_changed: has_password.then_some(now),
@@ -137,6 +138,7 @@ impl Org {
                     question: q.question,
                     answer: None,
                 }),
+                emails: None,
                 provider: Some(provider),
             },
             links: Default::default(),
@@ -159,6 +161,11 @@ impl Org {
     }
 
     pub(super) fn user_seq(&self, key: &str) -> Option<u64> {
+        // A login with `/` cannot be a path segment: Okta answers 404 for `.../users/a%2Fb` even
+        // when a user has that login (look such a user up with `search` instead).
+        if key.contains('/') {
+            return None;
+        }
         if let Some(seq) = self.user_seqs.get(key) {
             return Some(*seq);
         }
@@ -392,7 +399,8 @@ impl Org {
             (Lifecycle::Suspend, _) => return Err(status_precondition("suspend")),
             (Lifecycle::Unsuspend, Suspended) => Active,
             (Lifecycle::Unsuspend, _) => return Err(status_precondition("unsuspend")),
-            (Lifecycle::Unlock, LockedOut | Active) => Active,
+            (Lifecycle::Unlock, LockedOut) => Active,
+            (Lifecycle::Unlock, _) => return Err(ApiError::NotLockedOut),
             (Lifecycle::ExpirePassword, Active | PasswordExpired) => PasswordExpired,
             (Lifecycle::ExpirePasswordWithTemp, Active | PasswordExpired) => PasswordExpired,
             (Lifecycle::ResetPassword, Active | PasswordExpired | Recovery | LockedOut) => Recovery,
@@ -475,6 +483,37 @@ impl Org {
         let user = user.clone();
         self.record(Change::User(seq));
         Ok(user)
+    }
+
+    /// `POST /api/v1/users/{id}/credentials/forgot_password`: a one-time reset link for a user
+    /// who signs in with a password (`None` when Okta emails it instead). The status is kept until
+    /// the link is used, which happens outside the API.
+    pub fn forgot_password(&self, key: &str, send_email: bool) -> Result<Option<String>, ApiError> {
+        let user = self.find_user(key)?;
+        let signs_in = matches!(
+            user.status,
+            UserStatus::Active | UserStatus::PasswordExpired | UserStatus::Recovery
+        );
+        if !signs_in || user.credentials.password.is_none() {
+            return Err(ApiError::WrongUserStatus);
+        }
+        Ok((!send_email)
+            .then(|| format!("{}/signin/reset-password/{}", self.base_url, new_id("dfp"))))
+    }
+
+    /// `POST /api/v1/users/{id}/credentials/forgot_password_recovery_question`: a new password
+    /// for a user with a recovery question. The emulator keeps no answer, so any answer is taken
+    /// (README); the new password meets the policy.
+    pub fn forgot_password_with_answer(
+        &mut self,
+        key: &str,
+        new_password: &str,
+    ) -> Result<User, ApiError> {
+        let user = self.find_user(key)?;
+        if user.credentials.recovery_question.is_none() {
+            return Err(ApiError::WrongUserStatus);
+        }
+        self.change_password(key, new_password)
     }
 
     fn activation(&self, send_email: bool) -> ActivationToken {

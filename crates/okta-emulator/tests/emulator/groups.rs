@@ -175,3 +175,41 @@ async fn the_group_schema_takes_custom_attributes() {
         .await;
     assert_eq!(removed["definitions"]["custom"]["properties"], json!({}));
 }
+
+#[tokio::test]
+async fn group_custom_attributes_are_stored_or_refused_never_dropped() {
+    let env = Env::start().await;
+    let gid = env.create_group("Custom").await;
+    let put = |profile: Value| {
+        env.put(&format!("/api/v1/groups/{gid}"))
+            .json(&json!({ "profile": profile }))
+            .send()
+    };
+    let resp = put(json!({"name": "Custom", "costCode": "A1"}))
+        .await
+        .expect("sent");
+    let cause = "costCode: Property name 'costCode' is not defined in profile";
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: costCode",
+        &[cause],
+    )
+    .await;
+    let attr = json!({"definitions": {"custom": {"properties": {
+        "costCode": {"title": "Cost code", "type": "string"}}}}});
+    let schema = env
+        .post_json("/api/v1/meta/schemas/group/default", &attr)
+        .await;
+    let defined = &schema["definitions"]["custom"]["properties"]["costCode"];
+    assert_eq!(defined["master"]["type"], "PROFILE_MASTER", "{schema}");
+    assert_eq!(defined["mutability"], "READ_WRITE");
+    let resp = put(json!({"name": "Custom", "costCode": "A1"}))
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 200);
+    let group: Value = env.get_json(&format!("/api/v1/groups/{gid}")).await;
+    assert_eq!(group["profile"]["costCode"], "A1");
+    assert_eq!(group["profile"]["description"], Value::Null);
+}

@@ -23,6 +23,19 @@ fn assert_fits(spec: &Spec, schema: &str, body: &Value) {
     );
 }
 
+/// A group as the spec describes it. Okta sends a group's unset `description` as `null` (its
+/// recorded answers, `emulator::replay`); the spec does not say the field is nullable, so that
+/// one null is dropped before the check.
+fn spec_group(group: &Value) -> Value {
+    let mut group = group.clone();
+    if let Some(profile) = group["profile"].as_object_mut() {
+        if profile.get("description") == Some(&Value::Null) {
+            profile.remove("description");
+        }
+    }
+    group
+}
+
 #[tokio::test]
 #[ignore = "needs Okta's OpenAPI spec in OKTA_OPENAPI_SPEC; .ci/run runs it with the shared copy"]
 async fn bodies_match_the_official_spec() {
@@ -68,7 +81,7 @@ async fn bodies_match_the_official_spec() {
         .as_array()
         .expect("array")
     {
-        assert_fits(&spec, "Group", group);
+        assert_fits(&spec, "Group", &spec_group(group));
     }
     for member in get(format!("/api/v1/groups/{gid}/users"))
         .await
@@ -82,7 +95,7 @@ async fn bodies_match_the_official_spec() {
         .as_array()
         .expect("array")
     {
-        assert_fits(&spec, "Group", group);
+        assert_fits(&spec, "Group", &spec_group(group));
     }
     assert_fits(
         &spec,

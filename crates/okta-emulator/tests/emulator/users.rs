@@ -515,10 +515,12 @@ async fn lifecycle_transitions_and_errors() {
     );
     let resp = lifecycle(&env, aid, "deactivate").await;
     assert_eq!(resp.status(), 200);
-    assert!(
-        resp.bytes().await.expect("body").is_empty(),
-        "deactivate answers no body"
+    assert_eq!(
+        resp.headers()["content-type"],
+        "application/json",
+        "deactivate answers {{}} as JSON, as Okta does"
     );
+    assert_eq!(resp.json::<Value>().await.expect("json"), json!({}));
     assert_eq!(status(&env, aid).await, "DEPROVISIONED");
     let wrong_status = "This operation is not allowed in the user's current status.";
     let resp = lifecycle(&env, aid, "deactivate").await;
@@ -821,8 +823,14 @@ async fn credential_changes_and_password_resets() {
     )
     .await;
     let temp: Value = temp.json().await.expect("json");
-    assert_eq!(temp["status"], "PASSWORD_EXPIRED");
+    let keys: Vec<&String> = temp.as_object().expect("object").keys().collect();
+    assert_eq!(
+        keys,
+        ["tempPassword"],
+        "only the temporary password: {temp}"
+    );
     assert!(temp["tempPassword"].is_string());
+    assert_eq!(status(&env, id).await, "PASSWORD_EXPIRED");
     let reset = post(
         format!("/api/v1/users/{id}/lifecycle/reset_password?sendEmail=false"),
         json!({}),
@@ -835,4 +843,75 @@ async fn credential_changes_and_password_resets() {
         .contains("/reset_password/"));
     let now: Value = env.get_json(&format!("/api/v1/users/{id}")).await;
     assert_eq!(now["status"], "RECOVERY");
+}
+
+#[tokio::test]
+async fn a_login_with_a_slash_is_not_found_by_path() {
+    let env = Env::start().await;
+    let mut body = with_password("a/b@example.com", PASSWORD);
+    body["profile"]["email"] = json!("ab@example.com");
+    let created = env.create_user("", &body).await;
+    assert_eq!(created["profile"]["login"], "a/b@example.com");
+    assert_not_found(
+        env.fetch("/api/v1/users/a%2Fb@example.com").await,
+        "a/b@example.com",
+        "User",
+    )
+    .await;
+    let id = created["id"].as_str().expect("id");
+    assert_eq!(
+        env.fetch(&format!("/api/v1/users/{id}")).await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn custom_attribute_item_types_and_enums_are_enforced() {
+    let env = Env::start().await;
+    let schema = "/api/v1/meta/schemas/user/default";
+    let define = |attr: Value| json!({"definitions": {"custom": {"properties": {"tags": attr}}}});
+    let resp = env
+        .post(schema, &define(json!({"title": "Tags", "type": "array"})))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 400, "an array needs an item type");
+    let resp = env
+        .post(
+            schema,
+            &define(json!({"title": "Tags", "type": "string", "enum": ["a", 1]})),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 400, "enum values have the attribute's type");
+    let attr = json!({"title": "Tags", "type": "array",
+                      "items": {"type": "string", "enum": ["red", "blue"]}});
+    let resp = env.post(schema, &define(attr)).send().await.expect("sent");
+    assert_eq!(resp.status(), 200);
+    let mut body = with_password("tags@example.com", PASSWORD);
+    body["profile"]["tags"] = json!(["red", 5]);
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    let cause = "tags: Does not match required type: array of string";
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: tags",
+        &[cause],
+    )
+    .await;
+    body["profile"]["tags"] = json!(["red", "green"]);
+    let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
+    let cause = "tags: Value 'green' for property 'tags' is not allowed for enum [red, blue]";
+    assert_error(
+        resp,
+        400,
+        "E0000001",
+        "Api validation failed: tags",
+        &[cause],
+    )
+    .await;
+    body["profile"]["tags"] = json!(["red", "blue"]);
+    env.create_user("", &body).await;
 }

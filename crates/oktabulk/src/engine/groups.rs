@@ -18,6 +18,7 @@ pub async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResu
     let profile = GroupProfile {
         name: row.name.clone(),
         description: row.description.clone(),
+        custom: Default::default(),
     };
     match groups.find_by_name(&row.name).await {
         Ok(Some(existing)) => {

@@ -500,11 +500,12 @@ impl Validator {
         }
         let len = value.chars().count() as u32;
         let relaxed_login = name == "login" && self.login_pattern.is_some();
-        let min = attr.min_length.filter(|_| !relaxed_login);
+        let (min, max) = attr.length_limits();
+        let min = min.filter(|_| !relaxed_login);
         if let Some(min) = min.filter(|m| len < *m) {
             return Err(format!("too short: at least {min} characters"));
         }
-        if let Some(max) = attr.max_length.filter(|m| len > *m) {
+        if let Some(max) = max.filter(|m| len > *m) {
             return Err(format!("too long: at most {max} characters, has {len}"));
         }
         if name == "login" {
@@ -740,6 +741,7 @@ fn credentials(
     Some(UserCredentials {
         password,
         recovery_question,
+        emails: None,
         provider,
     })
 }
