@@ -144,7 +144,7 @@ mod users;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
-pub use config::{ConfigError, Needed, OrgUrl, Secret, Settings};
+pub use config::{ConfigError, Needed, OrgUrl, Secret, Settings, DEFAULT_MAX_ANSWER_BYTES};
 pub use error::{Error, TransportError};
 pub use groups::Groups;
 pub use jwt::SigningKey;
