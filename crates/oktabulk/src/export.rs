@@ -2,12 +2,14 @@
 //! output or a file (written under a temporary name and renamed into place), so memory stays
 //! flat whatever the org's size. `export users` writes the columns `users import` and
 //! `users update` read back: `id`, `status`, the profile attributes (arrays joined with `;`),
-//! and with `--with-groups` a `groups` column of group names. A count goes to stderr.
+//! and with `--with-groups` a `groups` column of group names. Cells go through `csv_cell`, so a
+//! spreadsheet never runs one and every command reads them back as the org holds them. A count
+//! goes to stderr.
 
 use crate::cli::{ExportArgs, ExportCommand, GlobalArgs};
 use crate::connect::connect;
+use crate::csv_cell::CsvWriter;
 use crate::exit::{code, AppError};
-use crate::input::validate::is_formula;
 use crate::report::results::temporary_beside;
 use futures_util::StreamExt;
 use okta_client::{Client, ListQuery};
@@ -44,7 +46,7 @@ pub async fn run(global: &GlobalArgs, what: &ExportCommand) -> Result<u8, AppErr
 
 /// The CSV being written, and the temporary file behind it when it goes to a path.
 struct Output {
-    csv: csv::Writer<Box<dyn Write>>,
+    csv: CsvWriter<Box<dyn Write>>,
     target: Option<(PathBuf, tempfile::TempPath)>,
 }
 
@@ -62,7 +64,7 @@ impl Output {
             }
         };
         Ok(Output {
-            csv: csv::Writer::from_writer(out),
+            csv: CsvWriter::new(out),
             target,
         })
     }
@@ -72,8 +74,7 @@ impl Output {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let cells: Vec<String> = cells.into_iter().map(|c| safe(c.as_ref())).collect();
-        self.csv.write_record(&cells).map_err(|e| self.error(e))
+        self.csv.row(cells).map_err(|e| self.error(e))
     }
 
     fn error(&self, e: csv::Error) -> AppError {
@@ -102,15 +103,6 @@ impl Output {
             })?;
         }
         Ok(())
-    }
-}
-
-/// A cell a spreadsheet would run as a formula gets a leading `'`; the rest is written as is.
-fn safe(cell: &str) -> String {
-    if is_formula(cell) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
     }
 }
 
@@ -266,7 +258,5 @@ mod tests {
         assert_eq!(text(Some(&serde_json::json!(true))), "true");
         assert_eq!(text(Some(&serde_json::json!(42))), "42");
         assert_eq!(group_parts(&group_cell("R&D; Europe")), ["R&D; Europe"]);
-        assert_eq!(safe("=cmd()"), "'=cmd()");
-        assert_eq!(safe("+1 555 0100"), "+1 555 0100");
     }
 }

@@ -1,6 +1,7 @@
 //! Row checks and the create request each valid row becomes. The same `Validator` runs in the
 //! preflight pass and again while sending, so a row is judged the same way both times.
 
+use crate::csv_cell;
 use crate::input::checker::{RowChecker, RowOp, UpdateRow, UserRow};
 use crate::input::columns::{ColumnKind, Columns};
 use crate::input::logins::SeenLogins;
@@ -169,8 +170,8 @@ impl Validator {
         let id = self
             .columns
             .index_of(&ColumnKind::UserId)
-            .and_then(|i| row.cells.get(i))
-            .map(|c| c.trim())
+            .and_then(|i| row.cell(i))
+            .map(|c| c.value.trim())
             .filter(|c| !c.is_empty());
         let created = self.check(row);
         let (checked, mut problems) = match created {
@@ -180,8 +181,8 @@ impl Validator {
         let login = self
             .columns
             .profile_index("login")
-            .and_then(|i| row.cells.get(i))
-            .map(|c| c.trim().to_owned())
+            .and_then(|i| row.cell(i))
+            .map(|c| c.value.trim().to_owned())
             .unwrap_or_default();
         let key = id
             .map(str::to_owned)
@@ -223,7 +224,7 @@ impl Validator {
     /// Checks one row; all its problems at once.
     /// What names the row's user: its login, or else its id.
     pub fn label(&self, raw: &RawRow) -> String {
-        let at = |i: Option<usize>| i.and_then(|i| raw.cells.get(i)).map(|s| s.trim());
+        let at = |i: Option<usize>| i.and_then(|i| raw.cell(i)).map(|c| c.value.trim());
         at(self.columns.profile_index("login"))
             .filter(|s| !s.is_empty())
             .or(at(self.columns.index_of(&ColumnKind::UserId)))
@@ -241,18 +242,20 @@ impl Validator {
             .zip(&self.columns.names)
             .zip(&row.cells)
         {
-            let value = if kind.is_secret() {
-                raw.as_str()
-            } else {
-                raw.trim()
-            };
+            // oktabulk never writes a secret, so a password is read exactly as it is.
+            if kind.is_secret() {
+                cells.push((kind, name, raw.as_str()));
+                continue;
+            }
+            let cell = csv_cell::read(raw);
+            let value = cell.value.trim();
             cells.push((kind, name, value));
-            if !kind.is_secret() && is_formula(value) {
+            if !cell.escaped && is_formula(value) {
                 problems.push(Problem::at(
                     row.line,
                     Some(name),
                     Some(value),
-                    "looks like a spreadsheet formula; remove the leading character or export values instead of formulas",
+                    "looks like a spreadsheet formula; remove the leading character, or put a ' before it to mean the text itself",
                 ));
             }
         }
@@ -312,8 +315,8 @@ impl Validator {
             Mode::Update { .. } => self
                 .columns
                 .index_of(&ColumnKind::UserId)
-                .and_then(|i| row.cells.get(i))
-                .map(|c| c.trim())
+                .and_then(|i| row.cell(i))
+                .map(|c| c.value.trim())
                 .filter(|c| !c.is_empty()),
             Mode::Create => None,
         };
@@ -941,15 +944,18 @@ fn password_hash(cells: &[(&ColumnKind, &str, &str)], bad: &mut Bad<'_>) -> Opti
     problems.is_empty().then_some(hash)
 }
 
-/// A cell a spreadsheet would run: `=...`, or `+ - @` followed by a function call.
+/// A cell of an input file that reads as a spreadsheet formula: `=...` (or its full-width
+/// `＝`), or `+ - @` (or their full-width forms) followed by a function's name and `(`, or by
+/// a program's name and `|` (DDE, `+cmd|' /C calc'!A0`). A phone number (`+1 555 0100`) is not
+/// one. The same text behind oktabulk's `'` (see `csv_cell`) is data, not a formula.
 pub fn is_formula(value: &str) -> bool {
     let mut chars = value.chars();
     match chars.next() {
-        Some('=') => true,
-        Some('+' | '-' | '@') => {
-            let rest: String = chars.collect();
+        Some('=' | '\u{FF1D}') => true,
+        Some('+' | '-' | '@' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}') => {
+            let rest = chars.as_str();
             let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
-            name_len > 0 && rest[name_len..].starts_with('(')
+            name_len > 0 && rest[name_len..].starts_with(['(', '|'])
         }
         _ => false,
     }
@@ -961,7 +967,15 @@ mod tests {
 
     #[test]
     fn formulas_are_spotted_but_phone_numbers_are_not() {
-        for f in ["=1+1", "@SUM(A1)", "+cmd(x)", "-HYPERLINK(\"x\")"] {
+        for f in [
+            "=1+1",
+            "@SUM(A1)",
+            "+cmd(x)",
+            "-HYPERLINK(\"x\")",
+            "+cmd|' /C calc'!A0",
+            "\u{FF1D}1+1",
+            "\u{FF0B}cmd|' /C calc'!A0",
+        ] {
             assert!(is_formula(f), "{f}");
         }
         for ok in ["+1 555 0100", "-", "O'Brien", "a=b", "@home"] {

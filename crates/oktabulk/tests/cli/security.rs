@@ -1,7 +1,8 @@
 //! What oktabulk guarantees an admin: nothing it writes replaces its input, its files are the
-//! owner's alone, and the token goes to the org only.
+//! owner's alone, the token goes to the org only, and no cell it writes runs in a spreadsheet.
 
-use super::support::{code, results, seed_csv, stderr, Env};
+use super::support::{code, results, seed_csv, stderr, Env, TOKEN};
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_results_path_naming_the_input_is_refused_and_the_input_kept() {
@@ -177,4 +178,120 @@ async fn a_missing_key_file_is_a_configuration_error() {
         .await;
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains("missing.pem"), "{}", stderr(&out));
+}
+
+/// What a spreadsheet runs when a cell starts with it (oktabulk's own list, kept here on
+/// purpose as the test's oracle).
+const RUNS: [char; 10] = [
+    '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+];
+
+/// Every cell of a CSV file, header included.
+fn every_cell(path: &std::path::Path) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .expect("csv");
+    reader
+        .records()
+        .flat_map(|r| {
+            r.expect("record")
+                .iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_never_run_as_formulas_and_an_export_updates_nothing() {
+    let env = Env::start().await;
+    let hostile = [
+        ("firstName", "=Ann"),
+        ("lastName", "+cmd|' /C calc'!A0"),
+        ("department", "-x"),
+        ("title", "@x"),
+        ("nickName", "'quoted"),
+        ("division", "'=already marked"),
+        ("costCenter", "\u{FF1D}1+1"),
+        ("organization", "\u{FF0B}cmd|' /C calc'!A0"),
+    ];
+    let mut profile = json!({"login": "-lead@example.com", "email": "-lead@example.com"});
+    for (name, value) in hostile {
+        profile[name] = json!(value);
+    }
+    env.seed(json!({
+        "users": [{"profile": profile}],
+        "groups": [{"name": "-team", "description": "+desc"}]
+    }))
+    .await;
+
+    let out = env.run(&["export", "users", "-o", "users.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = env.run(&["export", "groups", "-o", "groups.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for file in ["users.csv", "groups.csv"] {
+        let cells = every_cell(&env.path(file));
+        assert!(
+            cells.iter().all(|c| !c.starts_with(RUNS)),
+            "{file}: a cell a spreadsheet would run: {cells:?}"
+        );
+        assert!(cells.len() > 4, "{file}: {cells:?}");
+    }
+    let users = std::fs::read_to_string(env.path("users.csv")).expect("export");
+    for (_, value) in hostile {
+        assert!(
+            every_cell(&env.path("users.csv")).contains(&format!("'{value}")),
+            "{value:?} marked once: {users}"
+        );
+    }
+    let groups = every_cell(&env.path("groups.csv"));
+    assert!(groups.contains(&"'+desc".to_owned()) && groups.contains(&"'-team".to_owned()));
+
+    // The export is an update file that changes nothing: every value reads back as the org
+    // holds it, without the marks.
+    let writes = env.emulator.stats().writes;
+    let out = env.run(&["users", "update", "users.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("users.update-results.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["status"], "Unchanged", "{rows:?}");
+    assert_eq!(env.emulator.stats().writes, writes, "nothing was sent");
+    assert_eq!(
+        rows[0]["login"], "'-lead@example.com",
+        "marked in the results too"
+    );
+    let results_cells = every_cell(&env.path("users.update-results.csv"));
+    assert!(results_cells.iter().all(|c| !c.starts_with(RUNS)));
+
+    // The same file with a value changed behind the mark: the value, not the mark, is sent;
+    // the bare formula is still refused before any write.
+    let changed = users.replace("'=Ann", "'=Bob");
+    env.write("changed.csv", &changed);
+    let out = env.run(&["users", "update", "changed.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let bare = users.replace("'=Ann", "=Bob");
+    env.write("bare.csv", &bare);
+    let out = env.run(&["users", "update", "bare.csv"]).await;
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("spreadsheet formula"),
+        "{}",
+        stderr(&out)
+    );
+    let user = okta_client::Client::builder(
+        env.emulator.base_url(),
+        okta_client::Credentials::ApiToken(okta_client::Secret::new(TOKEN)),
+    )
+    .expect("config")
+    .build()
+    .expect("client")
+    .users()
+    .get("-lead@example.com")
+    .await
+    .expect("the user");
+    assert_eq!(user.profile.str("firstName"), Some("=Bob"));
+    for (name, value) in &hostile[1..] {
+        assert_eq!(user.profile.str(name), Some(*value), "{name} kept");
+    }
 }
