@@ -149,7 +149,7 @@ pub use error::{Error, TransportError};
 pub use groups::Groups;
 pub use jwt::SigningKey;
 pub use observer::{Answer, Observer};
-pub use okta_config::{OktaConfig, DEFAULT_SCOPES};
+pub use okta_config::{ConfigFile, OktaConfig, DEFAULT_SCOPES};
 pub use pacing::{estimate, BucketView};
 pub use page::ListQuery;
 pub use retry::RetryReason;

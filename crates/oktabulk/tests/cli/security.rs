@@ -138,7 +138,7 @@ async fn a_shared_token_file_warns_and_a_pasted_scheme_is_accepted() {
         .expect("runs");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("readable by other users"),
+        stderr(&out).contains("holds a secret and is readable or writable by other users"),
         "{}",
         stderr(&out)
     );
@@ -154,10 +154,82 @@ async fn a_shared_token_file_warns_and_a_pasted_scheme_is_accepted() {
         .output()
         .await
         .expect("runs");
+    assert!(!stderr(&out).contains("by other users"), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_okta_yaml_others_can_read_or_change_warns_like_a_token_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::start().await;
+    let url = env.emulator.base_url().to_owned();
+    std::fs::create_dir_all(env.path("home/.okta")).expect("~/.okta");
+    let user_yaml = env.path("home/.okta/okta.yaml");
+    let with_token = format!("okta:\n  client:\n    orgUrl: {url}\n    token: {TOKEN}\n");
+    // (mode, what the file holds, warned about its secret, warned that others can change it)
+    let cases = [
+        (0o644, with_token.clone(), true, false),
+        (0o620, with_token.clone(), true, true),
+        (0o600, with_token.clone(), false, false),
+        (
+            0o646,
+            format!("okta:\n  client:\n    orgUrl: {url}\n"),
+            false,
+            true,
+        ),
+        (
+            0o640,
+            format!("okta:\n  client:\n    orgUrl: {url}\n"),
+            false,
+            false,
+        ),
+    ];
+    for (mode, text, secret, changeable) in cases {
+        std::fs::write(&user_yaml, &text).expect("okta.yaml");
+        std::fs::set_permissions(&user_yaml, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        let mut command = env.command();
+        command.env_remove("OKTA_CLIENT_ORGURL");
+        if !text.contains("token") {
+            command.env("OKTA_CLIENT_TOKEN", TOKEN);
+        } else {
+            command.env_remove("OKTA_CLIENT_TOKEN");
+        }
+        let out = command
+            .args(["export", "groups", "-o", "groups.csv"])
+            .output()
+            .await
+            .expect("runs");
+        let err = stderr(&out);
+        assert_eq!(code(&out), 0, "{mode:o}: {err}");
+        assert_eq!(
+            err.contains("okta.yaml holds a secret and is readable or writable by other users"),
+            secret,
+            "{mode:o}: {err}"
+        );
+        assert_eq!(
+            err.contains("okta.yaml can be changed by other users") && err.contains("orgUrl"),
+            changeable,
+            "{mode:o}: {err}"
+        );
+        assert!(!err.contains(TOKEN), "the token is never printed");
+    }
+    // The project's own ./okta.yaml is checked the same way.
+    std::fs::remove_file(&user_yaml).expect("removed");
+    let project_yaml = env.write("okta.yaml", &with_token);
+    std::fs::set_permissions(&project_yaml, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    let out = env
+        .command()
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .env_remove("OKTA_CLIENT_ORGURL")
+        .args(["export", "groups", "-o", "groups.csv"])
+        .output()
+        .await
+        .expect("runs");
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
     assert!(
-        !stderr(&out).contains("readable by other users"),
-        "{}",
-        stderr(&out)
+        err.contains("holds a secret") && err.contains("can be changed"),
+        "{err}"
     );
 }
 
