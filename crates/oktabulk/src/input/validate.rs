@@ -121,8 +121,8 @@ pub struct Validator {
     create_missing: bool,
     /// `None` once a clean preflight has shown there are no duplicates to find.
     seen: Option<SeenLogins>,
-    /// The confusable skeletons of the logins with characters outside ASCII, and their lines.
-    skeletons: HashMap<String, u64>,
+    /// The confusable skeletons of the file's logins; `None` with `seen`.
+    skeletons: Option<SeenLogins>,
     /// Warnings about rows that are valid (a login that mixes scripts or looks like another);
     /// the caller takes them after each row.
     pub warnings: Vec<Problem>,
@@ -147,7 +147,7 @@ impl Validator {
             groups,
             create_missing,
             seen: Some(SeenLogins::default()),
-            skeletons: HashMap::new(),
+            skeletons: Some(SeenLogins::default()),
             warnings: Vec::new(),
         }
     }
@@ -156,6 +156,7 @@ impl Validator {
     /// no memory that grows with the file.
     pub fn without_duplicate_check(mut self) -> Validator {
         self.seen = None;
+        self.skeletons = None;
         self
     }
 
@@ -344,7 +345,7 @@ impl Validator {
         if !problems.is_empty() {
             return Err(problems);
         }
-        if let Some(login) = profile.login().filter(|l| !l.is_ascii()) {
+        if let Some(login) = profile.login().filter(|l| !l.is_empty()) {
             self.look_alike(row.line, login);
         }
         Ok(ImportRow {
@@ -360,11 +361,12 @@ impl Validator {
         })
     }
 
-    /// Warns (does not refuse) about a login with characters outside ASCII that mixes scripts,
-    /// or that looks like another such login of the file (Unicode's confusable skeletons).
+    /// Warns (does not refuse) about a login that mixes scripts, or that looks like another
+    /// login of the file by Unicode's confusable skeletons, ASCII ones too (`1` and `l`, `rn`
+    /// and `m`).
     fn look_alike(&mut self, line: u64, login: &str) {
         use unicode_security::MixedScript;
-        if !login.is_single_script() {
+        if !login.is_ascii() && !login.is_single_script() {
             self.warnings.push(Problem::at(
                 line,
                 Some("login"),
@@ -372,19 +374,18 @@ impl Validator {
                 "warning: mixes scripts (Latin and Cyrillic letters, say): it can be mistaken for another login",
             ));
         }
-        let skeleton: String = unicode_security::skeleton(login).collect();
-        match self.skeletons.get(&skeleton) {
-            Some(first) if *first != line => self.warnings.push(Problem::at(
-                line,
-                Some("login"),
-                Some(login),
-                format!("warning: looks like the login on line {first}"),
-            )),
-            Some(_) => {}
-            None => {
-                self.skeletons.insert(skeleton, line);
+        let Some(skeletons) = self.skeletons.as_mut() else {
+            return;
+        };
+        let reason = match skeletons.first_look_alike(login, line) {
+            Ok(Some(first)) if first != line => {
+                format!("warning: looks like the login on line {first}")
             }
-        }
+            Ok(_) => return,
+            Err(reason) => format!("warning: cannot check for look-alike logins: {reason}"),
+        };
+        self.warnings
+            .push(Problem::at(line, Some("login"), Some(login), reason));
     }
 
     /// The groups a cell names: ids or names separated by `;`, where `\;` is a `;` inside a
@@ -590,7 +591,7 @@ impl UserChecker {
     pub fn into_validator(self) -> Option<Validator> {
         self.validator.map(|mut v| {
             v.seen = Some(SeenLogins::default());
-            v.skeletons.clear();
+            v.skeletons = Some(SeenLogins::default());
             v
         })
     }
