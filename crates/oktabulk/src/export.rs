@@ -1,7 +1,8 @@
 //! `oktabulk export users|groups|members`: every page of a list, streamed to CSV on standard
 //! output or a file (written under a temporary name and renamed into place), so memory stays
-//! flat whatever the org's size. `export users` writes the columns `users import` and
-//! `users update` read back: `id`, `status`, the profile attributes (arrays joined with `;`),
+//! flat whatever the org's size. `export users` writes every user, DEPROVISIONED ones too
+//! (which Okta's plain list leaves out), unless options select, and the columns `users import`
+//! and `users update` read back: `id`, `status`, the profile attributes (arrays joined with `;`),
 //! and with `--with-groups` a `groups` column of group names. Cells go through `csv_cell`, so a
 //! spreadsheet never runs one and every command reads them back as the org holds them. A count
 //! goes to stderr.
@@ -11,9 +12,9 @@ use crate::connect::connect;
 use crate::csv_cell::CsvWriter;
 use crate::exit::{code, AppError};
 use crate::report::results::temporary_beside;
-use futures_util::StreamExt;
+use futures_util::stream::{self, StreamExt};
 use okta_client::{Client, ListQuery};
-use okta_model::User;
+use okta_model::{User, UserStatus};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ pub async fn run(global: &GlobalArgs, what: &ExportCommand) -> Result<u8, AppErr
         ExportCommand::Members(a) => (a, "members"),
     };
     let mut out = Output::open(args.output.as_deref())?;
-    let written = match what {
+    let (written, selected) = match what {
         ExportCommand::Users(args) => users(client, args, &mut out).await?,
         ExportCommand::Groups(args) => groups(client, args, &mut out).await?,
         ExportCommand::Members(args) => members(client, args, &mut out).await?,
@@ -35,7 +36,7 @@ pub async fn run(global: &GlobalArgs, what: &ExportCommand) -> Result<u8, AppErr
     out.finish()?;
     if !global.quiet {
         eprintln!(
-            "exported {written} {kind} to {}",
+            "exported {written} {kind} ({selected}) to {}",
             args.output
                 .as_ref()
                 .map_or("standard output".into(), |p| p.display().to_string())
@@ -125,6 +126,39 @@ fn group_cell(name: &str) -> String {
     name.replace(';', "\\;")
 }
 
+/// What the options select, as the summary line says it.
+fn selection(args: &ExportArgs) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(s) = &args.status {
+        parts.push(format!("status {}", s.to_uppercase()));
+    }
+    if let Some(f) = &args.filter {
+        parts.push(format!("filter {f}"));
+    }
+    if let Some(s) = &args.search {
+        parts.push(format!("search {s}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The lists `export users` reads, one after the other. Okta's list without a filter or search
+/// leaves DEPROVISIONED users out (listUsers), so every user is that list and then the filter
+/// `status eq "DEPROVISIONED"`, which Okta documents as including them; options that select
+/// (`--status`, `--filter`, `--search`) make one list of what they select.
+fn user_lists(args: &ExportArgs) -> Vec<ListQuery> {
+    if selection(args).is_some() {
+        return vec![query(args)];
+    }
+    let deprovisioned = ListQuery {
+        filter: Some(format!(
+            "status eq \"{}\"",
+            UserStatus::Deprovisioned.as_str()
+        )),
+        ..query(args)
+    };
+    vec![query(args), deprovisioned]
+}
+
 fn query(args: &ExportArgs) -> ListQuery {
     let status = args
         .status
@@ -155,7 +189,12 @@ async fn group_id(client: &Client, group: &str) -> Result<okta_model::GroupId, A
     }
 }
 
-async fn users(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u64, AppError> {
+/// Writes the users the options select; answers how many, and what was selected.
+async fn users(
+    client: &Client,
+    args: &ExportArgs,
+    out: &mut Output,
+) -> Result<(u64, String), AppError> {
     let attributes = if args.columns.is_empty() {
         let schema = client.users().schema().await?;
         let base = &schema.definitions.base.properties;
@@ -177,16 +216,28 @@ async fn users(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u
         header.push("groups".into());
     }
     out.row(&header)?;
-    let mut stream = match &args.group {
+    let (mut stream, selected) = match &args.group {
         Some(group) => {
             let id = group_id(client, group).await?;
-            client.groups().members(&id, Some(200))
+            let members = client.groups().members(&id, Some(200));
+            (members, format!("members of group {group}"))
         }
-        None => client.users().list(&query(args)),
+        None => {
+            let lists: Vec<_> = user_lists(args)
+                .iter()
+                .map(|q| client.users().list(q))
+                .collect();
+            let selected = selection(args).unwrap_or_else(|| "every status".into());
+            (stream::iter(lists).flatten().boxed(), selected)
+        }
     };
     let mut written = 0u64;
+    let mut deprovisioned = 0u64;
     while let Some(user) = stream.next().await {
         let user: User = user?;
+        if user.status == UserStatus::Deprovisioned {
+            deprovisioned += 1;
+        }
         let mut cells = vec![user.id.0.clone(), user.status.as_str().to_owned()];
         cells.extend(attributes.iter().map(|a| text(user.profile.0.get(a))));
         if args.with_groups {
@@ -201,10 +252,17 @@ async fn users(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u
         out.row(&cells)?;
         written += 1;
     }
-    Ok(written)
+    Ok((
+        written,
+        format!("{selected}; {deprovisioned} of them DEPROVISIONED"),
+    ))
 }
 
-async fn groups(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u64, AppError> {
+async fn groups(
+    client: &Client,
+    args: &ExportArgs,
+    out: &mut Output,
+) -> Result<(u64, String), AppError> {
     out.row(["id", "name", "description", "type"])?;
     let mut query = query(args);
     query.q = None;
@@ -220,10 +278,17 @@ async fn groups(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<
         ])?;
         written += 1;
     }
-    Ok(written)
+    Ok((
+        written,
+        selection(args).unwrap_or_else(|| "every group".into()),
+    ))
 }
 
-async fn members(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u64, AppError> {
+async fn members(
+    client: &Client,
+    args: &ExportArgs,
+    out: &mut Output,
+) -> Result<(u64, String), AppError> {
     let Some(group) = &args.group else {
         return Err(AppError::Config(
             "export members needs --group (a group's id or name)".into(),
@@ -243,7 +308,7 @@ async fn members(client: &Client, args: &ExportArgs, out: &mut Output) -> Result
         ])?;
         written += 1;
     }
-    Ok(written)
+    Ok((written, format!("members of group {group}")))
 }
 
 #[cfg(test)]
