@@ -80,8 +80,9 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// A list's `next` link leads back to a page of the same list already read (the same
-    /// URL, or a cycle): following it would never end. Names the path, never the query
-    /// (which may hold a search for a login).
+    /// URL, or a cycle), or to a page that repeats the one before it under a new cursor:
+    /// following it would never end. Names the path, never the query (which may hold a search
+    /// for a login).
     #[error("the org's paging goes round in a circle: the next link after page {page} of {path} leads back to page {first}; the list cannot be read to its end")]
     PagingLoop {
         /// The list's path (`/api/v1/users`).

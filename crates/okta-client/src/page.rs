@@ -9,9 +9,11 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use std::collections::hash_map::{Entry, HashMap};
 use std::collections::VecDeque;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Every item of a paged list, starting at `first` (a path with its query). A `next` link that
-/// leads back to a page already read (the same URL, or a cycle A -> B -> A) ends the list with
+/// leads back to a page already read (the same URL, or a cycle A -> B -> A), or a page that
+/// repeats the one before it word for word under a new cursor, ends the list with
 /// `Error::PagingLoop` instead of reading it again, forever.
 pub(crate) fn items<T>(client: &Client, first: String) -> BoxStream<'static, Result<T, Error>>
 where
@@ -36,7 +38,9 @@ where
                 }
                 let page = async {
                     let answer = client.send(Call::get(&url)).await?;
-                    Ok::<_, Error>((answer.json::<Vec<T>>()?, answer.next_link()))
+                    let link = answer.next_link();
+                    visited.answered(&answer.body, link.is_some())?;
+                    Ok::<_, Error>((answer.json::<Vec<T>>()?, link))
                 };
                 match page.await {
                     Ok((items, link)) => {
@@ -56,6 +60,9 @@ where
 #[derive(Debug, Default)]
 struct Visited {
     pages: HashMap<String, u64>,
+    /// The path of the page asked for last, and a hash of the body of the one before it.
+    last_path: String,
+    last_body: Option<u64>,
 }
 
 impl Visited {
@@ -68,6 +75,7 @@ impl Visited {
                     .map(|(k, v)| (k.into_owned(), v.into_owned()))
                     .collect();
                 pairs.sort();
+                self.last_path = url.path().to_owned();
                 (url.path().to_owned(), format!("{} {pairs:?}", url.path()))
             }
             // Refused by the send path with its own error.
@@ -85,6 +93,28 @@ impl Visited {
                 Ok(())
             }
         }
+    }
+
+    /// Notes the body of the page just read; a page with items that links on, and whose body
+    /// is the previous page's word for word, is the org repeating itself under new cursors
+    /// (Okta's cursors move past the items they gave).
+    fn answered(&mut self, body: &[u8], links_on: bool) -> Result<(), Error> {
+        let mut hasher = DefaultHasher::new();
+        body.hash(&mut hasher);
+        let hash = Some(hasher.finish());
+        let page = self.pages.len() as u64;
+        let empty = body
+            .iter()
+            .all(|b| b.is_ascii_whitespace() || b"[]".contains(b));
+        if links_on && !empty && hash == self.last_body {
+            return Err(Error::PagingLoop {
+                path: self.last_path.clone(),
+                page: page - 1,
+                first: page - 1,
+            });
+        }
+        self.last_body = hash;
+        Ok(())
     }
 }
 

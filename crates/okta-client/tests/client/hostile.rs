@@ -335,16 +335,18 @@ async fn a_next_link_to_the_same_page_ends_the_list_with_a_paging_loop() {
 
 #[tokio::test]
 async fn a_cycle_of_next_links_is_found_whatever_the_order_of_the_query() {
-    // first -> A -> B -> A again, written with its parameters the other way round.
+    // first -> A -> B -> A again, written with its parameters the other way round; each page
+    // holds another user, so only the links repeat.
     let org = hostile_org(|_, target, _| {
-        let next = match target {
+        let (next, user) = match target {
             t if t.contains("after=b") || t.contains("limit=1&after=a") => {
-                "/api/v1/users?limit=1&after=a"
+                ("/api/v1/users?limit=1&after=a", "00u3")
             }
-            t if t.contains("after=a") => "/api/v1/users?after=b&limit=1",
-            _ => "/api/v1/users?after=a&limit=1",
+            t if t.contains("after=a") => ("/api/v1/users?after=b&limit=1", "00u2"),
+            _ => ("/api/v1/users?after=a&limit=1", "00u1"),
         };
-        (200, vec![format!("Link: <{next}>; rel=\"next\"")], ONE_USER)
+        let page: &'static str = Box::leak(ONE_USER.replace("00u1", user).into_boxed_str());
+        (200, vec![format!("Link: <{next}>; rel=\"next\"")], page)
     })
     .await;
     let (users, error) = list_all(&client(&org.url)).await;
@@ -364,6 +366,57 @@ async fn a_cycle_of_next_links_is_found_whatever_the_order_of_the_query() {
         "the cursor stays out of the message: {message}"
     );
     assert_eq!(org.seen.lock().len(), 3);
+}
+
+#[tokio::test]
+async fn a_page_repeated_under_new_cursors_ends_the_list_with_a_paging_loop() {
+    // A fresh cursor every time, and the same page behind each: no URL repeats.
+    let org = hostile_org(|n, _, _| {
+        let link = format!("Link: </api/v1/users?after=c{n}>; rel=\"next\"");
+        (200, vec![link], ONE_USER)
+    })
+    .await;
+    let (users, error) = list_all(&client(&org.url)).await;
+    assert_eq!(users, 1, "the repeated page is not given again");
+    match error {
+        Some(Error::PagingLoop {
+            page: 1, first: 1, ..
+        }) => {}
+        e => panic!("not a paging loop: {e:?}"),
+    }
+    assert_eq!(org.seen.lock().len(), 2);
+}
+
+#[tokio::test]
+async fn empty_pages_and_distinct_pages_are_followed_to_the_end() {
+    // Two pages of different users, then an empty page: nothing is taken for a loop.
+    let second = ONE_USER
+        .replace("00u1", "00u2")
+        .replace("a@example.com", "b@example.com");
+    let second: &'static str = Box::leak(second.into_boxed_str());
+    let org = hostile_org(move |n, _, _| match n {
+        0 => (
+            200,
+            vec!["Link: </api/v1/users?after=1>; rel=\"next\"".into()],
+            ONE_USER,
+        ),
+        1 => (
+            200,
+            vec!["Link: </api/v1/users?after=2>; rel=\"next\"".into()],
+            second,
+        ),
+        2 => (
+            200,
+            vec!["Link: </api/v1/users?after=3>; rel=\"next\"".into()],
+            "[]",
+        ),
+        _ => (200, vec![], "[]"),
+    })
+    .await;
+    let (users, error) = list_all(&client(&org.url)).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(users, 2);
+    assert_eq!(org.seen.lock().len(), 4);
 }
 
 /// An org whose every answer is a 200 with a body that never ends (or, with `declared`, says

@@ -1,6 +1,6 @@
 //! A hostile or broken org: a raw HTTP server on 127.0.0.1 that answers the schema as Okta
-//! does but every list with one fault (a `next` link to the same page, an A -> B -> A cycle, a
-//! body that never ends, malformed JSON). Every command that reads a list is run against each
+//! does but every list with one fault (a `next` link to the same page, endless fresh cursors to
+//! the same page, an A -> B -> A cycle, a body that never ends, malformed JSON). Every command that reads a list is run against each
 //! fault: it must end, with exit 6 and a message that names the fault, and leave an earlier
 //! output file as it was.
 
@@ -15,6 +15,8 @@ use tokio::net::{TcpListener, TcpStream};
 enum Fault {
     /// Every page links `next` to itself.
     SameNext,
+    /// Every page links `next` to a cursor never given before, with the same page behind it.
+    FreshCursor,
     /// The first page links to A, A to B, B back to A.
     Cycle,
     /// A 200 whose body never ends.
@@ -27,12 +29,15 @@ impl Fault {
     /// What the message of a run that met this fault says.
     fn named_by(self) -> &'static str {
         match self {
-            Fault::SameNext | Fault::Cycle => "paging goes round in a circle",
+            Fault::SameNext | Fault::FreshCursor | Fault::Cycle => "paging goes round in a circle",
             Fault::EndlessBody => "larger than 67108864 bytes",
             Fault::Malformed => "cannot decode the answer",
         }
     }
 }
+
+/// The cursors `FreshCursor` has given.
+static CURSORS: AtomicUsize = AtomicUsize::new(0);
 
 const GROUP_ID: &str = "00gHostileGroup00001";
 
@@ -95,6 +100,11 @@ async fn answer(mut stream: TcpStream, fault: Fault, own: String) {
     match fault {
         Fault::SameNext => {
             let link = format!("Link: <http://{own}{target}>; rel=\"next\"");
+            send(&mut stream, 200, &[link], &page).await;
+        }
+        Fault::FreshCursor => {
+            let cursor = CURSORS.fetch_add(1, Ordering::SeqCst);
+            let link = format!("Link: <{path}?after=c{cursor}>; rel=\"next\"");
             send(&mut stream, 200, &[link], &page).await;
         }
         Fault::Cycle => {
@@ -194,6 +204,7 @@ async fn every_paging_command_ends_with_exit_6_against_a_hostile_org() {
     let env = Env::start().await;
     for fault in [
         Fault::SameNext,
+        Fault::FreshCursor,
         Fault::Cycle,
         Fault::EndlessBody,
         Fault::Malformed,
