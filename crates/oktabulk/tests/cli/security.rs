@@ -336,6 +336,15 @@ async fn exports_never_run_as_formulas_and_an_export_updates_nothing() {
     let results_cells = every_cell(&env.path("users.update-results.csv"));
     assert!(results_cells.iter().all(|c| !c.starts_with(RUNS)));
 
+    // The groups export is a groups import file that changes nothing either.
+    let out = env
+        .run(&["groups", "import", "groups.csv", "--on-exists", "update"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("groups.groups-import-results.csv"));
+    assert!(rows.iter().all(|r| r["status"] == "Unchanged"), "{rows:?}");
+    assert_eq!(env.emulator.stats().writes, writes, "nothing was sent");
+
     // The same file with a value changed behind the mark: the value, not the mark, is sent;
     // the bare formula is still refused before any write.
     let changed = users.replace("'=Ann", "'=Bob");
