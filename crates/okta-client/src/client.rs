@@ -40,6 +40,7 @@ struct Inner {
     cancel: watch::Sender<bool>,
     health: Health,
     org_down_after: Duration,
+    max_answer_bytes: u64,
 }
 
 /// Whether the org answers: when it last did, and the attempts that failed to reach it since.
@@ -166,6 +167,7 @@ impl Client {
                 .await?;
             let (outcome, error, request_id) = match tried {
                 Tried::Answered(answer) => return Ok(answer),
+                Tried::Final(error) => return Err(error),
                 Tried::Failed(outcome, error, request_id) => (outcome, error, request_id),
             };
             if matches!(outcome, Attempt::NotSent | Attempt::Unknown) {
@@ -331,9 +333,16 @@ impl Client {
         } else {
             inner.in_flight.answered();
         }
-        let body = match resp.bytes().await {
+        let body = match read_body(resp, inner.max_answer_bytes).await {
             Ok(body) => body,
-            Err(e) => {
+            Err(Body::TooLarge) => {
+                // Not tried again: the same org would send the same flood.
+                return Tried::Final(Error::AnswerTooLarge {
+                    limit: inner.max_answer_bytes,
+                    request_id,
+                });
+            }
+            Err(Body::Broken(e)) => {
                 let error = TransportError::Unknown(describe(e));
                 return Tried::Failed(Attempt::Unknown, error.into(), request_id);
             }
@@ -369,7 +378,33 @@ impl Client {
 
 enum Tried {
     Answered(Answer),
+    /// A failure that no retry can mend.
+    Final(Error),
     Failed(Attempt, Error, Option<String>),
+}
+
+/// Why a body was not read whole.
+enum Body {
+    /// Longer than the limit (declared so, or found so while reading).
+    TooLarge,
+    /// The connection failed while reading.
+    Broken(reqwest::Error),
+}
+
+/// The body, read chunk by chunk as it comes and given up as soon as it would pass `limit`
+/// bytes (or says it will), so that an endless answer costs at most `limit` of memory.
+async fn read_body(mut resp: reqwest::Response, limit: u64) -> Result<bytes::Bytes, Body> {
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return Err(Body::TooLarge);
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Body::Broken)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(Body::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// One API call to make.
@@ -502,6 +537,12 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes one answer's body may hold (64 MiB by default).
+    pub fn max_answer_bytes(mut self, bytes: u64) -> Self {
+        self.settings.max_answer_bytes = bytes;
+        self
+    }
+
     /// Receives the client's events: answers, waits, retries.
     pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
         self.observer = Some(observer);
@@ -544,6 +585,7 @@ impl ClientBuilder {
                     failed_since: AtomicU32::new(0),
                 },
                 org_down_after: s.org_down_after,
+                max_answer_bytes: s.max_answer_bytes,
             }),
         })
     }

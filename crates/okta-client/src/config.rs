@@ -226,7 +226,15 @@ pub struct Settings {
     /// When no request has reached the org (or been answered) for this long, over several
     /// attempts, calls stop retrying with `Error::OrgUnreachable`.
     pub org_down_after: Duration,
+    /// The most bytes one answer's body may hold ([`DEFAULT_MAX_ANSWER_BYTES`] by default);
+    /// the body is read as it comes and a longer one ends the call with
+    /// `Error::AnswerTooLarge`, so a broken org cannot fill the memory.
+    pub max_answer_bytes: u64,
 }
+
+/// One answer's body at most, by default: 64 MiB. Okta's largest pages (200 users with big
+/// profiles) are a few MB, so only a broken or hostile org (or something between) reaches it.
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -239,6 +247,7 @@ impl Default for Settings {
             max_in_flight: 10,
             user_agent: format!("okta-client-rust/{}", env!("CARGO_PKG_VERSION")),
             org_down_after: Duration::from_secs(30),
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         }
     }
 }

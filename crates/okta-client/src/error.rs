@@ -70,6 +70,28 @@ pub enum Error {
     /// The OAuth token endpoint refused the client.
     #[error("oauth token request failed: {0}")]
     OAuth(String),
+    /// An answer's body went past the client's limit (`Settings::max_answer_bytes`); the
+    /// rest was not read. Okta's pages are a few MB: the org, or something between, is broken.
+    #[error("the org's answer is larger than {limit} bytes, the most one answer may hold (Okta's pages are a few MB); the org or something between it and here is broken")]
+    AnswerTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+        /// `X-Okta-Request-Id`, if the answer had one.
+        request_id: Option<String>,
+    },
+    /// A list's `next` link leads back to a page of the same list already read (the same
+    /// URL, or a cycle), or to a page that repeats the one before it under a new cursor:
+    /// following it would never end. Names the path, never the query (which may hold a search
+    /// for a login).
+    #[error("the org's paging goes round in a circle: the next link after page {page} of {path} leads back to page {first}; the list cannot be read to its end")]
+    PagingLoop {
+        /// The list's path (`/api/v1/users`).
+        path: String,
+        /// The page (from 1) whose `next` link was already followed.
+        page: u64,
+        /// The page it leads back to.
+        first: u64,
+    },
     /// `Client::cancel` was called: the call stopped waiting (for pacing, a backoff or a retry)
     /// and was not sent again.
     #[error("interrupted before the call finished")]
@@ -147,6 +169,7 @@ impl Error {
             Error::Api { request_id, .. }
             | Error::Status { request_id, .. }
             | Error::Decode { request_id, .. }
+            | Error::AnswerTooLarge { request_id, .. }
             | Error::Redirect { request_id, .. } => request_id.as_deref(),
             Error::Deadline { last, .. } | Error::OrgUnreachable { last, .. } => last.request_id(),
             _ => None,
@@ -171,9 +194,10 @@ impl Error {
     /// Whether the failure says nothing final about the request: trying the same call later,
     /// with nothing changed, may succeed. True for transport failures, rate limits and server
     /// errors (also when the retries ran out), an unreachable org, an interruption, an answer
-    /// that did not decode, a redirect, a link off the org, and failed authentication (401, or
-    /// the token endpoint); false for Okta's answers about the request itself (400, 403, 404,
-    /// 409...), which stay the same until the request or the org changes.
+    /// that did not decode or was too large, a list whose links go round in a circle, a
+    /// redirect, a link off the org, and failed authentication (401, or the token endpoint);
+    /// false for Okta's answers about the request itself (400, 403, 404, 409...), which stay
+    /// the same until the request or the org changes.
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Api { status, .. } | Error::Status { status, .. } => {
@@ -184,6 +208,8 @@ impl Error {
             | Error::OrgUnreachable { .. }
             | Error::Interrupted
             | Error::Decode { .. }
+            | Error::AnswerTooLarge { .. }
+            | Error::PagingLoop { .. }
             | Error::Redirect { .. }
             | Error::ForeignLink(_)
             | Error::OAuth(_) => true,

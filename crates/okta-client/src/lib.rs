@@ -144,12 +144,12 @@ mod users;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
-pub use config::{ConfigError, Needed, OrgUrl, Secret, Settings};
+pub use config::{ConfigError, Needed, OrgUrl, Secret, Settings, DEFAULT_MAX_ANSWER_BYTES};
 pub use error::{Error, TransportError};
 pub use groups::Groups;
 pub use jwt::SigningKey;
 pub use observer::{Answer, Observer};
-pub use okta_config::{OktaConfig, DEFAULT_SCOPES};
+pub use okta_config::{ConfigFile, OktaConfig, DEFAULT_SCOPES};
 pub use pacing::{estimate, BucketView};
 pub use page::ListQuery;
 pub use retry::RetryReason;

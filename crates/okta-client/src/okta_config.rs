@@ -37,6 +37,19 @@ pub struct OktaConfig {
     pub private_key: Option<Secret>,
     /// The files and variables read, in order, for reports.
     pub sources: Vec<String>,
+    /// The okta.yaml files read, in order, so that a caller can check who else may read or
+    /// change them.
+    pub files: Vec<ConfigFile>,
+}
+
+/// An okta.yaml that was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConfigFile {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Whether it holds a secret: a `token`, or a `privateKey` (inline or a file's path).
+    pub holds_secret: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,6 +130,10 @@ impl OktaConfig {
         let text = std::fs::read_to_string(path).map_err(|e| file_error(path, e))?;
         let mut config = OktaConfig::from_yaml_str(&text).map_err(|e| file_error(path, e))?;
         config.sources = vec![path.display().to_string()];
+        config.files = vec![ConfigFile {
+            path: path.to_owned(),
+            holds_secret: config.token.is_some() || config.private_key.is_some(),
+        }];
         Ok(Some(config))
     }
 
@@ -132,6 +149,7 @@ impl OktaConfig {
             scopes: client.scopes.map(Scopes::into_vec),
             private_key: client.private_key,
             sources: Vec::new(),
+            files: Vec::new(),
         })
     }
 
@@ -146,6 +164,7 @@ impl OktaConfig {
             scopes: var("OKTA_CLIENT_SCOPES").map(|s| Scopes::Text(s).into_vec()),
             private_key: var("OKTA_CLIENT_PRIVATEKEY").map(Secret::new),
             sources: Vec::new(),
+            files: Vec::new(),
         };
         let any = config.org_url.is_some()
             || config.token.is_some()
@@ -171,6 +190,7 @@ impl OktaConfig {
             scopes,
             private_key,
             sources,
+            files,
         } = later;
         self.org_url = org_url.or(self.org_url.take());
         self.token = token.or(self.token.take());
@@ -179,6 +199,7 @@ impl OktaConfig {
         self.scopes = scopes.or(self.scopes.take());
         self.private_key = private_key.or(self.private_key.take());
         self.sources.extend(sources);
+        self.files.extend(files);
     }
 
     /// The credentials the settings describe: an API token (`SSWS`, the default; a token

@@ -7,34 +7,115 @@ use crate::error::Error;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
+use std::collections::hash_map::{Entry, HashMap};
 use std::collections::VecDeque;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
-/// Every item of a paged list, starting at `first` (a path with its query).
+/// Every item of a paged list, starting at `first` (a path with its query). A `next` link that
+/// leads back to a page already read (the same URL, or a cycle A -> B -> A), or a page that
+/// repeats the one before it word for word under a new cursor, ends the list with
+/// `Error::PagingLoop` instead of reading it again, forever.
 pub(crate) fn items<T>(client: &Client, first: String) -> BoxStream<'static, Result<T, Error>>
 where
     T: DeserializeOwned + Send + 'static,
 {
-    let start = (client.clone(), Some(first), VecDeque::<T>::new());
-    stream::unfold(start, |(client, mut next, mut buffered)| async move {
-        loop {
-            if let Some(item) = buffered.pop_front() {
-                return Some((Ok(item), (client, next, buffered)));
-            }
-            let url = next.take()?;
-            let page = async {
-                let answer = client.send(Call::get(&url)).await?;
-                Ok::<_, Error>((answer.json::<Vec<T>>()?, answer.next_link()))
-            };
-            match page.await {
-                Ok((items, link)) => {
-                    buffered.extend(items);
-                    next = link;
+    let start = (
+        client.clone(),
+        Some(first),
+        VecDeque::<T>::new(),
+        Visited::default(),
+    );
+    stream::unfold(
+        start,
+        |(client, mut next, mut buffered, mut visited)| async move {
+            loop {
+                if let Some(item) = buffered.pop_front() {
+                    return Some((Ok(item), (client, next, buffered, visited)));
                 }
-                Err(e) => return Some((Err(e), (client, None, buffered))),
+                let url = next.take()?;
+                if let Err(e) = visited.enter(&client, &url) {
+                    return Some((Err(e), (client, None, buffered, visited)));
+                }
+                let page = async {
+                    let answer = client.send(Call::get(&url)).await?;
+                    let link = answer.next_link();
+                    visited.answered(&answer.body, link.is_some())?;
+                    Ok::<_, Error>((answer.json::<Vec<T>>()?, link))
+                };
+                match page.await {
+                    Ok((items, link)) => {
+                        buffered.extend(items);
+                        next = link;
+                    }
+                    Err(e) => return Some((Err(e), (client, None, buffered, visited))),
+                }
+            }
+        },
+    )
+    .boxed()
+}
+
+/// The pages of one list asked for so far, by what names a page: its path and its query's
+/// parameters in any order (so `?after=x&limit=2` and `?limit=2&after=x` are one page).
+#[derive(Debug, Default)]
+struct Visited {
+    pages: HashMap<String, u64>,
+    /// The path of the page asked for last, and a hash of the body of the one before it.
+    last_path: String,
+    last_body: Option<u64>,
+}
+
+impl Visited {
+    /// Counts `target` as the next page, or refuses it when it was read before.
+    fn enter(&mut self, client: &Client, target: &str) -> Result<(), Error> {
+        let (path, key) = match client.org().resolve(target) {
+            Ok(url) => {
+                let mut pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                pairs.sort();
+                self.last_path = url.path().to_owned();
+                (url.path().to_owned(), format!("{} {pairs:?}", url.path()))
+            }
+            // Refused by the send path with its own error.
+            Err(_) => return Ok(()),
+        };
+        let page = self.pages.len() as u64 + 1;
+        match self.pages.entry(key) {
+            Entry::Occupied(first) => Err(Error::PagingLoop {
+                path,
+                page: page - 1,
+                first: *first.get(),
+            }),
+            Entry::Vacant(slot) => {
+                slot.insert(page);
+                Ok(())
             }
         }
-    })
-    .boxed()
+    }
+
+    /// Notes the body of the page just read; a page with items that links on, and whose body
+    /// is the previous page's word for word, is the org repeating itself under new cursors
+    /// (Okta's cursors move past the items they gave).
+    fn answered(&mut self, body: &[u8], links_on: bool) -> Result<(), Error> {
+        let mut hasher = DefaultHasher::new();
+        body.hash(&mut hasher);
+        let hash = Some(hasher.finish());
+        let page = self.pages.len() as u64;
+        let empty = body
+            .iter()
+            .all(|b| b.is_ascii_whitespace() || b"[]".contains(b));
+        if links_on && !empty && hash == self.last_body {
+            return Err(Error::PagingLoop {
+                path: self.last_path.clone(),
+                page: page - 1,
+                first: page - 1,
+            });
+        }
+        self.last_body = hash;
+        Ok(())
+    }
 }
 
 /// What a list (`GET /api/v1/users`, `GET /api/v1/groups`) should return.

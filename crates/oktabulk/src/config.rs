@@ -23,6 +23,9 @@ pub fn resolve(global: &GlobalArgs) -> Result<OrgTarget, AppError> {
     let home = dirs::home_dir();
     let mut config =
         OktaConfig::load(home.as_deref(), global.profile.as_deref()).map_err(config_error)?;
+    for file in &config.files {
+        warn_if_shared(&file.path, file.holds_secret, true);
+    }
     if let Some(path) = &global.token_file {
         config.token = Some(read_token_file(path)?);
         config
@@ -38,7 +41,7 @@ pub fn resolve(global: &GlobalArgs) -> Result<OrgTarget, AppError> {
         config.authorization_mode = Some("PrivateKey".into());
     }
     if let Some(path) = &global.private_key_file {
-        warn_if_shared(path);
+        warn_if_shared(path, true, false);
         config.private_key = Some(Secret::new(read_text(path)?));
         config.authorization_mode = Some("PrivateKey".into());
     }
@@ -80,24 +83,34 @@ fn read_text(path: &Path) -> Result<String, AppError> {
         .map_err(|e| AppError::Config(format!("cannot read {}: {e}", path.display())))
 }
 
-/// Warns, as ssh does, when a file holding a secret can be read by other users.
-fn warn_if_shared(path: &Path) {
+/// Warns, as ssh does, about a file oktabulk takes settings from that others may read or
+/// change: one holding a `secret` (a token file, a key file, an okta.yaml with a token or a
+/// key) when its group or other users have any access to it; one that names the `org` (an
+/// okta.yaml) when they can write it, since whoever changes `orgUrl` gets the token sent to
+/// them. The one check for every such file.
+fn warn_if_shared(path: &Path, secret: bool, org: bool) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path) {
-            let mode = meta.permissions().mode();
-            if mode & 0o077 != 0 {
-                eprintln!(
-                    "warning: {} holds a secret and is readable by other users (mode {:o}); run chmod 600 on it",
-                    path.display(),
-                    mode & 0o777
-                );
-            }
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if secret && mode & 0o077 != 0 {
+            eprintln!(
+                "warning: {} holds a secret and is readable or writable by other users (mode {mode:o}); run chmod 600 on it",
+                path.display(),
+            );
+        }
+        if org && mode & 0o022 != 0 {
+            eprintln!(
+                "warning: {} can be changed by other users (mode {mode:o}): whoever changes its orgUrl gets your credentials sent to them; run chmod go-w on it",
+                path.display(),
+            );
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
+    let _ = (path, secret, org);
 }
 
 fn read_token_file(path: &Path) -> Result<Secret, AppError> {
@@ -108,7 +121,7 @@ fn read_token_file(path: &Path) -> Result<Secret, AppError> {
         })?;
         s
     } else {
-        warn_if_shared(path);
+        warn_if_shared(path, true, false);
         read_text(path)?
     };
     let token = Secret::new(text.trim());

@@ -139,6 +139,23 @@ mod tests {
             (AppError::Runtime("x".into()), code::RUNTIME),
             (api(500).into(), code::RUNTIME),
             (api(404).into(), code::RUNTIME),
+            (
+                Error::PagingLoop {
+                    path: "/api/v1/users".into(),
+                    page: 2,
+                    first: 1,
+                }
+                .into(),
+                code::RUNTIME,
+            ),
+            (
+                Error::AnswerTooLarge {
+                    limit: okta_client::DEFAULT_MAX_ANSWER_BYTES,
+                    request_id: None,
+                }
+                .into(),
+                code::RUNTIME,
+            ),
             (AppError::Sandbox("x".into()), code::RUNTIME),
         ];
         for (error, expected) in cases {

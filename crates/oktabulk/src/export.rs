@@ -1,17 +1,20 @@
 //! `oktabulk export users|groups|members`: every page of a list, streamed to CSV on standard
 //! output or a file (written under a temporary name and renamed into place), so memory stays
-//! flat whatever the org's size. `export users` writes the columns `users import` and
-//! `users update` read back: `id`, `status`, the profile attributes (arrays joined with `;`),
-//! and with `--with-groups` a `groups` column of group names. A count goes to stderr.
+//! flat whatever the org's size. `export users` writes every user, DEPROVISIONED ones too
+//! (which Okta's plain list leaves out), unless options select, and the columns `users import`
+//! and `users update` read back: `id`, `status`, the profile attributes (arrays joined with `;`),
+//! and with `--with-groups` a `groups` column of group names. Cells go through `csv_cell`, so a
+//! spreadsheet never runs one and every command reads them back as the org holds them. A count
+//! goes to stderr.
 
 use crate::cli::{ExportArgs, ExportCommand, GlobalArgs};
 use crate::connect::connect;
+use crate::csv_cell::CsvWriter;
 use crate::exit::{code, AppError};
-use crate::input::validate::is_formula;
 use crate::report::results::temporary_beside;
-use futures_util::StreamExt;
+use futures_util::stream::{self, StreamExt};
 use okta_client::{Client, ListQuery};
-use okta_model::User;
+use okta_model::{User, UserStatus};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,7 +28,7 @@ pub async fn run(global: &GlobalArgs, what: &ExportCommand) -> Result<u8, AppErr
         ExportCommand::Members(a) => (a, "members"),
     };
     let mut out = Output::open(args.output.as_deref())?;
-    let written = match what {
+    let (written, selected) = match what {
         ExportCommand::Users(args) => users(client, args, &mut out).await?,
         ExportCommand::Groups(args) => groups(client, args, &mut out).await?,
         ExportCommand::Members(args) => members(client, args, &mut out).await?,
@@ -33,7 +36,7 @@ pub async fn run(global: &GlobalArgs, what: &ExportCommand) -> Result<u8, AppErr
     out.finish()?;
     if !global.quiet {
         eprintln!(
-            "exported {written} {kind} to {}",
+            "exported {written} {kind} ({selected}) to {}",
             args.output
                 .as_ref()
                 .map_or("standard output".into(), |p| p.display().to_string())
@@ -44,7 +47,7 @@ pub async fn run(global: &GlobalArgs, what: &ExportCommand) -> Result<u8, AppErr
 
 /// The CSV being written, and the temporary file behind it when it goes to a path.
 struct Output {
-    csv: csv::Writer<Box<dyn Write>>,
+    csv: CsvWriter<Box<dyn Write>>,
     target: Option<(PathBuf, tempfile::TempPath)>,
 }
 
@@ -62,7 +65,7 @@ impl Output {
             }
         };
         Ok(Output {
-            csv: csv::Writer::from_writer(out),
+            csv: CsvWriter::new(out),
             target,
         })
     }
@@ -72,8 +75,7 @@ impl Output {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let cells: Vec<String> = cells.into_iter().map(|c| safe(c.as_ref())).collect();
-        self.csv.write_record(&cells).map_err(|e| self.error(e))
+        self.csv.row(cells).map_err(|e| self.error(e))
     }
 
     fn error(&self, e: csv::Error) -> AppError {
@@ -105,15 +107,6 @@ impl Output {
     }
 }
 
-/// A cell a spreadsheet would run as a formula gets a leading `'`; the rest is written as is.
-fn safe(cell: &str) -> String {
-    if is_formula(cell) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
-}
-
 /// A profile value as `users import` reads it back.
 fn text(value: Option<&Value>) -> String {
     match value {
@@ -131,6 +124,39 @@ fn text(value: Option<&Value>) -> String {
 /// A group name as a `groups` cell holds it (`;` inside a name written `\;`).
 fn group_cell(name: &str) -> String {
     name.replace(';', "\\;")
+}
+
+/// What the options select, as the summary line says it.
+fn selection(args: &ExportArgs) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(s) = &args.status {
+        parts.push(format!("status {}", s.to_uppercase()));
+    }
+    if let Some(f) = &args.filter {
+        parts.push(format!("filter {f}"));
+    }
+    if let Some(s) = &args.search {
+        parts.push(format!("search {s}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The lists `export users` reads, one after the other. Okta's list without a filter or search
+/// leaves DEPROVISIONED users out (listUsers), so every user is that list and then the filter
+/// `status eq "DEPROVISIONED"`, which Okta documents as including them; options that select
+/// (`--status`, `--filter`, `--search`) make one list of what they select.
+fn user_lists(args: &ExportArgs) -> Vec<ListQuery> {
+    if selection(args).is_some() {
+        return vec![query(args)];
+    }
+    let deprovisioned = ListQuery {
+        filter: Some(format!(
+            "status eq \"{}\"",
+            UserStatus::Deprovisioned.as_str()
+        )),
+        ..query(args)
+    };
+    vec![query(args), deprovisioned]
 }
 
 fn query(args: &ExportArgs) -> ListQuery {
@@ -163,7 +189,12 @@ async fn group_id(client: &Client, group: &str) -> Result<okta_model::GroupId, A
     }
 }
 
-async fn users(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u64, AppError> {
+/// Writes the users the options select; answers how many, and what was selected.
+async fn users(
+    client: &Client,
+    args: &ExportArgs,
+    out: &mut Output,
+) -> Result<(u64, String), AppError> {
     let attributes = if args.columns.is_empty() {
         let schema = client.users().schema().await?;
         let base = &schema.definitions.base.properties;
@@ -185,16 +216,28 @@ async fn users(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u
         header.push("groups".into());
     }
     out.row(&header)?;
-    let mut stream = match &args.group {
+    let (mut stream, selected) = match &args.group {
         Some(group) => {
             let id = group_id(client, group).await?;
-            client.groups().members(&id, Some(200))
+            let members = client.groups().members(&id, Some(200));
+            (members, format!("members of group {group}"))
         }
-        None => client.users().list(&query(args)),
+        None => {
+            let lists: Vec<_> = user_lists(args)
+                .iter()
+                .map(|q| client.users().list(q))
+                .collect();
+            let selected = selection(args).unwrap_or_else(|| "every status".into());
+            (stream::iter(lists).flatten().boxed(), selected)
+        }
     };
     let mut written = 0u64;
+    let mut deprovisioned = 0u64;
     while let Some(user) = stream.next().await {
         let user: User = user?;
+        if user.status == UserStatus::Deprovisioned {
+            deprovisioned += 1;
+        }
         let mut cells = vec![user.id.0.clone(), user.status.as_str().to_owned()];
         cells.extend(attributes.iter().map(|a| text(user.profile.0.get(a))));
         if args.with_groups {
@@ -209,10 +252,17 @@ async fn users(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u
         out.row(&cells)?;
         written += 1;
     }
-    Ok(written)
+    Ok((
+        written,
+        format!("{selected}; {deprovisioned} of them DEPROVISIONED"),
+    ))
 }
 
-async fn groups(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u64, AppError> {
+async fn groups(
+    client: &Client,
+    args: &ExportArgs,
+    out: &mut Output,
+) -> Result<(u64, String), AppError> {
     out.row(["id", "name", "description", "type"])?;
     let mut query = query(args);
     query.q = None;
@@ -228,10 +278,17 @@ async fn groups(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<
         ])?;
         written += 1;
     }
-    Ok(written)
+    Ok((
+        written,
+        selection(args).unwrap_or_else(|| "every group".into()),
+    ))
 }
 
-async fn members(client: &Client, args: &ExportArgs, out: &mut Output) -> Result<u64, AppError> {
+async fn members(
+    client: &Client,
+    args: &ExportArgs,
+    out: &mut Output,
+) -> Result<(u64, String), AppError> {
     let Some(group) = &args.group else {
         return Err(AppError::Config(
             "export members needs --group (a group's id or name)".into(),
@@ -251,7 +308,7 @@ async fn members(client: &Client, args: &ExportArgs, out: &mut Output) -> Result
         ])?;
         written += 1;
     }
-    Ok(written)
+    Ok((written, format!("members of group {group}")))
 }
 
 #[cfg(test)]
@@ -266,7 +323,5 @@ mod tests {
         assert_eq!(text(Some(&serde_json::json!(true))), "true");
         assert_eq!(text(Some(&serde_json::json!(42))), "42");
         assert_eq!(group_parts(&group_cell("R&D; Europe")), ["R&D; Europe"]);
-        assert_eq!(safe("=cmd()"), "'=cmd()");
-        assert_eq!(safe("+1 555 0100"), "+1 555 0100");
     }
 }

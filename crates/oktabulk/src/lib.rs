@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod connect;
+pub mod csv_cell;
 pub mod doctor;
 pub mod engine;
 pub mod exit;

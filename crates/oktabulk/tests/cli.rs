@@ -9,6 +9,9 @@ mod cli {
     mod bad_input;
     /// `validate`, `doctor`, `--dry-run`, configuration and the sandbox.
     mod commands;
+    /// A hostile or broken org (endless or circular paging, an endless body, broken JSON)
+    /// against every command that reads a list.
+    mod hostile;
     /// The classic script's file and results, and each import option.
     mod import;
     /// `users update`, the lifecycle commands, `groups ...` and `export`.

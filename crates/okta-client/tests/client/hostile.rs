@@ -302,3 +302,197 @@ async fn requests_carry_the_library_or_the_applications_user_agent() {
         seen[1].user_agent
     );
 }
+
+/// Every user the org lists, and the error the list ended with, if any.
+async fn list_all(client: &Client) -> (usize, Option<Error>) {
+    let listed: Vec<_> = client.users().list(&ListQuery::default()).collect().await;
+    let users = listed.iter().filter(|r| r.is_ok()).count();
+    (users, listed.into_iter().find_map(Result::err))
+}
+
+#[tokio::test]
+async fn a_next_link_to_the_same_page_ends_the_list_with_a_paging_loop() {
+    // As a broken org or proxy does: every page links `next` to itself, absolute.
+    let org = hostile_org(|_, target, own| {
+        let link = format!("Link: <http://{own}{target}>; rel=\"next\"");
+        (200, vec![link], ONE_USER)
+    })
+    .await;
+    let (users, error) = list_all(&client(&org.url)).await;
+    assert_eq!(users, 1, "the page is read once");
+    match error {
+        Some(Error::PagingLoop { path, page, first }) => {
+            assert_eq!((path.as_str(), page, first), ("/api/v1/users", 1, 1));
+        }
+        e => panic!("not a paging loop: {e:?}"),
+    }
+    assert_eq!(
+        org.seen.lock().len(),
+        1,
+        "the same page was not asked for again"
+    );
+}
+
+#[tokio::test]
+async fn a_cycle_of_next_links_is_found_whatever_the_order_of_the_query() {
+    // first -> A -> B -> A again, written with its parameters the other way round; each page
+    // holds another user, so only the links repeat.
+    let org = hostile_org(|_, target, _| {
+        let (next, user) = match target {
+            t if t.contains("after=b") || t.contains("limit=1&after=a") => {
+                ("/api/v1/users?limit=1&after=a", "00u3")
+            }
+            t if t.contains("after=a") => ("/api/v1/users?after=b&limit=1", "00u2"),
+            _ => ("/api/v1/users?after=a&limit=1", "00u1"),
+        };
+        let page: &'static str = Box::leak(ONE_USER.replace("00u1", user).into_boxed_str());
+        (200, vec![format!("Link: <{next}>; rel=\"next\"")], page)
+    })
+    .await;
+    let (users, error) = list_all(&client(&org.url)).await;
+    assert_eq!(users, 3);
+    match &error {
+        Some(Error::PagingLoop {
+            page: 3, first: 2, ..
+        }) => {}
+        e => panic!("not the loop from page 3 back to page 2: {e:?}"),
+    }
+    // The org's fault, not the request's: a later run may read the list.
+    assert!(error.as_ref().is_some_and(Error::is_transient));
+    let message = error.map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("goes round in a circle"), "{message}");
+    assert!(
+        !message.contains("after="),
+        "the cursor stays out of the message: {message}"
+    );
+    assert_eq!(org.seen.lock().len(), 3);
+}
+
+#[tokio::test]
+async fn a_page_repeated_under_new_cursors_ends_the_list_with_a_paging_loop() {
+    // A fresh cursor every time, and the same page behind each: no URL repeats.
+    let org = hostile_org(|n, _, _| {
+        let link = format!("Link: </api/v1/users?after=c{n}>; rel=\"next\"");
+        (200, vec![link], ONE_USER)
+    })
+    .await;
+    let (users, error) = list_all(&client(&org.url)).await;
+    assert_eq!(users, 1, "the repeated page is not given again");
+    match error {
+        Some(Error::PagingLoop {
+            page: 1, first: 1, ..
+        }) => {}
+        e => panic!("not a paging loop: {e:?}"),
+    }
+    assert_eq!(org.seen.lock().len(), 2);
+}
+
+#[tokio::test]
+async fn empty_pages_and_distinct_pages_are_followed_to_the_end() {
+    // Two pages of different users, then an empty page: nothing is taken for a loop.
+    let second = ONE_USER
+        .replace("00u1", "00u2")
+        .replace("a@example.com", "b@example.com");
+    let second: &'static str = Box::leak(second.into_boxed_str());
+    let org = hostile_org(move |n, _, _| match n {
+        0 => (
+            200,
+            vec!["Link: </api/v1/users?after=1>; rel=\"next\"".into()],
+            ONE_USER,
+        ),
+        1 => (
+            200,
+            vec!["Link: </api/v1/users?after=2>; rel=\"next\"".into()],
+            second,
+        ),
+        2 => (
+            200,
+            vec!["Link: </api/v1/users?after=3>; rel=\"next\"".into()],
+            "[]",
+        ),
+        _ => (200, vec![], "[]"),
+    })
+    .await;
+    let (users, error) = list_all(&client(&org.url)).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(users, 2);
+    assert_eq!(org.seen.lock().len(), 4);
+}
+
+/// An org whose every answer is a 200 with a body that never ends (or, with `declared`, says
+/// it is that long): answers its URL, the answers started and the bytes it managed to send.
+async fn flooding_org(declared: Option<u64>) -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let (answers, sent) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (a, b) = (Arc::clone(&answers), Arc::clone(&sent));
+    tokio::spawn(async move {
+        for _ in 0..10 {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            a.fetch_add(1, Ordering::SeqCst);
+            let _ = read_head(&mut stream).await;
+            let length = declared.map_or(String::new(), |n| format!("Content-Length: {n}\r\n"));
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{length}Connection: close\r\n\r\n[");
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                continue;
+            }
+            let user = &ONE_USER[1..ONE_USER.len() - 1];
+            let chunk = format!("{user},").repeat(256);
+            // 256 MiB at most: far past any limit under test.
+            for _ in 0..(256 << 20) / chunk.len() {
+                if stream.write_all(chunk.as_bytes()).await.is_err() {
+                    break;
+                }
+                b.fetch_add(chunk.len(), Ordering::SeqCst);
+            }
+        }
+    });
+    (url, answers, sent)
+}
+
+#[tokio::test]
+async fn an_endless_answer_is_cut_at_the_limit_and_not_asked_for_again() {
+    let (url, answers, sent) = flooding_org(None).await;
+    let limit = 1 << 20;
+    let client = Client::builder(&url, Credentials::ApiToken(Secret::new(TOKEN)))
+        .expect("valid config")
+        .max_answer_bytes(limit)
+        .build()
+        .expect("client builds");
+    let (users, error) = list_all(&client).await;
+    assert_eq!(users, 0);
+    match error {
+        Some(Error::AnswerTooLarge { limit: l, .. }) => assert_eq!(l, limit),
+        e => panic!("not too large: {e:?}"),
+    }
+    assert_eq!(answers.load(Ordering::SeqCst), 1, "not tried again");
+    // What the org got into the socket before the client hung up: the limit and the kernel's
+    // buffers, not the 256 MiB it had to send.
+    let sent = sent.load(Ordering::SeqCst);
+    assert!(sent < 64 << 20, "the client kept reading: {sent} bytes");
+}
+
+#[tokio::test]
+async fn an_answer_that_says_it_is_too_large_is_refused_before_it_is_read() {
+    let (url, answers, _) = flooding_org(Some(5 << 30)).await;
+    let (users, error) = list_all(&client(&url)).await;
+    assert_eq!(users, 0);
+    match error {
+        Some(Error::AnswerTooLarge { limit, .. }) => {
+            assert_eq!(limit, okta_client::DEFAULT_MAX_ANSWER_BYTES);
+        }
+        e => panic!("not too large: {e:?}"),
+    }
+    assert_eq!(answers.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_page_of_malformed_json_ends_the_list_with_a_decode_error() {
+    let org = hostile_org(|_, _, _| (200, vec![], r#"[{"id":"00u1","status":"#)).await;
+    let (users, error) = list_all(&client(&org.url)).await;
+    assert_eq!(users, 0);
+    assert!(matches!(error, Some(Error::Decode { .. })), "{error:?}");
+    assert_eq!(org.seen.lock().len(), 1);
+}

@@ -17,7 +17,7 @@ fn column(header: &[String], names: &[&str]) -> Option<usize> {
 }
 
 fn cell(raw: &RawRow, at: Option<usize>) -> &str {
-    at.and_then(|i| raw.cells.get(i)).map_or("", |c| c.trim())
+    at.and_then(|i| raw.cell(i)).map_or("", |c| c.value.trim())
 }
 
 /// The keys seen in one reading of the file, to find one named twice; each reading starts

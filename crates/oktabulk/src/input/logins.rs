@@ -1,5 +1,6 @@
-//! The logins seen so far in a file, to find duplicates. Each login is kept as a 64-bit hash of
-//! its key (case and accents folded) with its line: in memory up to a bound, then in a temporary
+//! The logins seen so far in a file, to find duplicates (and, by their confusable skeletons,
+//! look-alikes). Each login is kept as a 64-bit hash of its key (case and accents folded, or
+//! its skeleton) with its line: in memory up to a bound, then in a temporary
 //! SQLite file, so memory stays flat whatever the file's size. Two different logins would be
 //! taken for the same only if their hashes collided (odds near 3 in 100 million for a million
 //! rows).
@@ -45,7 +46,20 @@ impl SeenLogins {
     /// Records `login` at `line`; answers the line where it was first seen, if it was. Fails
     /// only if the file on disk fails: the logins moved there cannot be checked any more.
     pub fn first_seen(&mut self, login: &str, line: u64) -> Result<Option<u64>, String> {
-        let key = hash64(&login_key(login));
+        self.first_with_key(&login_key(login), line)
+    }
+
+    /// Records `login` at `line` by the confusable skeleton (Unicode TR39, `unicode-security`)
+    /// of its lower case, as Okta compares logins: answers the line of the first login of the
+    /// file that looks the same, if any (`admin@examp1e.com` and `admin@example.com`,
+    /// `rnodern` and `modern`, `pаypal` with a Cyrillic `а` and `paypal`).
+    pub fn first_look_alike(&mut self, login: &str, line: u64) -> Result<Option<u64>, String> {
+        let skeleton: String = unicode_security::skeleton(&login.to_lowercase()).collect();
+        self.first_with_key(&skeleton, line)
+    }
+
+    fn first_with_key(&mut self, key: &str, line: u64) -> Result<Option<u64>, String> {
+        let key = hash64(key);
         let line = u32::try_from(line).unwrap_or(u32::MAX);
         if self.disk.is_none() && self.memory.len() >= self.limit {
             // If no temporary file can be made, memory carries on: correct, only larger.
@@ -144,5 +158,26 @@ mod tests {
         );
         assert_eq!(seen.first_seen("D@example.com", 8), Ok(Some(6)));
         assert_eq!(seen.first_seen("e@example.com", 9), Ok(None));
+    }
+
+    #[test]
+    fn ascii_and_unicode_look_alikes_share_a_skeleton() {
+        let mut seen = SeenLogins::with_limit(2);
+        assert_eq!(seen.first_look_alike("admin@example.com", 2), Ok(None));
+        assert_eq!(seen.first_look_alike("admin@examp1e.com", 3), Ok(Some(2)));
+        assert_eq!(seen.first_look_alike("ADMIN@EXAMPLE.COM", 4), Ok(Some(2)));
+        assert_eq!(seen.first_look_alike("modern@example.com", 5), Ok(None));
+        assert_eq!(seen.first_look_alike("rnodern@example.com", 6), Ok(Some(5)));
+        assert_eq!(
+            seen.first_look_alike("p\u{430}ypal@example.com", 7),
+            Ok(None)
+        );
+        assert_eq!(seen.first_look_alike("paypal@example.com", 8), Ok(Some(7)));
+        for (line, other) in ["ann@example.com", "anna@example.com", "bob@example.com"]
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(seen.first_look_alike(other, 10 + line as u64), Ok(None));
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Row checks and the create request each valid row becomes. The same `Validator` runs in the
 //! preflight pass and again while sending, so a row is judged the same way both times.
 
+use crate::csv_cell;
 use crate::input::checker::{RowChecker, RowOp, UpdateRow, UserRow};
 use crate::input::columns::{ColumnKind, Columns};
 use crate::input::logins::SeenLogins;
@@ -121,8 +122,8 @@ pub struct Validator {
     create_missing: bool,
     /// `None` once a clean preflight has shown there are no duplicates to find.
     seen: Option<SeenLogins>,
-    /// The confusable skeletons of the logins with characters outside ASCII, and their lines.
-    skeletons: HashMap<String, u64>,
+    /// The confusable skeletons of the file's logins; `None` with `seen`.
+    skeletons: Option<SeenLogins>,
     /// Warnings about rows that are valid (a login that mixes scripts or looks like another);
     /// the caller takes them after each row.
     pub warnings: Vec<Problem>,
@@ -147,7 +148,7 @@ impl Validator {
             groups,
             create_missing,
             seen: Some(SeenLogins::default()),
-            skeletons: HashMap::new(),
+            skeletons: Some(SeenLogins::default()),
             warnings: Vec::new(),
         }
     }
@@ -156,6 +157,7 @@ impl Validator {
     /// no memory that grows with the file.
     pub fn without_duplicate_check(mut self) -> Validator {
         self.seen = None;
+        self.skeletons = None;
         self
     }
 
@@ -170,8 +172,8 @@ impl Validator {
         let id = self
             .columns
             .index_of(&ColumnKind::UserId)
-            .and_then(|i| row.cells.get(i))
-            .map(|c| c.trim())
+            .and_then(|i| row.cell(i))
+            .map(|c| c.value.trim())
             .filter(|c| !c.is_empty());
         let created = self.check(row);
         let (checked, mut problems) = match created {
@@ -181,8 +183,8 @@ impl Validator {
         let login = self
             .columns
             .profile_index("login")
-            .and_then(|i| row.cells.get(i))
-            .map(|c| c.trim().to_owned())
+            .and_then(|i| row.cell(i))
+            .map(|c| c.value.trim().to_owned())
             .unwrap_or_default();
         let key = id
             .map(str::to_owned)
@@ -224,7 +226,7 @@ impl Validator {
     /// Checks one row; all its problems at once.
     /// What names the row's user: its login, or else its id.
     pub fn label(&self, raw: &RawRow) -> String {
-        let at = |i: Option<usize>| i.and_then(|i| raw.cells.get(i)).map(|s| s.trim());
+        let at = |i: Option<usize>| i.and_then(|i| raw.cell(i)).map(|c| c.value.trim());
         at(self.columns.profile_index("login"))
             .filter(|s| !s.is_empty())
             .or(at(self.columns.index_of(&ColumnKind::UserId)))
@@ -250,20 +252,24 @@ impl Validator {
                         ..
                     }
                 );
-            let value = if ignored {
-                ""
-            } else if kind.is_secret() {
-                raw.as_str()
-            } else {
-                raw.trim()
-            };
+            if ignored {
+                cells.push((kind, name, ""));
+                continue;
+            }
+            // oktabulk never writes a secret, so a password is read exactly as it is.
+            if kind.is_secret() {
+                cells.push((kind, name, raw.as_str()));
+                continue;
+            }
+            let cell = csv_cell::read(raw);
+            let value = cell.value.trim();
             cells.push((kind, name, value));
-            if !kind.is_secret() && is_formula(value) {
+            if !cell.escaped && is_formula(value) {
                 problems.push(Problem::at(
                     row.line,
                     Some(name),
                     Some(value),
-                    "looks like a spreadsheet formula; remove the leading character or export values instead of formulas",
+                    "looks like a spreadsheet formula; remove the leading character, or put a ' before it to mean the text itself",
                 ));
             }
         }
@@ -323,8 +329,8 @@ impl Validator {
             Mode::Update { .. } => self
                 .columns
                 .index_of(&ColumnKind::UserId)
-                .and_then(|i| row.cells.get(i))
-                .map(|c| c.trim())
+                .and_then(|i| row.cell(i))
+                .map(|c| c.value.trim())
                 .filter(|c| !c.is_empty()),
             Mode::Create => None,
         };
@@ -352,7 +358,7 @@ impl Validator {
         if !problems.is_empty() {
             return Err(problems);
         }
-        if let Some(login) = profile.login().filter(|l| !l.is_ascii()) {
+        if let Some(login) = profile.login().filter(|l| !l.is_empty()) {
             self.look_alike(row.line, login);
         }
         Ok(ImportRow {
@@ -368,11 +374,12 @@ impl Validator {
         })
     }
 
-    /// Warns (does not refuse) about a login with characters outside ASCII that mixes scripts,
-    /// or that looks like another such login of the file (Unicode's confusable skeletons).
+    /// Warns (does not refuse) about a login that mixes scripts, or that looks like another
+    /// login of the file by Unicode's confusable skeletons, ASCII ones too (`1` and `l`, `rn`
+    /// and `m`).
     fn look_alike(&mut self, line: u64, login: &str) {
         use unicode_security::MixedScript;
-        if !login.is_single_script() {
+        if !login.is_ascii() && !login.is_single_script() {
             self.warnings.push(Problem::at(
                 line,
                 Some("login"),
@@ -380,19 +387,18 @@ impl Validator {
                 "warning: mixes scripts (Latin and Cyrillic letters, say): it can be mistaken for another login",
             ));
         }
-        let skeleton: String = unicode_security::skeleton(login).collect();
-        match self.skeletons.get(&skeleton) {
-            Some(first) if *first != line => self.warnings.push(Problem::at(
-                line,
-                Some("login"),
-                Some(login),
-                format!("warning: looks like the login on line {first}"),
-            )),
-            Some(_) => {}
-            None => {
-                self.skeletons.insert(skeleton, line);
+        let Some(skeletons) = self.skeletons.as_mut() else {
+            return;
+        };
+        let reason = match skeletons.first_look_alike(login, line) {
+            Ok(Some(first)) if first != line => {
+                format!("warning: looks like the login on line {first}")
             }
-        }
+            Ok(_) => return,
+            Err(reason) => format!("warning: cannot check for look-alike logins: {reason}"),
+        };
+        self.warnings
+            .push(Problem::at(line, Some("login"), Some(login), reason));
     }
 
     /// The groups a cell names: ids or names separated by `;`, where `\;` is a `;` inside a
@@ -944,15 +950,18 @@ fn password_hash(cells: &[(&ColumnKind, &str, &str)], bad: &mut Bad<'_>) -> Opti
     problems.is_empty().then_some(hash)
 }
 
-/// A cell a spreadsheet would run: `=...`, or `+ - @` followed by a function call.
+/// A cell of an input file that reads as a spreadsheet formula: `=...` (or its full-width
+/// `＝`), or `+ - @` (or their full-width forms) followed by a function's name and `(`, or by
+/// a program's name and `|` (DDE, `+cmd|' /C calc'!A0`). A phone number (`+1 555 0100`) is not
+/// one. The same text behind oktabulk's `'` (see `csv_cell`) is data, not a formula.
 pub fn is_formula(value: &str) -> bool {
     let mut chars = value.chars();
     match chars.next() {
-        Some('=') => true,
-        Some('+' | '-' | '@') => {
-            let rest: String = chars.collect();
+        Some('=' | '\u{FF1D}') => true,
+        Some('+' | '-' | '@' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}') => {
+            let rest = chars.as_str();
             let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
-            name_len > 0 && rest[name_len..].starts_with('(')
+            name_len > 0 && rest[name_len..].starts_with(['(', '|'])
         }
         _ => false,
     }
@@ -964,7 +973,15 @@ mod tests {
 
     #[test]
     fn formulas_are_spotted_but_phone_numbers_are_not() {
-        for f in ["=1+1", "@SUM(A1)", "+cmd(x)", "-HYPERLINK(\"x\")"] {
+        for f in [
+            "=1+1",
+            "@SUM(A1)",
+            "+cmd(x)",
+            "-HYPERLINK(\"x\")",
+            "+cmd|' /C calc'!A0",
+            "\u{FF1D}1+1",
+            "\u{FF0B}cmd|' /C calc'!A0",
+        ] {
             assert!(is_formula(f), "{f}");
         }
         for ok in ["+1 555 0100", "-", "O'Brien", "a=b", "@home"] {

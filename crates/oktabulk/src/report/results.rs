@@ -1,9 +1,10 @@
 //! The results file: one row per input row, in input order, the classic script's columns first.
 //! Rows finish out of order; they wait in a reorder buffer that the engine keeps small. Cells a
-//! spreadsheet would run as formulas are neutralised. The file is written under a temporary
+//! spreadsheet would run as formulas get a leading `'` (`csv_cell`). The file is written under a temporary
 //! name in its directory (readable by the owner only) and renamed into place when the run ends,
 //! so an existing file, or a link, is replaced whole and never written through.
 
+use crate::csv_cell::CsvWriter;
 use crate::engine::{Event, Reporter, Stop, StopReason};
 use crate::exit::AppError;
 use crate::outcome::{RowResult, COLUMNS};
@@ -31,7 +32,7 @@ impl Format {
 }
 
 enum Sink {
-    Csv(Box<csv::Writer<Box<dyn Write + Send>>>),
+    Csv(Box<CsvWriter<Box<dyn Write + Send>>>),
     Jsonl(Box<dyn Write + Send>),
 }
 
@@ -83,10 +84,10 @@ impl ResultsFile {
         };
         let sink = match format {
             Format::Csv => {
-                let mut w = csv::WriterBuilder::new().from_writer(out);
+                let mut w = CsvWriter::new(out);
                 let mut header = COLUMNS;
                 header[4] = status_column;
-                w.write_record(header).map_err(|e| write_error(&path, e))?;
+                w.row(header).map_err(|e| write_error(&path, e))?;
                 Sink::Csv(Box::new(w))
             }
             Format::Jsonl => Sink::Jsonl(out),
@@ -106,11 +107,7 @@ impl ResultsFile {
     fn write(&mut self, row: &RowResult) -> Result<(), AppError> {
         match &mut self.sink {
             None => Ok(()),
-            Some(Sink::Csv(w)) => {
-                let cells = row.cells().map(|c| neutralise(&c));
-                w.write_record(&cells)
-                    .map_err(|e| write_error(&self.path, e))
-            }
+            Some(Sink::Csv(w)) => w.row(row.cells()).map_err(|e| write_error(&self.path, e)),
             Some(Sink::Jsonl(w)) => {
                 let mut value = serde_json::to_value(row).expect("results serialize");
                 if let (Some(link), Some(fields)) = (&row.activation, value.as_object_mut()) {
@@ -185,15 +182,6 @@ fn write_error(path: &std::path::Path, e: csv::Error) -> AppError {
     }
 }
 
-/// A cell that starts with `= + - @`, a tab or a carriage return gets a leading `'`, so a
-/// spreadsheet shows it as text instead of running it.
-pub fn neutralise(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
-    }
-}
-
 impl Reporter for ResultsFile {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
         let Event::RowDone { result: row, .. } = event else {
@@ -233,19 +221,5 @@ impl Reporter for ResultsFile {
             }),
             None => Ok(()),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+1 555"), "'+1 555");
-        assert_eq!(neutralise("-x"), "'-x");
-        assert_eq!(neutralise("@x"), "'@x");
-        assert_eq!(neutralise("plain"), "plain");
     }
 }

@@ -222,6 +222,25 @@ async fn a_login_that_mixes_scripts_is_warned_about_not_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ascii_look_alike_logins_are_warned_about_not_refused() {
+    let env = Env::start().await;
+    let csv = format!(
+        "{HEADER}admin@example.com,a@example.com,A,A,\n\
+         ann@example.com,b@example.com,A,A,\n\
+         admin@examp1e.com,c@example.com,A,A,\n"
+    );
+    env.write("alike.csv", csv);
+    let out = env.run(&["validate", "alike.csv"]).await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(
+        err.contains("alike.csv:4: column login (\"admin@examp1e.com\"): warning: looks like the login on line 2"),
+        "{err}"
+    );
+    assert_eq!(err.matches("looks like").count(), 1, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_name_with_a_semicolon_can_be_named_and_an_ambiguous_cell_is_refused() {
     let env = Env::start().await;
     let report = env

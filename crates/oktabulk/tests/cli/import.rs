@@ -53,7 +53,10 @@ async fn the_classic_file_gives_the_classic_columns_with_truthful_statuses() {
             "errorCode",
             "errorCauses",
             "requestId",
-            "earlierRun"
+            "earlierRun",
+            "userStatus",
+            "activationUrl",
+            "activationToken"
         ]
     );
     let rows = results(&path);

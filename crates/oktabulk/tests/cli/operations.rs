@@ -333,6 +333,89 @@ async fn an_export_reimported_with_on_exists_update_changes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_users_includes_deprovisioned_users_and_every_export_says_what_it_selected() {
+    let env = Env::start().await;
+    let users: Vec<_> = ["ACTIVE", "SUSPENDED", "STAGED", "DEPROVISIONED"]
+        .iter()
+        .map(|status| {
+            let login = format!("{}@example.com", status.to_lowercase());
+            json!({"profile": {"login": login, "email": login, "firstName": "F", "lastName": "L"},
+                   "status": status, "groups": ["Team"]})
+        })
+        .collect();
+    env.seed(json!({"groups": [{"name": "Team"}], "users": users}))
+        .await;
+    let exported = |name: &str| {
+        let mut rows: Vec<(String, String)> = results(&env.path(name))
+            .into_iter()
+            .map(|r| (r["login"].clone(), r["status"].clone()))
+            .collect();
+        rows.sort();
+        rows
+    };
+
+    let out = env.run(&["export", "users", "-o", "all.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        exported("all.csv"),
+        [
+            ("active@example.com".into(), "ACTIVE".into()),
+            ("deprovisioned@example.com".into(), "DEPROVISIONED".into()),
+            ("staged@example.com".into(), "STAGED".into()),
+            ("suspended@example.com".into(), "SUSPENDED".into()),
+        ]
+    );
+    assert!(
+        stderr(&out)
+            .contains("exported 4 users (every status; 1 of them DEPROVISIONED) to all.csv"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = env
+        .run(&[
+            "export",
+            "users",
+            "--status",
+            "deprovisioned",
+            "-o",
+            "gone.csv",
+        ])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        exported("gone.csv"),
+        [("deprovisioned@example.com".into(), "DEPROVISIONED".into())]
+    );
+    assert!(
+        stderr(&out).contains("exported 1 users (status DEPROVISIONED; 1 of them DEPROVISIONED)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env
+        .run(&["export", "users", "--status", "active", "-o", "active.csv"])
+        .await;
+    assert_eq!(exported("active.csv").len(), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("(status ACTIVE; 0 of them DEPROVISIONED)"));
+
+    // Team and Everyone, the group every org has.
+    let out = env.run(&["export", "groups", "-o", "groups.csv"]).await;
+    assert!(
+        stderr(&out).contains("exported 2 groups (every group) to groups.csv"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env
+        .run(&["export", "members", "--group", "Team", "-o", "members.csv"])
+        .await;
+    assert!(
+        stderr(&out).contains("(members of group Team) to members.csv"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_export_pipes_into_deactivate() {
     use tokio::io::AsyncWriteExt;
     let env = Env::start().await;
