@@ -76,6 +76,14 @@ fn sql(e: rusqlite::Error) -> AppError {
     AppError::Journal(e.to_string())
 }
 
+/// A journal file SQLite cannot read as a journal: refused, with the way out.
+fn damaged(path: &Path, e: impl std::fmt::Display) -> AppError {
+    AppError::Config(format!(
+        "the journal {} is damaged ({e}); run the same command with --restart to start over (rows already done are then looked up again, not replayed)",
+        path.display()
+    ))
+}
+
 impl Journal {
     /// Opens the journal of this command. An unfinished run's journal (rows not done, or done
     /// with an outcome the same command settles again) is resumed; one over a different file
@@ -102,9 +110,9 @@ impl Journal {
              CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS rows (seq INTEGER PRIMARY KEY, sent_ms INTEGER NOT NULL, result TEXT);",
         )
-        .map_err(sql)?;
+        .map_err(|e| damaged(&path, e))?;
         let mut earlier = None;
-        if let Some(state) = State::read(&conn)? {
+        if let Some(state) = State::read(&conn).map_err(|e| damaged(&path, e))? {
             if state.finished() {
                 let same_input = state.digest == input_digest;
                 earlier = Some(put_aside(&conn, &path, key, state, same_input)?);
@@ -170,16 +178,27 @@ impl Journal {
     /// What an earlier run recorded for row `seq`.
     pub fn entry(&self, seq: u64) -> Result<Option<Entry>, AppError> {
         let conn = self.reader.lock().unwrap_or_else(|e| e.into_inner());
-        let row: Option<(i64, Option<String>)> = conn
-            .prepare_cached("SELECT sent_ms, result FROM rows WHERE seq = ?1")
-            .and_then(|mut s| {
-                s.query_row([seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+        // Read whatever the columns hold: a value damaged on disk makes the row unknown (settled
+        // by a lookup, as a row in flight), never a failed row.
+        let row: Option<(i64, Option<Vec<u8>>)> =
+            conn.prepare_cached("SELECT sent_ms, result FROM rows WHERE seq = ?1")
+                .and_then(|mut s| {
+                    s.query_row([seq as i64], |r| {
+                        let sent = r.get_ref(0)?.as_i64().unwrap_or(0);
+                        let result = match r.get_ref(1)? {
+                            rusqlite::types::ValueRef::Null => None,
+                            rusqlite::types::ValueRef::Text(t)
+                            | rusqlite::types::ValueRef::Blob(t) => Some(t.to_vec()),
+                            _ => Some(Vec::new()),
+                        };
+                        Ok((sent, result))
+                    })
                     .optional()
-            })
-            .map_err(sql)?;
+                })
+                .map_err(sql)?;
         Ok(row.map(|(sent_ms, result)| {
             let sent = UNIX_EPOCH + Duration::from_millis(sent_ms.max(0) as u64);
-            match result.and_then(|r| serde_json::from_str(&r).ok()) {
+            match result.and_then(|r| serde_json::from_slice::<RowResult>(&r).ok()) {
                 Some(result) => Entry::Done {
                     result: Box::new(RowResult { seq, ..result }),
                     sent: (sent_ms > 0).then_some(sent),
@@ -356,13 +375,13 @@ impl State {
         let results = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(sql)?;
         for json in results {
             state.done += 1;
-            match serde_json::from_str::<RowResult>(&json.map_err(sql)?) {
-                Ok(result) => {
+            match json.map(|j| serde_json::from_str::<RowResult>(&j)) {
+                Ok(Ok(result)) => {
                     state.open += u64::from(result.needs_another_try(false));
                     state.tally.add(&result);
                 }
                 // Unreadable: the row is settled again, as an unfinished one.
-                Err(_) => state.open += 1,
+                Ok(Err(_)) | Err(_) => state.open += 1,
             }
         }
         Ok(Some(state))

@@ -20,6 +20,22 @@ pub fn create_dir_all(dir: &Path) -> Result<(), AppError> {
 /// a database opened on it next (and SQLite's `-wal` and `-shm` files, which copy its mode)
 /// starts private.
 pub fn create_file(path: &Path) -> Result<(), AppError> {
+    // A link (or a device, a directory) in its place would be written through: refused, so
+    // that a link planted where a journal or its lock goes cannot redirect oktabulk's writes.
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.file_type().is_file() => {
+            return Err(AppError::Config(format!(
+                "{} is {}, not a file oktabulk made: remove it and run the command again",
+                path.display(),
+                if meta.file_type().is_symlink() {
+                    "a link"
+                } else {
+                    "not a regular file"
+                }
+            )))
+        }
+        _ => {}
+    }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(false);
     #[cfg(unix)]

@@ -14,6 +14,8 @@ mod cli {
     mod hostile;
     /// The classic script's file and results, and each import option.
     mod import;
+    /// The journal on disk: damaged rows and files, links, listing and pruning old runs.
+    mod journal;
     /// `users update`, the lifecycle commands, `groups ...` and `export`.
     mod operations;
     /// `--report` and `oktabulk report`: the run's page, and its rendering in headless Chromium.
