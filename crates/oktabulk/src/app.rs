@@ -1,8 +1,8 @@
 //! Runs the command the user asked for and answers its exit code.
 
 use crate::cli::{
-    AttributeType, Cli, Command, FileFor, GroupsCommand, ReportArgs, SandboxCommand, UsersCommand,
-    ValidateArgs,
+    AttributeType, Cli, Command, FileFor, GroupsCommand, JournalCommand, ReportArgs,
+    SandboxCommand, UsersCommand, ValidateArgs,
 };
 use crate::connect::{connect_to, default_schema, org_facts};
 use crate::engine::lifecycle::Lifecycle;
@@ -25,6 +25,7 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
         Command::Doctor => doctor::run(global).await,
         Command::Sandbox { command } => sandbox_command(global, command).await,
         Command::Report(args) => report(args),
+        Command::Journal { command } => journal(global, command),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "oktabulk", &mut std::io::stdout());
@@ -41,6 +42,40 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
             Ok(code::OK)
         }
     }
+}
+
+/// `oktabulk journal list|prune`.
+fn journal(global: &crate::cli::GlobalArgs, command: &JournalCommand) -> Result<u8, AppError> {
+    let dir = crate::config::data_home()?.join("journals");
+    match command {
+        JournalCommand::List => {
+            let kept = crate::retention::list(&dir)?;
+            for k in &kept {
+                println!("{}", crate::retention::render(k));
+            }
+            if !global.quiet {
+                let bytes: u64 = kept.iter().map(|k| k.bytes).sum();
+                eprintln!(
+                    "{} journal(s), {} KiB, in {}; finished runs are pruned after {} days",
+                    kept.len(),
+                    bytes.div_ceil(1024),
+                    dir.display(),
+                    crate::retention::KEEP_DAYS
+                );
+            }
+        }
+        JournalCommand::Prune { older_than, force } => {
+            let age = std::time::Duration::from_secs(older_than.saturating_mul(86_400));
+            let pruned = crate::retention::prune(&dir, age, *force)?;
+            for k in &pruned {
+                println!("removed {}", crate::retention::render(k));
+            }
+            if !global.quiet {
+                eprintln!("{} journal(s) removed", pruned.len());
+            }
+        }
+    }
+    Ok(code::OK)
 }
 
 /// `oktabulk report`: the page of a run, drawn from its journal.

@@ -121,8 +121,15 @@ pub async fn send(
     channels: Channels,
 ) -> Result<u8, AppError> {
     let Channels { tx, rx, stop } = channels;
+    let journals = crate::config::data_home()?.join("journals");
+    // Finished runs' journals past their keeping time go first (never an unfinished one).
+    crate::retention::prune(
+        &journals,
+        std::time::Duration::from_secs(crate::retention::KEEP_DAYS * 86_400),
+        false,
+    )?;
     let (journal, earlier) = Journal::open(
-        &crate::config::data_home()?.join("journals"),
+        &journals,
         &journal_key(settings, input, conn),
         &report.digest,
         report.rows,

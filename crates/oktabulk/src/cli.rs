@@ -87,6 +87,11 @@ pub enum Command {
     /// Draw the HTML run report of a finished (or interrupted) run from its journal: the same
     /// page `--report` writes. Without JOURNAL, the latest run's.
     Report(ReportArgs),
+    /// The journals of earlier runs (they hold names, logins and ids; never passwords).
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     ///
     /// PowerShell: `oktabulk completions powershell | Out-String | Invoke-Expression`, or add
@@ -138,6 +143,23 @@ pub enum GroupsCommand {
     AddMembers(BulkArgs),
     /// Remove users from groups: rows of `group` (id or name) and `user` (id or login).
     RemoveMembers(BulkArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JournalCommand {
+    /// Every run's journal: when, finished or not, rows done, size, command, file and org.
+    List,
+    /// Remove finished runs' journals older than --older-than days (each bulk run does this
+    /// itself for those older than 30 days). An unfinished run's journal is kept unless --force.
+    Prune {
+        /// Age in days of the journals to remove.
+        #[arg(long, value_name = "DAYS", default_value_t = 30)]
+        older_than: u64,
+        /// Also remove unfinished (or unreadable) runs' journals of that age; never one a run
+        /// holds now.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

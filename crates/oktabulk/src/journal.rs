@@ -297,6 +297,63 @@ pub struct EarlierRun {
     pub same_input: bool,
 }
 
+/// What a journal on disk holds, for `oktabulk journal list|prune`.
+#[derive(Debug)]
+pub struct Inspected {
+    /// The run's facts (command, file, org, options), when the run lived to keep them.
+    pub record: Option<crate::report::html::RunRecord>,
+    pub done: u64,
+    pub total: u64,
+    /// Rows done whose outcome the same command settles again.
+    pub open: u64,
+    /// Every row has an outcome a rerun would not settle again.
+    pub finished: bool,
+}
+
+/// Reads a journal without taking its lock (a run may hold it).
+pub fn inspect(path: &Path) -> Result<Inspected, AppError> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| damaged(path, e))?;
+    let state = State::read(&conn).map_err(|e| damaged(path, e))?;
+    let record: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'record'", [], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(|e| damaged(path, e))?;
+    Ok(Inspected {
+        record: record.and_then(|json| serde_json::from_str(&json).ok()),
+        done: state.as_ref().map_or(0, |s| s.done),
+        total: state.as_ref().map_or(0, |s| s.total),
+        open: state.as_ref().map_or(0, |s| s.open),
+        finished: state.as_ref().is_some_and(State::finished),
+    })
+}
+
+/// Whether a run holds the journal at `path` now.
+pub fn in_use(path: &Path) -> bool {
+    let lock_path = PathBuf::from(format!("{}.lock", path.display()));
+    let Ok(file) = std::fs::OpenOptions::new().read(true).open(&lock_path) else {
+        return false;
+    };
+    match file.try_lock() {
+        Ok(()) => false,
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(std::fs::TryLockError::Error(_)) => false,
+    }
+}
+
+/// Removes a journal and the files SQLite and its lock keep beside it.
+pub fn remove_all(path: &Path) -> Result<(), AppError> {
+    remove(path)?;
+    let lock = PathBuf::from(format!("{}.lock", path.display()));
+    match std::fs::remove_file(&lock) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(AppError::Write { path: lock, source }),
+    }
+}
+
 /// A finished run's results, read from its journal (put aside) by the run that follows it over
 /// the same file: rows are the same rows, seq for seq.
 #[derive(Debug)]

@@ -21,4 +21,5 @@ pub mod outcome;
 pub mod preflight;
 pub mod private;
 pub mod report;
+pub mod retention;
 pub mod sandbox;

@@ -123,3 +123,76 @@ async fn a_link_where_the_lock_goes_is_refused_not_written_through() {
         "nothing written through the link"
     );
 }
+
+/// Sets a journal's (and its WAL's) last write `days` ago.
+fn age(journal: &std::path::Path, days: u64) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+    for file in [
+        journal.to_path_buf(),
+        std::path::PathBuf::from(format!("{}-wal", journal.display())),
+    ] {
+        if let Ok(f) = std::fs::File::options().write(true).open(&file) {
+            f.set_modified(past).expect("mtime set");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_journals_are_listed_and_pruned_but_never_an_unfinished_one_silently() {
+    let env = Env::start().await;
+    unfinished_import(&env).await;
+    let unfinished = one_journal(&env);
+    env.write(
+        "done.csv",
+        "login,email,firstName,lastName\nd@example.com,d@example.com,D,One\n",
+    );
+    let out = env.run(&["users", "import", "done.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let all = journals(&env, "import");
+    assert_eq!(all.len(), 2);
+    let finished = all
+        .iter()
+        .find(|p| **p != unfinished)
+        .expect("finished")
+        .clone();
+    for j in &all {
+        age(j, 40);
+    }
+
+    let listed = env.run(&["journal", "list"]).await;
+    assert_eq!(code(&listed), 0, "{}", stderr(&listed));
+    let text = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(
+        text.contains("unfinished")
+            && text.contains("4/4, 1 to settle")
+            && text.contains("import j.csv"),
+        "{text}"
+    );
+    assert!(text.contains("finished") && text.contains("1/1"), "{text}");
+
+    let pruned = env.run(&["journal", "prune"]).await;
+    assert_eq!(code(&pruned), 0, "{}", stderr(&pruned));
+    assert!(!finished.exists(), "a finished run 40 days old is pruned");
+    assert!(
+        unfinished.exists(),
+        "an unfinished run is never pruned silently"
+    );
+    let forced = env.run(&["journal", "prune", "--force"]).await;
+    assert_eq!(code(&forced), 0, "{}", stderr(&forced));
+    assert!(!unfinished.exists(), "--force prunes it");
+
+    // Each bulk run prunes finished runs past their keeping time first.
+    let out = env.run(&["users", "import", "done.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let [kept] = &journals(&env, "import")[..] else {
+        panic!("one journal")
+    };
+    age(kept, 31);
+    env.write("other.csv", "login\nd@example.com\n");
+    let out = env
+        .run(&["users", "deactivate", "other.csv", "--yes"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!kept.exists(), "pruned by the next run: older than 30 days");
+}
