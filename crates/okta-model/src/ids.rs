@@ -50,3 +50,15 @@ okta_id!(
     /// A group id such as `00g1emaKYZTWRYYRRTSK`.
     GroupId
 );
+
+impl UserId {
+    /// Whether `text` has the shape of a user id: `00u` and 17 more letters or digits (Okta's
+    /// ids are 20 characters; a user's start with `00u`). A login never has it: a login is an
+    /// email address, or at least holds no 20-character run of only letters and digits
+    /// starting `00u` alone.
+    pub fn looks_like(text: &str) -> bool {
+        text.len() == 20
+            && text.starts_with("00u")
+            && text.bytes().all(|b| b.is_ascii_alphanumeric())
+    }
+}

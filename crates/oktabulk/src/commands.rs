@@ -86,7 +86,17 @@ async fn run_with(
         replace: read.replace,
         set_passwords: read.set_passwords,
     });
-    let report = bulk::check(&settings, &input, checker.as_mut())?;
+    let mut report = bulk::check(&settings, &input, checker.as_mut())?;
+    let twice =
+        crate::preflight::same_users(&input, &report.named, client, |line| eprintln!("{line}"))
+            .await?;
+    if twice > 0 {
+        report.problems += twice;
+        report.invalid_rows += twice;
+        // --skip-invalid cannot choose which of the two rows is meant.
+        report.structural = true;
+        return Err(crate::preflight::refusal(&report));
+    }
     if let (Some((what, yes)), false) = (confirm, settings.dry_run) {
         confirmed(
             what,

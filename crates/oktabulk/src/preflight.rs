@@ -1,9 +1,12 @@
 //! The preflight pass: the whole file is read and checked by the command's `RowChecker` before
 //! anything is written. Problems are printed as they are found, all of them (warnings too, which
-//! do not count); the pass also takes the file's digest for the journal.
+//! do not count); the pass also takes the file's digest for the journal, and the users its rows
+//! name, so that one user named twice in two forms is found before anything is sent.
 
 use crate::exit::AppError;
 use crate::input::{InputFile, Problem, RowChecker};
+use futures_util::{stream, StreamExt};
+use std::collections::HashMap;
 
 #[derive(Debug)]
 pub struct PreflightReport {
@@ -13,6 +16,75 @@ pub struct PreflightReport {
     /// Problems that no option can skip: encoding, header, ragged rows.
     pub structural: bool,
     pub digest: String,
+    /// The users the valid rows name, to find one named twice in two forms.
+    pub named: NamedUsers,
+}
+
+/// The users a file's rows name: by id, and by login (lower-cased, first line), each within its
+/// scope (the group, for memberships). The checkers find a key given twice in one form; a user
+/// named once by id and once by login is found only by asking the org (`same_users`).
+#[derive(Debug, Default)]
+pub struct NamedUsers {
+    ids: Vec<(u64, String, String)>,
+    logins: HashMap<(String, String), u64>,
+}
+
+impl NamedUsers {
+    fn add(&mut self, line: u64, scope: &str, key: &str) {
+        if okta_model::UserId::looks_like(key) {
+            self.ids.push((line, scope.to_owned(), key.to_owned()));
+        } else {
+            self.logins
+                .entry((scope.to_lowercase(), key.to_lowercase()))
+                .or_insert(line);
+        }
+    }
+}
+
+/// Rows that name one user twice, once by id and once by login (in the same group, for
+/// memberships): sending both would race (which one fails varies), so they are problems before
+/// anything is sent. Asks the org for the login of each id, only when the file names users in
+/// both forms; an id the org does not know is left to the run. Prints each problem; answers how
+/// many.
+pub async fn same_users(
+    input: &InputFile,
+    named: &NamedUsers,
+    client: &okta_client::Client,
+    mut print: impl FnMut(String),
+) -> Result<u64, AppError> {
+    if named.ids.is_empty() || named.logins.is_empty() {
+        return Ok(0);
+    }
+    let in_flight = client.in_flight_limit().max(1);
+    let mut found = stream::iter(&named.ids)
+        .map(|(line, scope, id)| async move {
+            let user = client.users().get(id).await;
+            (line, scope, id, user)
+        })
+        .buffered(in_flight);
+    let mut problems = 0;
+    while let Some((line, scope, id, user)) = found.next().await {
+        let login = match user {
+            Ok(user) => user.profile.login().unwrap_or_default().to_lowercase(),
+            Err(e) if e.status() == Some(404) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(other) = named.logins.get(&(scope.to_lowercase(), login.clone())) {
+            problems += 1;
+            // Named at the later of the two lines, as the checkers name a repeated key.
+            let (first, later) = ((*line).min(*other), (*line).max(*other));
+            let problem = Problem::at(
+                later,
+                None,
+                None,
+                format!(
+                    "the same user as line {first} ({id} is {login}); keep one of the two rows"
+                ),
+            );
+            print(problem.render(&input.display));
+        }
+    }
+    Ok(problems)
 }
 
 /// Checks the file with `checker`; `print` gets every problem and warning, already rendered
@@ -29,6 +101,7 @@ pub fn check(
         problems: 0,
         structural: false,
         digest: String::new(),
+        named: NamedUsers::default(),
     };
     let mut emit = |report: &mut PreflightReport, problems: Vec<Problem>, count: bool| {
         if count {
@@ -59,7 +132,12 @@ pub fn check(
                 problems
             }
             Ok(raw) => match checker.check(&raw) {
-                Ok(_) => Vec::new(),
+                Ok(op) => {
+                    if let Some((scope, key)) = op.user_key() {
+                        report.named.add(raw.line, scope, key);
+                    }
+                    Vec::new()
+                }
                 Err(problems) => problems,
             },
         };

@@ -42,6 +42,17 @@ impl RowOp {
         }
     }
 
+    /// The user the row names (an id or a login), and what it is named within (the group, for
+    /// a membership): two rows with the same scope and user are the same work.
+    pub fn user_key(&self) -> Option<(&str, &str)> {
+        match self {
+            RowOp::Update(r) => Some(("", &r.user.key)),
+            RowOp::Lifecycle(r) => Some(("", &r.key)),
+            RowOp::Membership(r) => Some((&r.group, &r.user)),
+            RowOp::Create(_) | RowOp::Group(_) => None,
+        }
+    }
+
     /// What the results' `login` column shows for the row.
     pub fn label(&self) -> String {
         match self {

@@ -359,3 +359,63 @@ async fn an_import_says_which_existing_users_cannot_sign_in() {
         .expect("user");
     assert_ne!(gone.status, UserStatus::Deprovisioned);
 }
+
+/// One user named twice, by id and by login: refused before anything is sent, for every
+/// command that names users; the same user in two groups is two memberships.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_user_named_by_id_and_by_login_is_refused_before_any_write() {
+    let env = Env::start().await;
+    seeded(&env, 2).await;
+    let id = client(&env)
+        .users()
+        .get("u0@example.com")
+        .await
+        .expect("u0")
+        .id
+        .0;
+    env.write(
+        "leavers.csv",
+        format!("id,login\n{id},\n,U0@Example.com\n,u1@example.com\n"),
+    );
+    env.write(
+        "members.csv",
+        format!("group,user\nTeam,{id}\nTeam,u0@example.com\n"),
+    );
+    env.write(
+        "update.csv",
+        format!("id,login,title\n{id},,A\n,u0@example.com,B\n"),
+    );
+    for args in [
+        &["users", "delete", "leavers.csv", "--yes"][..],
+        &[
+            "users",
+            "deactivate",
+            "leavers.csv",
+            "--yes",
+            "--skip-invalid",
+        ],
+        &["groups", "add-members", "members.csv"],
+        &["users", "update", "update.csv"],
+    ] {
+        let out = env.run(args).await;
+        assert_eq!(code(&out), 4, "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("the same user as line 2") && stderr(&out).contains(":3:"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(env.emulator.stats().writes, 0, "{args:?}: nothing sent");
+    }
+    env.write(
+        "two-groups.csv",
+        format!("group,user\nTeam,{id}\nEveryone2,u0@example.com\n"),
+    );
+    env.seed(json!({"groups": [{"name": "Everyone2"}]})).await;
+    let out = env.run(&["groups", "add-members", "two-groups.csv"]).await;
+    assert_eq!(
+        code(&out),
+        0,
+        "two groups, two memberships: {}",
+        stderr(&out)
+    );
+}
