@@ -230,10 +230,12 @@ async fn ctrl_c_finishes_rows_in_flight_exits_5_and_the_rerun_completes() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let rerun = results(&env.path("c.results.csv"));
     assert_all_success(&rerun, 200, "");
-    assert_eq!(
-        rerun.iter().filter(|r| !r["earlierRun"].is_empty()).count(),
-        first_done,
-        "the rows the interrupted run finished carry the time it saw them"
+    // A row whose answer came after the run gave up waiting (reported Interrupted) is still
+    // journaled as done when it came before the process ended: at most the 4 in flight.
+    let resumed = rerun.iter().filter(|r| !r["earlierRun"].is_empty()).count();
+    assert!(
+        (first_done..=first_done + 4).contains(&resumed),
+        "the rows the interrupted run finished carry the time it saw them: {resumed} of {first_done}"
     );
     assert_eq!(env.emulator.user_count(), 200);
 }
