@@ -150,7 +150,7 @@ fn confirmed(
     if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
         Ok(())
     } else {
-        Err(AppError::Config("not confirmed; nothing was sent".into()))
+        Err(AppError::Declined("not confirmed; nothing was sent".into()))
     }
 }
 

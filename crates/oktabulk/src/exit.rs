@@ -11,6 +11,7 @@ pub mod code {
     pub const INVALID_INPUT: u8 = 4;
     pub const INTERRUPTED: u8 = 5;
     pub const RUNTIME: u8 = 6;
+    pub const DECLINED: u8 = 7;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +46,9 @@ pub enum AppError {
     Okta(okta_client::Error),
     #[error("sandbox: {0}")]
     Sandbox(String),
+    /// The admin answered no to a confirmation: nothing was sent.
+    #[error("{0}")]
+    Declined(String),
 }
 
 impl AppError {
@@ -54,6 +58,7 @@ impl AppError {
             AppError::Auth(_) => code::AUTH,
             AppError::InvalidInput(_) | AppError::Read { .. } => code::INVALID_INPUT,
             AppError::Interrupted => code::INTERRUPTED,
+            AppError::Declined(_) => code::DECLINED,
             AppError::Write { .. }
             | AppError::Journal(_)
             | AppError::Runtime(_)
@@ -157,6 +162,7 @@ mod tests {
                 code::RUNTIME,
             ),
             (AppError::Sandbox("x".into()), code::RUNTIME),
+            (AppError::Declined("x".into()), code::DECLINED),
         ];
         for (error, expected) in cases {
             assert_eq!(error.exit_code(), expected, "{error}");
