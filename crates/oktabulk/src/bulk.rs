@@ -159,6 +159,7 @@ pub async fn send(
         reporters.push(Box::new(progress));
         reporters.push(Box::new(Summary::new(
             output.display().to_string(),
+            settings.report.as_ref().map(|p| p.display().to_string()),
             settings.done_word,
             settings.command == "import",
         )));

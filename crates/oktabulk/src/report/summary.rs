@@ -1,9 +1,11 @@
-//! The final summary on stderr: rows by status, groups, time and rate, rate-limit waits, and
-//! where the results are.
+//! The final summary on stderr: rows by status, the failed rows (the first few, with Okta's
+//! error), rows needing attention, what to do next, time and rate, the time spent waiting for
+//! rate limits (wall-clock, not summed over requests), and where the results and the report are.
 
 use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
 use crate::outcome::{CreationStatus, GroupStatus, RowTally};
+use crate::report::printable;
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -19,7 +21,6 @@ pub struct Summary {
     group_failed: u64,
     /// Failed rows a rerun of the same command sends again.
     unsettled: u64,
-    paced: Duration,
     paced_requests: u64,
     retries: u64,
     /// Rows that set a password.
@@ -27,11 +28,36 @@ pub struct Summary {
     /// `users import`: rows that met an existing user who cannot sign in, by status, with the
     /// command that changes it.
     unusable: Option<std::collections::BTreeMap<(&'static str, String), u64>>,
+    /// The first failed rows by line: login, Okta's code, the message.
+    failures: std::collections::BTreeMap<u64, (String, String, String)>,
+    failed: u64,
+    /// Wall-clock time some request waited for pacing, and until when it is counted.
+    waited: Duration,
+    waited_until: Option<Instant>,
+    /// Where `--report` writes the run's page.
+    report: Option<String>,
 }
+
+/// A rate as people read it: rows a second, or a minute when slower than one a second.
+fn per_second(rate: f64) -> String {
+    if rate >= 1.0 {
+        format!("{rate:.0} rows/s")
+    } else {
+        format!("{:.0} rows/min", rate * 60.0)
+    }
+}
+
+/// Failed rows the summary names; the rest are in the results file.
+const FAILURES_SHOWN: usize = 10;
 
 impl Summary {
     /// `unusable_users`: count the rows that met an existing user who cannot sign in.
-    pub fn new(results: String, done_word: &'static str, unusable_users: bool) -> Summary {
+    pub fn new(
+        results: String,
+        report: Option<String>,
+        done_word: &'static str,
+        unusable_users: bool,
+    ) -> Summary {
         Summary {
             started: Instant::now(),
             results,
@@ -41,11 +67,15 @@ impl Summary {
             tally: RowTally::default(),
             group_failed: 0,
             unsettled: 0,
-            paced: Duration::ZERO,
             paced_requests: 0,
             retries: 0,
             passwords: 0,
             unusable: unusable_users.then(Default::default),
+            failures: Default::default(),
+            failed: 0,
+            waited: Duration::ZERO,
+            waited_until: None,
+            report,
         }
     }
 }
@@ -67,6 +97,20 @@ impl Reporter for Summary {
                 ) {
                     *unusable.entry((fix, row.user_status.clone())).or_default() += 1;
                 }
+                if row.failed() {
+                    self.failed += 1;
+                    self.failures.insert(
+                        row.line,
+                        (
+                            row.login.clone(),
+                            row.error_code.clone(),
+                            row.error_message.clone(),
+                        ),
+                    );
+                    if self.failures.len() > FAILURES_SHOWN {
+                        self.failures.pop_last();
+                    }
+                }
                 if row.password_set && !row.failed() {
                     self.passwords += 1;
                 }
@@ -81,8 +125,13 @@ impl Reporter for Summary {
                 }
             }
             Event::Paced { waited, .. } => {
-                self.paced += *waited;
                 self.paced_requests += 1;
+                // Waits of requests in flight together overlap: count each moment once.
+                let end = Instant::now();
+                let start = end.checked_sub(*waited).unwrap_or(end);
+                let from = self.waited_until.map_or(start, |until| until.max(start));
+                self.waited += end.saturating_duration_since(from);
+                self.waited_until = Some(self.waited_until.map_or(end, |u| u.max(end)));
             }
             Event::Retrying { .. } => self.retries += 1,
             _ => {}
@@ -110,11 +159,29 @@ impl Reporter for Summary {
             line = format!("{line}; group assignment failed for {}", self.group_failed);
         }
         eprintln!("{line}");
+        for (n, (line, (login, code, message))) in self.failures.iter().enumerate() {
+            let lead = if n == 0 { "failed:" } else { "       " };
+            let code = if code.is_empty() {
+                String::new()
+            } else {
+                format!("{code} ")
+            };
+            eprintln!(
+                "{lead} line {line} {}: {code}{}",
+                printable(login),
+                printable(message)
+            );
+        }
+        let more = self.failed.saturating_sub(self.failures.len() as u64);
+        if more > 0 {
+            eprintln!("        and {more} more in {}", self.results);
+        }
         eprintln!(
-            "{:.1}s ({rate:.0} rows/s); rate-limit pacing held requests back {} times ({:.1}s summed over concurrent requests); {} retries",
+            "{:.1}s ({}); waited {:.1}s for rate limits ({} requests held back); {} retries",
             elapsed.as_secs_f64(),
+            per_second(rate),
+            self.waited.as_secs_f64(),
             self.paced_requests,
-            self.paced.as_secs_f64(),
             self.retries
         );
         if self.resumed > 0 {
@@ -123,10 +190,15 @@ impl Reporter for Summary {
                 crate::outcome::rows(self.resumed)
             );
         }
+        let refused = self.failed.saturating_sub(self.unsettled);
         if self.unsettled > 0 {
             eprintln!(
-                "{} failed rows failed for reasons that may pass (rate limits, server errors, the network): run the same command again to retry them",
-                self.unsettled
+                "next: run the same command again: it settles and sends the {} that failed for reasons that may pass (rate limits, server errors, the network)",
+                crate::outcome::rows(self.unsettled)
+            );
+        } else if refused > 0 {
+            eprintln!(
+                "next: fix the failed lines and run the same command again: a finished file runs anew, and the rows done are found as they are"
             );
         }
         if let Some(unusable) = self.unusable.as_ref().filter(|u| !u.is_empty()) {
@@ -149,6 +221,9 @@ impl Reporter for Summary {
             );
         }
         eprintln!("results: {}", self.results);
+        if let Some(report) = &self.report {
+            eprintln!("report: {report}");
+        }
         Ok(())
     }
 }

@@ -14,8 +14,8 @@ fn redacted(f: impl FnOnce()) {
         (r"http://127\.0\.0\.1:\d+", "[org]"),
         (r"\d+(\.\d+)?s \(\d+ rows/s\)", "[time] ([rate])"),
         (
-            r"held requests back \d+ times \(\d+(\.\d+)?s",
-            "held requests back [n] times ([time]",
+            r"waited \d+(\.\d+)?s for rate limits \(\d+ requests",
+            "waited [time] for rate limits ([n] requests",
         ),
         (r"~[0-9hms. ]+", "~[time] "),
         (r"at \d+ ms a call", "at [latency] a call"),

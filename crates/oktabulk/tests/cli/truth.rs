@@ -419,3 +419,30 @@ async fn one_user_named_by_id_and_by_login_is_refused_before_any_write() {
         stderr(&out)
     );
 }
+
+/// The summary names the first failed rows with Okta's error, then how many more and where.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_summary_lists_the_failed_rows_up_to_a_cap() {
+    let env = Env::start().await;
+    let mut csv = String::from("login,email,firstName,lastName,password\n");
+    for i in 0..12 {
+        csv.push_str(&format!(
+            "weak{i}@example.com,weak{i}@example.com,W,P,password\n"
+        ));
+    }
+    env.write("weak.csv", csv);
+    let out = env
+        .run(&["users", "import", "weak.csv", "--report", "run.html"])
+        .await;
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("failed: line 2 weak0@example.com: E0000001"),
+        "{err}"
+    );
+    assert!(err.contains("line 11 weak9@example.com: E0000001"), "{err}");
+    assert!(!err.contains("line 12 weak10"), "ten at most: {err}");
+    assert!(err.contains("and 2 more in weak.results.csv"), "{err}");
+    assert!(err.contains("next: fix the failed lines"), "{err}");
+    assert!(err.contains("report: run.html"), "{err}");
+}
