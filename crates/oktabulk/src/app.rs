@@ -31,14 +31,24 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
             clap_complete::generate(*shell, &mut command, "oktabulk", &mut std::io::stdout());
             Ok(code::OK)
         }
-        Command::Man => {
+        Command::Man { dir } => {
             let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command)
-                .render(&mut std::io::stdout())
-                .map_err(|source| AppError::Write {
-                    path: "<stdout>".into(),
-                    source,
-                })?;
+            match dir {
+                None => {
+                    crate::manual::page(&command, &mut std::io::stdout()).map_err(|source| {
+                        AppError::Write {
+                            path: "<stdout>".into(),
+                            source,
+                        }
+                    })?
+                }
+                Some(dir) => {
+                    let written = crate::manual::pages(command, dir)?;
+                    if !global.quiet {
+                        eprintln!("{} pages in {}", written, dir.display());
+                    }
+                }
+            }
             Ok(code::OK)
         }
     }

@@ -84,8 +84,9 @@ pub enum Command {
         #[command(subcommand)]
         command: SandboxCommand,
     },
-    /// Draw the HTML run report of a finished (or interrupted) run from its journal: the same
-    /// page `--report` writes. Without JOURNAL, the latest run's.
+    /// Draw a run's HTML report from its journal (the latest run's when no JOURNAL is given).
+    ///
+    /// The same page `--report` writes, for a finished or an interrupted run.
     Report(ReportArgs),
     /// The journals of earlier runs (they hold names, logins and ids; never passwords).
     Journal {
@@ -100,8 +101,15 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `oktabulk man > oktabulk.1; man -l oktabulk.1`.
-    Man,
+    /// Print the man page (roff), or write every command's page to a directory.
+    ///
+    /// `oktabulk man > oktabulk.1; man -l oktabulk.1`, or `oktabulk man --dir man` for
+    /// oktabulk.1, oktabulk-users-import.1 and every other command's page.
+    Man {
+        /// Write the page of every command (oktabulk-users-import.1...) into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,7 +129,7 @@ pub enum UsersCommand {
     Activate(LifecycleArgs),
     /// Send users a new activation (PROVISIONED users).
     Reactivate(LifecycleArgs),
-    /// Deactivate users: they lose access to every app. Asks for confirmation.
+    /// Deactivate users, who lose access to every app (asks for confirmation).
     Deactivate(LifecycleArgs),
     /// Suspend active users.
     Suspend(LifecycleArgs),
@@ -131,7 +139,7 @@ pub enum UsersCommand {
     Unlock(LifecycleArgs),
     /// Expire users' passwords, so they must change them at the next sign-in.
     ExpirePassword(LifecycleArgs),
-    /// Delete users for good (deactivating them first when needed). Asks for confirmation.
+    /// Delete users for good, deactivating them first when needed (asks for confirmation).
     Delete(LifecycleArgs),
 }
 
@@ -149,8 +157,10 @@ pub enum GroupsCommand {
 pub enum JournalCommand {
     /// Every run's journal: when, finished or not, rows done, size, command, file and org.
     List,
-    /// Remove finished runs' journals older than --older-than days (each bulk run does this
-    /// itself for those older than 30 days). An unfinished run's journal is kept unless --force.
+    /// Remove finished runs' journals older than --older-than days.
+    ///
+    /// Each bulk run does this itself for those older than 30 days. An unfinished run's journal
+    /// is kept unless --force.
     Prune {
         /// Age in days of the journals to remove.
         #[arg(long, value_name = "DAYS", default_value_t = 30)]

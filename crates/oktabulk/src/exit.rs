@@ -12,6 +12,18 @@ pub mod code {
     pub const INTERRUPTED: u8 = 5;
     pub const RUNTIME: u8 = 6;
     pub const DECLINED: u8 = 7;
+
+    /// Every code with what it means, as the README's table and the man pages say it.
+    pub const DOCUMENTED: [(u8, &str); 8] = [
+        (OK, "every row succeeded (Success, Exists, Updated or Unchanged; groups assigned)"),
+        (ROWS_FAILED, "some rows failed or were interrupted by a failure; see the results file"),
+        (USAGE, "usage or configuration error (a changed input with an unfinished journal, another run of the same command in progress, a damaged journal)"),
+        (AUTH, "authentication failed (bad token, missing scope or role, OAuth refused)"),
+        (INVALID_INPUT, "invalid input: nothing was written"),
+        (INTERRUPTED, "interrupted (Ctrl-C); run the same command again to resume"),
+        (RUNTIME, "the org stopped answering or answered what cannot be read, or a results file or journal could not be written; run the same command again"),
+        (DECLINED, "a confirmation was answered no: nothing was sent"),
+    ];
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -17,6 +17,7 @@ pub mod export;
 pub mod import;
 pub mod input;
 pub mod journal;
+pub mod manual;
 pub mod outcome;
 pub mod preflight;
 pub mod private;

@@ -303,6 +303,45 @@ async fn completions_and_the_man_page_come_from_the_same_definitions() {
         &roff[..200.min(roff.len())]
     );
     assert!(roff.contains(".SH NAME") && roff.contains("users"));
+    assert!(
+        roff.contains("EXIT STATUS"),
+        "the exit codes are on the page"
+    );
+
+    // Every command's page, each rendered by man(1) without a warning.
+    let out = env.run(&["man", "--dir", "man"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let pages: Vec<_> = std::fs::read_dir(env.path("man"))
+        .expect("pages")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    for name in [
+        "oktabulk.1",
+        "oktabulk-users-import.1",
+        "oktabulk-groups-add-members.1",
+    ] {
+        assert!(
+            pages.iter().any(|p| p.ends_with(name)),
+            "{name} in {pages:?}"
+        );
+    }
+    for page in &pages {
+        let rendered = std::process::Command::new("man")
+            .args(["--warnings", "-l"])
+            .arg(page)
+            .env("MANWIDTH", "80")
+            .output()
+            .expect("man(1) is installed (.ci/run installs man-db when missing)");
+        let shown = String::from_utf8_lossy(&rendered.stdout);
+        assert!(rendered.status.success(), "{page:?}");
+        assert!(
+            rendered.stderr.is_empty(),
+            "{page:?}: {}",
+            String::from_utf8_lossy(&rendered.stderr)
+        );
+        assert!(shown.contains("EXIT STATUS"), "{page:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
