@@ -1,5 +1,6 @@
-//! The progress bar on stderr (rows done, rate, ETA, rate-limit waits; hidden when stderr is
-//! not a terminal) and the per-row lines in the classic script's colours.
+//! The progress line on stderr (rows done, rate, one ETA, a reset wait counting down, the time
+//! waited; fitted to the terminal's width; hidden when stderr is not a terminal) and the per-row
+//! lines in the classic script's colours.
 
 use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
@@ -7,19 +8,143 @@ use crate::outcome::{Action, CreationStatus};
 use crate::report::printable;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use okta_model::rate_limit::Bucket;
+use parking_lot::Mutex;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The progress line on stderr, redrawn every second (so a wait for a window's reset counts
+/// down) from what the events told: `ProgressView` holds it, `ProgressView::line` draws it to
+/// the terminal's width.
 #[derive(Debug)]
 pub struct Progress {
     bar: ProgressBar,
-    waits: u64,
-    waited: Duration,
-    retries: u64,
+    view: Arc<Mutex<ProgressView>>,
+}
+
+/// What the progress line shows.
+#[derive(Debug, Clone)]
+pub struct ProgressView {
+    pub started: Instant,
+    pub done: u64,
+    pub total: u64,
     /// The bucket whose window's reset requests wait for now, and until when.
-    resetting: Option<(Bucket, Instant)>,
-    windows: WindowEta,
-    done: u64,
-    total: u64,
+    pub resetting: Option<(Bucket, Instant)>,
+    pub windows: WindowEta,
+    /// Wall-clock time some request waited for pacing (overlapping waits counted once).
+    pub waited: Duration,
+    waited_until: Option<Instant>,
+    pub retries: u64,
+}
+
+impl ProgressView {
+    pub fn new(started: Instant) -> ProgressView {
+        ProgressView {
+            started,
+            done: 0,
+            total: 0,
+            resetting: None,
+            windows: WindowEta::default(),
+            waited: Duration::ZERO,
+            waited_until: None,
+            retries: 0,
+        }
+    }
+
+    /// A request waited `waited` for pacing, ending now.
+    fn paced(&mut self, waited: Duration, now: Instant) {
+        let start = now.checked_sub(waited).unwrap_or(now);
+        let from = self.waited_until.map_or(start, |until| until.max(start));
+        self.waited += now.saturating_duration_since(from);
+        self.waited_until = Some(self.waited_until.map_or(now, |u| u.max(now)));
+    }
+
+    /// The time left: from the pacing model once two window resets were seen (the run goes
+    /// at its share of each window), else from the rate so far.
+    fn eta(&self, now: Instant) -> Option<Duration> {
+        if let Some(left) = self.windows.left(self.done, self.total, now) {
+            return Some(left);
+        }
+        let elapsed = now.saturating_duration_since(self.started);
+        (self.done > 0 && self.total > self.done).then(|| {
+            elapsed.mul_f64(self.total.saturating_sub(self.done) as f64 / self.done as f64)
+        })
+    }
+
+    /// The line at `now`, at most `width` columns: the parts that matter least go first when
+    /// the terminal is narrow (the bar, the time waited, the retries, the rate).
+    pub fn line(&self, now: Instant, width: usize) -> String {
+        let counts = format!("{}/{} rows", self.done, self.total);
+        let elapsed = now.saturating_duration_since(self.started).as_secs_f64();
+        let rate = (elapsed > 0.0).then(|| rate(self.done as f64 / elapsed));
+        let eta = match (self.done >= self.total, self.eta(now)) {
+            (true, _) => None,
+            (false, Some(left)) => Some(format!("{} left", clock(left))),
+            (false, None) => None,
+        };
+        let waiting = self.resetting.and_then(|(bucket, until)| {
+            let left = until.saturating_duration_since(now);
+            (!left.is_zero()).then(|| {
+                format!(
+                    "waiting {} for the {} window",
+                    clock(left.max(Duration::from_secs(1))),
+                    bucket.name()
+                )
+            })
+        });
+        let waited = (!self.waited.is_zero()).then(|| format!("waited {}", clock(self.waited)));
+        let retries = (self.retries > 0).then(|| format!("{} retries", self.retries));
+        // In the order shown; dropped from the last of `drop_order` first.
+        let mut parts: Vec<(u8, String)> = vec![(0, String::new()), (9, counts)];
+        parts.extend(rate.map(|r| (3, r)));
+        // A wait explains a line that does not move: it stays longest.
+        parts.extend(eta.map(|e| (7, e)));
+        parts.extend(waiting.map(|w| (8, w)));
+        parts.extend(waited.map(|w| (1, w)));
+        parts.extend(retries.map(|r| (2, r)));
+        let bar_width = 20;
+        let render = |parts: &[(u8, String)], bar: bool| -> String {
+            let mut shown: Vec<String> = Vec::new();
+            if bar {
+                let filled = (self.done.min(self.total) * bar_width)
+                    .checked_div(self.total)
+                    .unwrap_or(0) as usize;
+                shown.push(format!(
+                    "{}{}",
+                    "#".repeat(filled),
+                    "-".repeat(bar_width as usize - filled)
+                ));
+            }
+            shown.extend(
+                parts
+                    .iter()
+                    .filter(|(_, text)| !text.is_empty())
+                    .map(|(_, text)| text.clone()),
+            );
+            shown.join("  ")
+        };
+        let mut bar = true;
+        loop {
+            let text = render(&parts, bar);
+            if text.chars().count() <= width {
+                return text;
+            }
+            if bar {
+                bar = false;
+                continue;
+            }
+            // The least important part still shown goes.
+            let Some(least) = parts
+                .iter()
+                .enumerate()
+                .filter(|(_, (rank, text))| *rank < 9 && !text.is_empty())
+                .min_by_key(|(_, (rank, _))| *rank)
+                .map(|(i, _)| i)
+            else {
+                return text.chars().take(width).collect();
+            };
+            parts.remove(least);
+        }
+    }
 }
 
 /// The time left by the pacing model: rows go in bursts of a window's share, then wait for the
@@ -62,52 +187,44 @@ impl WindowEta {
     }
 }
 
+/// A rate as people read it: whole rows a second, or a minute when slower than one a second.
+fn rate(per_second: f64) -> String {
+    if per_second >= 1.0 {
+        format!("{per_second:.0} rows/s")
+    } else {
+        format!("{:.0} rows/min", per_second * 60.0)
+    }
+}
+
+/// A duration as a clock shows it: `42s`, `3m 05s`, `1h 02m`.
+fn clock(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m {:02}s", s / 60, s % 60),
+        _ => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
 impl Progress {
     pub fn new() -> Progress {
+        let view = Arc::new(Mutex::new(ProgressView::new(Instant::now())));
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let shown = Arc::clone(&view);
         bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {per_sec}  ETA {eta}  {msg}")
-                .expect("the template is valid"),
+            ProgressStyle::with_template("{line}")
+                .expect("the template is valid")
+                .with_key(
+                    "line",
+                    move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        // One column short of the terminal, so the line never wraps.
+                        let width = console::Term::stderr().size().1.max(20) as usize - 1;
+                        let _ = w.write_str(&shown.lock().line(Instant::now(), width));
+                    },
+                ),
         );
-        Progress {
-            bar,
-            waits: 0,
-            waited: Duration::ZERO,
-            retries: 0,
-            resetting: None,
-            windows: WindowEta::default(),
-            done: 0,
-            total: 0,
-        }
-    }
-
-    fn message(&self) {
-        let mut msg = String::new();
-        if let Some(left) = self.windows.left(self.done, self.total, Instant::now()) {
-            msg.push_str(&format!(
-                "~{}s left at this run's share of each window  ",
-                left.as_secs()
-            ));
-        }
-        if let Some((bucket, until)) = self.resetting {
-            let left = until.saturating_duration_since(Instant::now());
-            msg.push_str(&format!(
-                "share of the {} window spent: waiting {}s for its reset  ",
-                bucket.name(),
-                left.as_secs().max(1)
-            ));
-        }
-        if self.waits > 0 {
-            msg.push_str(&format!(
-                "rate-limit waits {} ({:.1}s)",
-                self.waits,
-                self.waited.as_secs_f64()
-            ));
-        }
-        if self.retries > 0 {
-            msg.push_str(&format!("  retries {}", self.retries));
-        }
-        self.bar.set_message(msg);
+        bar.enable_steady_tick(Duration::from_secs(1));
+        Progress { bar, view }
     }
 }
 
@@ -126,31 +243,28 @@ impl Default for Progress {
 
 impl Reporter for Progress {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
+        let now = Instant::now();
+        let mut view = self.view.lock();
         match event {
             Event::Started { total } => {
-                self.total = *total;
+                view.total = *total;
                 self.bar.set_length(*total);
             }
             Event::RowDone { .. } => {
-                self.done += 1;
+                view.done += 1;
                 self.bar.inc(1);
             }
             Event::Paced { waited, .. } => {
-                self.waits += 1;
-                self.waited += *waited;
-                self.resetting = None;
-                self.message();
+                view.paced(*waited, now);
+                view.resetting = None;
             }
             Event::WaitingForReset { bucket, wait } => {
-                let ends = Instant::now() + *wait;
-                self.resetting = Some((*bucket, ends));
-                self.windows.reset_at(ends, self.done);
-                self.message();
+                let ends = now + *wait;
+                view.resetting = Some((*bucket, ends));
+                let done = view.done;
+                view.windows.reset_at(ends, done);
             }
-            Event::Retrying { .. } => {
-                self.retries += 1;
-                self.message();
-            }
+            Event::Retrying { .. } => view.retries += 1,
             Event::Answered(_)
             | Event::InFlightLowered { .. }
             | Event::Interrupted
@@ -235,6 +349,55 @@ impl Reporter for RowLines {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 143 of 400 rows 20 s in, two windows seen, waiting for the users bucket's reset.
+    fn waiting() -> (ProgressView, Instant) {
+        let start = Instant::now();
+        let mut view = ProgressView::new(start);
+        view.total = 400;
+        view.windows.reset_at(start + Duration::from_secs(5), 50);
+        view.windows.reset_at(start + Duration::from_secs(10), 100);
+        view.done = 143;
+        view.paced(Duration::from_millis(6500), start + Duration::from_secs(18));
+        view.paced(Duration::from_millis(6000), start + Duration::from_secs(18));
+        view.retries = 2;
+        let now = start + Duration::from_secs(20);
+        view.resetting = Some((Bucket::Users, now + Duration::from_millis(3400)));
+        (view, now)
+    }
+
+    #[test]
+    fn the_progress_line_fits_its_terminal() {
+        let (view, now) = waiting();
+        let mut sending = view.clone();
+        sending.resetting = None;
+        let mut lines = String::new();
+        for width in [120, 80, 60, 40] {
+            for (what, v) in [("waiting", &view), ("sending", &sending)] {
+                let line = v.line(now, width);
+                assert!(line.chars().count() <= width, "{width}: {line}");
+                lines.push_str(&format!("{width:>3} {what:<7} |{line}\n"));
+            }
+        }
+        insta::assert_snapshot!("progress_lines", lines);
+        assert_eq!(
+            view.waited,
+            Duration::from_millis(6500),
+            "overlapping waits once"
+        );
+    }
+
+    #[test]
+    fn a_reset_wait_counts_down() {
+        let (view, now) = waiting();
+        assert!(view.line(now, 120).contains("waiting 3s"));
+        assert!(view
+            .line(now + Duration::from_secs(1), 120)
+            .contains("waiting 2s"));
+        assert!(!view
+            .line(now + Duration::from_secs(4), 120)
+            .contains("waiting"));
+    }
 
     #[test]
     fn the_time_left_follows_the_windows() {
