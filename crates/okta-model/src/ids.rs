@@ -50,3 +50,7 @@ okta_id!(
     /// A group id such as `00g1emaKYZTWRYYRRTSK`.
     GroupId
 );
+okta_id!(
+    /// An app (application instance) id such as `0oa1gjh63g214q0Hq0g4`.
+    AppId
+);
