@@ -70,6 +70,11 @@ pub enum Command {
         #[command(subcommand)]
         command: GroupsCommand,
     },
+    /// App assignments: users and groups to apps.
+    Apps {
+        #[command(subcommand)]
+        command: AppsCommand,
+    },
     /// Write users, groups or members to CSV (standard output or -o), page after page.
     Export {
         #[command(subcommand)]
@@ -138,6 +143,18 @@ pub enum GroupsCommand {
     AddMembers(BulkArgs),
     /// Remove users from groups: rows of `group` (id or name) and `user` (id or login).
     RemoveMembers(BulkArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppsCommand {
+    /// Assign users and groups to apps, one per row: `app` (id or label) and `user` (id or
+    /// login) with an optional `userName`, `password` and `profile.NAME` app profile columns,
+    /// or `group` (id or name) with an optional `priority`. An assignment already as the row
+    /// asks is Unchanged.
+    Assign(BulkArgs),
+    /// Take app assignments away: `app` and `user` or `group` per row. A user who has the app
+    /// through a group fails with Okta's E0000046 (remove the group, or the user from it).
+    Unassign(BulkArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -320,6 +337,8 @@ pub enum FileFor {
     GroupsImport,
     #[value(aliases = ["groups-remove-members", "groups-members"])]
     GroupsAddMembers,
+    AppsAssign,
+    AppsUnassign,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
