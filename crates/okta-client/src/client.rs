@@ -104,6 +104,11 @@ impl Client {
         crate::users::Users::new(self)
     }
 
+    /// The Apps API: apps, their users and groups.
+    pub fn apps(&self) -> crate::apps::Apps<'_> {
+        crate::apps::Apps::new(self)
+    }
+
     /// The Groups API.
     pub fn groups(&self) -> crate::groups::Groups<'_> {
         crate::groups::Groups::new(self)

@@ -128,6 +128,7 @@
 
 #![warn(missing_docs)]
 
+mod apps;
 mod auth;
 mod client;
 mod config;
@@ -142,6 +143,7 @@ mod page;
 mod retry;
 mod users;
 
+pub use apps::Apps;
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use config::{ConfigError, Needed, OrgUrl, Secret, Settings, DEFAULT_MAX_ANSWER_BYTES};

@@ -49,6 +49,15 @@ pub enum ApiError {
     Injected { status: u16 },
     #[error("internal error: {0}")]
     Internal(String),
+    /// App user credentials the app's scheme does not take.
+    #[error("credentials should not be set on this resource based on the scheme")]
+    CredentialsNotForScheme,
+    /// An app user who has the app through a group, unassigned directly.
+    #[error("deactivate application for user forbidden")]
+    AppUserThroughGroup,
+    /// An active app cannot be deleted.
+    #[error("delete application forbidden")]
+    DeleteActiveApp,
     /// A documented parameter or feature the emulator does not implement: refused by name
     /// rather than ignored.
     #[error("not emulated: {0}")]
@@ -192,6 +201,24 @@ impl ApiError {
                 let s = "Could not create user. To create a user and expire their password immediately, `activate` must be true.";
                 (400, codes::EXPIRE_NEEDS_ACTIVATE, s.into(), vec![s.into()])
             }
+            Self::CredentialsNotForScheme => (
+                400,
+                "E0000041",
+                "Credentials should not be set on this resource based on the scheme.".into(),
+                vec!["User level credentials should not be provided for this scheme.".into()],
+            ),
+            Self::AppUserThroughGroup => (
+                403,
+                "E0000046",
+                "Deactivate application for user forbidden.".into(),
+                vec!["The user has the application through a group: remove the user from the group or the group from the application.".into()],
+            ),
+            Self::DeleteActiveApp => (
+                403,
+                "E0000056",
+                "Delete application forbidden.".into(),
+                vec!["The application must be deactivated before it is deleted.".into()],
+            ),
             Self::RateLimited => (
                 429,
                 codes::RATE_LIMITED,

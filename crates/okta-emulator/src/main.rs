@@ -36,7 +36,7 @@ struct Args {
     #[arg(long)]
     concurrency: Option<u32>,
     /// Override one bucket's limit, e.g. `users=500` (users, user-mutation, user-get, groups,
-    /// group-by-id, other). Repeatable.
+    /// group-by-id, apps, app-by-id, other). Repeatable.
     #[arg(long = "limit", value_parser = parse_limit)]
     limits: Vec<(String, u32)>,
     /// Percent of each bucket one API token or OAuth app may use per window (Okta's default:
@@ -84,6 +84,8 @@ fn rate_limits(args: &Args) -> Result<RateLimitConfig, String> {
             "user-get" => &mut limits.user_get,
             "groups" => &mut limits.groups,
             "group-by-id" => &mut limits.group_by_id,
+            "apps" => &mut limits.apps,
+            "app-by-id" => &mut limits.app_by_id,
             "other" => &mut limits.other,
             other => return Err(format!("unknown bucket {other:?}")),
         };

@@ -25,7 +25,21 @@ pub struct BucketLimits {
     pub user_get: u32,
     pub groups: u32,
     pub group_by_id: u32,
+    /// `/api/v1/apps*` but `/api/v1/apps/{id}`: Workforce 100 in Okta's last published table.
+    #[serde(default = "apps_default")]
+    pub apps: u32,
+    /// `/api/v1/apps/{id}`: Workforce 500.
+    #[serde(default = "app_by_id_default")]
+    pub app_by_id: u32,
     pub other: u32,
+}
+
+fn apps_default() -> u32 {
+    100
+}
+
+fn app_by_id_default() -> u32 {
+    500
 }
 
 impl BucketLimits {
@@ -36,6 +50,8 @@ impl BucketLimits {
             Bucket::UserGet => self.user_get,
             Bucket::Groups => self.groups,
             Bucket::GroupById => self.group_by_id,
+            Bucket::Apps => self.apps,
+            Bucket::AppById => self.app_by_id,
             Bucket::Other => self.other,
         }
     }
@@ -66,7 +82,8 @@ fn okta_share() -> u32 {
 }
 
 impl RateLimitConfig {
-    /// Okta Workforce defaults (600, 600, 2000, 500, 1000, 1200 per minute; 75 in flight).
+    /// Okta Workforce defaults (600, 600, 2000, 500, 1000, apps 100 and 500, 1200 per minute;
+    /// 75 in flight).
     pub fn workforce() -> Self {
         Self {
             limits: Some(BucketLimits {
@@ -75,6 +92,8 @@ impl RateLimitConfig {
                 user_get: 2000,
                 groups: 500,
                 group_by_id: 1000,
+                apps: 100,
+                app_by_id: 500,
                 other: 1200,
             }),
             window_ms: 60_000,
@@ -84,7 +103,7 @@ impl RateLimitConfig {
         }
     }
 
-    /// The Integrator Free plan: 100 per minute everywhere, 35 in flight.
+    /// The Integrator Free plan: 100 per minute everywhere but apps (20), 35 in flight.
     pub fn integrator_free() -> Self {
         Self {
             limits: Some(BucketLimits {
@@ -93,6 +112,8 @@ impl RateLimitConfig {
                 user_get: 100,
                 groups: 100,
                 group_by_id: 100,
+                apps: 20,
+                app_by_id: 100,
                 other: 100,
             }),
             window_ms: 60_000,
@@ -169,7 +190,7 @@ pub struct RateLimiter {
     max_in_flight: AtomicU32,
 }
 
-const BUCKETS: usize = 6;
+const BUCKETS: usize = Bucket::ALL.len();
 
 /// Held while a request is in flight; counts it out when dropped.
 #[derive(Debug)]

@@ -38,6 +38,12 @@ enum Row {
     Member(u64, u64, bool),
     RuleUser(u64, u64, bool),
     RuleDeleted(u64),
+    App(u64, String),
+    AppDeleted(u64),
+    /// (app, user, the kept assignment or `None` when gone).
+    AppUser(u64, u64, Option<String>),
+    /// An app's groups, in priority order.
+    AppGroups(u64, String),
     /// A JSON document in the `meta` table, by key.
     Meta(&'static str, String),
 }
@@ -79,6 +85,10 @@ const SCHEMA_SQL: &str = "
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS rule_users (rule INTEGER NOT NULL, usr INTEGER NOT NULL,
                                            PRIMARY KEY (rule, usr)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS apps (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS app_users (app INTEGER NOT NULL, usr INTEGER NOT NULL,
+                                          body TEXT NOT NULL, PRIMARY KEY (app, usr)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS app_groups (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
 ";
 
 impl Store {
@@ -136,6 +146,12 @@ fn row(org: &Org, change: Change) -> Option<Row> {
             assigned,
         } => Row::RuleUser(rule, user, assigned),
         Change::RuleDeleted(rule) => Row::RuleDeleted(rule),
+        Change::App(seq) => Row::App(seq, json(org.app_by_seq(seq)?)),
+        Change::AppDeleted(seq) => Row::AppDeleted(seq),
+        Change::AppUser { app, user } => {
+            Row::AppUser(app, user, org.stored_app_user(app, user).map(json))
+        }
+        Change::AppGroups(app) => Row::AppGroups(app, json(&org.stored_app_groups(app)?)),
         Change::Schema => Row::Meta("schema", json(org.customization())),
         Change::OAuthClients => Row::Meta("oauth_clients", json(&org.oauth.clients())),
         Change::UserTypes => Row::Meta("user_types", json(&org.user_types()[1..].to_vec())),
@@ -175,7 +191,8 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
             match row {
                 Row::Reset => tx.execute_batch(
                     "DELETE FROM users; DELETE FROM groups; DELETE FROM members; DELETE FROM meta;
-                     DELETE FROM rule_users;",
+                     DELETE FROM rule_users; DELETE FROM apps; DELETE FROM app_users;
+                     DELETE FROM app_groups;",
                 )?,
                 Row::User(seq, body) => {
                     put_user.execute(params![*seq as i64, body])?;
@@ -184,6 +201,7 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
                     tx.execute("DELETE FROM users WHERE seq = ?1", [*seq as i64])?;
                     tx.execute("DELETE FROM members WHERE usr = ?1", [*seq as i64])?;
                     tx.execute("DELETE FROM rule_users WHERE usr = ?1", [*seq as i64])?;
+                    tx.execute("DELETE FROM app_users WHERE usr = ?1", [*seq as i64])?;
                 }
                 Row::Group(seq, body) => {
                     put_group.execute(params![*seq as i64, body])?;
@@ -218,6 +236,35 @@ fn write_batches(conn: &mut Connection, batches: &[Batch]) -> rusqlite::Result<(
                 }
                 Row::RuleDeleted(r) => {
                     tx.execute("DELETE FROM rule_users WHERE rule = ?1", [*r as i64])?;
+                }
+                Row::App(seq, body) => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO apps VALUES (?1, ?2)",
+                        params![*seq as i64, body],
+                    )?;
+                }
+                Row::AppDeleted(seq) => {
+                    tx.execute("DELETE FROM apps WHERE seq = ?1", [*seq as i64])?;
+                    tx.execute("DELETE FROM app_users WHERE app = ?1", [*seq as i64])?;
+                    tx.execute("DELETE FROM app_groups WHERE seq = ?1", [*seq as i64])?;
+                }
+                Row::AppUser(app, user, Some(body)) => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO app_users VALUES (?1, ?2, ?3)",
+                        params![*app as i64, *user as i64, body],
+                    )?;
+                }
+                Row::AppUser(app, user, None) => {
+                    tx.execute(
+                        "DELETE FROM app_users WHERE app = ?1 AND usr = ?2",
+                        [*app as i64, *user as i64],
+                    )?;
+                }
+                Row::AppGroups(app, body) => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO app_groups VALUES (?1, ?2)",
+                        params![*app as i64, body],
+                    )?;
                 }
                 Row::Meta(key, body) => {
                     tx.execute(
@@ -263,6 +310,29 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
     let group_custom = meta(conn, "group_schema")?.unwrap_or_default();
     let roles = meta(conn, "roles")?.unwrap_or_default();
     let group_rules = meta(conn, "group_rules")?.unwrap_or_default();
+    let apps = records(conn, "apps")?;
+    let app_groups = records(conn, "app_groups")?;
+    let app_users = {
+        let mut stmt = conn.prepare("SELECT app, usr, body FROM app_users")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        rows.map(|r| {
+            let (app, user, body) = r?;
+            serde_json::from_str(&body)
+                .map(|v| (app as u64, user as u64, v))
+                .map_err(|source| StoreError::Corrupt {
+                    table: "app_users",
+                    seq: app,
+                    source,
+                })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?
+    };
     Org::restore(
         base_url,
         Stored {
@@ -276,6 +346,9 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
             roles,
             group_rules,
             rule_users,
+            apps,
+            app_users,
+            app_groups,
         },
     )
     .map_err(StoreError::Schema)

@@ -8,6 +8,8 @@ mod emulator {
 
     /// Admin roles and their group targets; group rules and the memberships they make.
     mod admin;
+    /// Apps, app users and app groups: assignment rules, paging, the store.
+    mod apps;
     /// Control plane: reset, seed, faults and stats.
     mod control;
     /// Groups, the Everyone group, memberships and their paging.

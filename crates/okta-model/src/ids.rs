@@ -50,6 +50,10 @@ okta_id!(
     /// A group id such as `00g1emaKYZTWRYYRRTSK`.
     GroupId
 );
+okta_id!(
+    /// An app (application instance) id such as `0oa1gjh63g214q0Hq0g4`.
+    AppId
+);
 
 impl UserId {
     /// Whether `text` has the shape of a user id: `00u` and 17 more letters or digits (Okta's

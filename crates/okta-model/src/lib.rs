@@ -2,6 +2,7 @@
 //! the error body, rate-limit headers and `Link` pagination. Serde only, no I/O: the client and the
 //! emulator both use these types, so a wire field changes in exactly one place.
 
+pub mod app;
 pub mod error;
 pub mod group;
 pub mod ids;
@@ -13,9 +14,12 @@ pub mod secret;
 pub mod time;
 pub mod user;
 
+pub use app::{
+    AppGroup, AppGroupRequest, AppUser, AppUserCredentials, AppUserRequest, Application,
+};
 pub use error::{ErrorCause, OktaError};
 pub use group::{CreateGroupRequest, Group, GroupProfile, GroupType};
-pub use ids::{GroupId, UserId};
+pub use ids::{AppId, GroupId, UserId};
 pub use link::{HrefObject, LinkRel, Links};
 pub use rate_limit::RateLimitHeaders;
 pub use secret::Secret;

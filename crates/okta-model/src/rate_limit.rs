@@ -47,17 +47,25 @@ pub enum Bucket {
     Groups,
     /// `GET|PUT|DELETE /api/v1/groups/{id}`.
     GroupById,
+    /// `/api/v1/apps` and everything under it except `/api/v1/apps/{id}` itself: app users,
+    /// app groups and lifecycle count here (Okta's 2020 recordings show them sharing one
+    /// window with `POST /api/v1/apps`).
+    Apps,
+    /// `GET|PUT|DELETE /api/v1/apps/{id}`.
+    AppById,
     /// Everything else under `/api/v1`.
     Other,
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 6] = [
+    pub const ALL: [Bucket; 8] = [
         Bucket::Users,
         Bucket::UserMutation,
         Bucket::UserGet,
         Bucket::Groups,
         Bucket::GroupById,
+        Bucket::Apps,
+        Bucket::AppById,
         Bucket::Other,
     ];
 
@@ -75,6 +83,9 @@ impl Bucket {
             ["", "api", "v1", "groups", "rules", ..] => Bucket::Groups,
             ["", "api", "v1", "groups", _] => Bucket::GroupById,
             ["", "api", "v1", "groups", _, ..] => Bucket::Groups,
+            ["", "api", "v1", "apps"] => Bucket::Apps,
+            ["", "api", "v1", "apps", _] => Bucket::AppById,
+            ["", "api", "v1", "apps", _, ..] => Bucket::Apps,
             _ => Bucket::Other,
         }
     }
@@ -87,6 +98,8 @@ impl Bucket {
             Bucket::UserGet => "/api/v1/users/{idOrLogin}",
             Bucket::Groups => "/api/v1/groups",
             Bucket::GroupById => "/api/v1/groups/{id}",
+            Bucket::Apps => "/api/v1/apps",
+            Bucket::AppById => "/api/v1/apps/{id}",
             Bucket::Other => "/api/v1/*",
         }
     }
@@ -115,6 +128,19 @@ mod tests {
             ("PUT", "/api/v1/groups/00g1/users/00u1", Bucket::Groups),
             ("GET", "/api/v1/groups/00g1/users", Bucket::Groups),
             ("GET", "/api/v1/meta/schemas/user/default", Bucket::Other),
+            ("POST", "/api/v1/apps", Bucket::Apps),
+            ("GET", "/api/v1/apps", Bucket::Apps),
+            ("GET", "/api/v1/apps/0oa1", Bucket::AppById),
+            ("DELETE", "/api/v1/apps/0oa1", Bucket::AppById),
+            ("POST", "/api/v1/apps/0oa1/users", Bucket::Apps),
+            ("GET", "/api/v1/apps/0oa1/users/00u1", Bucket::Apps),
+            ("DELETE", "/api/v1/apps/0oa1/users/00u1", Bucket::Apps),
+            ("PUT", "/api/v1/apps/0oa1/groups/00g1", Bucket::Apps),
+            (
+                "POST",
+                "/api/v1/apps/0oa1/lifecycle/deactivate",
+                Bucket::Apps,
+            ),
         ];
         for (method, path, bucket) in cases {
             assert_eq!(Bucket::for_request(method, path), bucket, "{method} {path}");

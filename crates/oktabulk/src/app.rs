@@ -1,7 +1,7 @@
 //! Runs the command the user asked for and answers its exit code.
 
 use crate::cli::{
-    AttributeType, Cli, Command, FileFor, GroupsCommand, JournalCommand, ReportArgs,
+    AppsCommand, AttributeType, Cli, Command, FileFor, GroupsCommand, JournalCommand, ReportArgs,
     SandboxCommand, UsersCommand, ValidateArgs,
 };
 use crate::connect::{connect_to, default_schema, org_facts};
@@ -19,6 +19,10 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
             GroupsCommand::Import(args) => commands::groups_import(global, args).await,
             GroupsCommand::AddMembers(args) => commands::members(global, true, args).await,
             GroupsCommand::RemoveMembers(args) => commands::members(global, false, args).await,
+        },
+        Command::Apps { command } => match command {
+            AppsCommand::Assign(args) => commands::apps(global, true, args).await,
+            AppsCommand::Unassign(args) => commands::apps(global, false, args).await,
         },
         Command::Export { what } => export::run(global, what).await,
         Command::Validate(args) => validate(global, args).await,
@@ -215,6 +219,8 @@ fn check(
         create_missing_groups: args.create_missing_groups,
         replace: args.replace,
         set_passwords: args.set_passwords,
+        // App references are checked by the commands themselves, which read the org's apps.
+        apps: crate::input::AppDirectory::default(),
     });
     Ok(tokio::task::block_in_place(|| {
         preflight::check(input, args.input.delimiter, checker.as_mut(), |line| {
@@ -231,6 +237,8 @@ fn file_kind(chosen: FileFor) -> FileKind {
         FileFor::UsersLifecycle => FileKind::UserList,
         FileFor::GroupsImport => FileKind::GroupsImport,
         FileFor::GroupsAddMembers => FileKind::Memberships,
+        FileFor::AppsAssign => FileKind::AppAssign,
+        FileFor::AppsUnassign => FileKind::AppUnassign,
     }
 }
 

@@ -70,6 +70,11 @@ pub enum Command {
         #[command(subcommand)]
         command: GroupsCommand,
     },
+    /// App assignments: users and groups to apps.
+    Apps {
+        #[command(subcommand)]
+        command: AppsCommand,
+    },
     /// Write users, groups or members to CSV (standard output or -o), page after page.
     Export {
         #[command(subcommand)]
@@ -170,6 +175,18 @@ pub enum JournalCommand {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppsCommand {
+    /// Assign users and groups to apps, one per row: `app` (id or label) and `user` (id or
+    /// login) with an optional `userName`, `password` and `profile.NAME` app profile columns,
+    /// or `group` (id or name) with an optional `priority`. An assignment already as the row
+    /// asks is Unchanged.
+    Assign(BulkArgs),
+    /// Take app assignments away: `app` and `user` or `group` per row. A user who has the app
+    /// through a group fails with Okta's E0000046 (remove the group, or the user from it).
+    Unassign(BulkArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -352,6 +369,8 @@ pub enum FileFor {
     GroupsImport,
     #[value(aliases = ["groups-remove-members", "groups-members"])]
     GroupsAddMembers,
+    AppsAssign,
+    AppsUnassign,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@
 use crate::bulk::{self, Channels, Extra, Settings};
 use crate::cli::{BulkArgs, GlobalArgs, GroupsImportArgs, LifecycleArgs, UpdateArgs};
 use crate::connect::{connect, group_directory};
+use crate::engine::apps::AppsJob;
 use crate::engine::groups::GroupsJob;
 use crate::engine::lifecycle::{Lifecycle, LifecycleJob};
 use crate::engine::members::MembersJob;
@@ -13,7 +14,7 @@ use crate::engine::update::UpdateJob;
 use crate::engine::Job;
 use crate::exit::AppError;
 use crate::import::{format, on_exists};
-use crate::input::{CheckerInputs, FileKind, GroupDirectory};
+use crate::input::{AppDirectory, CheckerInputs, FileKind, GroupDirectory};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// A bulk command's settings from its options (the results' status column named `status`).
@@ -74,8 +75,14 @@ async fn run_with(
         _ => crate::connect::default_schema(),
     };
     let groups = match kind {
-        FileKind::Memberships => group_directory(client).await?,
+        FileKind::Memberships | FileKind::AppAssign | FileKind::AppUnassign => {
+            group_directory(client).await?
+        }
         _ => GroupDirectory::default(),
+    };
+    let apps = match kind {
+        FileKind::AppAssign | FileKind::AppUnassign => app_directory(client).await?,
+        _ => AppDirectory::default(),
     };
     let job = job(&groups);
     let mut checker = kind.checker(CheckerInputs {
@@ -85,6 +92,7 @@ async fn run_with(
         create_missing_groups: false,
         replace: read.replace,
         set_passwords: read.set_passwords,
+        apps,
     });
     let mut report = bulk::check(&settings, &input, checker.as_mut())?;
     let twice =
@@ -299,6 +307,57 @@ pub async fn members(global: &GlobalArgs, add: bool, args: &BulkArgs) -> Result<
                 fixed: groups.fixed.keys().cloned().collect(),
             })
         },
+        None,
+        Extra::default(),
+    )
+    .await
+}
+
+/// The org's apps by id and label, read once (a page of 200 per call).
+async fn app_directory(client: &okta_client::Client) -> Result<AppDirectory, AppError> {
+    use futures_util::TryStreamExt;
+    let mut apps = AppDirectory {
+        online: true,
+        ..AppDirectory::default()
+    };
+    let mut list = client.apps().list(None);
+    while let Some(app) = list.try_next().await? {
+        apps.add(app.id.as_str(), &app.label, &app.status);
+    }
+    Ok(apps)
+}
+
+/// `apps assign` and `apps unassign`.
+pub async fn apps(global: &GlobalArgs, assign: bool, args: &BulkArgs) -> Result<u8, AppError> {
+    let command = if assign {
+        "apps-assign"
+    } else {
+        "apps-unassign"
+    };
+    let settings = settings(
+        global,
+        args,
+        command,
+        format!(
+            "skipInvalid={} ignoreUnknown={}",
+            args.skip_invalid, args.input.ignore_unknown_columns
+        ),
+        if assign { "assigned" } else { "unassigned" },
+    );
+    let read = ReadOptions {
+        ignore_unknown: args.input.ignore_unknown_columns,
+        ..ReadOptions::default()
+    };
+    run_with(
+        global,
+        settings,
+        if assign {
+            FileKind::AppAssign
+        } else {
+            FileKind::AppUnassign
+        },
+        read,
+        |_| Job::Apps(AppsJob { assign }),
         None,
         Extra::default(),
     )

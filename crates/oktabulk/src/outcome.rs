@@ -107,6 +107,8 @@ pub enum Action {
     AddMember,
     RemoveMember,
     CreateGroup,
+    AssignApp,
+    UnassignApp,
 }
 
 impl Action {
@@ -127,6 +129,8 @@ impl Action {
             Action::AddMember => "add-member",
             Action::RemoveMember => "remove-member",
             Action::CreateGroup => "create-group",
+            Action::AssignApp => "assign-app",
+            Action::UnassignApp => "unassign-app",
         }
     }
 }

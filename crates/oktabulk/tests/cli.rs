@@ -5,6 +5,9 @@ mod cli {
     /// An emulator, a scratch directory, and the binary with the environment pointing at both.
     pub mod support;
 
+    /// `apps assign|unassign`: 500 assignments, a rerun, half taken away, Okta's E0000046, a
+    /// dry run beside the run.
+    mod apps;
     /// Bad files: each gives its documented error and exit code and sends no write.
     mod bad_input;
     /// `validate`, `doctor`, `--dry-run`, configuration and the sandbox.

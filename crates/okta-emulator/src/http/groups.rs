@@ -135,9 +135,3 @@ pub async fn remove_member(
     core.write(|org| org.remove_member(&group, &user)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
-
-/// The group's assigned apps: applications are not emulated, so the org has none.
-pub async fn no_apps(State(core): Core_, Path(id): Path<String>) -> Result<Response, ApiError> {
-    core.read(|org| org.find_group(&id).map(drop))?;
-    Ok(ok(&serde_json::json!([])))
-}

@@ -1,6 +1,7 @@
 //! The HTTP face of the emulator: thin routes over `state`, the request pipeline that applies
 //! auth, rate limits and faults, the wire rendering, and the server loop.
 
+pub mod apps;
 pub mod control;
 pub mod groups;
 pub mod oauth;

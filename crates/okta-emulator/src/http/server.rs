@@ -6,7 +6,7 @@
 use crate::core::Core;
 use crate::error::ApiError;
 use crate::http::pipeline::{pipeline, ConnectionKill};
-use crate::http::{control, groups, oauth, roles, rules, schema, types, users};
+use crate::http::{apps, control, groups, oauth, roles, rules, schema, types, users};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
@@ -81,7 +81,30 @@ pub fn router(core: Arc<Core>) -> Router {
             "/api/v1/groups/{id}/users/{user}",
             put(groups::add_member).delete(groups::remove_member),
         )
-        .route("/api/v1/groups/{id}/apps", get(groups::no_apps))
+        .route("/api/v1/groups/{id}/apps", get(apps::of_group))
+        .route("/api/v1/apps", get(apps::list).post(apps::create))
+        .route(
+            "/api/v1/apps/{id}",
+            get(apps::get).put(apps::replace).delete(apps::delete),
+        )
+        .route("/api/v1/apps/{id}/lifecycle/{op}", post(apps::lifecycle))
+        .route(
+            "/api/v1/apps/{id}/users",
+            get(apps::users).post(apps::assign_user),
+        )
+        .route(
+            "/api/v1/apps/{id}/users/{user}",
+            get(apps::user)
+                .post(apps::update_user)
+                .delete(apps::unassign_user),
+        )
+        .route("/api/v1/apps/{id}/groups", get(apps::groups))
+        .route(
+            "/api/v1/apps/{id}/groups/{group}",
+            get(apps::group)
+                .put(apps::assign_group)
+                .delete(apps::remove_group),
+        )
         .route(
             "/api/v1/meta/schemas/user/default",
             get(schema::user_default).post(schema::update_user_default),

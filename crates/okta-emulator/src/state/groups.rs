@@ -109,7 +109,7 @@ impl Org {
         }
     }
 
-    fn group_seq(&self, id: &str) -> Result<u64, ApiError> {
+    pub(super) fn group_seq(&self, id: &str) -> Result<u64, ApiError> {
         self.group_seqs
             .get(id)
             .copied()
@@ -198,6 +198,7 @@ impl Org {
             }
         }
         self.record(Change::GroupDeleted(seq));
+        self.forget_in_apps(None, Some(seq));
         self.forget_group_in_rules(&id);
         self.forget_in_roles(&Assignee::Group(id));
         Ok(())

@@ -1,6 +1,7 @@
 //! The org's behaviour, apart from HTTP: users, groups, memberships and the profile schema, with
 //! Okta's rules. Route handlers call into `Org`; nothing here knows about requests or headers.
 
+pub mod apps;
 pub mod expression;
 pub mod groups;
 pub mod ids;

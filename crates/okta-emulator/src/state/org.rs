@@ -39,6 +39,15 @@ pub enum Change {
         assigned: bool,
     },
     RuleDeleted(u64),
+    App(u64),
+    AppDeleted(u64),
+    /// A user's kept assignment to an app changed (or is gone).
+    AppUser {
+        app: u64,
+        user: u64,
+    },
+    /// An app's groups changed (their priorities with them).
+    AppGroups(u64),
     Reset,
 }
 
@@ -56,6 +65,11 @@ pub struct Stored {
     pub group_rules: Vec<crate::state::rules::GroupRule>,
     /// (rule seq, user seq): who each rule put into its groups.
     pub rule_users: Vec<(u64, u64)>,
+    pub apps: Vec<(u64, okta_model::Application)>,
+    /// (app seq, user seq, the kept assignment).
+    pub app_users: Vec<(u64, u64, crate::state::apps::StoredAppUser)>,
+    /// (app seq, its groups in priority order).
+    pub app_groups: Vec<(u64, Vec<crate::state::apps::StoredAppGroup>)>,
 }
 
 /// One page of a cursor-paged list; `next` is the `after` cursor of the following page.
@@ -115,7 +129,9 @@ pub struct Org {
     pub(super) roles: Vec<crate::state::roles::RoleAssignment>,
     /// Group rules, in the order they were created.
     pub(super) group_rules: Vec<crate::state::rules::GroupRule>,
-    next_seq: u64,
+    /// Apps with their assignments, by seq (creation order).
+    pub(super) apps: BTreeMap<u64, crate::state::apps::AppRecord>,
+    pub(super) next_seq: u64,
     changes: Vec<Change>,
 }
 
@@ -143,6 +159,7 @@ impl Org {
             group_custom: BTreeMap::new(),
             roles: Vec::new(),
             group_rules: Vec::new(),
+            apps: BTreeMap::new(),
             next_seq: 1,
             changes: vec![Change::Reset],
         };
@@ -339,6 +356,9 @@ impl Org {
             roles,
             group_rules,
             rule_users,
+            apps,
+            app_users,
+            app_groups,
         } = stored;
         let mut org = Self::new(base_url);
         let fresh = groups.is_empty();
@@ -376,6 +396,7 @@ impl Org {
                 r.assigned.insert(user);
             }
         }
+        org.restore_apps(apps, app_users, app_groups);
         if !fresh {
             org.changes.clear();
         }

@@ -557,6 +557,7 @@ impl Org {
                 members.remove(&seq);
             }
         }
+        self.forget_in_apps(Some(seq), None);
         if let Some(gone) = self.unindex_user(seq) {
             self.forget_user_in_rules(seq, gone.id.as_str());
             self.forget_in_roles(&crate::state::roles::Assignee::User(gone.id.0));

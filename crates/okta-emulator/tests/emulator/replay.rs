@@ -40,8 +40,6 @@ const ENUM_KEYS: &[&str] = &[
 /// Why a difference from Okta's recording is accepted.
 #[derive(Debug, Clone, Copy)]
 enum Reason {
-    /// The surface belongs to another issue and is refused by the emulator as not emulated.
-    NotEmulated(&'static str),
     /// The recording org had state of its own that a fresh org does not.
     RecordingOrgState(&'static str),
     /// The cassette itself is not what Okta sent (edited by hand, or truncated by vcrpy).
@@ -115,20 +113,6 @@ const ORG_STATE: &[Setup] = &[
 ];
 
 const ACCEPTED: &[Accepted] = &[
-    Accepted {
-        cassette: "test_applications_it/",
-        request: "",
-        at: "",
-        until: ANY,
-        reason: Reason::NotEmulated("apps and their assignments are issue 25"),
-    },
-    Accepted {
-        cassette: "test_groups_it/TestGroupsResource.test_group_assigned_applications",
-        request: "",
-        at: "",
-        until: ANY,
-        reason: Reason::NotEmulated("apps and their assignments are issue 25"),
-    },
     Accepted {
         cassette: "test_users_it/TestUsersResource.test_list_user_blocks",
         request: "/blocks",
@@ -221,7 +205,6 @@ const ACCEPTED: &[Accepted] = &[
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reason::NotEmulated(why) => write!(f, "not emulated: {why}"),
             Reason::RecordingOrgState(why) => write!(f, "the recording org's own state: {why}"),
             Reason::CassetteArtefact(why) => write!(f, "cassette artefact: {why}"),
             Reason::OktaChanged(why) => write!(f, "Okta changed since: {why}"),
@@ -432,6 +415,16 @@ fn rebuilt_body(method: &str, path: &str, answer: &Value) -> Option<Value> {
         ("POST", [.., "credentials", "forgot_password_recovery_question"]) => json!({
             "password": {"value": TEST_NEW_PASSWORD},
             "recovery_question": {"answer": TEST_RECOVERY_ANSWER}}),
+        ("POST", ["api", "v1", "apps"]) => pick(
+            answer,
+            &["name", "label", "signOnMode", "settings", "credentials"],
+        ),
+        ("POST", ["api", "v1", "apps", _, "users"]) => {
+            pick(answer, &["id", "scope", "credentials", "profile"])
+        }
+        ("POST", ["api", "v1", "apps", _, "users", _]) => pick(answer, &["credentials"]),
+        // The tests assign every group at priority 0 (the recording lists the later one first).
+        ("PUT", ["api", "v1", "apps", _, "groups", _]) => json!({"priority": 0}),
         ("POST" | "PUT", ["api", "v1", "apps", ..]) => json!({}),
         _ => return None,
     };

@@ -26,6 +26,14 @@ impl Env {
         }
     }
 
+    /// An environment around an emulator started otherwise (with a store, say).
+    pub fn attach(emulator: EmulatorHandle) -> Env {
+        Env {
+            emulator,
+            http: Client::new(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.emulator.base_url())
     }

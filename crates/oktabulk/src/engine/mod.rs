@@ -3,6 +3,7 @@
 //! ends as one `RowResult`; progress, retries and rate-limit waits are events that reporters
 //! consume. No worker prints, and nothing here knows the command line.
 
+pub mod apps;
 pub mod events;
 pub mod groups;
 pub mod lifecycle;

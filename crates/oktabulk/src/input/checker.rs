@@ -21,6 +21,8 @@ pub enum RowOp {
     Membership(MembershipRow),
     /// `groups import`: one group.
     Group(GroupRow),
+    /// `apps assign|unassign`: one user's or group's assignment to an app.
+    AppAssignment(Box<AppRow>),
 }
 
 impl RowOp {
@@ -39,6 +41,7 @@ impl RowOp {
             RowOp::Lifecycle(r) => (r.seq, r.line),
             RowOp::Membership(r) => (r.seq, r.line),
             RowOp::Group(r) => (r.seq, r.line),
+            RowOp::AppAssignment(r) => (r.seq, r.line),
         }
     }
 
@@ -49,6 +52,10 @@ impl RowOp {
             RowOp::Update(r) => Some(("", &r.user.key)),
             RowOp::Lifecycle(r) => Some(("", &r.key)),
             RowOp::Membership(r) => Some((&r.group, &r.user)),
+            RowOp::AppAssignment(r) => match &r.target {
+                AppTarget::User(user) => Some((&r.app, user)),
+                AppTarget::Group(_) => None,
+            },
             RowOp::Create(_) | RowOp::Group(_) => None,
         }
     }
@@ -61,6 +68,10 @@ impl RowOp {
             RowOp::Lifecycle(r) => r.key.clone(),
             RowOp::Membership(r) => r.user.clone(),
             RowOp::Group(r) => r.name.clone(),
+            RowOp::AppAssignment(r) => match &r.target {
+                AppTarget::User(u) => u.clone(),
+                AppTarget::Group(g) => g.clone(),
+            },
         }
     }
 }
@@ -93,6 +104,33 @@ pub struct MembershipRow {
     pub group: String,
     /// The user's id or login.
     pub user: String,
+}
+
+/// Who an app assignment is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppTarget {
+    /// A user's id or login.
+    User(String),
+    /// A group's id (names are resolved in the preflight).
+    Group(String),
+}
+
+/// One assignment to an app (or its removal).
+#[derive(Debug, Clone)]
+pub struct AppRow {
+    pub seq: u64,
+    pub line: u64,
+    /// The app's id (labels are resolved in the preflight).
+    pub app: String,
+    pub target: AppTarget,
+    /// The user's username in the app.
+    pub user_name: Option<String>,
+    /// The user's password in the app (an app whose scheme lets the admin set it).
+    pub password: Option<okta_model::Secret>,
+    /// App profile attributes (`profile.NAME` columns).
+    pub profile: serde_json::Map<String, serde_json::Value>,
+    /// A group's priority (0 first).
+    pub priority: Option<u32>,
 }
 
 /// A group to create.

@@ -3,7 +3,9 @@
 //! `groups import` (`name`, `description`). Other columns are ignored, so that an export or the
 //! results of another command can be read as they are. A key named twice is a problem.
 
-use crate::input::checker::{GroupRow, MembershipRow, RowChecker, RowOp, UserRow};
+use crate::input::checker::{
+    AppRow, AppTarget, GroupRow, MembershipRow, RowChecker, RowOp, UserRow,
+};
 use crate::input::logins::SeenLogins;
 use crate::input::problem::Problem;
 use crate::input::source::RawRow;
@@ -355,6 +357,308 @@ impl RowChecker for Groups {
 
     fn label(&self, raw: &RawRow) -> String {
         cell(raw, self.name).to_owned()
+    }
+
+    fn forget_seen(&mut self) {
+        self.keys.forget();
+    }
+}
+
+/// The org's apps as an app assignment file names them: by id or by label (a label two apps
+/// share names neither), with their status.
+#[derive(Debug, Clone, Default)]
+pub struct AppDirectory {
+    /// Whether the org was read; offline (`validate` without an org) any cell is taken as an id.
+    pub online: bool,
+    /// Id to (label, status).
+    pub apps: std::collections::HashMap<String, (String, String)>,
+    /// Lower-cased label to the ids of the apps that have it.
+    pub labels: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl AppDirectory {
+    pub fn add(&mut self, id: &str, label: &str, status: &str) {
+        self.apps
+            .insert(id.to_owned(), (label.to_owned(), status.to_owned()));
+        self.labels
+            .entry(label.to_lowercase())
+            .or_default()
+            .push(id.to_owned());
+    }
+
+    /// The app's id, or why the cell names none.
+    fn resolve(&self, value: &str, must_be_active: bool) -> Result<String, String> {
+        if !self.online {
+            return Ok(value.to_owned());
+        }
+        let id = if self.apps.contains_key(value) {
+            value.to_owned()
+        } else {
+            match self.labels.get(&value.to_lowercase()).map(Vec::as_slice) {
+                Some([id]) => id.clone(),
+                Some(ids) if ids.len() > 1 => {
+                    return Err(format!(
+                        "{} apps have this label ({}); name the app by id",
+                        ids.len(),
+                        ids.join(", ")
+                    ))
+                }
+                _ => return Err("no such app in the org (by id or label)".into()),
+            }
+        };
+        if must_be_active && self.apps[&id].1 != "ACTIVE" {
+            return Err(format!(
+                "app {id} is {}: activate it before assigning to it",
+                self.apps[&id].1
+            ));
+        }
+        Ok(id)
+    }
+}
+
+/// Rows of `apps assign` and `apps unassign`: an app (id or label) and either a user (id or
+/// login) or a group (id or name); for users an app `userName`, a `password` and `profile.*`
+/// app profile attributes, for groups a `priority`.
+#[derive(Debug)]
+pub struct AppAssignments {
+    apps: AppDirectory,
+    groups: GroupDirectory,
+    assign: bool,
+    ignore_unknown: bool,
+    app: Option<usize>,
+    user: Option<usize>,
+    group: Option<usize>,
+    user_name: Option<usize>,
+    password: Option<usize>,
+    priority: Option<usize>,
+    profile: Vec<(usize, String)>,
+    keys: Keys,
+}
+
+impl AppAssignments {
+    pub fn new(
+        apps: AppDirectory,
+        groups: GroupDirectory,
+        assign: bool,
+        ignore_unknown: bool,
+    ) -> AppAssignments {
+        AppAssignments {
+            apps,
+            groups,
+            assign,
+            ignore_unknown,
+            app: None,
+            user: None,
+            group: None,
+            user_name: None,
+            password: None,
+            priority: None,
+            profile: Vec::new(),
+            keys: Keys::default(),
+        }
+    }
+}
+
+const APP_COLUMNS: [&[&str]; 6] = [
+    &["app", "appId", "appLabel"],
+    &["user", "userId", "login"],
+    &["group", "groupId", "groupName"],
+    &["userName", "appUserName"],
+    &["password", "appPassword"],
+    &["priority"],
+];
+
+impl RowChecker for AppAssignments {
+    fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
+        self.keys.restart();
+        let [app, user, group, user_name, password, priority] =
+            APP_COLUMNS.map(|names| column(header, names));
+        (self.app, self.user, self.group) = (app, user, group);
+        (self.user_name, self.password, self.priority) = (user_name, password, priority);
+        let mut problems = Vec::new();
+        if app.is_none() {
+            problems.push(Problem::at(
+                1,
+                Some("app"),
+                None,
+                "needs an app column (an app's id or label)",
+            ));
+        }
+        if user.is_none() && group.is_none() {
+            problems.push(Problem::at(
+                1,
+                Some("user"),
+                None,
+                "needs a user column (id or login) or a group column (id or name)",
+            ));
+        }
+        self.profile.clear();
+        for (i, h) in header.iter().enumerate() {
+            let h = h.trim();
+            if APP_COLUMNS
+                .iter()
+                .any(|names| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+                || h.is_empty()
+            {
+                continue;
+            }
+            match h.strip_prefix("profile.") {
+                Some(attr) if !attr.is_empty() => self.profile.push((i, attr.to_owned())),
+                _ if self.ignore_unknown => {}
+                _ => problems.push(Problem::at(
+                    1,
+                    Some(h),
+                    None,
+                    "unknown column (app profile attributes are written profile.NAME; \
+                     --ignore-unknown-columns to ignore it)",
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn check(&mut self, raw: &RawRow) -> Result<RowOp, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let app_cell = cell(raw, self.app);
+        let app = if app_cell.is_empty() {
+            problems.push(Problem::at(
+                raw.line,
+                Some("app"),
+                None,
+                "required, but empty",
+            ));
+            None
+        } else {
+            match self.apps.resolve(app_cell, self.assign) {
+                Ok(id) => Some(id),
+                Err(reason) => {
+                    problems.push(Problem::at(raw.line, Some("app"), Some(app_cell), reason));
+                    None
+                }
+            }
+        };
+        let (user, group) = (cell(raw, self.user), cell(raw, self.group));
+        let target = match (user.is_empty(), group.is_empty()) {
+            (false, true) => Some(AppTarget::User(user.to_owned())),
+            (true, false) => match self.groups.lookup(group) {
+                Some(id) => Some(AppTarget::Group(id)),
+                None => {
+                    problems.push(Problem::at(
+                        raw.line,
+                        Some("group"),
+                        Some(group),
+                        "no such group in the org (by id or name)",
+                    ));
+                    None
+                }
+            },
+            (true, true) => {
+                problems.push(Problem::at(
+                    raw.line,
+                    Some("user"),
+                    None,
+                    "names neither a user nor a group",
+                ));
+                None
+            }
+            (false, false) => {
+                problems.push(Problem::at(
+                    raw.line,
+                    Some("group"),
+                    Some(group),
+                    "names both a user and a group: one assignment per row",
+                ));
+                None
+            }
+        };
+        let user_name = Some(cell(raw, self.user_name)).filter(|v| !v.is_empty());
+        // A secret is read exactly as it is.
+        let password = self
+            .password
+            .and_then(|i| raw.cells.get(i))
+            .filter(|v| !v.is_empty());
+        let priority = match Some(cell(raw, self.priority)).filter(|v| !v.is_empty()) {
+            None => None,
+            Some(p) => match p.parse::<u32>() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    problems.push(Problem::at(
+                        raw.line,
+                        Some("priority"),
+                        Some(p),
+                        "a whole number from 0 (first)",
+                    ));
+                    None
+                }
+            },
+        };
+        let mut profile = serde_json::Map::new();
+        for (i, name) in &self.profile {
+            let value = cell(raw, Some(*i));
+            if !value.is_empty() {
+                profile.insert(name.clone(), value.into());
+            }
+        }
+        let is_group = matches!(target, Some(AppTarget::Group(_)));
+        let user_only = user_name.is_some() || password.is_some() || !profile.is_empty();
+        if is_group && user_only {
+            problems.push(Problem::at(
+                raw.line,
+                Some("group"),
+                Some(group),
+                "userName, password and profile columns are for users; a group row takes a priority",
+            ));
+        }
+        if !self.assign && (user_only || priority.is_some()) {
+            problems.push(Problem::at(
+                raw.line,
+                None,
+                None,
+                "an unassign row names only the app and the user or group",
+            ));
+        }
+        let key = match &target {
+            Some(AppTarget::User(u)) => format!("user {u}"),
+            Some(AppTarget::Group(g)) => format!("group {g}"),
+            None => String::new(),
+        };
+        let pair = format!("{} {key}", app.as_deref().unwrap_or(app_cell));
+        claim(
+            &mut self.keys.seen,
+            raw,
+            if is_group { "group" } else { "user" },
+            &pair,
+            "assignment",
+            &mut problems,
+        );
+        match (app, target) {
+            (Some(app), Some(target)) if problems.is_empty() => {
+                Ok(RowOp::AppAssignment(Box::new(AppRow {
+                    seq: raw.seq,
+                    line: raw.line,
+                    app,
+                    target,
+                    user_name: user_name.map(str::to_owned),
+                    password: password.map(|p| okta_model::Secret::from(p.as_str())),
+                    profile,
+                    priority,
+                })))
+            }
+            _ => Err(problems),
+        }
+    }
+
+    fn label(&self, raw: &RawRow) -> String {
+        let user = cell(raw, self.user);
+        if user.is_empty() {
+            cell(raw, self.group).to_owned()
+        } else {
+            user.to_owned()
+        }
     }
 
     fn forget_seen(&mut self) {

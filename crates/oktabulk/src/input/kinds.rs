@@ -2,7 +2,7 @@
 //! command itself and for `oktabulk validate`. `validate` without `--for` tells the kind from
 //! the file's header and says which it assumed.
 
-use crate::input::keyed::{Groups, Memberships, UserKeys};
+use crate::input::keyed::{AppAssignments, AppDirectory, Groups, Memberships, UserKeys};
 use crate::input::{GroupDirectory, Mode, RowChecker, UserChecker};
 use okta_model::schema::UserSchema;
 
@@ -21,6 +21,11 @@ pub enum FileKind {
     GroupsImport,
     /// `groups add-members` and `groups remove-members`: a group and a user per row.
     Memberships,
+    /// `apps assign`: an app and a user (with its app username, password, profile) or a group
+    /// (with its priority) per row.
+    AppAssign,
+    /// `apps unassign`: an app and a user or a group per row.
+    AppUnassign,
 }
 
 /// What a command's checker needs besides the kind: the org's schema and groups, and options.
@@ -34,6 +39,8 @@ pub struct CheckerInputs {
     /// `users update --replace` and `--set-passwords`.
     pub replace: bool,
     pub set_passwords: bool,
+    /// The org's apps, for the app assignment commands.
+    pub apps: AppDirectory,
 }
 
 impl FileKind {
@@ -45,6 +52,8 @@ impl FileKind {
             FileKind::UserList => "users activate|deactivate|suspend|...|delete",
             FileKind::GroupsImport => "groups import",
             FileKind::Memberships => "groups add-members|remove-members",
+            FileKind::AppAssign => "apps assign",
+            FileKind::AppUnassign => "apps unassign",
         }
     }
 
@@ -67,6 +76,9 @@ impl FileKind {
         ];
         if required.iter().all(|names| has(names)) && !has(&["id", "userId"]) {
             return FileKind::UsersImport;
+        }
+        if has(&["app", "appId", "appLabel"]) {
+            return FileKind::AppAssign;
         }
         if has(&["group", "groupId", "groupName"]) && has(&["user", "userId", "login", "id"]) {
             return FileKind::Memberships;
@@ -105,6 +117,12 @@ impl FileKind {
             FileKind::UserList => Box::new(UserKeys::new()),
             FileKind::GroupsImport => Box::new(Groups::new()),
             FileKind::Memberships => Box::new(Memberships::new(inputs.groups)),
+            FileKind::AppAssign | FileKind::AppUnassign => Box::new(AppAssignments::new(
+                inputs.apps,
+                inputs.groups,
+                self == FileKind::AppAssign,
+                inputs.ignore_unknown,
+            )),
         }
     }
 }
@@ -139,5 +157,9 @@ mod tests {
         assert_eq!(kind("name,description"), FileKind::GroupsImport);
         assert_eq!(kind("group,user"), FileKind::Memberships);
         assert_eq!(kind("groupName,login"), FileKind::Memberships);
+        assert_eq!(
+            kind("app,user,group,userName,priority"),
+            FileKind::AppAssign
+        );
     }
 }

@@ -11,8 +11,11 @@ pub mod problem;
 pub mod source;
 pub mod validate;
 
-pub use checker::{GroupRow, MembershipRow, RowChecker, RowOp, UpdateRow, UserRow};
+pub use checker::{
+    AppRow, AppTarget, GroupRow, MembershipRow, RowChecker, RowOp, UpdateRow, UserRow,
+};
 pub use columns::{ColumnKind, Columns};
+pub use keyed::AppDirectory;
 pub use kinds::{CheckerInputs, FileKind};
 pub use problem::Problem;
 pub use source::{InputFile, RawRow};

@@ -1,0 +1,190 @@
+use super::support::{code, results, stderr, Env, TOKEN};
+use serde_json::{json, Value};
+
+/// Makes an ACTIVE bookmark app in the emulator and answers its id.
+async fn app(env: &Env, label: &str) -> String {
+    let app: Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/apps", env.emulator.base_url()))
+        .header("Authorization", format!("SSWS {TOKEN}"))
+        .json(&json!({"label": label, "signOnMode": "BOOKMARK",
+                      "settings": {"app": {"url": "https://example.com/wiki"}}}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    app["id"].as_str().expect("an id").to_owned()
+}
+
+async fn app_users(env: &Env, app: &str) -> Vec<Value> {
+    reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/apps/{app}/users?limit=500",
+            env.emulator.base_url()
+        ))
+        .header("Authorization", format!("SSWS {TOKEN}"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json")
+}
+
+fn statuses(rows: &[std::collections::HashMap<String, String>]) -> Vec<String> {
+    let mut s: Vec<String> = rows.iter().map(|r| r["status"].clone()).collect();
+    s.dedup();
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_hundred_assigned_then_unchanged_then_half_unassigned() {
+    let env = Env::start().await;
+    let users: Vec<_> = (0..500)
+        .map(|i| {
+            let login = format!("u{i:03}@example.com");
+            json!({"profile": {"login": login, "email": login, "firstName": "U", "lastName": "N"}})
+        })
+        .collect();
+    env.seed(json!({"users": users})).await;
+    let wiki = app(&env, "Wiki").await;
+    let mut file = String::from("app,user,userName\n");
+    for i in 0..500 {
+        file.push_str(&format!("Wiki,u{i:03}@example.com,wiki-{i}\n"));
+    }
+    env.write("wiki.csv", &file);
+
+    let out = env.run(&["apps", "assign", "wiki.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("wiki.apps-assign-results.csv"));
+    assert_eq!(rows.len(), 500);
+    assert_eq!(statuses(&rows), ["Success"]);
+    let assigned = app_users(&env, &wiki).await;
+    assert_eq!(assigned.len(), 500);
+    assert!(assigned
+        .iter()
+        .any(|u| u["credentials"]["userName"] == "wiki-7"));
+
+    let writes = env.emulator.stats().writes;
+    let again = env.run(&["apps", "assign", "wiki.csv"]).await;
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    let rows = results(&env.path("wiki.apps-assign-results.csv"));
+    assert_eq!(statuses(&rows), ["Unchanged"]);
+    assert_eq!(
+        env.emulator.stats().writes,
+        writes,
+        "a rerun sends no write"
+    );
+
+    let mut half = String::from("app,user\n");
+    for i in (0..500).step_by(2) {
+        half.push_str(&format!("{wiki},u{i:03}@example.com\n"));
+    }
+    env.write("leavers.csv", &half);
+    let out = env.run(&["apps", "unassign", "leavers.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("leavers.apps-unassign-results.csv"));
+    assert_eq!(
+        (rows.len(), statuses(&rows)),
+        (250, vec!["Success".to_owned()])
+    );
+    assert_eq!(app_users(&env, &wiki).await.len(), 250);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_who_has_the_app_through_a_group_fails_with_oktas_error() {
+    let env = Env::start().await;
+    env.seed(json!({
+        "users": [{"profile": {"login": "ann@example.com", "email": "ann@example.com",
+                               "firstName": "Ann", "lastName": "A"}}],
+        "groups": [{"name": "Wiki users"}],
+        "memberships": [{"group": "Wiki users", "user": "ann@example.com"}],
+    }))
+    .await;
+    app(&env, "Wiki").await;
+    env.write("groups.csv", "app,group,priority\nWiki,Wiki users,0\n");
+    let out = env.run(&["apps", "assign", "groups.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    env.write("ann.csv", "app,user\nWiki,ann@example.com\n");
+    let out = env.run(&["apps", "unassign", "ann.csv"]).await;
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let rows = results(&env.path("ann.apps-unassign-results.csv"));
+    assert_eq!(rows[0]["status"], "Failed");
+    assert_eq!(rows[0]["errorCode"], "E0000046");
+    assert!(
+        rows[0]["ErrorMessage"].starts_with("Deactivate application for user forbidden. (The user has the application through a group"),
+        "{}",
+        rows[0]["ErrorMessage"]
+    );
+
+    // An unknown app, an ambiguous label and an inactive app are refused before any write.
+    app(&env, "Twin").await;
+    app(&env, "Twin").await;
+    env.write(
+        "bad.csv",
+        "app,user\nNope,ann@example.com\nTwin,ann@example.com\n",
+    );
+    let writes = env.emulator.stats().writes;
+    let out = env.run(&["apps", "assign", "bad.csv"]).await;
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("no such app in the org"), "{err}");
+    assert!(err.contains("2 apps have this label"), "{err}");
+    assert_eq!(env.emulator.stats().writes, writes);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_plans_what_the_run_then_does() {
+    let env = Env::start().await;
+    env.seed(json!({
+        "users": [{"profile": {"login": "ann@example.com", "email": "ann@example.com",
+                               "firstName": "Ann", "lastName": "A"}},
+                  {"profile": {"login": "bob@example.com", "email": "bob@example.com",
+                               "firstName": "Bob", "lastName": "B"}}],
+        "groups": [{"name": "Staff"}],
+    }))
+    .await;
+    app(&env, "Wiki").await;
+    env.write("first.csv", "app,user\nWiki,ann@example.com\n");
+    let out = env.run(&["apps", "assign", "first.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    env.write(
+        "plan.csv",
+        "app,user,group\nWiki,ann@example.com,\nWiki,bob@example.com,\nWiki,,Staff\n",
+    );
+    let writes = env.emulator.stats().writes;
+    let preview = env.run(&["apps", "assign", "plan.csv", "--dry-run"]).await;
+    assert_eq!(code(&preview), 0, "{}", stderr(&preview));
+    assert_eq!(
+        env.emulator.stats().writes,
+        writes,
+        "a dry run sends no write"
+    );
+    let plan = String::from_utf8_lossy(&preview.stdout).into_owned();
+    let out = env.run(&["apps", "assign", "plan.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("plan.apps-assign-results.csv"));
+    let lines: Vec<&str> = plan.lines().skip(1).take(3).collect();
+    for (row, line) in rows.iter().zip(&lines) {
+        let planned = line.split_whitespace().nth(2).expect("a result column");
+        let expected = if planned == "Planned" {
+            "Success"
+        } else {
+            planned
+        };
+        assert_eq!(row["status"], expected, "line {}: {line}", row["line"]);
+        assert_eq!(row["action"], "assign-app");
+    }
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["status"].as_str())
+            .collect::<Vec<_>>(),
+        ["Unchanged", "Success", "Success"]
+    );
+    assert!(
+        plan.contains("/api/v1/apps"),
+        "the plan names the apps bucket:\n{plan}"
+    );
+}
