@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod group;
+pub mod group_rule;
 pub mod ids;
 pub mod link;
 pub mod login;
@@ -15,6 +16,7 @@ pub mod user;
 
 pub use error::{ErrorCause, OktaError};
 pub use group::{CreateGroupRequest, Group, GroupProfile, GroupType};
+pub use group_rule::GroupRule;
 pub use ids::{GroupId, UserId};
 pub use link::{HrefObject, LinkRel, Links};
 pub use rate_limit::RateLimitHeaders;

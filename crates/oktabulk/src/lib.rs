@@ -23,3 +23,4 @@ pub mod private;
 pub mod report;
 pub mod retention;
 pub mod sandbox;
+pub mod sync;

@@ -5,7 +5,7 @@
 
 use crate::engine::row::{create, ImportJob};
 use crate::engine::stop::{Stop, StopReason};
-use crate::engine::{groups, lifecycle, members, update};
+use crate::engine::{groups, lifecycle, members, sync, update};
 use crate::input::RowOp;
 use crate::journal::{Entry, Journal, Previous};
 use crate::outcome::{CreationStatus, RowResult};
@@ -22,6 +22,7 @@ pub enum Job {
     Lifecycle(lifecycle::LifecycleJob),
     Members(members::MembersJob),
     Groups(groups::GroupsJob),
+    Sync(sync::SyncJob),
 }
 
 #[derive(Debug)]
@@ -137,6 +138,8 @@ pub async fn process(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> Row
         }
         (Job::Members(job), RowOp::Membership(row)) => members::apply(ctx, job, row, earlier).await,
         (Job::Groups(job), RowOp::Group(row)) => groups::import(ctx, job, row).await,
+        (Job::Sync(job), RowOp::Membership(row)) => sync::keep(ctx, job, row, earlier).await,
+        (Job::Sync(_), RowOp::Removal(row)) => sync::remove(ctx, row, earlier).await,
         (job, op) => {
             let mut result = RowResult::new(
                 op.seq(),

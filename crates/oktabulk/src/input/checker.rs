@@ -21,6 +21,9 @@ pub enum RowOp {
     Membership(MembershipRow),
     /// `groups import`: one group.
     Group(GroupRow),
+    /// `groups sync`: a member the file leaves out, taken out of the group. No line of the
+    /// file names it: its row follows the file's rows, with line 0.
+    Removal(RemovalRow),
 }
 
 impl RowOp {
@@ -39,6 +42,7 @@ impl RowOp {
             RowOp::Lifecycle(r) => (r.seq, r.line),
             RowOp::Membership(r) => (r.seq, r.line),
             RowOp::Group(r) => (r.seq, r.line),
+            RowOp::Removal(r) => (r.seq, 0),
         }
     }
 
@@ -49,7 +53,7 @@ impl RowOp {
             RowOp::Update(r) => Some(("", &r.user.key)),
             RowOp::Lifecycle(r) => Some(("", &r.key)),
             RowOp::Membership(r) => Some((&r.group, &r.user)),
-            RowOp::Create(_) | RowOp::Group(_) => None,
+            RowOp::Create(_) | RowOp::Group(_) | RowOp::Removal(_) => None,
         }
     }
 
@@ -61,6 +65,7 @@ impl RowOp {
             RowOp::Lifecycle(r) => r.key.clone(),
             RowOp::Membership(r) => r.user.clone(),
             RowOp::Group(r) => r.name.clone(),
+            RowOp::Removal(r) => r.login.clone(),
         }
     }
 }
@@ -93,6 +98,19 @@ pub struct MembershipRow {
     pub group: String,
     /// The user's id or login.
     pub user: String,
+}
+
+/// A member of a group that `groups sync` takes out: the file synced the group and does not
+/// name the user. Decided once, by the run that first planned it (and kept in its journal).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RemovalRow {
+    pub seq: u64,
+    /// The group's id.
+    pub group: String,
+    /// The user's id, as the group's member list gave it.
+    pub user: String,
+    /// The user's login then, for the results.
+    pub login: String,
 }
 
 /// A group to create.

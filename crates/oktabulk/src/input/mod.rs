@@ -11,7 +11,7 @@ pub mod problem;
 pub mod source;
 pub mod validate;
 
-pub use checker::{GroupRow, MembershipRow, RowChecker, RowOp, UpdateRow, UserRow};
+pub use checker::{GroupRow, MembershipRow, RemovalRow, RowChecker, RowOp, UpdateRow, UserRow};
 pub use columns::{ColumnKind, Columns};
 pub use kinds::{CheckerInputs, FileKind};
 pub use problem::Problem;
