@@ -146,6 +146,7 @@ mod tests {
     fn user(id: &str, login: &str, department: &str) -> User {
         serde_json::from_value(json!({
             "id": id, "status": "ACTIVE", "created": "2024-01-01T00:00:00.000Z",
+            "lastUpdated": "2024-01-01T00:00:00.000Z", "type": {"id": "oty1"},
             "profile": {"login": login, "email": login, "firstName": "A", "lastName": "B",
                         "department": department}
         }))
