@@ -32,3 +32,14 @@ pub use handle::{EmulatorConfig, EmulatorHandle, StartError};
 pub use ratelimit::{Bucket, BucketLimits, RateLimitConfig};
 pub use state::seed::{Seed, SeedReport};
 pub use stats::StatsSnapshot;
+
+/// Whether a group rule's expression matches a user's profile, as the emulator's rules evaluate
+/// it (its subset of the Okta Expression Language); `None` for an expression outside that
+/// subset. oktabulk's `groups sync` uses it to tell which members a rule holds.
+pub fn rule_expression_matches(
+    expression: &str,
+    profile: &serde_json::Map<String, serde_json::Value>,
+) -> Option<bool> {
+    let expr = state::expression::Expr::parse(expression).ok()?;
+    Some(expr.matches(&|name| profile.get(name).cloned()))
+}

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod error;
 pub mod group;
+pub mod group_rule;
 pub mod ids;
 pub mod link;
 pub mod login;
@@ -19,6 +20,7 @@ pub use app::{
 };
 pub use error::{ErrorCause, OktaError};
 pub use group::{CreateGroupRequest, Group, GroupProfile, GroupType};
+pub use group_rule::GroupRule;
 pub use ids::{AppId, GroupId, UserId};
 pub use link::{HrefObject, LinkRel, Links};
 pub use rate_limit::RateLimitHeaders;

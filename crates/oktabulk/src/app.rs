@@ -19,6 +19,7 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
             GroupsCommand::Import(args) => commands::groups_import(global, args).await,
             GroupsCommand::AddMembers(args) => commands::members(global, true, args).await,
             GroupsCommand::RemoveMembers(args) => commands::members(global, false, args).await,
+            GroupsCommand::Sync(args) => crate::sync::run(global, args).await,
         },
         Command::Apps { command } => match command {
             AppsCommand::Assign(args) => commands::apps(global, true, args).await,

@@ -135,6 +135,9 @@ pub async fn send(
         report.rows,
         settings.restart,
     )?;
+    for (key, value) in &report.journal_meta {
+        journal.keep_meta(key, value.clone())?;
+    }
     let journal = Arc::new(journal);
     if let (Some(earlier), false) = (&earlier, settings.quiet) {
         eprintln!("{}", earlier_note(settings, earlier));
@@ -182,7 +185,7 @@ pub async fn send(
     if report.problems == 0 {
         checker.forget_seen();
     }
-    let inputs = row_inputs(input, settings.delimiter, checker)?;
+    let inputs = row_inputs(input, settings.delimiter, checker)?.chain(appended(report));
     let tally = run_rows(
         ctx,
         inputs,
@@ -266,7 +269,7 @@ pub async fn preview(
     if report.problems == 0 {
         checker.forget_seen();
     }
-    let inputs = row_inputs(input, settings.delimiter, checker)?;
+    let inputs = row_inputs(input, settings.delimiter, checker)?.chain(appended(report));
     run_rows(
         ctx,
         inputs,
@@ -387,6 +390,25 @@ fn row_inputs(
             },
         }))
     }))
+}
+
+/// The rows a command runs after its file's (`groups sync`'s removals).
+fn appended(report: &PreflightReport) -> impl Iterator<Item = Result<RowInput, AppError>> + '_ {
+    report
+        .appended
+        .iter()
+        .map(|op| Ok(RowInput::Valid(Box::new(op.clone()))))
+}
+
+/// Where this command's journal is: what `Journal::open` will open.
+pub fn journal_path(
+    settings: &Settings,
+    input: &InputFile,
+    conn: &Connection,
+) -> Result<PathBuf, AppError> {
+    Ok(crate::config::data_home()?
+        .join("journals")
+        .join(journal_key(settings, input, conn).file_name()))
 }
 
 /// `<stem>.results.csv` for `users import` (the classic name), `<stem>.<command>-results.csv`

@@ -156,6 +156,9 @@ pub enum GroupsCommand {
     AddMembers(BulkArgs),
     /// Remove users from groups: rows of `group` (id or name) and `user` (id or login).
     RemoveMembers(BulkArgs),
+    /// Make each group the file names hold exactly the users the file lists for it: rows of
+    /// `group` and `user`, as add-members reads them; members it leaves out are removed.
+    Sync(SyncArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,6 +277,20 @@ pub struct LifecycleArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Only the groups the file names change; a group missing from the file is never touched. The plan (per group: adds, removes, unchanged, the removes listed) is printed before anything is sent. Removing more than 10 % of a group's members or more than 100 of them is refused unless you confirm on a terminal or pass --expect-removals with the number the plan shows. Members a group rule put in the group are not removed (removing them by hand would add them to the rule's exclusions); they are listed with the rule."
+)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+    /// The number of removals you expect, over every group of the file: the run goes on only
+    /// when the plan removes exactly that many (needed without a terminal above the safeguard's
+    /// threshold: more than 10 % of a group, or more than 100 users).
+    #[arg(long, value_name = "N")]
+    pub expect_removals: Option<u64>,
+}
+
+#[derive(Debug, Args)]
 pub struct GroupsImportArgs {
     #[command(flatten)]
     pub bulk: BulkArgs,
@@ -367,7 +384,7 @@ pub enum FileFor {
         "users-unsuspend", "users-unlock", "users-expire-password", "users-delete"])]
     UsersLifecycle,
     GroupsImport,
-    #[value(aliases = ["groups-remove-members", "groups-members"])]
+    #[value(aliases = ["groups-remove-members", "groups-members", "groups-sync"])]
     GroupsAddMembers,
     AppsAssign,
     AppsUnassign,

@@ -30,8 +30,8 @@ enum Write {
     Sent(u64, i64, oneshot::Sender<Result<(), String>>),
     Done(u64, String),
     Flush(oneshot::Sender<Result<(), String>>),
-    /// A value for the `meta` table, and who waits for its commit.
-    Meta(&'static str, String, mpsc::Sender<()>),
+    /// A value for the `meta` table, and who waits for its commit (and how it went).
+    Meta(&'static str, String, mpsc::Sender<Result<(), String>>),
 }
 
 #[derive(Debug)]
@@ -61,7 +61,8 @@ pub struct JournalKey {
 }
 
 impl JournalKey {
-    fn file_name(&self) -> String {
+    /// The journal's file name: the command, then a hash of the rest.
+    pub fn file_name(&self) -> String {
         let text = format!("{}\n{}\n{}", self.input, self.org, self.options);
         let hash = digest(&SHA256, text.as_bytes());
         let hex: String = hash.as_ref()[..12]
@@ -173,6 +174,19 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Keeps `value` under `key` in the `meta` table, durably, before the run sends anything
+    /// that depends on it (`groups sync`'s removals): a resumed run reads it back with
+    /// `resumable_meta`.
+    pub fn keep_meta(&self, key: &'static str, value: String) -> Result<(), AppError> {
+        let (done, wait) = mpsc::channel();
+        self.writer
+            .send(Write::Meta(key, value, done))
+            .map_err(|_| AppError::Journal("the journal writer stopped".into()))?;
+        tokio::task::block_in_place(|| wait.recv_timeout(Duration::from_secs(30)))
+            .map_err(|_| AppError::Journal(format!("{key}: not committed in 30 s")))?
+            .map_err(AppError::Journal)
     }
 
     /// What an earlier run recorded for row `seq`.
@@ -328,6 +342,24 @@ pub fn inspect(path: &Path) -> Result<Inspected, AppError> {
         open: state.as_ref().map_or(0, |s| s.open),
         finished: state.as_ref().is_some_and(State::finished),
     })
+}
+
+/// The `meta` value under `key` of the journal at `path`, when `Journal::open` would resume it
+/// (its run did not finish, over a file with this digest); read without its lock. `None` for
+/// a new run, a finished one, or another file.
+pub fn resumable_meta(path: &Path, digest: &str, key: &str) -> Result<Option<String>, AppError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| damaged(path, e))?;
+    match State::read(&conn).map_err(|e| damaged(path, e))? {
+        Some(state) if !state.finished() && state.digest == digest => conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| damaged(path, e)),
+        _ => Ok(None),
+    }
 }
 
 /// Whether a run holds the journal at `path` now.
@@ -574,7 +606,7 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Write>) {
                     let _ = done.send(result.clone());
                 }
                 Write::Meta(_, _, done) => {
-                    let _ = done.send(());
+                    let _ = done.send(result.clone());
                 }
                 Write::Done(..) => {}
             }

@@ -24,3 +24,4 @@ pub mod private;
 pub mod report;
 pub mod retention;
 pub mod sandbox;
+pub mod sync;

@@ -18,6 +18,11 @@ pub struct PreflightReport {
     pub digest: String,
     /// The users the valid rows name, to find one named twice in two forms.
     pub named: NamedUsers,
+    /// Rows the command runs after the file's, which no line names (`groups sync`'s
+    /// removals); counted in `rows`.
+    pub appended: Vec<crate::input::RowOp>,
+    /// What the journal keeps, before any row is sent, of how the command decided them.
+    pub journal_meta: Vec<(&'static str, String)>,
 }
 
 /// The users a file's rows name: by id, and by login (lower-cased, first line), each within its
@@ -102,6 +107,8 @@ pub fn check(
         structural: false,
         digest: String::new(),
         named: NamedUsers::default(),
+        appended: Vec::new(),
+        journal_meta: Vec::new(),
     };
     let mut emit = |report: &mut PreflightReport, problems: Vec<Problem>, count: bool| {
         if count {

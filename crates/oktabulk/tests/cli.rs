@@ -29,6 +29,8 @@ mod cli {
     mod security;
     /// The results (CSV and JSONL), the summary and the dry-run plan, snapshotted whole.
     mod snapshots;
+    /// `groups sync`: the plan and its counts, the safeguard, rule members, kill -9 and resume.
+    mod sync;
     /// Reruns of finished files, dry runs of every command, passwords only when asked.
     mod truth;
 }

@@ -12,6 +12,7 @@ pub mod ops;
 pub mod row;
 pub mod run;
 pub mod stop;
+pub mod sync;
 pub mod update;
 
 pub use events::{Event, Reporter};

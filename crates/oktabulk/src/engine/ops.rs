@@ -5,7 +5,7 @@
 
 use crate::engine::row::{create, ImportJob};
 use crate::engine::stop::{Stop, StopReason};
-use crate::engine::{apps, groups, lifecycle, members, update};
+use crate::engine::{apps, groups, lifecycle, members, sync, update};
 use crate::input::RowOp;
 use crate::journal::{Entry, Journal, Previous};
 use crate::outcome::{CreationStatus, RowResult};
@@ -23,6 +23,7 @@ pub enum Job {
     Members(members::MembersJob),
     Groups(groups::GroupsJob),
     Apps(apps::AppsJob),
+    Sync(sync::SyncJob),
 }
 
 #[derive(Debug)]
@@ -139,6 +140,8 @@ pub async fn process(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> Row
         (Job::Members(job), RowOp::Membership(row)) => members::apply(ctx, job, row, earlier).await,
         (Job::Groups(job), RowOp::Group(row)) => groups::import(ctx, job, row).await,
         (Job::Apps(job), RowOp::AppAssignment(row)) => apps::apply(ctx, job, *row, earlier).await,
+        (Job::Sync(job), RowOp::Membership(row)) => sync::keep(ctx, job, row, earlier).await,
+        (Job::Sync(_), RowOp::Removal(row)) => sync::remove(ctx, row, earlier).await,
         (job, op) => {
             let mut result = RowResult::new(
                 op.seq(),

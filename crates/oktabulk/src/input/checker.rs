@@ -23,6 +23,9 @@ pub enum RowOp {
     Group(GroupRow),
     /// `apps assign|unassign`: one user's or group's assignment to an app.
     AppAssignment(Box<AppRow>),
+    /// `groups sync`: a member the file leaves out, taken out of the group. No line of the
+    /// file names it: its row follows the file's rows, with line 0.
+    Removal(RemovalRow),
 }
 
 impl RowOp {
@@ -42,6 +45,7 @@ impl RowOp {
             RowOp::Membership(r) => (r.seq, r.line),
             RowOp::Group(r) => (r.seq, r.line),
             RowOp::AppAssignment(r) => (r.seq, r.line),
+            RowOp::Removal(r) => (r.seq, 0),
         }
     }
 
@@ -56,7 +60,7 @@ impl RowOp {
                 AppTarget::User(user) => Some((&r.app, user)),
                 AppTarget::Group(_) => None,
             },
-            RowOp::Create(_) | RowOp::Group(_) => None,
+            RowOp::Create(_) | RowOp::Group(_) | RowOp::Removal(_) => None,
         }
     }
 
@@ -72,6 +76,7 @@ impl RowOp {
                 AppTarget::User(u) => u.clone(),
                 AppTarget::Group(g) => g.clone(),
             },
+            RowOp::Removal(r) => r.login.clone(),
         }
     }
 }
@@ -131,6 +136,19 @@ pub struct AppRow {
     pub profile: serde_json::Map<String, serde_json::Value>,
     /// A group's priority (0 first).
     pub priority: Option<u32>,
+}
+
+/// A member of a group that `groups sync` takes out: the file synced the group and does not
+/// name the user. Decided once, by the run that first planned it (and kept in its journal).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RemovalRow {
+    pub seq: u64,
+    /// The group's id.
+    pub group: String,
+    /// The user's id, as the group's member list gave it.
+    pub user: String,
+    /// The user's login then, for the results.
+    pub login: String,
 }
 
 /// A group to create.

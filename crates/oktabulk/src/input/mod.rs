@@ -12,7 +12,7 @@ pub mod source;
 pub mod validate;
 
 pub use checker::{
-    AppRow, AppTarget, GroupRow, MembershipRow, RowChecker, RowOp, UpdateRow, UserRow,
+    AppRow, AppTarget, GroupRow, MembershipRow, RemovalRow, RowChecker, RowOp, UpdateRow, UserRow,
 };
 pub use columns::{ColumnKind, Columns};
 pub use keyed::AppDirectory;

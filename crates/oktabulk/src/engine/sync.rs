@@ -1,0 +1,110 @@
+//! `groups sync`'s rows: a file row keeps its user in the group (added when the plan found it
+//! missing, `Unchanged` when it was a member), and a removal row (after the file's rows, as
+//! the plan decided them, see `crate::sync`) takes a member the file leaves out of the group.
+//! A removal reads the user's groups first, so a member already gone is `Unchanged`, or
+//! `Success` when an interrupted run of the same command had sent it.
+
+use crate::engine::ops::{already, find_user, Call, Lookup, RowContext, MEMBERSHIP_ADD};
+use crate::engine::row::fill_user;
+use crate::input::{MembershipRow, RemovalRow};
+use crate::journal::Entry;
+use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
+use okta_model::{GroupId, UserId, UserStatus};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The call that takes a member out.
+const MEMBERSHIP_REMOVE: Call = ("DELETE", MEMBERSHIP_ADD.1);
+
+#[derive(Debug, Clone, Default)]
+pub struct SyncJob {
+    /// Each synced group's members when the plan read them, by group id: every member's id
+    /// and lower-cased login, to its id.
+    pub members: Arc<HashMap<String, HashMap<String, String>>>,
+    /// File rows the plan refused (a user that does not exist or is DEPROVISIONED), by group
+    /// id and lower-cased user key, with why: sent nothing (reached with `--skip-invalid`).
+    pub refused: Arc<HashMap<(String, String), String>>,
+}
+
+/// A file row: the user stays in, or is put into, the group.
+pub async fn keep(
+    ctx: &RowContext,
+    job: &SyncJob,
+    row: MembershipRow,
+    earlier: Option<Entry>,
+) -> RowResult {
+    let mut result = RowResult::new(row.seq, row.line, &row.user, Action::AddMember);
+    let key = (row.group.clone(), row.user.to_lowercase());
+    if let Some(why) = job.refused.get(&key) {
+        result.error_message = why.clone();
+        return result;
+    }
+    if let Some(id) = job.members.get(&row.group).and_then(|m| m.get(&key.1)) {
+        result.id = id.clone();
+        already(&mut result, &earlier);
+        result.group_assignment = GroupStatus::Success;
+        return result;
+    }
+    let user = match find_user(ctx, &row.user, &mut result).await {
+        Lookup::Found(user) => user,
+        Lookup::NotFound | Lookup::Failed => return result,
+    };
+    fill_user(&mut result, &user);
+    if user.status == UserStatus::Deprovisioned {
+        result.error_message =
+            "the user is DEPROVISIONED: reactivate it first (users reactivate), or leave it out of the file"
+                .into();
+        return result;
+    }
+    if !ctx.mark_sent(&mut result, &[MEMBERSHIP_ADD]).await {
+        return result;
+    }
+    let sent = ctx
+        .client
+        .groups()
+        .add_member(&GroupId::from(row.group.as_str()), &user.id)
+        .await;
+    finish(result, sent)
+}
+
+/// A removal row: the member the file leaves out leaves the group.
+pub async fn remove(ctx: &RowContext, row: RemovalRow, earlier: Option<Entry>) -> RowResult {
+    let mut result = RowResult::new(row.seq, 0, &row.login, Action::RemoveMember);
+    result.id = row.user.clone();
+    let user = UserId::from(row.user.as_str());
+    match ctx.client.users().groups(&user).await {
+        Ok(groups) if !groups.iter().any(|g| g.id.0 == row.group) => {
+            already(&mut result, &earlier);
+            result.group_assignment = GroupStatus::Success;
+            return result;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            result.set_error(&e);
+            return result;
+        }
+    }
+    if !ctx.mark_sent(&mut result, &[MEMBERSHIP_REMOVE]).await {
+        return result;
+    }
+    let sent = ctx
+        .client
+        .groups()
+        .remove_member(&GroupId::from(row.group.as_str()), &user)
+        .await;
+    finish(result, sent)
+}
+
+fn finish(mut result: RowResult, sent: Result<(), okta_client::Error>) -> RowResult {
+    match sent {
+        Ok(()) => {
+            result.user_creation_status = CreationStatus::Success;
+            result.group_assignment = GroupStatus::Success;
+        }
+        Err(e) => {
+            result.group_assignment = GroupStatus::Failed;
+            result.set_error(&e);
+        }
+    }
+    result
+}

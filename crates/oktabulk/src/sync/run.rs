@@ -1,0 +1,485 @@
+//! The runner of `groups sync`: the file checked as `groups add-members` checks it, each named
+//! group and its members read (every page), the users to add looked up (missing and
+//! DEPROVISIONED ones reported before anything is sent), the plan printed, the safeguard
+//! against mass removal applied, and the rows handed to the shared bulk run: the file's rows,
+//! then the removals (see the module docs of `crate::sync` for how they survive a resume).
+
+use crate::bulk::{self, Channels, Extra};
+use crate::cli::{GlobalArgs, SyncArgs};
+use crate::connect::{connect, default_schema, group_directory};
+use crate::engine::sync::SyncJob;
+use crate::engine::Job;
+use crate::exit::AppError;
+use crate::input::{
+    CheckerInputs, FileKind, GroupDirectory, InputFile, MembershipRow, Problem, RemovalRow, RowOp,
+};
+use crate::preflight::{self, PreflightReport};
+use crate::report::printable;
+use crate::sync::plan::{plan_group, GroupPlan};
+use futures_util::{stream, StreamExt, TryStreamExt};
+use okta_client::Client;
+use okta_model::rate_limit::Bucket;
+use okta_model::{GroupId, GroupType, UserStatus};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+
+/// The journal's `meta` key of the removals the first run decided.
+const PLAN_KEY: &str = "sync-plan";
+
+/// What the journal keeps of a sync's plan: the removals, in the order they run, and each
+/// group's size then (the safeguard's measure when the run is resumed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredPlan {
+    groups: Vec<(String, u64)>,
+    removals: Vec<RemovalRow>,
+}
+
+pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
+    let settings = crate::commands::settings(
+        global,
+        &args.bulk,
+        "sync",
+        format!("skipInvalid={}", args.bulk.skip_invalid),
+        "changed",
+    );
+    let (input, output) = bulk::open(&settings)?;
+    let channels = Channels::new();
+    let conn = connect(global, Some(channels.observer())).await?;
+    let client = &conn.client;
+    let directory = group_directory(client).await?;
+    let checker_of = |groups: &GroupDirectory| {
+        FileKind::Memberships.checker(CheckerInputs {
+            schema: default_schema(),
+            groups: groups.clone(),
+            ignore_unknown: false,
+            create_missing_groups: false,
+            replace: false,
+            set_passwords: false,
+            apps: Default::default(),
+        })
+    };
+    let mut checker = checker_of(&directory);
+    let mut report = bulk::check(&settings, &input, checker.as_mut())?;
+    report.problems +=
+        preflight::same_users(&input, &report.named, client, |line| eprintln!("{line}")).await?;
+    if report.problems > 0 {
+        // A row skipped could be a member meant to stay: a sync never runs on part of a file.
+        report.structural = true;
+        return Err(preflight::refusal(&report));
+    }
+    let rows = file_rows(&input, settings.delimiter, checker_of(&directory))?;
+    let plans = read_groups(client, &rows, &directory).await?;
+    let refused = check_users(client, &input, &plans, &mut report).await?;
+    if !refused.is_empty() && !settings.skip_invalid {
+        return Err(preflight::refusal(&report));
+    }
+    let file_rows_count = report.rows;
+    let stored = if settings.restart || settings.dry_run {
+        None
+    } else {
+        let path = bulk::journal_path(&settings, &input, &conn)?;
+        crate::journal::resumable_meta(&path, &report.digest, PLAN_KEY)?
+    };
+    let resumed = stored.is_some();
+    let plan = match stored {
+        Some(json) => {
+            let plan: StoredPlan = serde_json::from_str(&json).map_err(|e| {
+                AppError::Config(format!(
+                    "the interrupted run's sync plan cannot be read from its journal ({e}); run the same command with --restart to plan again"
+                ))
+            })?;
+            check_stored(&plan, file_rows_count)?;
+            plan
+        }
+        None => fresh(&plans, file_rows_count),
+    };
+    let mut out = Out::new(settings.dry_run, settings.quiet);
+    print_plan(&mut out, &input, &plans, &plan, resumed);
+    let extra = safeguard(
+        &mut out,
+        &plans,
+        &plan,
+        args.expect_removals,
+        settings.dry_run,
+    )?;
+    report.rows += plan.removals.len() as u64;
+    report.appended = plan.removals.iter().cloned().map(RowOp::Removal).collect();
+    report.journal_meta = vec![(
+        PLAN_KEY,
+        serde_json::to_string(&plan).expect("plans serialize"),
+    )];
+    let job = Job::Sync(SyncJob {
+        members: Arc::new(
+            plans
+                .iter()
+                .map(|p| (p.id.clone(), p.keys.clone()))
+                .collect(),
+        ),
+        refused: Arc::new(refused),
+    });
+    if settings.dry_run {
+        return bulk::preview(
+            &settings, &conn, &input, &report, checker, job, channels, extra,
+        )
+        .await;
+    }
+    bulk::send(
+        &settings, &conn, &input, output, &report, checker, job, channels,
+    )
+    .await
+}
+
+/// The file's valid rows (the preflight found none invalid).
+fn file_rows(
+    input: &InputFile,
+    delimiter: u8,
+    mut checker: Box<dyn crate::input::RowChecker>,
+) -> Result<Vec<MembershipRow>, AppError> {
+    let mut rows = input
+        .rows(delimiter)
+        .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
+    checker
+        .header(&rows.header)
+        .map_err(|_| AppError::InvalidInput("the file changed while it was read".into()))?;
+    let mut out = Vec::new();
+    while let Some(raw) = rows.next_row() {
+        if let Ok(Ok(RowOp::Membership(row))) = raw.map(|raw| checker.check(&raw)) {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+/// Each group the file names, in the file's order, with its members and the org's rules
+/// planned; a group whose members Okta does not let an admin change is refused.
+async fn read_groups(
+    client: &Client,
+    rows: &[MembershipRow],
+    directory: &GroupDirectory,
+) -> Result<Vec<GroupPlan>, AppError> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_group: HashMap<&str, Vec<&MembershipRow>> = HashMap::new();
+    for row in rows {
+        let entry = by_group.entry(row.group.as_str()).or_default();
+        if entry.is_empty() {
+            order.push(row.group.as_str());
+        }
+        entry.push(row);
+    }
+    let mut fixed = Vec::new();
+    let mut groups = Vec::new();
+    for id in &order {
+        let group = client.groups().get(&GroupId::from(*id)).await?;
+        if group.group_type != GroupType::OktaGroup || directory.fixed.contains_key(*id) {
+            fixed.push(format!(
+                "group {:?} ({id}) is {}: {}",
+                printable(&group.profile.name),
+                group.group_type.as_str(),
+                match group.group_type {
+                    GroupType::BuiltIn =>
+                        "Okta keeps its members itself (Everyone holds every user)",
+                    _ => "its members come from its application",
+                }
+            ));
+        }
+        groups.push(group);
+    }
+    if !fixed.is_empty() {
+        return Err(AppError::InvalidInput(format!(
+            "{}; Okta changes memberships only of OKTA_GROUP groups, so these cannot be synced; nothing was sent",
+            fixed.join("; ")
+        )));
+    }
+    let rules: Vec<okta_model::GroupRule> = client.groups().rules().try_collect().await?;
+    let mut plans = Vec::new();
+    for group in groups {
+        let members: Vec<okta_model::User> = client
+            .groups()
+            .members(&group.id, Some(200))
+            .try_collect()
+            .await?;
+        plans.push(plan_group(
+            &group.id.0,
+            &group.profile.name,
+            &members,
+            &by_group[group.id.0.as_str()],
+            &rules,
+        ));
+    }
+    Ok(plans)
+}
+
+/// Looks up the users to add: one that does not exist or is DEPROVISIONED is a problem of its
+/// row, printed now (before anything is sent) and counted in `report`. Answers them by group
+/// and lower-cased user, with why, for `--skip-invalid` to fail their rows unsent.
+async fn check_users(
+    client: &Client,
+    input: &InputFile,
+    plans: &[GroupPlan],
+    report: &mut PreflightReport,
+) -> Result<HashMap<(String, String), String>, AppError> {
+    for plan in plans {
+        for (line, login) in &plan.deprovisioned {
+            eprintln!(
+                "{}",
+                Problem::at(
+                    *line,
+                    Some("user"),
+                    Some(login),
+                    format!(
+                        "warning: is DEPROVISIONED; stays a member of {}",
+                        printable(&plan.name)
+                    )
+                )
+                .render(&input.display)
+            );
+        }
+    }
+    let adds: Vec<(&str, u64, &str)> = plans
+        .iter()
+        .flat_map(|p| {
+            p.adds
+                .iter()
+                .map(move |(line, user)| (p.id.as_str(), *line, user.as_str()))
+        })
+        .collect();
+    let in_flight = client.in_flight_limit().max(1);
+    let mut found = stream::iter(adds)
+        .map(|(group, line, key)| async move {
+            let user = if key.contains('/') {
+                client.users().find_by_login(key).await
+            } else {
+                match client.users().get(key).await {
+                    Ok(user) => Ok(Some(user)),
+                    Err(e) if e.status() == Some(404) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            };
+            (group, line, key, user)
+        })
+        .buffered(in_flight);
+    let mut refused = HashMap::new();
+    while let Some((group, line, key, user)) = found.next().await {
+        let why = match user? {
+            None => "no such user in the org (by id or login)",
+            Some(user) if user.status == UserStatus::Deprovisioned => {
+                "the user is DEPROVISIONED: reactivate it first (users reactivate), or leave it out of the file"
+            }
+            Some(_) => continue,
+        };
+        eprintln!(
+            "{}",
+            Problem::at(line, Some("user"), Some(key), why).render(&input.display)
+        );
+        report.problems += 1;
+        report.invalid_rows += 1;
+        refused.insert((group.to_owned(), key.to_lowercase()), why.to_owned());
+    }
+    Ok(refused)
+}
+
+/// The removals of a new plan: after the file's rows, group after group.
+fn fresh(plans: &[GroupPlan], file_rows: u64) -> StoredPlan {
+    let removals = plans
+        .iter()
+        .flat_map(|p| p.removals.iter().map(move |r| (p, r)))
+        .enumerate()
+        .map(|(i, (p, r))| RemovalRow {
+            seq: file_rows + i as u64,
+            group: p.id.clone(),
+            user: r.user.clone(),
+            login: r.login.clone(),
+        })
+        .collect();
+    StoredPlan {
+        groups: plans
+            .iter()
+            .map(|p| (p.id.clone(), p.members_now))
+            .collect(),
+        removals,
+    }
+}
+
+/// A stored plan's rows follow this file's rows, seq after seq.
+fn check_stored(plan: &StoredPlan, file_rows: u64) -> Result<(), AppError> {
+    let in_order = plan
+        .removals
+        .iter()
+        .enumerate()
+        .all(|(i, r)| r.seq == file_rows + i as u64);
+    if in_order {
+        Ok(())
+    } else {
+        Err(AppError::Config(
+            "the interrupted run's sync plan does not follow this file's rows; run the same command with --restart to plan again".into(),
+        ))
+    }
+}
+
+/// Where the plan goes: standard output in a dry run (with the rows' plan), else standard
+/// error, unless `--quiet`.
+struct Out {
+    stdout: bool,
+    quiet: bool,
+}
+
+impl Out {
+    fn new(dry_run: bool, quiet: bool) -> Out {
+        Out {
+            stdout: dry_run,
+            quiet: quiet && !dry_run,
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        if self.quiet {
+            return;
+        }
+        if self.stdout {
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
+        } else {
+            eprintln!("{text}");
+        }
+    }
+}
+
+fn print_plan(
+    out: &mut Out,
+    input: &InputFile,
+    plans: &[GroupPlan],
+    plan: &StoredPlan,
+    resumed: bool,
+) {
+    out.line(&format!(
+        "sync plan for {} (groups the file does not name are not touched):",
+        printable(&input.display)
+    ));
+    if resumed {
+        out.line(&format!(
+            "  resuming an interrupted run: its {} planned removal(s) are kept as it decided them; the journal settles those done",
+            plan.removals.len()
+        ));
+    }
+    for p in plans {
+        let removals: Vec<&RemovalRow> = plan.removals.iter().filter(|r| r.group == p.id).collect();
+        out.line(&format!(
+            "  group {} ({}): {} members now; {} to add, {} to remove, {} unchanged",
+            printable(&p.name),
+            p.id,
+            p.members_now,
+            p.adds.len(),
+            removals.len(),
+            p.unchanged
+        ));
+        for r in &removals {
+            out.line(&format!("    remove {} ({})", printable(&r.login), r.user));
+        }
+        if !p.by_rule.is_empty() {
+            out.line(&format!(
+                "    kept: {} member(s) the file leaves out are in the group through a group rule; removing them by hand would add them to the rule's exclusions, so change the rule or their profiles instead:",
+                p.by_rule.len()
+            ));
+            for m in &p.by_rule {
+                out.line(&format!(
+                    "    keep {}: rule {:?} ({}){}",
+                    printable(&m.login),
+                    printable(&m.rule),
+                    m.rule_id,
+                    if m.unsure {
+                        " (its expression could not be evaluated here: the member may be the rule's)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+        }
+    }
+}
+
+/// Mass removals (more than 10 % of a group, or more than 100 users) go only when the admin
+/// confirms them: on a terminal by typing their number, or by `--expect-removals` with that
+/// number (which must match the plan whatever its size). Refused with nothing sent otherwise;
+/// a dry run only says what the run will need. Answers the plan's reads for a dry run.
+fn safeguard(
+    out: &mut Out,
+    plans: &[GroupPlan],
+    plan: &StoredPlan,
+    expect: Option<u64>,
+    dry_run: bool,
+) -> Result<Extra, AppError> {
+    let total = plan.removals.len() as u64;
+    let mut over = Vec::new();
+    for (id, size) in &plan.groups {
+        let n = plan.removals.iter().filter(|r| &r.group == id).count() as u64;
+        if GroupPlan::mass_removal(n, *size) {
+            let name = plans.iter().find(|p| &p.id == id).map_or("", |p| &p.name);
+            over.push(format!("{n} of {size} in {}", printable(name)));
+        }
+    }
+    let mut refusal = match expect {
+        Some(n) if n != total => Some(format!(
+            "--expect-removals {n}, but the plan removes {total} member(s)"
+        )),
+        Some(_) => None,
+        None if !over.is_empty() => Some(format!(
+            "the plan removes {total} member(s), more than {} % of a group or more than {} users ({})",
+            crate::sync::plan::MAX_SHARE,
+            crate::sync::plan::MAX_REMOVALS,
+            over.join(", ")
+        )),
+        None => None,
+    };
+    if dry_run {
+        if let Some(why) = refusal {
+            out.line(&format!(
+                "safeguard: {why}; the run will go on only with --expect-removals {total} (or when confirmed on a terminal)"
+            ));
+        }
+        return Ok(Extra {
+            calls: reads(plans),
+            ..Extra::default()
+        });
+    }
+    if expect.is_none() && refusal.is_some() && confirmed_on_terminal(total) {
+        refusal = None;
+    }
+    match refusal {
+        Some(why) => Err(AppError::Config(format!(
+            "{why}; nothing was sent. Check the file is whole; if these removals are meant, run again with --expect-removals {total}"
+        ))),
+        None => Ok(Extra::default()),
+    }
+}
+
+/// Asks on a terminal for the number of removals; any other answer (or no terminal) is a no.
+fn confirmed_on_terminal(total: u64) -> bool {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
+        return false;
+    }
+    eprint!("This removes {total} member(s). Type {total} to go on: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).is_ok() && answer.trim() == total.to_string()
+}
+
+/// The reads the plan made before the rows (each group, its member pages, the rules, the users
+/// to add), for the dry run's count of calls.
+fn reads(plans: &[GroupPlan]) -> Vec<(Bucket, u64)> {
+    let pages: u64 = plans.iter().map(|p| p.members_now / 200 + 1).sum();
+    let adds: u64 = plans.iter().map(|p| p.adds.len() as u64).sum();
+    vec![
+        (
+            Bucket::for_request("GET", "/api/v1/groups/{groupId}"),
+            plans.len() as u64,
+        ),
+        (
+            Bucket::for_request("GET", "/api/v1/groups/{groupId}/users"),
+            pages,
+        ),
+        (Bucket::for_request("GET", "/api/v1/groups/rules"), 1),
+        (Bucket::for_request("GET", "/api/v1/users/{userId}"), adds),
+    ]
+}
