@@ -11,7 +11,7 @@ use crate::exit::{code, AppError};
 use crate::input::{InputFile, RowChecker};
 use crate::journal::{EarlierRun, Journal, JournalKey, Previous};
 use crate::preflight::{self, PreflightReport};
-use crate::report::html::{RunFacts, RunRecorder};
+use crate::record::{RunFacts, RunRecorder};
 use crate::report::results::{guard_input, Format};
 use crate::report::{colour, Plan, Progress, ResultsFile, RowLines, Summary};
 use futures_util::StreamExt;

@@ -244,7 +244,7 @@ impl Journal {
 
     /// Keeps the run's record (facts and timeline, for `oktabulk report`) and waits for it to be
     /// committed. A journal that cannot keep it loses only the later report's timeline.
-    pub fn keep_record(&self, record: &crate::report::html::RunRecord) {
+    pub fn keep_record(&self, record: &crate::record::RunRecord) {
         let json = serde_json::to_string(record).expect("records serialize");
         let (done, wait) = mpsc::channel();
         if self.writer.send(Write::Meta("record", json, done)).is_ok() {
@@ -256,7 +256,7 @@ impl Journal {
     /// `oktabulk report` draws. Read without taking the run's lock (a run may be going on).
     pub fn read_report(
         path: &Path,
-    ) -> Result<(crate::report::html::RunRecord, crate::outcome::RowTally), AppError> {
+    ) -> Result<(crate::record::RunRecord, crate::outcome::RowTally), AppError> {
         let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(sql)?;
         let record: Option<String> = conn
@@ -269,7 +269,7 @@ impl Journal {
             Some(json) => serde_json::from_str(&json).map_err(|e| {
                 AppError::Journal(format!("{}: its run record: {e}", path.display()))
             })?,
-            None => crate::report::html::RunRecord::default(),
+            None => crate::record::RunRecord::default(),
         };
         let mut tally = crate::outcome::RowTally::default();
         let mut stmt = conn
@@ -315,7 +315,7 @@ pub struct EarlierRun {
 #[derive(Debug)]
 pub struct Inspected {
     /// The run's facts (command, file, org, options), when the run lived to keep them.
-    pub record: Option<crate::report::html::RunRecord>,
+    pub record: Option<crate::record::RunRecord>,
     pub done: u64,
     pub total: u64,
     /// Rows done whose outcome the same command settles again.

@@ -21,6 +21,7 @@ pub mod manual;
 pub mod outcome;
 pub mod preflight;
 pub mod private;
+pub mod record;
 pub mod report;
 pub mod retention;
 pub mod sandbox;
