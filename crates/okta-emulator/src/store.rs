@@ -142,6 +142,7 @@ fn row(org: &Org, change: Change) -> Option<Row> {
         Change::GroupSchema => Row::Meta("group_schema", json(org.group_custom())),
         Change::Roles => Row::Meta("roles", json(&org.role_assignments())),
         Change::GroupRules => Row::Meta("group_rules", json(&org.all_group_rules())),
+        Change::TokenOwner => Row::Meta("token_owner", json(&org.token_owner_seq())),
     })
 }
 
@@ -263,6 +264,7 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
     let group_custom = meta(conn, "group_schema")?.unwrap_or_default();
     let roles = meta(conn, "roles")?.unwrap_or_default();
     let group_rules = meta(conn, "group_rules")?.unwrap_or_default();
+    let token_owner = meta(conn, "token_owner")?.unwrap_or_default();
     Org::restore(
         base_url,
         Stored {
@@ -276,6 +278,7 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
             roles,
             group_rules,
             rule_users,
+            token_owner,
         },
     )
     .map_err(StoreError::Schema)

@@ -39,6 +39,8 @@ pub enum Change {
         assigned: bool,
     },
     RuleDeleted(u64),
+    /// The owner of the API tokens changed.
+    TokenOwner,
     Reset,
 }
 
@@ -56,6 +58,8 @@ pub struct Stored {
     pub group_rules: Vec<crate::state::rules::GroupRule>,
     /// (rule seq, user seq): who each rule put into its groups.
     pub rule_users: Vec<(u64, u64)>,
+    /// The seq of the user the API tokens belong to.
+    pub token_owner: Option<u64>,
 }
 
 /// One page of a cursor-paged list; `next` is the `after` cursor of the following page.
@@ -115,12 +119,40 @@ pub struct Org {
     pub(super) roles: Vec<crate::state::roles::RoleAssignment>,
     /// Group rules, in the order they were created.
     pub(super) group_rules: Vec<crate::state::rules::GroupRule>,
+    /// The user the API tokens belong to (`/api/v1/users/me`), by seq.
+    pub(super) token_owner: Option<u64>,
     next_seq: u64,
     changes: Vec<Change>,
 }
 
 impl Org {
-    /// A new, empty org: no users and the built-in `Everyone` group.
+    /// A new org as Okta makes one: the built-in `Everyone` group and one user, the admin who
+    /// owns the API tokens (`default_owner`), so `GET /api/v1/users/me` answers as on a real org.
+    pub fn with_owner(base_url: &str) -> Self {
+        let mut org = Self::new(base_url);
+        let (seq, _) = org
+            .seed_user(crate::state::seed::default_owner())
+            .expect("the default owner is a valid user of a new org");
+        org.set_token_owner(Some(seq));
+        org
+    }
+
+    /// The user the API tokens belong to, if the org still has it.
+    pub fn token_owner(&self) -> Option<&User> {
+        self.token_owner.and_then(|seq| self.users.get(&seq))
+    }
+
+    pub(super) fn set_token_owner(&mut self, seq: Option<u64>) {
+        self.token_owner = seq;
+        self.record(Change::TokenOwner);
+    }
+
+    /// The seq of the API tokens' owner, as the store keeps it.
+    pub fn token_owner_seq(&self) -> Option<u64> {
+        self.token_owner
+    }
+
+    /// An empty org: no users and the built-in `Everyone` group (what a store restores into).
     pub fn new(base_url: &str) -> Self {
         let rules = ProfileRules::new(default_schema(base_url, BTreeMap::new(), None))
             .expect("the default schema has no login pattern to fail on");
@@ -143,6 +175,7 @@ impl Org {
             group_custom: BTreeMap::new(),
             roles: Vec::new(),
             group_rules: Vec::new(),
+            token_owner: None,
             next_seq: 1,
             changes: vec![Change::Reset],
         };
@@ -196,6 +229,10 @@ impl Org {
 
     pub fn user_count(&self) -> usize {
         self.users.len()
+    }
+
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
     }
 
     /// Replaces the custom part of the schema; profiles already stored are not re-checked.
@@ -339,9 +376,18 @@ impl Org {
             roles,
             group_rules,
             rule_users,
+            token_owner,
         } = stored;
-        let mut org = Self::new(base_url);
         let fresh = groups.is_empty();
+        // A store never written to is a new org, with its owner; an older one keeps what it had.
+        let mut org = if fresh && users.is_empty() {
+            Self::with_owner(base_url)
+        } else {
+            Self::new(base_url)
+        };
+        if token_owner.is_some() {
+            org.token_owner = token_owner;
+        }
         if !fresh {
             org.groups.clear();
             org.group_seqs.clear();

@@ -7,6 +7,8 @@ pub const TOKEN: &str = "test-token-0123456789";
 pub struct Env {
     pub emulator: EmulatorHandle,
     pub http: Client,
+    /// The users of the new org (the API tokens' owner), counted when the test began.
+    baseline_users: usize,
 }
 
 impl Env {
@@ -20,10 +22,20 @@ impl Env {
             .start()
             .await
             .expect("emulator starts");
+        Self::with_emulator(emulator)
+    }
+
+    pub fn with_emulator(emulator: EmulatorHandle) -> Env {
         Env {
+            baseline_users: emulator.user_count(),
             emulator,
             http: Client::new(),
         }
+    }
+
+    /// The users the test added to the org it began with (a new org has its tokens' owner).
+    pub fn users_added(&self) -> usize {
+        self.emulator.user_count() - self.baseline_users
     }
 
     pub fn url(&self, path: &str) -> String {

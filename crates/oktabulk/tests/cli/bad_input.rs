@@ -140,7 +140,7 @@ async fn excel_files_with_bom_and_crlf_just_work() {
     env.write("excel.csv", bytes);
     let out = env.run(&["users", "import", "excel.csv"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(env.emulator.user_count(), 1);
+    assert_eq!(env.users_added(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -55,7 +55,7 @@ async fn dry_run_plans_every_row_and_sends_nothing() {
         "{plan}"
     );
     assert_eq!(env.emulator.stats().writes, 0, "a dry run writes nothing");
-    assert_eq!(env.emulator.user_count(), 1);
+    assert_eq!(env.users_added(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -219,7 +219,7 @@ async fn an_oauth_service_app_from_the_environment_works_end_to_end() {
         .await
         .expect("runs");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(env.emulator.user_count(), 3);
+    assert_eq!(env.users_added(), 3);
 
     let mut narrow = env.command();
     oauth(&mut narrow);

@@ -129,7 +129,7 @@ async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
     env.write("gone.csv", "login\nu0@example.com\nu2@example.com\n");
     let out = env.run(&["users", "delete", "gone.csv", "--yes"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(env.emulator.user_count(), 1, "only u1 is left");
+    assert_eq!(env.users_added(), 1, "only u1 is left");
     let again = env.run(&["users", "delete", "gone.csv", "--yes"]).await;
     assert_eq!(code(&again), 0, "{}", stderr(&again));
     let rows = results(&env.path("gone.delete-results.csv"));
@@ -149,7 +149,7 @@ async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
         rows[0]["ErrorMessage"].contains("nothing was deleted"),
         "{rows:?}"
     );
-    assert_eq!(env.emulator.user_count(), 1, "u1 is still there");
+    assert_eq!(env.users_added(), 1, "u1 is still there");
     // and --restart forgets what the earlier run did: a deleted user is then not found
     let restarted = env
         .run(&["users", "delete", "gone.csv", "--yes", "--restart"])
@@ -303,7 +303,7 @@ async fn an_export_reimported_with_on_exists_update_changes_nothing() {
         .expect("runs");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let exported = results(&env.path("export.csv"));
-    assert_eq!(exported.len(), 2);
+    assert_eq!(exported.len(), 3, "the org's admin and the two imported");
     let p1 = exported
         .iter()
         .find(|r| r["login"] == "p1@example.com")
@@ -327,8 +327,8 @@ async fn an_export_reimported_with_on_exists_update_changes_nothing() {
     );
     assert_eq!(
         env.emulator.stats().writes - writes,
-        2 + 3,
-        "the two creates Okta refuses as duplicates and three idempotent memberships; no profile update"
+        3 + 3,
+        "the three creates Okta refuses as duplicates (the org's admin too) and three idempotent memberships; no profile update"
     );
 }
 
@@ -361,13 +361,15 @@ async fn export_users_includes_deprovisioned_users_and_every_export_says_what_it
         [
             ("active@example.com".into(), "ACTIVE".into()),
             ("deprovisioned@example.com".into(), "DEPROVISIONED".into()),
+            ("org.admin@example.com".into(), "ACTIVE".into()),
             ("staged@example.com".into(), "STAGED".into()),
             ("suspended@example.com".into(), "SUSPENDED".into()),
-        ]
+        ],
+        "the new org's admin (its tokens' owner) is a user too"
     );
     assert!(
         stderr(&out)
-            .contains("exported 4 users (every status; 1 of them DEPROVISIONED) to all.csv"),
+            .contains("exported 5 users (every status; 1 of them DEPROVISIONED) to all.csv"),
         "{}",
         stderr(&out)
     );
@@ -395,7 +397,12 @@ async fn export_users_includes_deprovisioned_users_and_every_export_says_what_it
     let out = env
         .run(&["export", "users", "--status", "active", "-o", "active.csv"])
         .await;
-    assert_eq!(exported("active.csv").len(), 1, "{}", stderr(&out));
+    assert_eq!(
+        exported("active.csv").len(),
+        2,
+        "the seeded user and the org's admin: {}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("(status ACTIVE; 0 of them DEPROVISIONED)"));
 
     // Team and Everyone, the group every org has.
