@@ -10,6 +10,7 @@ pub mod logins;
 pub mod problem;
 pub mod source;
 pub mod validate;
+pub mod values;
 
 pub use checker::{GroupRow, MembershipRow, RowChecker, RowOp, UpdateRow, UserRow};
 pub use columns::{ColumnKind, Columns};

@@ -7,6 +7,7 @@ use crate::input::columns::{ColumnKind, Columns};
 use crate::input::logins::SeenLogins;
 use crate::input::problem::Problem;
 use crate::input::source::RawRow;
+use crate::input::values;
 use okta_model::login::is_email;
 use okta_model::schema::{SchemaAttribute, UserSchema};
 use okta_model::{
@@ -14,7 +15,6 @@ use okta_model::{
     RecoveryQuestion, Secret, UserCredentials, UserProfile, UserTypeRef,
 };
 use regex::Regex;
-use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// Where a group reference in the file leads.
@@ -458,7 +458,7 @@ impl Validator {
             let Some(attr) = self.schema.attribute(attribute) else {
                 continue;
             };
-            match typed(attr, value) {
+            match values::typed(attr, value) {
                 Ok(v) => {
                     if let Err(reason) = self.check_attribute(attribute, attr, value) {
                         problems.push(Problem::at(line, Some(column), Some(value), reason));
@@ -531,35 +531,6 @@ impl Validator {
             return Err("not an email address".into());
         }
         Ok(())
-    }
-}
-
-/// A value in the JSON type the attribute has.
-fn typed(attr: &SchemaAttribute, value: &str) -> Result<Value, String> {
-    match attr.kind.as_str() {
-        "boolean" => match value.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "1" => Ok(Value::Bool(true)),
-            "false" | "no" | "0" => Ok(Value::Bool(false)),
-            _ => Err("expected true or false".into()),
-        },
-        "integer" => value
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| "expected a whole number".into()),
-        "number" => value
-            .parse::<f64>()
-            .ok()
-            .and_then(|n| serde_json::Number::from_f64(n).map(Value::Number))
-            .ok_or_else(|| "expected a number".into()),
-        "array" => Ok(Value::Array(
-            value
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| Value::String(s.to_owned()))
-                .collect(),
-        )),
-        _ => Ok(Value::String(value.to_owned())),
     }
 }
 
