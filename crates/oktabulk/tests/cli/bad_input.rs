@@ -207,6 +207,34 @@ async fn hostile_and_damaged_cells_are_refused_with_the_line_an_editor_shows() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_bcrypt_string_names_the_columns_to_fill_and_is_not_sent() {
+    let env = Env::start().await;
+    let salt = "rwh3vH166HCH/NT9XV5FYu";
+    let hash = "qaMqvAPULkbiQzkTCWo5XDcvzpk8Tna";
+    let header = "login,email,firstName,lastName,hashAlgorithm,hashWorkFactor,hashSalt,hashValue\n";
+    // Alone, and with the other columns filled as well: neither reaches Okta.
+    for (name, work, salt_cell) in [("alone.csv", "", ""), ("filled.csv", "10", salt)] {
+        let csv = format!(
+            "{header}b@example.com,b@example.com,B,B,BCRYPT,{work},{salt_cell},$2y$10${salt}{hash}\n"
+        );
+        refused(
+            &env,
+            name,
+            csv.as_bytes(),
+            &[
+                &format!("{name}:2: column hashValue"),
+                "holds a whole bcrypt string ($2y$, cost 10",
+                "hashWorkFactor 10, hashSalt the 22 characters after \"$10$\"",
+                "hashValue only the last 31 characters",
+            ],
+        )
+        .await;
+        let out = env.run(&["users", "import", name]).await;
+        assert!(!stderr(&out).contains(hash), "{}", stderr(&out));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_that_mixes_scripts_is_warned_about_not_refused() {
     let env = Env::start().await;
     // the first "a" is Cyrillic
