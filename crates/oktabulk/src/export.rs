@@ -2,8 +2,9 @@
 //! output or a file (written under a temporary name and renamed into place), so memory stays
 //! flat whatever the org's size. `export users` writes every user, DEPROVISIONED ones too
 //! (which Okta's plain list leaves out), unless options select, and the columns `users import`
-//! and `users update` read back: `id`, `status`, the profile attributes (arrays joined with `;`),
-//! and with `--with-groups` a `groups` column of group names. Cells go through `csv_cell`, so a
+//! and `users update` read back: `id`, `status`, the profile attributes (as
+//! `input::values::cell_text` writes them: arrays joined with `;`, typed values as JSON writes
+//! them), and with `--with-groups` a `groups` column of group names. Cells go through `csv_cell`, so a
 //! spreadsheet never runs one and every command reads them back as the org holds them. A count
 //! goes to stderr.
 
