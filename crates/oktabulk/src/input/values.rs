@@ -192,6 +192,17 @@ pub fn cell_text(value: Option<&Value>) -> String {
     }
 }
 
+/// Whether a value is one an empty cell stands for: none, an empty string or an empty array (a
+/// CSV cannot tell them apart, so `users update --replace` does not remove them).
+pub fn holds_nothing(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
 /// Whether two profile values are the same: numbers by their value (`2` and `2.0` are one
 /// number, as Okta may send either), arrays item by item, anything else exactly.
 pub fn same_value(a: &Value, b: &Value) -> bool {
@@ -337,6 +348,14 @@ mod round_trip {
         }
     }
 
+    /// A value held by a scalar attribute: as [`scalar`], or an empty string (an empty cell).
+    fn held(kind: &'static str) -> BoxedStrategy<Value> {
+        match kind {
+            "string" => prop_oneof![Just(json!("")), scalar(kind)].boxed(),
+            _ => scalar(kind),
+        }
+    }
+
     /// An attribute of any type, a value it holds, whether it is limited to an `enum`.
     fn attribute() -> impl Strategy<Value = (SchemaAttribute, Value)> {
         (0..KINDS.len(), any::<bool>(), any::<bool>()).prop_flat_map(|(k, array, limited)| {
@@ -367,6 +386,17 @@ mod round_trip {
         })
     }
 
+    /// An unlimited scalar attribute that may hold an empty string.
+    fn blank_or_scalar() -> impl Strategy<Value = (SchemaAttribute, Value)> {
+        (0..KINDS.len()).prop_flat_map(|k| {
+            held(KINDS[k]).prop_map(move |value| {
+                let mut attr = SchemaAttribute::string("generated");
+                attr.kind = KINDS[k].into();
+                (attr, value)
+            })
+        })
+    }
+
     fn user(profile: &BTreeMap<String, Value>) -> User {
         let mut p = json!({"login": "a@example.com", "email": "a@example.com",
             "firstName": "A", "lastName": "B"});
@@ -383,7 +413,7 @@ mod round_trip {
     proptest! {
         #[test]
         fn an_export_fed_to_users_update_is_unchanged(
-            attributes in prop::collection::vec(attribute(), 1..6)
+            attributes in prop::collection::vec(prop_oneof![attribute(), blank_or_scalar()], 1..6)
         ) {
             let custom: BTreeMap<String, SchemaAttribute> = attributes
                 .iter()
@@ -398,10 +428,12 @@ mod round_trip {
             let schema = default_schema("http://x", custom, None);
             let user = user(&held);
             // What `export users` writes, and the CSV parser reading it back.
-            let mut header = vec!["id".to_owned(), "login".to_owned()];
+            let mut header: Vec<String> = ["id", "login", "email", "firstName", "lastName"]
+                .map(str::to_owned)
+                .to_vec();
             header.extend(held.keys().cloned());
-            let mut cells = vec![user.id.0.clone(), "a@example.com".to_owned()];
-            cells.extend(held.keys().map(|k| cell_text(user.profile.0.get(k))));
+            let mut cells = vec![user.id.0.clone()];
+            cells.extend(header[1..].iter().map(|k| cell_text(user.profile.0.get(k))));
             let mut written = Vec::new();
             let mut writer = CsvWriter::new(&mut written);
             writer.row(&cells).expect("written");
@@ -410,15 +442,21 @@ mod round_trip {
             let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&written[..]);
             let record = reader.records().next().expect("a record").expect("valid CSV");
             let read: Vec<String> = record.iter().map(str::to_owned).collect();
-            let columns = Columns::from_header(&header, &schema, false, false).expect("header");
-            let mut validator = Validator::new(columns, schema, GroupDirectory::default(), false)
-                .with_mode(Mode::Update { replace: false, set_passwords: false });
-            let row = validator
-                .check_update(&RawRow { seq: 1, line: 2, cells: read.clone() })
-                .map_err(|p| format!("{p:?} for {read:?}"));
-            prop_assert!(row.is_ok(), "{:?}", row);
-            let row = row.expect("checked");
-            prop_assert!(same(&user, &row.profile, false), "held {:?}, read {:?}", held, row.profile);
+            // A partial update and a full replace (`--replace`) alike.
+            for replace in [false, true] {
+                let columns = Columns::from_header(&header, &schema, false, replace).expect("header");
+                let mut validator = Validator::new(columns, schema.clone(), GroupDirectory::default(), false)
+                    .with_mode(Mode::Update { replace, set_passwords: false });
+                let row = validator
+                    .check_update(&RawRow { seq: 1, line: 2, cells: read.clone() })
+                    .map_err(|p| format!("{p:?} for {read:?}"));
+                prop_assert!(row.is_ok(), "{:?}", row);
+                let row = row.expect("checked");
+                prop_assert!(
+                    same(&user, &row.profile, replace),
+                    "replace {}: held {:?}, read {:?}", replace, held, row.profile
+                );
+            }
         }
     }
 }

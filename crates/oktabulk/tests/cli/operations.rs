@@ -631,4 +631,19 @@ async fn values_are_typed_by_the_schema_and_an_export_updates_nothing() {
     assert_eq!(rows.len(), 2, "the org's admin and the user: {rows:?}");
     assert!(rows.iter().all(|r| r["status"] == "Unchanged"), "{rows:?}");
     assert_eq!(env.emulator.stats().writes, writes, "no write");
+    // A full replace from the export too: nothing it lacks is held.
+    let out = env
+        .run(&[
+            "users",
+            "update",
+            "users.csv",
+            "--replace",
+            "-o",
+            "replaced.csv",
+        ])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("replaced.csv"));
+    assert!(rows.iter().all(|r| r["status"] == "Unchanged"), "{rows:?}");
+    assert_eq!(env.emulator.stats().writes, writes, "no write");
 }
