@@ -61,7 +61,7 @@
 //!
 //! // Lists are streams that follow Okta's `Link` headers page after page.
 //! let everyone: Vec<_> = client.users().list(&ListQuery::default()).try_collect().await?;
-//! assert_eq!(everyone.len(), 1);
+//! assert_eq!(everyone.len(), 2); // Isaac, and the org's admin who owns the token
 //! # Ok(()) }
 //! ```
 //!
@@ -122,7 +122,7 @@
 //!     }
 //! }
 //! assert_eq!(seen.0.load(Ordering::Relaxed), 1, "the 429 was answered once, then waited out");
-//! assert_eq!(org.user_count(), 3);
+//! assert_eq!(org.user_count(), 1 + 3); // the org's admin, and the three created
 //! # Ok(()) }
 //! ```
 

@@ -23,8 +23,6 @@ pub struct Core {
     tokens: Vec<String>,
     /// What control-plane requests must carry, if anything.
     pub control_token: Option<String>,
-    /// The login of the user the API tokens belong to (`GET /api/v1/users/me`), from the seed.
-    pub token_owner: parking_lot::Mutex<Option<String>>,
     /// How long `search` and `filter` on users take to see a write (Okta's are eventually
     /// consistent); zero by default. From the seed (`searchLagMs`).
     pub search_lag: parking_lot::Mutex<chrono::TimeDelta>,
@@ -41,7 +39,6 @@ impl Core {
             stats: Stats::default(),
             tokens,
             control_token: None,
-            token_owner: parking_lot::Mutex::new(None),
             search_lag: parking_lot::Mutex::new(chrono::TimeDelta::zero()),
         }
     }
@@ -74,10 +71,10 @@ impl Core {
         self.tokens.iter().any(|t| t == token)
     }
 
-    /// Back to a new, empty org; faults, stats and rate-limit windows are cleared too.
+    /// Back to a new org (`Everyone` and the tokens' owner); faults, stats and rate-limit windows are cleared too.
     pub async fn reset(&self) -> Result<(), ApiError> {
         self.write(|org| {
-            *org = Org::new(&self.base_url);
+            *org = Org::with_owner(&self.base_url);
             Ok(())
         })
         .await?;
@@ -91,9 +88,6 @@ impl Core {
     /// limiter, which keeps its windows.
     pub async fn seed(&self, mut seed: Seed) -> Result<SeedReport, ApiError> {
         let shares = std::mem::take(&mut seed.rate_limit_shares);
-        if let Some(owner) = seed.api_token_owner.take() {
-            *self.token_owner.lock() = Some(owner);
-        }
         if let Some(ms) = seed.search_lag_ms.take() {
             *self.search_lag.lock() = chrono::TimeDelta::milliseconds(ms as i64);
         }

@@ -78,7 +78,7 @@ impl EmulatorConfig {
         })?;
         let base_url = format!("http://{addr}");
         let (store, org) = match &self.db {
-            None => (Store::memory(), Org::new(&base_url)),
+            None => (Store::memory(), Org::with_owner(&base_url)),
             Some(path) => {
                 Store::open_sqlite(path, &base_url).map_err(|source| StartError::Store {
                     path: path.clone(),
@@ -147,8 +147,14 @@ impl EmulatorHandle {
         self.core.set_rate_limits(config);
     }
 
+    /// Every user of the org, the API tokens' owner a new org has included.
     pub fn user_count(&self) -> usize {
         self.core.read(Org::user_count)
+    }
+
+    /// Every group of the org, `Everyone` included (a new org has only it).
+    pub fn group_count(&self) -> usize {
+        self.core.read(Org::group_count)
     }
 
     /// Stops accepting connections and closes every open one.

@@ -158,6 +158,7 @@ fn row(org: &Org, change: Change) -> Option<Row> {
         Change::GroupSchema => Row::Meta("group_schema", json(org.group_custom())),
         Change::Roles => Row::Meta("roles", json(&org.role_assignments())),
         Change::GroupRules => Row::Meta("group_rules", json(&org.all_group_rules())),
+        Change::TokenOwner => Row::Meta("token_owner", json(&org.token_owner_seq())),
     })
 }
 
@@ -333,6 +334,7 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
         })
         .collect::<Result<Vec<_>, StoreError>>()?
     };
+    let token_owner = meta(conn, "token_owner")?.unwrap_or_default();
     Org::restore(
         base_url,
         Stored {
@@ -349,6 +351,7 @@ fn load(conn: &Connection, base_url: &str) -> Result<Org, StoreError> {
             apps,
             app_users,
             app_groups,
+            token_owner,
         },
     )
     .map_err(StoreError::Schema)

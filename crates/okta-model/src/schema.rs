@@ -73,6 +73,31 @@ impl SchemaAttribute {
         }
     }
 
+    /// The type of an array's items (`items.type`); `None` for other attributes and for an
+    /// array whose items are untyped.
+    pub fn item_kind(&self) -> Option<&str> {
+        self.items.as_ref().and_then(|i| i["type"].as_str())
+    }
+
+    /// The values an attribute (an array's items) is limited to, with each one's title when
+    /// `oneOf` gives one: its `enum`, or the `const`s of its `oneOf` (of `items` for an array).
+    /// `None` when it is not limited. oktabulk's preflight and the emulator both read it here.
+    pub fn allowed_values(&self) -> Option<Vec<(Value, Option<String>)>> {
+        let plain = |list: &[Value]| list.iter().map(|v| (v.clone(), None)).collect();
+        let titled = |list: &[Value]| {
+            list.iter()
+                .map(|o| (o["const"].clone(), o["title"].as_str().map(str::to_owned)))
+                .collect()
+        };
+        let items = self.items.as_ref();
+        self.one_of_values
+            .as_deref()
+            .map(plain)
+            .or_else(|| self.one_of.as_deref().map(titled))
+            .or_else(|| items.and_then(|i| i["enum"].as_array()).map(|l| plain(l)))
+            .or_else(|| items.and_then(|i| i["oneOf"].as_array()).map(|l| titled(l)))
+    }
+
     /// The shortest and longest value allowed: what the schema states, else what Okta enforces
     /// unstated.
     pub fn length_limits(&self) -> (Option<u32>, Option<u32>) {

@@ -2,8 +2,9 @@
 //! output or a file (written under a temporary name and renamed into place), so memory stays
 //! flat whatever the org's size. `export users` writes every user, DEPROVISIONED ones too
 //! (which Okta's plain list leaves out), unless options select, and the columns `users import`
-//! and `users update` read back: `id`, `status`, the profile attributes (arrays joined with `;`),
-//! and with `--with-groups` a `groups` column of group names. Cells go through `csv_cell`, so a
+//! and `users update` read back: `id`, `status`, the profile attributes (as
+//! `input::values::cell_text` writes them: arrays joined with `;`, typed values as JSON writes
+//! them), and with `--with-groups` a `groups` column of group names. Cells go through `csv_cell`, so a
 //! spreadsheet never runs one and every command reads them back as the org holds them. A count
 //! goes to stderr.
 
@@ -11,11 +12,11 @@ use crate::cli::{ExportArgs, ExportCommand, GlobalArgs};
 use crate::connect::connect;
 use crate::csv_cell::CsvWriter;
 use crate::exit::{code, AppError};
+use crate::input::values::cell_text;
 use crate::report::results::temporary_beside;
 use futures_util::stream::{self, StreamExt};
 use okta_client::{Client, ListQuery};
 use okta_model::{User, UserStatus};
-use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -104,20 +105,6 @@ impl Output {
             })?;
         }
         Ok(())
-    }
-}
-
-/// A profile value as `users import` reads it back.
-fn text(value: Option<&Value>) -> String {
-    match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| text(Some(v)))
-            .collect::<Vec<_>>()
-            .join(";"),
-        Some(other) => other.to_string(),
     }
 }
 
@@ -239,7 +226,7 @@ async fn users(
             deprovisioned += 1;
         }
         let mut cells = vec![user.id.0.clone(), user.status.as_str().to_owned()];
-        cells.extend(attributes.iter().map(|a| text(user.profile.0.get(a))));
+        cells.extend(attributes.iter().map(|a| cell_text(user.profile.0.get(a))));
         if args.with_groups {
             let groups = client.users().groups(&user.id).await?;
             let names: Vec<String> = groups
@@ -318,10 +305,10 @@ mod tests {
 
     #[test]
     fn values_read_back_as_import_reads_them() {
-        assert_eq!(text(None), "");
-        assert_eq!(text(Some(&serde_json::json!(["a", "b"]))), "a;b");
-        assert_eq!(text(Some(&serde_json::json!(true))), "true");
-        assert_eq!(text(Some(&serde_json::json!(42))), "42");
+        assert_eq!(cell_text(None), "");
+        assert_eq!(cell_text(Some(&serde_json::json!(["a", "b;c"]))), "a;b\\;c");
+        assert_eq!(cell_text(Some(&serde_json::json!(true))), "true");
+        assert_eq!(cell_text(Some(&serde_json::json!(42))), "42");
         assert_eq!(group_parts(&group_cell("R&D; Europe")), ["R&D; Europe"]);
     }
 }

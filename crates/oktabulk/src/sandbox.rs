@@ -46,7 +46,7 @@ impl Sandbox {
             .start()
             .await
             .map_err(|e| AppError::Sandbox(e.to_string()))?;
-        if emulator.user_count() == 0 {
+        if emulator.group_count() == 1 {
             emulator
                 .seed(demo_org())
                 .await
@@ -91,7 +91,6 @@ fn demo_org() -> Seed {
              "description": "Imported from Active Directory"}
         ],
         "users": [
-            person("sandbox.admin@example.com", "Sandbox", "Admin", "Super administrator"),
             person("grace.hopper@example.com", "Grace", "Hopper", "Rear admiral"),
             person("alan.turing@example.com", "Alan", "Turing", "Mathematician"),
             person("katherine.johnson@example.com", "Katherine", "Johnson", "Mathematician")
@@ -101,7 +100,8 @@ fn demo_org() -> Seed {
             {"group": "Engineering", "user": "alan.turing@example.com"},
             {"group": "AD Staff", "user": "katherine.johnson@example.com"}
         ],
-        "apiTokenOwner": "sandbox.admin@example.com"
+        // The new org's admin, who owns the sandbox's tokens (`/api/v1/users/me`).
+        "apiTokenOwner": person("sandbox.admin@example.com", "Sandbox", "Admin", "Super administrator")
     }))
     .expect("the demo org is a valid seed")
 }

@@ -1,4 +1,4 @@
-use super::support::{client, emulator, new_user};
+use super::support::{client, emulator, new_user, NEW_ORG_USERS};
 use futures_util::TryStreamExt;
 use okta_client::{CreateUserOptions, Error, ListQuery};
 use okta_emulator::{RateLimitConfig, Seed};
@@ -22,7 +22,11 @@ async fn pages_follow_next_links_past_200() {
         .try_collect()
         .await
         .expect("listed");
-    assert_eq!(all.len(), 450);
+    assert_eq!(
+        all.len(),
+        NEW_ORG_USERS + 450,
+        "the seeded and the org's admin"
+    );
     let small: Vec<_> = client
         .users()
         .list(&ListQuery {

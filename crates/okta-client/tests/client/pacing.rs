@@ -4,7 +4,7 @@
 
 use super::support::{
     assert_each_created_once, client, client_with_token, create_all, emulator,
-    emulator_with_tokens, users_limit,
+    emulator_with_tokens, users_limit, NEW_ORG_USERS,
 };
 use okta_emulator::Bucket;
 
@@ -68,7 +68,7 @@ async fn two_clients_share_a_bucket_without_429() {
         super::support::create_range(&b, 600..1200, 8)
     );
     assert!(first.iter().chain(&second).all(Result::is_ok));
-    assert_eq!(emulator.user_count(), 1200);
+    assert_eq!(emulator.user_count(), NEW_ORG_USERS + 1200);
     let stats = emulator.stats();
     assert_eq!(stats.all_429s(), 0, "{stats:?}");
     assert!(stats.busiest_window[Bucket::Users.name()] <= 200);

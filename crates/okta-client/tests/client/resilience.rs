@@ -1,5 +1,5 @@
 use super::support::{
-    assert_each_created_once, client, create_all, emulator, new_user, users_limit,
+    assert_each_created_once, client, create_all, emulator, new_user, users_limit, NEW_ORG_USERS,
 };
 use okta_client::{CreateUserOptions, Creation};
 use okta_emulator::{FaultAction, FaultConfig, FaultRule, RateLimitConfig};
@@ -81,7 +81,7 @@ async fn a_create_applied_but_unanswered_is_reported_created_not_duplicate() {
         .expect("settled");
     assert_eq!(created.creation, Creation::Created);
     assert!(created.reconciled);
-    assert_eq!(emulator.user_count(), 1);
+    assert_eq!(emulator.user_count(), NEW_ORG_USERS + 1);
 
     let mut drop_before = rule(FaultAction::DropBefore, Some(1), None);
     drop_before.skip = 0;
@@ -96,7 +96,7 @@ async fn a_create_applied_but_unanswered_is_reported_created_not_duplicate() {
         .expect("sent again");
     assert_eq!(created.creation, Creation::Created);
     assert!(created.reconciled, "looked up, not found, then created");
-    assert_eq!(emulator.user_count(), 2);
+    assert_eq!(emulator.user_count(), NEW_ORG_USERS + 2);
 
     // Older than the clock estimate's error (under a second plus latency).
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;

@@ -60,15 +60,17 @@ pub async fn get(
     Ok(ok(&user))
 }
 
-/// Who `me` is: for an API token, the user it belongs to (seeded as `apiTokenOwner`). An OAuth
-/// service app acts as no user, and an org seeded without an owner has none to show.
+/// Who `me` is: for an API token, the user it belongs to (the new org's admin, or as seeded in
+/// `apiTokenOwner`). An OAuth service app acts as no user, nor does a token whose owner was
+/// deleted.
 fn me(core: &Core, headers: &axum::http::HeaderMap) -> Result<String, ApiError> {
     let api_token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("SSWS"));
-    match (*core.token_owner.lock()).clone() {
-        Some(owner) if api_token => Ok(owner),
+    let owner = core.read(|org| org.token_owner().map(|u| u.id.0.clone()));
+    match owner {
+        Some(id) if api_token => Ok(id),
         _ => Err(ApiError::user_not_found("me")),
     }
 }

@@ -48,6 +48,8 @@ pub enum Change {
     },
     /// An app's groups changed (their priorities with them).
     AppGroups(u64),
+    /// The owner of the API tokens changed.
+    TokenOwner,
     Reset,
 }
 
@@ -70,6 +72,8 @@ pub struct Stored {
     pub app_users: Vec<(u64, u64, crate::state::apps::StoredAppUser)>,
     /// (app seq, its groups in priority order).
     pub app_groups: Vec<(u64, Vec<crate::state::apps::StoredAppGroup>)>,
+    /// The seq of the user the API tokens belong to.
+    pub token_owner: Option<u64>,
 }
 
 /// One page of a cursor-paged list; `next` is the `after` cursor of the following page.
@@ -131,12 +135,40 @@ pub struct Org {
     pub(super) group_rules: Vec<crate::state::rules::GroupRule>,
     /// Apps with their assignments, by seq (creation order).
     pub(super) apps: BTreeMap<u64, crate::state::apps::AppRecord>,
+    /// The user the API tokens belong to (`/api/v1/users/me`), by seq.
+    pub(super) token_owner: Option<u64>,
     pub(super) next_seq: u64,
     changes: Vec<Change>,
 }
 
 impl Org {
-    /// A new, empty org: no users and the built-in `Everyone` group.
+    /// A new org as Okta makes one: the built-in `Everyone` group and one user, the admin who
+    /// owns the API tokens (`default_owner`), so `GET /api/v1/users/me` answers as on a real org.
+    pub fn with_owner(base_url: &str) -> Self {
+        let mut org = Self::new(base_url);
+        let (seq, _) = org
+            .seed_user(crate::state::seed::default_owner())
+            .expect("the default owner is a valid user of a new org");
+        org.set_token_owner(Some(seq));
+        org
+    }
+
+    /// The user the API tokens belong to, if the org still has it.
+    pub fn token_owner(&self) -> Option<&User> {
+        self.token_owner.and_then(|seq| self.users.get(&seq))
+    }
+
+    pub(super) fn set_token_owner(&mut self, seq: Option<u64>) {
+        self.token_owner = seq;
+        self.record(Change::TokenOwner);
+    }
+
+    /// The seq of the API tokens' owner, as the store keeps it.
+    pub fn token_owner_seq(&self) -> Option<u64> {
+        self.token_owner
+    }
+
+    /// An empty org: no users and the built-in `Everyone` group (what a store restores into).
     pub fn new(base_url: &str) -> Self {
         let rules = ProfileRules::new(default_schema(base_url, BTreeMap::new(), None))
             .expect("the default schema has no login pattern to fail on");
@@ -160,6 +192,7 @@ impl Org {
             roles: Vec::new(),
             group_rules: Vec::new(),
             apps: BTreeMap::new(),
+            token_owner: None,
             next_seq: 1,
             changes: vec![Change::Reset],
         };
@@ -213,6 +246,10 @@ impl Org {
 
     pub fn user_count(&self) -> usize {
         self.users.len()
+    }
+
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
     }
 
     /// Replaces the custom part of the schema; profiles already stored are not re-checked.
@@ -359,9 +396,18 @@ impl Org {
             apps,
             app_users,
             app_groups,
+            token_owner,
         } = stored;
-        let mut org = Self::new(base_url);
         let fresh = groups.is_empty();
+        // A store never written to is a new org, with its owner; an older one keeps what it had.
+        let mut org = if fresh && users.is_empty() {
+            Self::with_owner(base_url)
+        } else {
+            Self::new(base_url)
+        };
+        if token_owner.is_some() {
+            org.token_owner = token_owner;
+        }
         if !fresh {
             org.groups.clear();
             org.group_seqs.clear();

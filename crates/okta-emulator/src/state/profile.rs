@@ -161,20 +161,10 @@ pub fn value_problem(name: &str, attr: &SchemaAttribute, value: &Value) -> Optio
     })
 }
 
-/// The values an attribute is limited to: its `enum`, or the `const`s of its `oneOf` (of its
-/// items' for an array).
+/// The values an attribute is limited to (its items' for an array).
 fn allowed_values(attr: &SchemaAttribute) -> Option<Vec<Value>> {
-    let from_one_of = |list: &[Value]| list.iter().map(|o| o["const"].clone()).collect();
-    let items = attr.items.as_ref();
-    attr.one_of_values
-        .clone()
-        .or_else(|| attr.one_of.as_deref().map(from_one_of))
-        .or_else(|| items.and_then(|i| i["enum"].as_array()).cloned())
-        .or_else(|| {
-            items
-                .and_then(|i| i["oneOf"].as_array())
-                .map(|l| from_one_of(l))
-        })
+    attr.allowed_values()
+        .map(|list| list.into_iter().map(|(v, _)| v).collect())
 }
 
 fn fits_type(kind: &str, value: &Value) -> bool {

@@ -552,6 +552,12 @@ impl Org {
             self.set_status(seq, UserStatus::Deprovisioned);
             return Ok(());
         }
+        self.remove_user(seq);
+        Ok(())
+    }
+
+    /// Takes a user out of the org: its memberships, rules and roles too.
+    pub(super) fn remove_user(&mut self, seq: u64) {
         for group in self.user_groups.remove(&seq).unwrap_or_default() {
             if let Some(members) = self.members.get_mut(&group) {
                 members.remove(&seq);
@@ -563,7 +569,6 @@ impl Org {
             self.forget_in_roles(&crate::state::roles::Assignee::User(gone.id.0));
         }
         self.record(Change::UserDeleted(seq));
-        Ok(())
     }
 
     /// `GET /api/v1/users/{id}/groups`: `Everyone` first, then the user's groups.

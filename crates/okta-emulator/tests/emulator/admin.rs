@@ -344,10 +344,7 @@ async fn roles_and_rules_are_kept_in_the_sqlite_store() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("org.db");
     let start = || EmulatorConfig::new(TOKEN).db(&db).start();
-    let first = Env {
-        emulator: start().await.expect("starts"),
-        http: reqwest::Client::new(),
-    };
+    let first = Env::with_emulator(start().await.expect("starts"));
     let uid = first.create_user("", &user("a@example.com", "Doe")).await;
     let uid = uid["id"].as_str().expect("id").to_owned();
     let group = first.create_group("Does").await;
@@ -368,10 +365,7 @@ async fn roles_and_rules_are_kept_in_the_sqlite_store() {
     assert_eq!(status(first.post(&activate, &json!({}))).await, 204);
     first.emulator.shutdown().await;
 
-    let second = Env {
-        emulator: start().await.expect("restarts"),
-        http: reqwest::Client::new(),
-    };
+    let second = Env::with_emulator(start().await.expect("restarts"));
     let roles: Vec<Value> = second.get_json(&format!("/api/v1/users/{uid}/roles")).await;
     assert_eq!(roles[0]["id"], role["id"]);
     let kept: Value = second

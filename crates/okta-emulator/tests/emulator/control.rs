@@ -52,7 +52,7 @@ async fn reset_and_seed_over_http() {
         .await
         .expect("sent");
     assert_eq!(resp.status(), 204);
-    assert_eq!(env.emulator.user_count(), 0);
+    assert_eq!(env.users_added(), 0);
     let groups: Vec<Value> = env.get_json("/api/v1/groups").await;
     assert_eq!(groups.len(), 1, "only Everyone is left");
 }
@@ -77,7 +77,7 @@ async fn injected_status_has_okta_body_and_is_not_applied() {
         .expect("sent");
     assert_eq!(resp.headers()["x-rate-limit-remaining"], "0");
     assert_rate_limited(resp).await;
-    assert_eq!(env.emulator.user_count(), 0);
+    assert_eq!(env.users_added(), 0);
     env.create_user("", &profile("f@example.com")).await;
     assert_eq!(env.emulator.stats().faults_fired, 2);
 }
@@ -113,7 +113,7 @@ async fn dropped_connections_before_and_after_applying() {
         .send()
         .await;
     assert!(err.is_err(), "no answer: {err:?}");
-    assert_eq!(env.emulator.user_count(), 0, "dropped before: not created");
+    assert_eq!(env.users_added(), 0, "dropped before: not created");
 
     env.emulator.set_faults(faults(vec![rule(
         "POST",
@@ -125,7 +125,7 @@ async fn dropped_connections_before_and_after_applying() {
         .send()
         .await;
     assert!(err.is_err(), "no answer: {err:?}");
-    assert_eq!(env.emulator.user_count(), 1, "dropped after: created");
+    assert_eq!(env.users_added(), 1, "dropped after: created");
     let resp = env.fetch("/api/v1/users/a%40example.com").await;
     assert_eq!(resp.status(), 200);
     assert_eq!(

@@ -191,15 +191,6 @@ const ACCEPTED: &[Accepted] = &[
             "a STAGED user created with a password: statusChanged null in 2020, set in 2025",
         ),
     },
-    Accepted {
-        cassette: "test_users_it/TestUsersResource.test_user_pagination",
-        request: "GET /api/v1/users",
-        at: "$",
-        until: ANY,
-        reason: Reason::RecordingOrgState(
-            "the org's own users filled its pages of one, so the second page held another user",
-        ),
-    },
 ];
 
 impl fmt::Display for Reason {

@@ -30,7 +30,11 @@ fn spawn(db: &std::path::Path) -> (Child, String) {
     (child, url)
 }
 
-async fn get_json(http: &reqwest::Client, auth: &str, url: String) -> Vec<Value> {
+async fn get_json<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    auth: &str,
+    url: String,
+) -> T {
     let resp = http
         .get(&url)
         .header("Authorization", auth)
@@ -97,8 +101,10 @@ async fn sqlite_store_survives_kill_9() {
         .iter()
         .map(|u| u["id"].as_str().expect("id"))
         .collect();
-    assert_eq!(got, ids, "every answered create is there, in order");
-    assert_eq!(users[1]["status"], "PROVISIONED");
+    let me: Value = get_json(&http, &auth, format!("{url}/api/v1/users/me")).await;
+    assert_eq!(got[0], me["id"], "the new org's admin, first");
+    assert_eq!(got[1..], ids, "every answered create is there, in order");
+    assert_eq!(users[2]["status"], "PROVISIONED");
     let members: Vec<Value> =
         get_json(&http, &auth, format!("{url}/api/v1/groups/{gid}/users")).await;
     assert_eq!(members.len(), 1);

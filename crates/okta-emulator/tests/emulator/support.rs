@@ -7,6 +7,8 @@ pub const TOKEN: &str = "test-token-0123456789";
 pub struct Env {
     pub emulator: EmulatorHandle,
     pub http: Client,
+    /// The users of the new org (the API tokens' owner), counted when the test began.
+    baseline_users: usize,
 }
 
 impl Env {
@@ -20,7 +22,12 @@ impl Env {
             .start()
             .await
             .expect("emulator starts");
+        Self::with_emulator(emulator)
+    }
+
+    pub fn with_emulator(emulator: EmulatorHandle) -> Env {
         Env {
+            baseline_users: emulator.user_count(),
             emulator,
             http: Client::new(),
         }
@@ -28,10 +35,12 @@ impl Env {
 
     /// An environment around an emulator started otherwise (with a store, say).
     pub fn attach(emulator: EmulatorHandle) -> Env {
-        Env {
-            emulator,
-            http: Client::new(),
-        }
+        Self::with_emulator(emulator)
+    }
+
+    /// The users the test added to the org it began with (a new org has its tokens' owner).
+    pub fn users_added(&self) -> usize {
+        self.emulator.user_count() - self.baseline_users
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,4 +1,7 @@
-use super::support::{assert_error, assert_not_found, collect_pages, profile, with_password, Env};
+use super::support::{
+    assert_error, assert_not_found, collect_pages, profile, with_password, Env, TOKEN,
+};
+use okta_emulator::EmulatorConfig;
 use okta_emulator::Seed;
 use serde_json::{json, Value};
 
@@ -111,7 +114,7 @@ async fn duplicate_login_ignores_case_and_diacritics() {
         )
         .await;
     }
-    assert_eq!(env.emulator.user_count(), 1);
+    assert_eq!(env.users_added(), 1);
 }
 
 #[tokio::test]
@@ -179,7 +182,7 @@ async fn profile_validation_reports_every_cause() {
         let summary = format!("Api validation failed: {field}");
         assert_error(resp, 400, "E0000001", &summary, causes).await;
     }
-    assert_eq!(env.emulator.user_count(), 0, "nothing invalid was stored");
+    assert_eq!(env.users_added(), 0, "nothing invalid was stored");
 }
 
 #[tokio::test]
@@ -232,11 +235,7 @@ async fn group_ids_at_creation_are_limited_to_twenty() {
     body["groupIds"] = json!(["00gNoSuchGroup000001"]);
     let resp = env.post("/api/v1/users", &body).send().await.expect("sent");
     assert_not_found(resp, "00gNoSuchGroup000001", "UserGroup").await;
-    assert_eq!(
-        env.emulator.user_count(),
-        0,
-        "nothing created for a bad group"
-    );
+    assert_eq!(env.users_added(), 0, "nothing created for a bad group");
     body["groupIds"] = json!(ids[..20]);
     let user = env.create_user("", &body).await;
     let id = user["id"].as_str().expect("id");
@@ -296,7 +295,11 @@ async fn list_pages_past_200_and_hides_deprovisioned() {
     let env = Env::start().await;
     seed_people(&env, 500).await;
     let (items, pages) = collect_pages(&env, "/api/v1/users").await;
-    assert_eq!(items.len(), 450, "500 minus 50 DEPROVISIONED");
+    assert_eq!(
+        items.len(),
+        451,
+        "500 minus 50 DEPROVISIONED, and the org's admin"
+    );
     assert_eq!(pages, 3);
     let mut ids: Vec<&str> = items
         .iter()
@@ -304,7 +307,7 @@ async fn list_pages_past_200_and_hides_deprovisioned() {
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), 450, "no user twice");
+    assert_eq!(ids.len(), 451, "no user twice");
     assert!(items.iter().all(|u| u["status"] != "DEPROVISIONED"));
     assert!(items
         .iter()
@@ -660,6 +663,53 @@ async fn users_me_is_the_token_owner_and_groups_expand_stats() {
     assert_eq!(one["_embedded"]["stats"]["usersCount"], 1);
     let resp = env.fetch("/api/v1/groups?expand=app").await;
     assert_eq!(resp.status(), 400, "expand=app is not emulated and says so");
+}
+
+#[tokio::test]
+async fn a_new_org_has_the_token_owner_as_a_real_org_has_its_admin() {
+    let env = Env::start().await;
+    let me: Value = env.get_json("/api/v1/users/me").await;
+    assert_eq!(me["profile"]["login"], "org.admin@example.com");
+    assert_eq!(me["status"], "ACTIVE");
+    let listed: Vec<Value> = env.get_json("/api/v1/users").await;
+    assert_eq!(listed.len(), 1, "the owner is a user like any: {listed:?}");
+    assert_eq!(listed[0]["id"], me["id"]);
+    // A reset makes a new org, with a new owner.
+    let reset = env.http.post(env.url("/__emulator/reset")).send().await;
+    assert_eq!(reset.expect("reset").status(), 204);
+    let again: Value = env.get_json("/api/v1/users/me").await;
+    assert_eq!(again["profile"]["login"], "org.admin@example.com");
+    assert_ne!(again["id"], me["id"]);
+    // A seeded owner in the users form takes the new org's admin's place.
+    env.emulator
+        .seed(
+            serde_json::from_value(json!({"apiTokenOwner": {"profile": {
+                "login": "boss@example.com", "email": "boss@example.com",
+                "firstName": "B", "lastName": "Oss"}}}))
+            .expect("seed"),
+        )
+        .await
+        .expect("seeded");
+    let boss: Value = env.get_json("/api/v1/users/me").await;
+    assert_eq!(boss["profile"]["login"], "boss@example.com");
+    assert_eq!(env.emulator.user_count(), 1, "one admin, not two");
+
+    // The SQLite store keeps who the owner is.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("org.db");
+    let start = || EmulatorConfig::new(TOKEN).db(&db).start();
+    let first = Env::with_emulator(start().await.expect("starts"));
+    let owner: Value = first.get_json("/api/v1/users/me").await;
+    first.create_user("", &profile("kept@example.com")).await;
+    first.emulator.shutdown().await;
+    let second = Env::with_emulator(start().await.expect("restarts"));
+    let kept: Value = second.get_json("/api/v1/users/me").await;
+    assert_eq!(kept["id"], owner["id"]);
+    assert_eq!(
+        second.emulator.user_count(),
+        2,
+        "the owner and the user, once each"
+    );
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 use crate::engine::ops::{already, find_user, Lookup, RowContext};
 use crate::engine::row::fill_user;
+use crate::input::values::{holds_nothing, same_value};
 use crate::input::UpdateRow;
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, RowResult};
@@ -69,17 +70,18 @@ pub async fn update(
     result
 }
 
-/// Whether the org's profile already is what the row asks: every attribute given equal (and,
-/// for a replace, no other attribute set).
+/// Whether the org's profile already is what the row asks: every attribute given equal (numbers
+/// by value, see `same_value`) and, for a replace, no other attribute set (an empty string or
+/// array is an empty cell's value, as none is).
 pub(crate) fn same(user: &User, wanted: &UserProfile, replace: bool) -> bool {
     let current = &user.profile.0;
     let given_equal = wanted
         .0
         .iter()
-        .all(|(k, v)| current.get(k).unwrap_or(&Value::Null) == v);
+        .all(|(k, v)| same_value(current.get(k).unwrap_or(&Value::Null), v));
     let nothing_else = !replace
         || current
             .iter()
-            .all(|(k, v)| v.is_null() || wanted.0.contains_key(k));
+            .all(|(k, v)| holds_nothing(v) || wanted.0.contains_key(k));
     given_equal && nothing_else
 }

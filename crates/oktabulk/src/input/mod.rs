@@ -10,6 +10,7 @@ pub mod logins;
 pub mod problem;
 pub mod source;
 pub mod validate;
+pub mod values;
 
 pub use checker::{
     AppRow, AppTarget, GroupRow, MembershipRow, RemovalRow, RowChecker, RowOp, UpdateRow, UserRow,

@@ -7,6 +7,7 @@ use crate::input::columns::{ColumnKind, Columns};
 use crate::input::logins::SeenLogins;
 use crate::input::problem::Problem;
 use crate::input::source::RawRow;
+use crate::input::values;
 use okta_model::login::is_email;
 use okta_model::schema::{SchemaAttribute, UserSchema};
 use okta_model::{
@@ -14,7 +15,6 @@ use okta_model::{
     RecoveryQuestion, Secret, UserCredentials, UserProfile, UserTypeRef,
 };
 use regex::Regex;
-use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// Where a group reference in the file leads.
@@ -458,7 +458,7 @@ impl Validator {
             let Some(attr) = self.schema.attribute(attribute) else {
                 continue;
             };
-            match typed(attr, value) {
+            match values::typed(attr, value) {
                 Ok(v) => {
                     if let Err(reason) = self.check_attribute(attribute, attr, value) {
                         problems.push(Problem::at(line, Some(column), Some(value), reason));
@@ -531,35 +531,6 @@ impl Validator {
             return Err("not an email address".into());
         }
         Ok(())
-    }
-}
-
-/// A value in the JSON type the attribute has.
-fn typed(attr: &SchemaAttribute, value: &str) -> Result<Value, String> {
-    match attr.kind.as_str() {
-        "boolean" => match value.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "1" => Ok(Value::Bool(true)),
-            "false" | "no" | "0" => Ok(Value::Bool(false)),
-            _ => Err("expected true or false".into()),
-        },
-        "integer" => value
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| "expected a whole number".into()),
-        "number" => value
-            .parse::<f64>()
-            .ok()
-            .and_then(|n| serde_json::Number::from_f64(n).map(Value::Number))
-            .ok_or_else(|| "expected a number".into()),
-        "array" => Ok(Value::Array(
-            value
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| Value::String(s.to_owned()))
-                .collect(),
-        )),
-        _ => Ok(Value::String(value.to_owned())),
     }
 }
 
@@ -910,6 +881,16 @@ fn password_hash(cells: &[(&ColumnKind, &str, &str)], bad: &mut Bad<'_>) -> Opti
         );
         return None;
     };
+    if let Some((version, cost)) = modular_bcrypt(value) {
+        bad(
+            ColumnKind::HashValue,
+            None,
+            &format!(
+                "holds a whole bcrypt string (${version}$, cost {cost}, then the salt and the hash), which already carries the cost and the salt: Okta takes them apart, so write hashAlgorithm BCRYPT, hashWorkFactor {cost}, hashSalt the 22 characters after \"${cost}$\", and hashValue only the last 31 characters"
+            ),
+        );
+        return None;
+    }
     let salt = get(ColumnKind::HashSalt);
     let salt_order = get(ColumnKind::HashSaltOrder).map(str::to_ascii_uppercase);
     let work_factor = number(ColumnKind::HashWorkFactor, bad);
@@ -948,6 +929,22 @@ fn password_hash(cells: &[(&ColumnKind, &str, &str)], bad: &mut Bad<'_>) -> Opti
         bad(column, shown, reason);
     }
     problems.is_empty().then_some(hash)
+}
+
+/// A bcrypt hash in modular crypt form, `$2y$10$` then a 22-character salt and a 31-character
+/// hash (radix-64, `./A-Za-z0-9`): its version and its cost. Okta's BCRYPT import takes the
+/// three parts in their own fields; oktabulk does not split the string itself, as it reads a
+/// secret exactly as given and Okta does not say which bcrypt versions (`2a`, `2b`, `2x`, `2y`
+/// hash some passwords differently) it verifies.
+fn modular_bcrypt(value: &str) -> Option<(&str, &str)> {
+    let rest = value.strip_prefix('$')?;
+    let (version, rest) = rest.split_once('$')?;
+    let (cost, rest) = rest.split_once('$')?;
+    let radix64 = |c: char| c == '.' || c == '/' || c.is_ascii_alphanumeric();
+    let is_version = matches!(version, "2" | "2a" | "2b" | "2x" | "2y");
+    let is_cost = cost.len() == 2 && cost.bytes().all(|b| b.is_ascii_digit());
+    (is_version && is_cost && rest.len() == 53 && rest.chars().all(radix64))
+        .then_some((version, cost))
 }
 
 /// A cell of an input file that reads as a spreadsheet formula: `=...` (or its full-width

@@ -55,7 +55,7 @@ async fn dry_run_plans_every_row_and_sends_nothing() {
         "{plan}"
     );
     assert_eq!(env.emulator.stats().writes, 0, "a dry run writes nothing");
-    assert_eq!(env.emulator.user_count(), 1);
+    assert_eq!(env.users_added(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -219,7 +219,7 @@ async fn an_oauth_service_app_from_the_environment_works_end_to_end() {
         .await
         .expect("runs");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(env.emulator.user_count(), 3);
+    assert_eq!(env.users_added(), 3);
 
     let mut narrow = env.command();
     oauth(&mut narrow);
@@ -234,8 +234,25 @@ async fn an_oauth_service_app_from_the_environment_works_end_to_end() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_serve_gives_other_tools_the_demo_org() {
-    use tokio::io::{AsyncBufReadExt, BufReader};
     let env = Env::start().await;
+    let (mut child, url, token) = serve_sandbox(&env).await;
+    assert_eq!(count_users(&url, &token).await, 4, "the demo org's users");
+    assert_eq!(
+        me(&url, &token).await,
+        "sandbox.admin@example.com",
+        "the token's owner is the demo org's admin, as on a real org"
+    );
+    child.kill().await.expect("stopped");
+    // Served again from its store: the same org, the same owner.
+    let (mut child, url, token) = serve_sandbox(&env).await;
+    assert_eq!(count_users(&url, &token).await, 4, "nobody seeded twice");
+    assert_eq!(me(&url, &token).await, "sandbox.admin@example.com");
+    child.kill().await.expect("stopped");
+}
+
+/// `oktabulk sandbox serve`, running: the process, the org's URL and the session's token.
+async fn serve_sandbox(env: &Env) -> (tokio::process::Child, String, String) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
     let mut child = env
         .command()
         .args(["sandbox", "serve"])
@@ -255,9 +272,22 @@ async fn sandbox_serve_gives_other_tools_the_demo_org() {
         .split("SSWS token ")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
-        .expect("the session's token");
-    assert_eq!(count_users(&url, token).await, 4, "the demo org's users");
-    child.start_kill().expect("stopped");
+        .expect("the session's token")
+        .to_owned();
+    (child, url, token)
+}
+
+/// The login of the user `GET /api/v1/users/me` answers for `token`.
+async fn me(org_url: &str, token: &str) -> String {
+    let client = okta_client::Client::builder(
+        org_url,
+        okta_client::Credentials::ApiToken(okta_client::Secret::new(token)),
+    )
+    .expect("config")
+    .build()
+    .expect("client");
+    let me = client.users().get("me").await.expect("the token's owner");
+    me.profile.login().expect("a login").to_owned()
 }
 
 /// How many users the org at `org_url` lists, asked with `token`.

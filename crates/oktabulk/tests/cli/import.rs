@@ -262,7 +262,7 @@ async fn skip_invalid_sends_the_valid_rows_and_reports_the_others() {
     );
     let out = env.run(&["users", "import", "s.csv"]).await;
     assert_eq!(code(&out), 4, "{}", stderr(&out));
-    assert_eq!(env.emulator.user_count(), 0, "nothing was sent");
+    assert_eq!(env.users_added(), 0, "nothing was sent");
     let out = env
         .run(&["users", "import", "s.csv", "--skip-invalid"])
         .await;
@@ -278,7 +278,7 @@ async fn skip_invalid_sends_the_valid_rows_and_reports_the_others() {
         "{}",
         rows[1]["ErrorMessage"]
     );
-    assert_eq!(env.emulator.user_count(), 2);
+    assert_eq!(env.users_added(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,7 +287,7 @@ async fn a_rerun_of_a_finished_import_reports_the_org_as_it_is_now() {
     env.write("r.csv", seed_csv(20, ""));
     let first = env.run(&["users", "import", "r.csv"]).await;
     assert_eq!(code(&first), 0, "{}", stderr(&first));
-    assert_eq!(env.emulator.user_count(), 20);
+    assert_eq!(env.users_added(), 20);
     let again = env.run(&["users", "import", "r.csv"]).await;
     assert_eq!(code(&again), 0, "{}", stderr(&again));
     let err = stderr(&again);
@@ -305,7 +305,7 @@ async fn a_rerun_of_a_finished_import_reports_the_org_as_it_is_now() {
             .all(|r| r["userCreationStatus"] == "Exists" && r["earlierRun"].is_empty()),
         "what this run found, not the earlier run's outcomes: {rows:?}"
     );
-    assert_eq!(env.emulator.user_count(), 20, "nobody created twice");
+    assert_eq!(env.users_added(), 20, "nobody created twice");
     // The earlier run's journal is kept, and `oktabulk report` still draws it.
     let kept = err
         .split("oktabulk report ")
@@ -320,7 +320,7 @@ async fn a_rerun_of_a_finished_import_reports_the_org_as_it_is_now() {
     // The users deleted since (as after a sandbox reset): the rerun creates them again.
     let deleted = env.run(&["users", "delete", "r.csv", "--yes"]).await;
     assert_eq!(code(&deleted), 0, "{}", stderr(&deleted));
-    assert_eq!(env.emulator.user_count(), 0);
+    assert_eq!(env.users_added(), 0);
     let emptied = env.run(&["users", "import", "r.csv"]).await;
     assert_eq!(code(&emptied), 0, "{}", stderr(&emptied));
     assert!(
@@ -328,7 +328,7 @@ async fn a_rerun_of_a_finished_import_reports_the_org_as_it_is_now() {
         "{}",
         stderr(&emptied)
     );
-    assert_eq!(env.emulator.user_count(), 20, "created again, truthfully");
+    assert_eq!(env.users_added(), 20, "created again, truthfully");
     env.write("r.csv", seed_csv(21, ""));
     let changed = env.run(&["users", "import", "r.csv"]).await;
     assert_eq!(

@@ -76,7 +76,7 @@ async fn a_damaged_row_is_settled_by_a_lookup_not_failed() {
         "the damaged row's user, created after its send, found by a lookup: {rows:?}"
     );
     assert_eq!(rows[0]["earlierRun"], "", "this run settled it");
-    assert_eq!(env.emulator.user_count(), 4, "nobody created twice");
+    assert_eq!(env.users_added(), 4, "nobody created twice");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,7 +101,7 @@ async fn a_damaged_journal_file_is_refused_with_the_way_out() {
     );
     let restarted = env.run(&["users", "import", "j.csv", "--restart"]).await;
     assert_eq!(code(&restarted), 0, "{}", stderr(&restarted));
-    assert_eq!(env.emulator.user_count(), 4);
+    assert_eq!(env.users_added(), 4);
 }
 
 #[cfg(unix)]

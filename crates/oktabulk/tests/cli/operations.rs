@@ -129,7 +129,7 @@ async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
     env.write("gone.csv", "login\nu0@example.com\nu2@example.com\n");
     let out = env.run(&["users", "delete", "gone.csv", "--yes"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(env.emulator.user_count(), 1, "only u1 is left");
+    assert_eq!(env.users_added(), 1, "only u1 is left");
     let again = env.run(&["users", "delete", "gone.csv", "--yes"]).await;
     assert_eq!(code(&again), 0, "{}", stderr(&again));
     let rows = results(&env.path("gone.delete-results.csv"));
@@ -149,7 +149,7 @@ async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
         rows[0]["ErrorMessage"].contains("nothing was deleted"),
         "{rows:?}"
     );
-    assert_eq!(env.emulator.user_count(), 1, "u1 is still there");
+    assert_eq!(env.users_added(), 1, "u1 is still there");
     // and --restart forgets what the earlier run did: a deleted user is then not found
     let restarted = env
         .run(&["users", "delete", "gone.csv", "--yes", "--restart"])
@@ -303,7 +303,7 @@ async fn an_export_reimported_with_on_exists_update_changes_nothing() {
         .expect("runs");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let exported = results(&env.path("export.csv"));
-    assert_eq!(exported.len(), 2);
+    assert_eq!(exported.len(), 3, "the org's admin and the two imported");
     let p1 = exported
         .iter()
         .find(|r| r["login"] == "p1@example.com")
@@ -327,8 +327,8 @@ async fn an_export_reimported_with_on_exists_update_changes_nothing() {
     );
     assert_eq!(
         env.emulator.stats().writes - writes,
-        2 + 3,
-        "the two creates Okta refuses as duplicates and three idempotent memberships; no profile update"
+        3 + 3,
+        "the three creates Okta refuses as duplicates (the org's admin too) and three idempotent memberships; no profile update"
     );
 }
 
@@ -361,13 +361,15 @@ async fn export_users_includes_deprovisioned_users_and_every_export_says_what_it
         [
             ("active@example.com".into(), "ACTIVE".into()),
             ("deprovisioned@example.com".into(), "DEPROVISIONED".into()),
+            ("org.admin@example.com".into(), "ACTIVE".into()),
             ("staged@example.com".into(), "STAGED".into()),
             ("suspended@example.com".into(), "SUSPENDED".into()),
-        ]
+        ],
+        "the new org's admin (its tokens' owner) is a user too"
     );
     assert!(
         stderr(&out)
-            .contains("exported 4 users (every status; 1 of them DEPROVISIONED) to all.csv"),
+            .contains("exported 5 users (every status; 1 of them DEPROVISIONED) to all.csv"),
         "{}",
         stderr(&out)
     );
@@ -395,7 +397,12 @@ async fn export_users_includes_deprovisioned_users_and_every_export_says_what_it
     let out = env
         .run(&["export", "users", "--status", "active", "-o", "active.csv"])
         .await;
-    assert_eq!(exported("active.csv").len(), 1, "{}", stderr(&out));
+    assert_eq!(
+        exported("active.csv").len(),
+        2,
+        "the seeded user and the org's admin: {}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("(status ACTIVE; 0 of them DEPROVISIONED)"));
 
     // Team and Everyone, the group every org has.
@@ -540,4 +547,103 @@ async fn users_update_and_add_members_resume_after_kill_9() {
     .await;
     assert_eq!(rows.len(), 120);
     assert!(rows.iter().all(|r| r["status"] == "Success"), "{rows:?}");
+}
+
+/// Custom attributes of every type: arrays by `items.type`, exact numbers, `enum` and `oneOf`.
+fn typed_schema() -> serde_json::Value {
+    json!({"schema": {"custom": {
+        "scores": {"title": "Scores", "type": "array", "items": {"type": "integer"}},
+        "ratios": {"title": "Ratios", "type": "array", "items": {"type": "number"}},
+        "flags": {"title": "Flags", "type": "array", "items": {"type": "boolean"}},
+        "notes": {"title": "Notes", "type": "array", "items": {"type": "string"}},
+        "tags": {"title": "Tags", "type": "array",
+                 "items": {"type": "string", "enum": ["red", "blue"]}},
+        "level": {"title": "Level", "type": "number"},
+        "big": {"title": "Big", "type": "integer"},
+        "remote": {"title": "Remote", "type": "boolean"},
+        "size": {"title": "Size", "type": "string", "enum": ["S", "M", "L"]},
+        "tier": {"title": "Tier", "type": "integer",
+                 "oneOf": [{"const": 1, "title": "Gold"}, {"const": 2, "title": "Silver"}]}
+    }}})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_are_typed_by_the_schema_and_an_export_updates_nothing() {
+    let env = Env::start().await;
+    env.seed(typed_schema()).await;
+    let header = "login,email,firstName,lastName,scores,ratios,flags,notes,tags,level,big,remote,size,tier\n";
+    env.write(
+        "typed.csv",
+        format!("{header}v@example.com,v@example.com,V,W,5;12,0.5; 2,true;no,a\\;b;c,red;blue,0.1,9007199254740993,yes,M,2\n"),
+    );
+    let out = env.run(&["users", "import", "typed.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let user = client(&env)
+        .users()
+        .get("v@example.com")
+        .await
+        .expect("created");
+    let p = &user.profile.0;
+    assert_eq!(p["scores"], json!([5, 12]), "integers, not strings");
+    assert_eq!(p["ratios"], json!([0.5, 2]));
+    assert_eq!(p["flags"], json!([true, false]));
+    assert_eq!(p["notes"], json!(["a;b", "c"]));
+    assert_eq!(p["tags"], json!(["red", "blue"]));
+    assert_eq!(p["level"], json!(0.1));
+    assert_eq!(
+        p["big"],
+        json!(9007199254740993u64),
+        "not rounded to a double"
+    );
+    assert_eq!(
+        (&p["remote"], &p["size"], &p["tier"]),
+        (&json!(true), &json!("M"), &json!(2))
+    );
+
+    // Outside an enum or oneOf, a wrong item type, a number with more digits than it keeps:
+    // refused before anything is sent, naming what is allowed.
+    let writes = env.emulator.stats().writes;
+    env.write(
+        "bad.csv",
+        format!("{header}x@example.com,x@example.com,X,Y,5;x,,,,red;green,0.12345678901234567890,,,XL,7\n"),
+    );
+    let out = env.run(&["users", "import", "bad.csv"]).await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    for part in [
+        "bad.csv:2: column scores (\"5;x\"): item \"x\": expected a whole number",
+        "column tags (\"red;green\"): item \"green\": not a value the org's schema allows here; allowed: \"red\", \"blue\"",
+        "column level (\"0.12345678901234567890\"): has more significant digits than a number carries exactly",
+        "column size (\"XL\"): not a value the org's schema allows here; allowed: \"S\", \"M\", \"L\"",
+        "column tier (\"7\"): not a value the org's schema allows here; allowed: 1 (Gold), 2 (Silver)",
+    ] {
+        assert!(err.contains(part), "expected {part:?} in:\n{err}");
+    }
+    assert_eq!(env.emulator.stats().writes, writes, "nothing was sent");
+
+    // The export, fed to users update, changes nothing: every attribute type reads back as
+    // the org holds it.
+    let out = env.run(&["export", "users", "-o", "users.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = env.run(&["users", "update", "users.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("users.update-results.csv"));
+    assert_eq!(rows.len(), 2, "the org's admin and the user: {rows:?}");
+    assert!(rows.iter().all(|r| r["status"] == "Unchanged"), "{rows:?}");
+    assert_eq!(env.emulator.stats().writes, writes, "no write");
+    // A full replace from the export too: nothing it lacks is held.
+    let out = env
+        .run(&[
+            "users",
+            "update",
+            "users.csv",
+            "--replace",
+            "-o",
+            "replaced.csv",
+        ])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("replaced.csv"));
+    assert!(rows.iter().all(|r| r["status"] == "Unchanged"), "{rows:?}");
+    assert_eq!(env.emulator.stats().writes, writes, "no write");
 }

@@ -44,7 +44,7 @@ fn slow_creates(env: &Env) {
 /// Waits (at most 30 s) until the org has `n` users.
 async fn wait_for_users(env: &Env, n: usize) {
     let mut waited = Duration::ZERO;
-    while env.emulator.user_count() < n {
+    while env.users_added() < n {
         tokio::time::sleep(Duration::from_millis(20)).await;
         waited += Duration::from_millis(20);
         assert!(waited < Duration::from_secs(30), "the run made no progress");
@@ -116,7 +116,7 @@ async fn a_429_burst_5xx_and_dropped_connections_still_end_with_every_row_right(
         .await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_all_success(&results(&env.path("f.results.csv")), 150, "Success");
-    assert_eq!(env.emulator.user_count(), 150, "each user exactly once");
+    assert_eq!(env.users_added(), 150, "each user exactly once");
     let stats = env.emulator.stats();
     assert!(stats.faults_fired >= 10, "faults fired: {stats:?}");
 }
@@ -137,7 +137,7 @@ async fn kill_9_mid_run_then_the_same_command_finishes_with_each_user_once() {
     child.start_kill().expect("SIGKILL");
     let status = child.wait().await.expect("reaped");
     assert!(status.code().is_none(), "killed by a signal: {status:?}");
-    let created = env.emulator.user_count();
+    let created = env.users_added();
     assert!((40..300).contains(&created), "killed mid-run at {created}");
 
     env.write("k.csv", seed_csv(301, ""));
@@ -155,7 +155,7 @@ async fn kill_9_mid_run_then_the_same_command_finishes_with_each_user_once() {
         .run(&["users", "import", "k.csv", "--concurrency", "4"])
         .await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(env.emulator.user_count(), 300, "each user exactly once");
+    assert_eq!(env.users_added(), 300, "each user exactly once");
     let rows = results(&env.path("k.results.csv"));
     assert_eq!(rows.len(), 300);
     let mut lines: Vec<u64> = rows
@@ -237,7 +237,7 @@ async fn ctrl_c_finishes_rows_in_flight_exits_5_and_the_rerun_completes() {
         (first_done..=first_done + 4).contains(&resumed),
         "the rows the interrupted run finished carry the time it saw them: {resumed} of {first_done}"
     );
-    assert_eq!(env.emulator.user_count(), 200);
+    assert_eq!(env.users_added(), 200);
 }
 
 /// A rule that fires on every matching request.
@@ -279,7 +279,7 @@ async fn rows_that_ran_out_of_tries_are_sent_by_the_rerun() {
     let out = env.run(&["users", "import", "r.csv"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_all_success(&results(&env.path("r.results.csv")), 6, "");
-    assert_eq!(env.emulator.user_count(), 6);
+    assert_eq!(env.users_added(), 6);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -303,7 +303,7 @@ async fn a_finished_run_with_refusals_runs_anew() {
         "a finished run's file runs anew: Okta is asked again, and its answer is this run's"
     );
     assert_eq!(rows[2]["errorCode"], "E0000001");
-    assert_eq!(env.emulator.user_count(), 2);
+    assert_eq!(env.users_added(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -353,12 +353,12 @@ async fn a_dead_org_stops_the_run_with_exit_6_and_the_rerun_finishes() {
     eprintln!("the run stopped {took:?} after the org went away");
 
     env.emulator = start(port).await.expect("restarts on the same port");
-    let created = env.emulator.user_count();
+    let created = env.users_added();
     assert!(created < 400, "stopped mid-run at {created}");
     let out = env.run(&["users", "import", "d.csv"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_all_success(&results(&env.path("d.results.csv")), 400, "Success");
-    assert_eq!(env.emulator.user_count(), 400, "each user exactly once");
+    assert_eq!(env.users_added(), 400, "each user exactly once");
 }
 
 #[cfg(unix)]
@@ -407,7 +407,7 @@ async fn ctrl_c_with_rows_in_retry_exits_within_seconds_and_the_rerun_completes(
     let out = env.run(&["users", "import", "s.csv"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_all_success(&results(&env.path("s.results.csv")), 50, "");
-    assert_eq!(env.emulator.user_count(), 50);
+    assert_eq!(env.users_added(), 50);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -434,7 +434,7 @@ async fn a_second_run_of_the_same_command_is_refused_while_the_first_runs() {
     let out = first.wait_with_output().await.expect("exits");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_all_success(&results(&env.path("t.results.csv")), 200, "");
-    assert_eq!(env.emulator.user_count(), 200);
+    assert_eq!(env.users_added(), 200);
 }
 
 #[cfg(target_os = "linux")]
@@ -448,7 +448,7 @@ async fn a_full_disk_for_the_results_stops_the_run_early() {
         .await;
     assert_eq!(code(&out), 6, "{}", stderr(&out));
     assert!(stderr(&out).contains("/dev/full"), "{}", stderr(&out));
-    let created = env.emulator.user_count();
+    let created = env.users_added();
     assert!(created < 100, "stopped at once, not after {created} users");
 }
 
@@ -504,7 +504,7 @@ async fn a_second_ctrl_c_exits_at_once_and_the_rerun_completes() {
     let out = env.run(&["users", "import", "twice.csv"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_all_success(&results(&env.path("twice.results.csv")), 40, "");
-    assert_eq!(env.emulator.user_count(), 40);
+    assert_eq!(env.users_added(), 40);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -520,9 +520,5 @@ async fn lost_answers_are_settled_without_relying_on_search() {
     let out = env.run(&["users", "import", "lag.csv"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_all_success(&results(&env.path("lag.results.csv")), 5, "");
-    assert_eq!(
-        env.emulator.user_count(),
-        5,
-        "each created once, every answer lost"
-    );
+    assert_eq!(env.users_added(), 5, "each created once, every answer lost");
 }

@@ -96,7 +96,7 @@ async fn dry_run_plan() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let plan = String::from_utf8_lossy(&out.stdout).into_owned();
     redacted(|| insta::assert_snapshot!("dry_run_plan", plan));
-    assert_eq!(env.emulator.user_count(), 1, "the plan sent nothing");
+    assert_eq!(env.users_added(), 1, "the plan sent nothing");
 }
 
 /// Every bulk command's summary, on one org, one after the other: each counts only what it
@@ -169,16 +169,12 @@ async fn an_interrupted_runs_results() {
         .expect("starts");
     let pid = child.id().expect("running").to_string();
     for _ in 0..1500 {
-        if env.emulator.user_count() >= 3 {
+        if env.users_added() >= 3 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(
-        env.emulator.user_count(),
-        3,
-        "three created, the fourth hangs"
-    );
+    assert_eq!(env.users_added(), 3, "three created, the fourth hangs");
     // The fourth create is on the wire once the third's row is written.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let sent = std::process::Command::new("kill")

@@ -8,6 +8,8 @@ pub const TOKEN: &str = "e2e-test-token";
 pub struct Env {
     pub emulator: EmulatorHandle,
     pub dir: tempfile::TempDir,
+    /// The users of the org when the test began (a new org has its tokens' owner).
+    baseline_users: usize,
 }
 
 impl Env {
@@ -26,9 +28,15 @@ impl Env {
 
     pub fn with_emulator(emulator: EmulatorHandle) -> Env {
         Env {
+            baseline_users: emulator.user_count(),
             emulator,
             dir: tempfile::tempdir().expect("tempdir"),
         }
+    }
+
+    /// The users the test added to the org it began with.
+    pub fn users_added(&self) -> usize {
+        self.emulator.user_count() - self.baseline_users
     }
 
     pub async fn seed(&self, seed: serde_json::Value) -> okta_emulator::SeedReport {
