@@ -221,10 +221,9 @@ impl Error {
     pub fn is_duplicate_login(&self) -> bool {
         self.okta_error().is_some_and(|e| {
             e.error_code == okta_model::error::codes::API_VALIDATION_FAILED
-                && e.error_causes.iter().any(|c| {
-                    c.error_summary
-                        .starts_with("login: An object with this field already exists")
-                })
+                && e.error_causes
+                    .iter()
+                    .any(|c| okta_model::rules::is_duplicate_cause(&c.error_summary, "login"))
         })
     }
 }

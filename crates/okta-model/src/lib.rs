@@ -10,6 +10,7 @@ pub mod ids;
 pub mod link;
 pub mod login;
 pub mod rate_limit;
+pub mod rules;
 pub mod schema;
 pub mod secret;
 pub mod time;

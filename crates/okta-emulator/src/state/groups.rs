@@ -103,7 +103,7 @@ impl Org {
         match self.group_names.get(&name.to_lowercase()) {
             Some(seq) if Some(*seq) != this => Err(ApiError::validation(
                 "name",
-                "name: An object with this field already exists in the current organization",
+                okta_model::rules::duplicate_cause("name"),
             )),
             _ => Ok(()),
         }

@@ -252,7 +252,8 @@ pub fn check_password(password: &str, login: &str) -> Result<(), ApiError> {
     let contains_login_part = parts
         .iter()
         .any(|p| p.chars().count() >= 4 && lower.contains(&p.to_lowercase()));
-    let ok = (8..=72).contains(&len)
+    let ok = (okta_model::rules::PASSWORD_MIN_CHARS..=okta_model::rules::PASSWORD_MAX_CHARS)
+        .contains(&len)
         && password.chars().any(char::is_uppercase)
         && password.chars().any(char::is_lowercase)
         && password.chars().any(|c| c.is_ascii_digit())

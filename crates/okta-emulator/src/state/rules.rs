@@ -190,7 +190,7 @@ impl Org {
         {
             return Err(ApiError::validation(
                 "name",
-                "name: An object with this field already exists in the current organization",
+                okta_model::rules::duplicate_cause("name"),
             ));
         }
         if req.kind.as_deref().is_some_and(|k| k != "group_rule") {

@@ -8,6 +8,7 @@ use crate::state::profile::check_password;
 use crate::state::search::{AttrValue, Expr, Op};
 use chrono::Utc;
 use okta_model::login::login_key;
+use okta_model::rules::{RECOVERY_ANSWER_MIN_CHARS, RECOVERY_MAX_CHARS};
 use okta_model::{
     ActivationToken, AuthProvider, CreateUserRequest, Group, PasswordCredential, RecoveryQuestion,
     User, UserCredentials, UserProfile, UserStatus,
@@ -40,7 +41,6 @@ pub enum Lifecycle {
     ResetPassword,
 }
 
-const MAX_GROUP_IDS: usize = 20;
 const FILTER_ATTRS: [&str; 7] = [
     "status",
     "lastUpdated",
@@ -72,7 +72,7 @@ impl Org {
         req: CreateUserRequest,
         opts: CreateOptions,
     ) -> Result<User, ApiError> {
-        if req.group_ids.len() > MAX_GROUP_IDS {
+        if req.group_ids.len() > okta_model::rules::GROUP_IDS_AT_CREATION {
             return Err(ApiError::TargetCountExceeded);
         }
         self.rules.validate(&req.profile)?;
@@ -596,10 +596,7 @@ pub enum LifecycleOutcome {
 }
 
 fn duplicate_login() -> ApiError {
-    ApiError::validation(
-        "login",
-        "login: An object with this field already exists in the current organization",
-    )
+    ApiError::validation("login", okta_model::rules::duplicate_cause("login"))
 }
 
 fn status_precondition(op: &str) -> ApiError {
@@ -609,23 +606,21 @@ fn status_precondition(op: &str) -> ApiError {
     )
 }
 
-/// The default password policy's shortest recovery answer.
-pub const RECOVERY_ANSWER_MIN: usize = 4;
-
 /// Checks the credentials of a create or update; answers whether they set a password.
 fn check_credentials(creds: &UserCredentials, login: &str) -> Result<bool, ApiError> {
     if let Some(q) = &creds.recovery_question {
         let answer_len = q.answer.as_ref().map_or(0, |a| a.expose().chars().count());
-        if !(1..=100).contains(&q.question.chars().count()) || !(1..=100).contains(&answer_len) {
+        let max = 1..=RECOVERY_MAX_CHARS;
+        if !max.contains(&q.question.chars().count()) || !max.contains(&answer_len) {
             return Err(ApiError::validation(
                 "recovery_question",
-                "recovery_question: The question and the answer must each be 1 to 100 characters",
+                format!("recovery_question: The question and the answer must each be 1 to {RECOVERY_MAX_CHARS} characters"),
             ));
         }
-        if answer_len < RECOVERY_ANSWER_MIN {
+        if answer_len < RECOVERY_ANSWER_MIN_CHARS {
             return Err(ApiError::validation(
                 "credentials.recovery_question.answer",
-                format!("credentials.recovery_question.answer: The recovery question answer must be at least {RECOVERY_ANSWER_MIN} characters long"),
+                format!("credentials.recovery_question.answer: The recovery question answer must be at least {RECOVERY_ANSWER_MIN_CHARS} characters long"),
             ));
         }
     }

@@ -10,8 +10,7 @@ use okta_client::{CreateUserOptions, Creation, Error};
 use okta_model::{CreateUserRequest, GroupId, User};
 use std::collections::HashMap;
 
-/// Okta accepts at most this many `groupIds` on a create.
-pub const GROUPS_AT_CREATION: usize = 20;
+use okta_model::rules::GROUP_IDS_AT_CREATION as GROUPS_AT_CREATION;
 
 /// The create of a user.
 const CREATE: Call = ("POST", "/api/v1/users");

@@ -9,6 +9,7 @@ use crate::input::problem::Problem;
 use crate::input::source::RawRow;
 use crate::input::values;
 use okta_model::login::is_email;
+use okta_model::rules::{PASSWORD_MAX_CHARS, RECOVERY_ANSWER_MIN_CHARS, RECOVERY_MAX_CHARS};
 use okta_model::schema::{SchemaAttribute, UserSchema};
 use okta_model::{
     AuthProvider, CreateUserRequest, HashField, PasswordCredential, PasswordHash, PasswordHook,
@@ -650,9 +651,6 @@ impl RowChecker for UserChecker {
     }
 }
 
-/// The shortest recovery answer Okta's default password policy accepts.
-pub const RECOVERY_ANSWER_MIN: usize = 4;
-
 /// Splits a group cell at `;`, keeping `\;` as a `;` of the name; trims each part and drops
 /// empty ones.
 pub fn group_parts(value: &str) -> Vec<String> {
@@ -746,11 +744,11 @@ fn password_credential<'c>(
             "give only one of a password, a password hash and the password hook",
         );
     }
-    if password.is_some_and(|p| p.chars().count() > 72) {
+    if password.is_some_and(|p| p.chars().count() > PASSWORD_MAX_CHARS) {
         bad(
             ColumnKind::Password,
             None,
-            "passwords are at most 72 characters",
+            &format!("passwords are at most {PASSWORD_MAX_CHARS} characters"),
         );
     }
     let hash = hashed.then(|| password_hash(cells, bad)).flatten();
@@ -783,22 +781,28 @@ fn recovery_question<'c>(
     ) {
         (None, None) => None,
         (Some(q), Some(a)) => {
-            if q.chars().count() > 100 {
+            if q.chars().count() > RECOVERY_MAX_CHARS {
                 bad(
                     ColumnKind::RecoveryQuestion,
                     Some(q),
-                    "at most 100 characters",
+                    &format!("at most {RECOVERY_MAX_CHARS} characters"),
                 );
             }
-            if a.chars().count() > 100 {
-                bad(ColumnKind::RecoveryAnswer, None, "at most 100 characters");
-            }
-            // Okta's default policy; the emulator checks the same (each is the other's oracle).
-            if a.chars().count() < RECOVERY_ANSWER_MIN {
+            if a.chars().count() > RECOVERY_MAX_CHARS {
                 bad(
                     ColumnKind::RecoveryAnswer,
                     None,
-                    "at least 4 characters (Okta's default password policy)",
+                    &format!("at most {RECOVERY_MAX_CHARS} characters"),
+                );
+            }
+            // Okta's default policy, kept once in okta-model for the emulator too.
+            if a.chars().count() < RECOVERY_ANSWER_MIN_CHARS {
+                bad(
+                    ColumnKind::RecoveryAnswer,
+                    None,
+                    &format!(
+                        "at least {RECOVERY_ANSWER_MIN_CHARS} characters (Okta's default password policy)"
+                    ),
                 );
             }
             Some(RecoveryQuestion {
