@@ -10,6 +10,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Needed {
+    /// `orgUrl`, for every mode.
+    OrgUrl,
     /// `token`, for `SSWS`.
     Token,
     /// `clientId`, for `PrivateKey`.
@@ -21,6 +23,7 @@ pub enum Needed {
 impl std::fmt::Display for Needed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            Self::OrgUrl => "orgUrl",
             Self::Token => "token",
             Self::ClientId => "clientId",
             Self::PrivateKey => "privateKey",

@@ -202,6 +202,29 @@ impl OktaConfig {
         self.files.extend(files);
     }
 
+    /// Every setting the configured mode needs and no source gave, in one list (the org URL
+    /// first), so that all of them can be reported at once. An unknown mode needs only the org
+    /// URL here; [`credentials`](Self::credentials) names the mode.
+    pub fn missing(&self) -> Vec<Needed> {
+        let mut missing = Vec::new();
+        if self.org_url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+            missing.push(Needed::OrgUrl);
+        }
+        match self.authorization_mode.as_deref().unwrap_or("SSWS") {
+            "SSWS" if self.token.is_none() => missing.push(Needed::Token),
+            "PrivateKey" => {
+                if self.client_id.is_none() {
+                    missing.push(Needed::ClientId);
+                }
+                if self.private_key.is_none() {
+                    missing.push(Needed::PrivateKey);
+                }
+            }
+            _ => {}
+        }
+        missing
+    }
+
     /// The credentials the settings describe: an API token (`SSWS`, the default; a token
     /// copied with its `SSWS ` scheme is the same token) or a service app's private key
     /// (`PrivateKey`; the key given inline or as a file's path, the scopes defaulting to
@@ -252,6 +275,28 @@ impl OktaConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_missing_setting_is_named_at_once() {
+        assert_eq!(
+            OktaConfig::default().missing(),
+            [Needed::OrgUrl, Needed::Token]
+        );
+        let key_mode = OktaConfig {
+            authorization_mode: Some("PrivateKey".into()),
+            ..OktaConfig::default()
+        };
+        assert_eq!(
+            key_mode.missing(),
+            [Needed::OrgUrl, Needed::ClientId, Needed::PrivateKey]
+        );
+        let whole = OktaConfig {
+            org_url: Some("https://acme.okta.com".into()),
+            token: Some(Secret::new("t")),
+            ..OktaConfig::default()
+        };
+        assert_eq!(whole.missing(), []);
+    }
 
     #[test]
     fn later_sources_win_field_by_field() {

@@ -1,11 +1,11 @@
 //! `client.users()`: create (never blindly twice), get, find by login, list, update, replace,
-//! the lifecycle operations, delete and the user's groups.
+//! the lifecycle operations, delete, the user's groups, and the token's owner and admin roles.
 
 use crate::client::{decode, Call, Client};
 use crate::error::Error;
 use crate::page::{items, segment, with_query, ListQuery};
 use futures_util::stream::BoxStream;
-use okta_model::{ActivationToken, CreateUserRequest, Group, User, UserId};
+use okta_model::{ActivationToken, AdminRole, CreateUserRequest, Group, User, UserId};
 use reqwest::Method;
 use std::time::SystemTime;
 
@@ -132,6 +132,21 @@ impl<'c> Users<'c> {
     /// `GET /api/v1/users/{id or login}`.
     pub async fn get(&self, id_or_login: &str) -> Result<User, Error> {
         let path = format!("/api/v1/users/{}", segment(id_or_login));
+        self.client.send(Call::get(&path)).await?.json()
+    }
+
+    /// `GET /api/v1/users/me`: the user the API token belongs to (an OAuth service app's token
+    /// has none: 404).
+    pub async fn me(&self) -> Result<User, Error> {
+        self.client
+            .send(Call::get("/api/v1/users/me"))
+            .await?
+            .json()
+    }
+
+    /// `GET /api/v1/users/{id}/roles`: the admin roles the user holds.
+    pub async fn roles(&self, id: &UserId) -> Result<Vec<AdminRole>, Error> {
+        let path = format!("/api/v1/users/{}/roles", segment(id.as_str()));
         self.client.send(Call::get(&path)).await?.json()
     }
 

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod link;
 pub mod login;
 pub mod rate_limit;
+pub mod role;
 pub mod rules;
 pub mod schema;
 pub mod secret;
@@ -25,6 +26,7 @@ pub use group_rule::GroupRule;
 pub use ids::{AppId, GroupId, UserId};
 pub use link::{HrefObject, LinkRel, Links};
 pub use rate_limit::RateLimitHeaders;
+pub use role::AdminRole;
 pub use secret::Secret;
 pub use user::{
     ActivationToken, AuthProvider, CreateUserRequest, EmailCredential, HashField,

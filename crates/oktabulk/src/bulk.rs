@@ -153,7 +153,14 @@ pub async fn send(
     reporters.push(Box::new(RunRecorder::new(
         settings.report.clone(),
         Arc::clone(&journal),
-        run_facts(settings, conn, input, report),
+        run_facts(
+            settings,
+            conn,
+            input,
+            report,
+            &output,
+            run_by(settings, conn).await,
+        ),
     )));
     let mut bar = None;
     if !settings.quiet {
@@ -164,7 +171,6 @@ pub async fn send(
             output.display().to_string(),
             settings.report.as_ref().map(|p| p.display().to_string()),
             settings.done_word,
-            settings.command == "import",
         )));
     }
     if settings.verbose {
@@ -309,12 +315,54 @@ fn earlier_note(settings: &Settings, earlier: &EarlierRun) -> String {
     )
 }
 
+/// Who runs this, for the run report: with `--report` and an API token, its owner as the org
+/// tells it (one `/users/me` call; a run without a report makes none); otherwise, or when the
+/// org does not say, the local account.
+async fn run_by(settings: &Settings, conn: &Connection) -> String {
+    if settings.report.is_some() && conn.api_token {
+        if let Ok(me) = conn.client.users().me().await {
+            if let Some(login) = me.profile.login() {
+                return format!("{login} (the API token's owner)");
+            }
+        }
+    }
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        .map_or_else(
+            || "unknown (the org did not name the token's owner, and USER, USERNAME and LOGNAME are not set)".to_owned(),
+            |u| format!("{u} (local account)"),
+        )
+}
+
+/// The command line as typed, each argument quoted for a POSIX shell when it needs it (flags
+/// never hold a secret: a token is never accepted on the command line).
+fn typed_command_line() -> String {
+    std::env::args_os()
+        .skip(1)
+        .map(|a| {
+            let a = a.to_string_lossy().into_owned();
+            let plain = !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_alphanumeric() || "-_./=:,@%+".contains(c));
+            if plain {
+                a
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// What the run report says was asked: names and values the admin chose, never a secret.
 fn run_facts(
     settings: &Settings,
     conn: &Connection,
     input: &InputFile,
     report: &PreflightReport,
+    results: &Path,
+    user: String,
 ) -> RunFacts {
     let mut options = vec![
         ("concurrency".to_owned(), settings.concurrency.to_string()),
@@ -333,23 +381,17 @@ fn run_facts(
             options.push((flag.to_owned(), "yes".to_owned()));
         }
     }
-    if !settings.journal_options.is_empty() {
-        options.push((
-            "command options".to_owned(),
-            settings.journal_options.clone(),
-        ));
-    }
     RunFacts {
         command: settings.command.to_owned(),
+        command_line: typed_command_line(),
+        results: results.display().to_string(),
         org: conn.org.clone(),
         file: input.display.clone(),
         digest: report.digest.clone(),
         options,
         sources: conn.sources.clone(),
         principal: conn.principal.clone(),
-        user: std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_default(),
+        user,
     }
 }
 

@@ -82,7 +82,7 @@ pub enum Command {
     },
     /// Check a CSV file without sending anything.
     Validate(ValidateArgs),
-    /// Check configuration, credentials and scopes; show the org's rate limits.
+    /// Check the configuration and which commands the credentials may run; show rate limits.
     Doctor,
     /// The embedded sandbox org.
     Sandbox {

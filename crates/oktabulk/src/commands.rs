@@ -127,7 +127,8 @@ async fn run_with(
 }
 
 /// Deactivating or deleting is confirmed: on a terminal by answering `y`; elsewhere by `--yes`
-/// (refused with exit 2 without it).
+/// (refused with exit 2 without it). The question names the org as the admin knows it: its URL,
+/// or the sandbox (whose URL is a loopback port that changes every run).
 fn confirmed(
     what: &str,
     rows: u64,
@@ -138,10 +139,12 @@ fn confirmed(
     if yes {
         return Ok(());
     }
-    let question = format!(
-        "{what} {rows} user(s) listed in {file} in {}?",
-        conn.client.org()
-    );
+    let org = if conn.sandbox.is_some() {
+        "the sandbox org".to_owned()
+    } else {
+        conn.client.org().to_string()
+    };
+    let question = format!("{what} {rows} user(s) listed in {file} in {org}?");
     let stdin = std::io::stdin();
     if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
         return Err(AppError::Config(format!(

@@ -45,11 +45,17 @@ pub fn resolve(global: &GlobalArgs) -> Result<OrgTarget, AppError> {
         config.private_key = Some(Secret::new(read_text(path)?));
         config.authorization_mode = Some("PrivateKey".into());
     }
-    let org_url = config.org_url.clone().ok_or_else(|| {
-        AppError::Config(
-            "no org URL: set okta.client.orgUrl in okta.yaml, OKTA_CLIENT_ORGURL or --org-url (or use --sandbox)".into(),
-        )
-    })?;
+    let missing = config.missing();
+    if !missing.is_empty() {
+        return Err(AppError::Config(missing_settings(
+            &missing,
+            &config.sources,
+        )));
+    }
+    let org_url = config
+        .org_url
+        .clone()
+        .expect("missing() names an absent org URL");
     let credentials = config.credentials().map_err(config_error)?;
     Ok(OrgTarget {
         org_url,
@@ -58,20 +64,53 @@ pub fn resolve(global: &GlobalArgs) -> Result<OrgTarget, AppError> {
     })
 }
 
+/// Every missing setting in one message, each with where to set it (the flags oktabulk adds
+/// to Okta's sources included), so that a first setup is fixed in one pass.
+fn missing_settings(missing: &[Needed], sources: &[String]) -> String {
+    let read = if sources.is_empty() {
+        "no okta.yaml and no OKTA_CLIENT_* variable found".to_owned()
+    } else {
+        format!("read {}", sources.join(", "))
+    };
+    let mut text = format!(
+        "{} missing setting{} ({read}):",
+        missing.len(),
+        if missing.len() == 1 { "" } else { "s" }
+    );
+    for needed in missing {
+        text.push_str("\n  - ");
+        text.push_str(&advice(*needed));
+    }
+    text.push_str("\n  (or use --sandbox to try oktabulk without an org)");
+    text
+}
+
+/// Where a missing setting goes.
+fn advice(needed: Needed) -> String {
+    match needed {
+        Needed::OrgUrl => {
+            "no org URL: set okta.client.orgUrl in okta.yaml, OKTA_CLIENT_ORGURL or --org-url"
+                .into()
+        }
+        Needed::Token => {
+            "no API token: set OKTA_CLIENT_TOKEN, okta.client.token in okta.yaml, or --token-file (or authorizationMode PrivateKey for a service app)"
+                .into()
+        }
+        Needed::ClientId => {
+            "PrivateKey mode needs a client id (okta.client.clientId, OKTA_CLIENT_CLIENTID or --client-id)".into()
+        }
+        Needed::PrivateKey => {
+            "PrivateKey mode needs a private key (okta.client.privateKey, OKTA_CLIENT_PRIVATEKEY or --private-key-file)"
+                .into()
+        }
+        other => format!("no {other}"),
+    }
+}
+
 /// The client's configuration errors, with the flags oktabulk adds to Okta's sources.
 fn config_error(e: ConfigError) -> AppError {
     AppError::Config(match e {
-        ConfigError::Missing(Needed::Token) => {
-            "no API token: set OKTA_CLIENT_TOKEN, okta.client.token in okta.yaml, or --token-file"
-                .into()
-        }
-        ConfigError::Missing(Needed::ClientId) => {
-            "PrivateKey mode needs a client id (OKTA_CLIENT_CLIENTID or --client-id)".into()
-        }
-        ConfigError::Missing(Needed::PrivateKey) => {
-            "PrivateKey mode needs a private key (OKTA_CLIENT_PRIVATEKEY or --private-key-file)"
-                .into()
-        }
+        ConfigError::Missing(needed) => advice(needed),
         other => other.to_string(),
     })
 }

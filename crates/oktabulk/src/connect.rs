@@ -22,6 +22,8 @@ pub struct Connection {
     /// Who the calls are made as: the kind of credentials and, for a service app, its client id
     /// (never a secret).
     pub principal: String,
+    /// The calls are made with an API token, which acts as its owner (`/users/me`).
+    pub api_token: bool,
     /// The `--max-capacity` percentage the client uses.
     pub max_capacity: u32,
     pub sandbox: Option<Sandbox>,
@@ -68,6 +70,7 @@ pub async fn connect_to(
             Some(sandbox),
         )
     };
+    let api_token = matches!(credentials, Credentials::ApiToken(_));
     let principal = match &credentials {
         Credentials::ApiToken(_) => "an API token (SSWS)".to_owned(),
         Credentials::ServiceApp { client_id, .. } => {
@@ -90,6 +93,7 @@ pub async fn connect_to(
         org,
         sources,
         principal,
+        api_token,
         max_capacity: global.max_capacity,
         sandbox,
     })

@@ -3,6 +3,7 @@
 //! positions) -> `preflight` -> `plan` or `engine` -> `report` (results, progress, summary) and
 //! `journal` (resume).
 
+pub mod access;
 pub mod app;
 pub mod bulk;
 pub mod cli;

@@ -344,11 +344,36 @@ pub struct FailureGroup {
 
 const EXAMPLES: usize = 3;
 
-/// The rows' outcome by status, and the failures by Okta error code.
+/// The rows' outcome by status, the failures by Okta error code, and what the admin does next
+/// about them: the summary and the run report count the same rows the same way.
 #[derive(Debug, Default)]
 pub struct RowTally {
     pub outcomes: BTreeMap<&'static str, u64>,
     pub failures: BTreeMap<String, FailureGroup>,
+    /// Rows that failed, the user's part or the group's.
+    pub failed: u64,
+    /// Failed rows a rerun of the same command sends again (not the interrupted ones, which a
+    /// resume sends anyway).
+    pub unsettled: u64,
+    /// Rows that met an existing user who cannot sign in: by the command that fixes it and the
+    /// status found.
+    pub unusable: BTreeMap<(&'static str, String), u64>,
+}
+
+/// What to do after a run, from its rows (`RowTally::next_steps`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextStep {
+    /// Rows failed for reasons that may pass (rate limits, server errors, the network): the
+    /// same command again settles and sends them.
+    Rerun { rows: u64 },
+    /// Rows Okta refused or that were invalid: fix their lines, then the same command again.
+    FixAndRerun { rows: u64 },
+    /// Rows met existing users who cannot sign in: `oktabulk COMMAND RESULTS` fixes them.
+    /// `found`: how many of each status.
+    FixUsers {
+        command: &'static str,
+        found: Vec<(u64, String)>,
+    },
 }
 
 impl RowTally {
@@ -375,9 +400,47 @@ impl RowTally {
         counts
     }
 
+    /// What the admin does next, most pressing first; empty when every row is done.
+    pub fn next_steps(&self) -> Vec<NextStep> {
+        let mut steps = Vec::new();
+        if self.unsettled > 0 {
+            steps.push(NextStep::Rerun {
+                rows: self.unsettled,
+            });
+        }
+        let refused = self.failed.saturating_sub(self.unsettled);
+        if refused > 0 {
+            steps.push(NextStep::FixAndRerun { rows: refused });
+        }
+        for ((command, status), n) in &self.unusable {
+            match steps.last_mut() {
+                Some(NextStep::FixUsers { command: c, found }) if c == command => {
+                    found.push((*n, status.clone()));
+                }
+                _ => steps.push(NextStep::FixUsers {
+                    command,
+                    found: vec![(*n, status.clone())],
+                }),
+            }
+        }
+        steps
+    }
+
     pub fn add(&mut self, result: &RowResult) {
         let status = result.user_creation_status;
         *self.outcomes.entry(status.as_str()).or_default() += 1;
+        if let (Some(fix), CreationStatus::Exists) = (result.needs_attention(), status) {
+            *self
+                .unusable
+                .entry((fix, result.user_status.clone()))
+                .or_default() += 1;
+        }
+        if result.failed() {
+            self.failed += 1;
+            if result.unsettled && status != CreationStatus::Interrupted {
+                self.unsettled += 1;
+            }
+        }
         if status != CreationStatus::Failed {
             return;
         }
@@ -427,6 +490,48 @@ mod tests {
             vec![(3, "updated"), (1, "unchanged"), (1, "failed")]
         );
         assert_eq!(RowTally::default().by_word("created"), vec![]);
+    }
+
+    #[test]
+    fn next_steps_come_from_the_rows() {
+        let mut tally = RowTally::default();
+        assert_eq!(tally.next_steps(), [], "nothing to do after a clean run");
+        let row = |status, unsettled: bool, user_status: &str| {
+            let mut row = RowResult::new(0, 2, "a@example.com", Action::Create);
+            row.user_creation_status = status;
+            row.unsettled = unsettled;
+            row.user_status = user_status.to_owned();
+            row
+        };
+        for r in [
+            row(CreationStatus::Failed, false, ""),
+            row(CreationStatus::Failed, false, ""),
+            row(CreationStatus::Failed, true, ""),
+            row(CreationStatus::Interrupted, true, ""),
+            row(CreationStatus::Exists, false, "DEPROVISIONED"),
+            row(CreationStatus::Exists, false, "STAGED"),
+            row(CreationStatus::Exists, false, "SUSPENDED"),
+            row(CreationStatus::Exists, false, "ACTIVE"),
+            row(CreationStatus::Success, false, "SUSPENDED"),
+        ] {
+            tally.add(&r);
+        }
+        use super::NextStep::*;
+        assert_eq!(
+            tally.next_steps(),
+            [
+                Rerun { rows: 1 },
+                FixAndRerun { rows: 2 },
+                FixUsers {
+                    command: "users activate",
+                    found: vec![(1, "DEPROVISIONED".into()), (1, "STAGED".into())]
+                },
+                FixUsers {
+                    command: "users unsuspend",
+                    found: vec![(1, "SUSPENDED".into())]
+                },
+            ]
+        );
     }
 
     #[test]

@@ -14,10 +14,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-/// What was asked, by whom: shown at the top of the report.
+/// What was asked, by whom: shown at the top of the report. A record kept before a field
+/// existed reads it empty.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunFacts {
     pub command: String,
+    /// The command line as the admin typed it (after `oktabulk`), shell-quoted where needed.
+    pub command_line: String,
+    /// Where the results file was written.
+    pub results: String,
     pub org: String,
     pub file: String,
     /// The input's SHA-256, as the journal keeps it.
@@ -26,7 +32,8 @@ pub struct RunFacts {
     pub options: Vec<(String, String)>,
     /// Where the settings came from (files and variables by name, never their values).
     pub sources: Vec<String>,
-    /// The local account that ran it, if the environment names it.
+    /// Who ran it: the API token's owner when the org told it (`/users/me`), else the local
+    /// account, with which of the two it is.
     pub user: String,
     /// The credentials' kind (and a service app's client id).
     pub principal: String,

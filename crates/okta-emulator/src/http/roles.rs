@@ -9,6 +9,7 @@ use crate::state::roles::{Assignee, RoleAssignment};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use okta_model::AdminRole;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -31,22 +32,24 @@ fn assignee(uri: &Uri, id: String) -> Assignee {
     }
 }
 
-/// A role assignment as Okta renders it.
+/// A role assignment as Okta renders it: okta-model's `AdminRole` and its `_links`.
 fn render(base: &str, role: &RoleAssignment) -> Value {
     let (kind, id) = match &role.assignee {
         Assignee::User(id) => ("users", id),
         Assignee::Group(id) => ("groups", id),
     };
-    json!({
-        "id": role.id,
-        "label": role.label(),
-        "type": role.role_type,
-        "status": "ACTIVE",
-        "created": okta_model::time::format(&role.created),
-        "lastUpdated": okta_model::time::format(&role.last_updated),
-        "assignmentType": role.assignee.assignment_type(),
-        "_links": {"assignee": {"href": format!("{base}/api/v1/{kind}/{id}")}}
-    })
+    let wire = AdminRole {
+        id: role.id.clone(),
+        role_type: role.role_type.clone(),
+        label: role.label().to_owned(),
+        status: "ACTIVE".into(),
+        assignment_type: role.assignee.assignment_type().to_owned(),
+        created: Some(role.created),
+        last_updated: Some(role.last_updated),
+    };
+    let mut value = serde_json::to_value(wire).expect("a role assignment serializes");
+    value["_links"] = json!({"assignee": {"href": format!("{base}/api/v1/{kind}/{id}")}});
+    value
 }
 
 pub async fn list(

@@ -143,14 +143,23 @@ pub struct Org {
 
 impl Org {
     /// A new org as Okta makes one: the built-in `Everyone` group and one user, the admin who
-    /// owns the API tokens (`default_owner`), so `GET /api/v1/users/me` answers as on a real org.
+    /// owns the API tokens (`default_owner`) and holds `SUPER_ADMIN` as a real org's first admin
+    /// does, so `GET /api/v1/users/me` and its roles answer as on a real org.
     pub fn with_owner(base_url: &str) -> Self {
         let mut org = Self::new(base_url);
         let (seq, _) = org
             .seed_user(crate::state::seed::default_owner())
             .expect("the default owner is a valid user of a new org");
-        org.set_token_owner(Some(seq));
+        org.make_first_admin(seq);
         org
+    }
+
+    /// Makes `seq` the API tokens' owner with the first admin's `SUPER_ADMIN` role.
+    pub(super) fn make_first_admin(&mut self, seq: u64) {
+        self.set_token_owner(Some(seq));
+        let id = self.users[&seq].id.0.clone();
+        self.assign_role(crate::state::roles::Assignee::User(id), "SUPER_ADMIN")
+            .expect("a new user holds no role yet and SUPER_ADMIN is a standard role");
     }
 
     /// The user the API tokens belong to, if the org still has it.
@@ -399,8 +408,9 @@ impl Org {
             token_owner,
         } = stored;
         let fresh = groups.is_empty();
+        let new_org = fresh && users.is_empty();
         // A store never written to is a new org, with its owner; an older one keeps what it had.
-        let mut org = if fresh && users.is_empty() {
+        let mut org = if new_org {
             Self::with_owner(base_url)
         } else {
             Self::new(base_url)
@@ -432,7 +442,9 @@ impl Org {
             org.user_types.insert(t.id.clone(), t);
         }
         org.group_custom = group_custom;
-        org.roles = roles;
+        if !new_org {
+            org.roles = roles;
+        }
         org.group_rules = group_rules;
         for rule in &org.group_rules {
             org.next_seq = org.next_seq.max(rule.seq + 1);

@@ -162,7 +162,7 @@ impl Org {
                     self.remove_user(old);
                 }
                 let (seq, user) = self.seed_user(owner)?;
-                self.set_token_owner(Some(seq));
+                self.make_first_admin(seq);
                 report.users.insert(
                     user.profile.login().unwrap_or_default().to_owned(),
                     user.id.0,

@@ -674,6 +674,12 @@ async fn a_new_org_has_the_token_owner_as_a_real_org_has_its_admin() {
     let listed: Vec<Value> = env.get_json("/api/v1/users").await;
     assert_eq!(listed.len(), 1, "the owner is a user like any: {listed:?}");
     assert_eq!(listed[0]["id"], me["id"]);
+    let roles = |id: &Value| format!("/api/v1/users/{}/roles", id.as_str().expect("an id"));
+    let held: Vec<Value> = env.get_json(&roles(&me["id"])).await;
+    assert_eq!(held.len(), 1, "the first admin's one role: {held:?}");
+    assert_eq!(held[0]["type"], "SUPER_ADMIN");
+    assert_eq!(held[0]["label"], "Super Administrator");
+    assert_eq!(held[0]["assignmentType"], "USER");
     // A reset makes a new org, with a new owner.
     let reset = env.http.post(env.url("/__emulator/reset")).send().await;
     assert_eq!(reset.expect("reset").status(), 204);
@@ -693,6 +699,13 @@ async fn a_new_org_has_the_token_owner_as_a_real_org_has_its_admin() {
     let boss: Value = env.get_json("/api/v1/users/me").await;
     assert_eq!(boss["profile"]["login"], "boss@example.com");
     assert_eq!(env.emulator.user_count(), 1, "one admin, not two");
+    let held: Vec<Value> = env.get_json(&roles(&boss["id"])).await;
+    assert_eq!(
+        held.len(),
+        1,
+        "the seeded owner takes the admin's role: {held:?}"
+    );
+    assert_eq!(held[0]["type"], "SUPER_ADMIN");
 
     // The SQLite store keeps who the owner is.
     let dir = tempfile::tempdir().expect("tempdir");
@@ -705,6 +718,9 @@ async fn a_new_org_has_the_token_owner_as_a_real_org_has_its_admin() {
     let second = Env::with_emulator(start().await.expect("restarts"));
     let kept: Value = second.get_json("/api/v1/users/me").await;
     assert_eq!(kept["id"], owner["id"]);
+    let held: Vec<Value> = second.get_json(&roles(&kept["id"])).await;
+    assert_eq!(held.len(), 1, "the owner's role is stored once: {held:?}");
+    assert_eq!(held[0]["type"], "SUPER_ADMIN");
     assert_eq!(
         second.emulator.user_count(),
         2,

@@ -9,7 +9,7 @@
 //! rows' results.
 
 use crate::exit::AppError;
-use crate::outcome::{FailureGroup, RowTally};
+use crate::outcome::{FailureGroup, NextStep, RowTally};
 use crate::record::{ResetWait, RunRecord, Second};
 use crate::report::results::temporary_beside;
 use std::collections::BTreeMap;
@@ -84,6 +84,7 @@ impl Page<'_> {
         );
         self.render_facts(&mut h);
         self.render_outcome(&mut h);
+        self.render_next(&mut h);
         self.render_failures(&mut h);
         self.render_timeline(&mut h);
         h.push_str("</body></html>\n");
@@ -93,15 +94,16 @@ impl Page<'_> {
     fn render_facts(&self, h: &mut String) {
         let (r, f) = (self.record, &self.record.facts);
         let mut rows = vec![
-            ("Command", format!("oktabulk {}", f.command)),
+            ("Command", format!("oktabulk {}", self.command_line())),
             ("Org", f.org.clone()),
             ("Input", f.file.clone()),
             ("Input SHA-256", f.digest.clone()),
+            ("Results file", f.results.clone()),
             ("Calls made as", f.principal.clone()),
             (
                 "Run by",
                 if f.user.is_empty() {
-                    "(USER and USERNAME are not set)".to_owned()
+                    "unknown".to_owned()
                 } else {
                     f.user.clone()
                 },
@@ -129,6 +131,64 @@ impl Page<'_> {
             );
         }
         h.push_str("</table>");
+    }
+
+    /// The command as the admin typed it (a record kept before it was, by its name).
+    fn command_line(&self) -> &str {
+        let f = &self.record.facts;
+        if f.command_line.is_empty() {
+            &f.command
+        } else {
+            &f.command_line
+        }
+    }
+
+    /// What to do now, from the same facts as the summary (`RowTally::next_steps`).
+    fn render_next(&self, h: &mut String) {
+        h.push_str("<h2>What next</h2>");
+        let results = &self.record.facts.results;
+        let in_results = if results.is_empty() {
+            String::new()
+        } else {
+            format!("; the results are in <code>{}</code>", esc(results))
+        };
+        let again = format!("<code>oktabulk {}</code>", esc(self.command_line()));
+        let mut items = Vec::new();
+        if self.record.interrupted {
+            items.push(format!(
+                "The run was interrupted: run {again} again; it resumes where this run stopped (rows Okta refused are sent again only with <code>--retry-failed</code>)."
+            ));
+        }
+        for step in self.tally.next_steps() {
+            items.push(match step {
+                NextStep::Rerun { rows } => format!(
+                    "{} failed for reasons that may pass (rate limits, server errors, the network): run {again} again; it settles and sends them.",
+                    esc(&crate::outcome::rows(rows))
+                ),
+                NextStep::FixAndRerun { rows } => format!(
+                    "{} failed because Okta refused them or they were invalid (see <em>Failures</em> below{in_results}): fix those lines, then run {again} again; the rows done are found as they are.",
+                    esc(&crate::outcome::rows(rows))
+                ),
+                NextStep::FixUsers { command, found } => {
+                    let found: Vec<String> =
+                        found.iter().map(|(n, s)| format!("{n} {}", esc(s))).collect();
+                    format!(
+                        "{} met existing users who cannot sign in: <code>oktabulk {command} {}</code>",
+                        found.join(", "),
+                        esc(results)
+                    )
+                }
+            });
+        }
+        if items.is_empty() {
+            let _ = write!(h, "<p>Nothing to do: every row is done{in_results}.</p>");
+            return;
+        }
+        h.push_str("<ul class=\"next\">");
+        for item in items {
+            let _ = write!(h, "<li>{item}</li>");
+        }
+        h.push_str("</ul>");
     }
 
     fn render_outcome(&self, h: &mut String) {
@@ -239,7 +299,7 @@ impl Page<'_> {
             );
         }
         h.push_str("<p class=\"legend\"><span><span class=\"sw\" style=\"background:#3a7bd5\"></span>requests per second</span>\
-<span><span class=\"sw\" style=\"background:#2e8b57\"></span>remaining budget (of the limit)</span>\
+<span><span class=\"sw\" style=\"background:#2e8b57\"></span>remaining budget (requests left in the window, right scale)</span>\
 <span><span class=\"sw\" style=\"background:#f3d9a4\"></span>waiting for the window's reset</span>\
 <span><span class=\"sw\" style=\"background:#c0392b\"></span>429</span>\
 <span><span class=\"sw\" style=\"background:#7d3c98\"></span>latency (mean, dashed max)</span></p>");
@@ -251,13 +311,40 @@ impl Page<'_> {
                 *name,
             )
         });
-        for (bucket, seconds) in buckets {
+        let mut quiet = Vec::new();
+        for (n, (bucket, seconds)) in buckets.into_iter().enumerate() {
             let waits: Vec<&ResetWait> = record
                 .waits
                 .iter()
                 .filter(|w| &w.bucket == bucket)
                 .collect();
+            let requests: u32 = seconds.values().map(|s| s.requests).sum();
+            let too_many: u32 = seconds.values().map(|s| s.too_many).sum();
+            // A bucket with a few calls and nothing to see is a table row, not an empty chart.
+            if n > 0 && requests < QUIET_REQUESTS && too_many == 0 && waits.is_empty() {
+                quiet.push((bucket, seconds));
+                continue;
+            }
             bucket_chart(h, bucket, &in_steps(seconds, step), &waits, last, step);
+        }
+        if !quiet.is_empty() {
+            h.push_str("<h3>Other buckets</h3><table class=\"quiet\"><tr><th>Bucket</th><th class=\"num\">Requests</th><th class=\"num\">Mean latency</th><th class=\"num\">Lowest remaining</th></tr>");
+            for (bucket, seconds) in quiet {
+                let requests: u32 = seconds.values().map(|s| s.requests).sum();
+                let latency: f64 = seconds.values().map(|s| s.latency_sum_ms).sum();
+                let lowest = seconds
+                    .values()
+                    .filter_map(|s| s.remaining)
+                    .min_by_key(|(r, _)| *r)
+                    .map_or("-".to_owned(), |(r, l)| format!("{r} of {l}"));
+                let _ = write!(
+                    h,
+                    "<tr><td><code>{}</code></td><td class=\"num\">{requests}</td><td class=\"num\">{:.0} ms</td><td class=\"num\">{lowest}</td></tr>",
+                    esc(bucket),
+                    latency / f64::from(requests.max(1))
+                );
+            }
+            h.push_str("</table>");
         }
     }
 }
@@ -283,8 +370,8 @@ fn bucket_chart(
     let chart = Chart::new(seconds, last, step);
     let _ = write!(
         h,
-        "<svg width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"timeline of {}\" font-size=\"11\">",
-        Chart::WIDTH,
+        "<svg width=\"{:.0}\" height=\"{}\" role=\"img\" aria-label=\"timeline of {}\" font-size=\"11\">",
+        chart.width(),
         chart.height(),
         esc(bucket)
     );
@@ -312,6 +399,39 @@ fn rate(per_second: f64) -> String {
 /// Bars in a chart at most: a longer run is drawn in steps of several seconds.
 const MAX_STEPS: u64 = 1200;
 
+/// A bucket (not the busiest) with fewer requests, and no 429 or wait, is a table row.
+const QUIET_REQUESTS: u32 = 10;
+
+/// The time axis's label steps, in seconds: the first that leaves room between labels is used.
+const TICK_STEPS: &[u64] = &[
+    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
+];
+
+/// A time since the start as the axis shows it.
+fn at_time(seconds: u64) -> String {
+    match seconds {
+        s if s < 120 => format!("{s} s"),
+        s if s < 3600 && s % 60 == 0 => format!("{} min", s / 60),
+        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
+/// The labelled times between 0 and `end` (exclusive of both), at least `gap` seconds apart
+/// and away from the end's own label.
+fn ticks(end: u64, gap: f64) -> Vec<u64> {
+    let step = TICK_STEPS
+        .iter()
+        .copied()
+        .find(|s| *s as f64 >= gap)
+        .unwrap_or(86_400);
+    (1..)
+        .map(|i| i * step)
+        .take_while(|t| (*t as f64) < end as f64 - gap * 0.6)
+        .collect()
+}
+
 /// Seconds gathered into steps of `step` seconds (keyed by their first second): requests and
 /// 429s summed, the lowest remaining budget, latency summed and its maximum.
 fn in_steps(seconds: &BTreeMap<u64, Second>, step: u64) -> BTreeMap<u64, Second> {
@@ -336,6 +456,10 @@ fn in_steps(seconds: &BTreeMap<u64, Second>, step: u64) -> BTreeMap<u64, Second>
 /// The geometry of one bucket's chart: requests above, latency below, seconds across.
 struct Chart {
     span: f64,
+    /// The plot's width: narrower for a run of a few seconds.
+    plot_width: f64,
+    /// The bucket's limit per window, for the remaining budget's scale.
+    limit: Option<u32>,
     /// Seconds per bar.
     step: u64,
     bar: f64,
@@ -358,15 +482,27 @@ impl Chart {
     const PLOT: f64 = 160.0;
     const LAT: f64 = 60.0;
     const LEFT: f64 = 48.0;
+    /// Room for the remaining budget's scale.
+    const RIGHT: f64 = 52.0;
     const LAT_TOP: f64 = Self::TOP + Self::PLOT + 20.0;
+    /// A short run gets this many pixels a second, down to `MIN_PLOT`.
+    const PER_SECOND: f64 = 40.0;
+    const MIN_PLOT: f64 = 320.0;
 
     fn new(seconds: &BTreeMap<u64, Second>, last: u64, step: u64) -> Chart {
         let span = (last + 1) as f64;
         let most = seconds.values().map(|s| s.requests).max().unwrap_or(1);
+        let plot_width =
+            (span * Self::PER_SECOND).clamp(Self::MIN_PLOT, Self::WIDTH - Self::LEFT - Self::RIGHT);
         Chart {
             span,
+            plot_width,
+            limit: seconds
+                .values()
+                .filter_map(|s| s.remaining.map(|(_, limit)| limit))
+                .max(),
             step,
-            bar: ((Self::WIDTH - Self::LEFT - 10.0) / span * step as f64 * 0.8).max(1.0),
+            bar: (plot_width / span * step as f64 * 0.8).max(1.0),
             // Requests per second: a step's sum over its seconds.
             peak: (f64::from(most.max(1)) / step as f64).max(f64::MIN_POSITIVE),
             lat_peak: seconds
@@ -380,8 +516,12 @@ impl Chart {
         Self::LAT_TOP + Self::LAT + 24.0
     }
 
+    fn width(&self) -> f64 {
+        Self::LEFT + self.plot_width + Self::RIGHT
+    }
+
     fn x(&self, second: f64) -> f64 {
-        Self::LEFT + (Self::WIDTH - Self::LEFT - 10.0) * second / self.span
+        Self::LEFT + self.plot_width * second / self.span
     }
 
     fn latency_y(&self, ms: f64) -> f64 {
@@ -430,7 +570,7 @@ impl Chart {
                 s.too_many
             );
         }
-        if let Some((rem, limit)) = s.remaining {
+        if let (Some((rem, _)), Some(limit)) = (s.remaining, self.limit) {
             let y = top + plot - plot * f64::from(rem) / f64::from(limit.max(1));
             lines.remaining.push(format!("{mid:.1},{y:.1}"));
         }
@@ -443,9 +583,11 @@ impl Chart {
             .push(format!("{mid:.1},{:.1}", self.latency_y(s.latency_max_ms)));
     }
 
-    /// The base line and the scales' labels.
+    /// The base line, the time axis with labels between 0 and the end, the requests' and the
+    /// latency's scales on the left, and the remaining budget's on the right.
     fn axes(&self, h: &mut String, last: u64) {
-        let (left, base, right) = (Self::LEFT, Self::TOP + Self::PLOT, Self::WIDTH - 10.0);
+        let (left, base) = (Self::LEFT, Self::TOP + Self::PLOT);
+        let right = left + self.plot_width;
         let label = left - 4.0;
         let bottom = self.height() - 4.0;
         let _ = write!(
@@ -454,13 +596,41 @@ impl Chart {
 <text x=\"{label}\" y=\"{:.1}\" text-anchor=\"end\">{}/s</text>\
 <text x=\"{label}\" y=\"{base}\" text-anchor=\"end\">0</text>\
 <text x=\"{label}\" y=\"{:.1}\" text-anchor=\"end\">{:.0} ms</text>\
-<text x=\"{left}\" y=\"{bottom}\">0 s</text><text x=\"{right}\" y=\"{bottom}\" text-anchor=\"end\">{} s</text>",
+<text x=\"{left}\" y=\"{bottom}\" class=\"time\">0 s</text><text x=\"{right}\" y=\"{bottom}\" text-anchor=\"end\" class=\"time\">{}</text>",
             Self::TOP + 10.0,
             rate(self.peak),
             Self::LAT_TOP + 10.0,
             self.lat_peak,
-            last + 1
+            at_time(last + 1)
         );
+        // Labels at least 70 px apart.
+        let gap = 70.0 * self.span / self.plot_width;
+        let lat_base = Self::LAT_TOP + Self::LAT;
+        for t in ticks(last + 1, gap) {
+            let x = self.x(t as f64);
+            let _ = write!(
+                h,
+                "<line x1=\"{x:.1}\" y1=\"{lat_base}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#556\"/>\
+<text x=\"{x:.1}\" y=\"{bottom}\" text-anchor=\"middle\" class=\"time\">{}</text>",
+                lat_base + 4.0,
+                at_time(t)
+            );
+        }
+        if let Some(limit) = self.limit {
+            let x = right + 4.0;
+            let mid = Self::TOP + Self::PLOT / 2.0;
+            let _ = write!(
+                h,
+                "<line x1=\"{right:.1}\" y1=\"{}\" x2=\"{right:.1}\" y2=\"{base}\" stroke=\"#2e8b57\"/>\
+<text x=\"{x:.1}\" y=\"{:.1}\" fill=\"#2e8b57\" class=\"budget\">{limit}</text>\
+<text x=\"{x:.1}\" y=\"{:.1}\" fill=\"#2e8b57\" class=\"budget\">{}</text>\
+<text x=\"{x:.1}\" y=\"{base}\" fill=\"#2e8b57\" class=\"budget\">0 left</text>",
+                Self::TOP,
+                Self::TOP + 10.0,
+                mid + 4.0,
+                limit / 2
+            );
+        }
     }
 }
 
@@ -481,6 +651,7 @@ impl Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::{Action, CreationStatus, RowResult};
 
     #[test]
     fn a_long_run_is_drawn_in_steps_of_seconds() {
@@ -509,6 +680,139 @@ mod tests {
             html.contains(">1/s</text>"),
             "the mean rate, not the step's sum"
         );
+    }
+
+    /// The time labels of a page, in order.
+    fn time_labels(html: &str) -> Vec<String> {
+        let re = regex::Regex::new(r#"class="time">([^<]+)</text>"#).expect("regex");
+        re.captures_iter(html).map(|c| c[1].to_owned()).collect()
+    }
+
+    fn busy_seconds(seconds: u64, per_second: u32) -> BTreeMap<u64, Second> {
+        (0..seconds)
+            .map(|at| {
+                let s = Second {
+                    requests: per_second,
+                    too_many: 0,
+                    remaining: Some((
+                        600u32.saturating_sub(per_second * (at as u32 % 60 + 1)),
+                        600,
+                    )),
+                    latency_sum_ms: 150.0 * f64::from(per_second),
+                    latency_max_ms: 180.0,
+                };
+                (at, s)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_time_axis_is_labelled_between_zero_and_the_end() {
+        let record = |seconds: u64| RunRecord {
+            seconds: BTreeMap::from([("/api/v1/users".to_owned(), busy_seconds(seconds, 1))]),
+            ..RunRecord::default()
+        };
+        let html = render(&record(60), &RowTally::default());
+        assert_eq!(
+            time_labels(&html),
+            [
+                "0 s", "60 s", "5 s", "10 s", "15 s", "20 s", "25 s", "30 s", "35 s", "40 s",
+                "45 s", "50 s", "55 s"
+            ]
+        );
+        let html = render(&record(10_800), &RowTally::default());
+        let labels = time_labels(&html);
+        assert_eq!(
+            labels[..4],
+            ["0 s", "3 h", "15 min", "30 min"],
+            "{labels:?}"
+        );
+        assert!(labels.contains(&"1 h 15 min".to_owned()), "{labels:?}");
+        assert_eq!(labels.last().map(String::as_str), Some("2 h 45 min"));
+    }
+
+    #[test]
+    fn the_remaining_budget_has_a_scale_of_the_bucket_s_limit() {
+        let record = RunRecord {
+            seconds: BTreeMap::from([("/api/v1/users".to_owned(), busy_seconds(5, 50))]),
+            ..RunRecord::default()
+        };
+        let html = render(&record, &RowTally::default());
+        let re = regex::Regex::new(r#"class="budget">([^<]+)</text>"#).expect("regex");
+        let scale: Vec<&str> = re
+            .captures_iter(&html)
+            .map(|c| c.get(1).expect("label").as_str())
+            .collect();
+        assert_eq!(scale, ["600", "300", "0 left"]);
+        // 550 of 600 left after the first second: the line's first point is 1/12 down the plot.
+        let y = Chart::TOP + Chart::PLOT * 50.0 / 600.0;
+        assert!(html.contains(&format!(",{y:.1} ")), "{y}");
+    }
+
+    #[test]
+    fn a_small_run_is_drawn_compactly() {
+        let record = RunRecord {
+            seconds: BTreeMap::from([
+                ("/api/v1/users".to_owned(), busy_seconds(4, 10)),
+                ("/api/v1/groups".to_owned(), busy_seconds(1, 1)),
+                ("/api/v1/meta/schemas".to_owned(), busy_seconds(1, 1)),
+            ]),
+            ..RunRecord::default()
+        };
+        let html = render(&record, &RowTally::default());
+        assert_eq!(
+            html.matches("aria-label=\"timeline of").count(),
+            1,
+            "one chart"
+        );
+        assert!(
+            html.contains("<svg width=\"420\""),
+            "320 px of plot and its scales"
+        );
+        assert!(html.contains("<h3>Other buckets</h3>"));
+        assert!(html.contains("<td><code>/api/v1/groups</code></td><td class=\"num\">1</td><td class=\"num\">150 ms</td><td class=\"num\">599 of 600</td>"));
+        let long = RunRecord {
+            seconds: BTreeMap::from([("/api/v1/users".to_owned(), busy_seconds(60, 1))]),
+            ..RunRecord::default()
+        };
+        assert!(render(&long, &RowTally::default()).contains("<svg width=\"1000\""));
+    }
+
+    #[test]
+    fn what_next_comes_from_the_rows_and_names_the_command_as_typed() {
+        let mut record = RunRecord::default();
+        record.facts.command = "import".into();
+        record.facts.command_line = "users import staff.csv --on-exists update".into();
+        record.facts.results = "staff.results.csv".into();
+        let clean = render(&record, &RowTally::default());
+        assert!(clean.contains("<h2>What next</h2><p>Nothing to do: every row is done; the results are in <code>staff.results.csv</code>.</p>"));
+        assert!(clean.contains(
+            "<th>Command</th><td>oktabulk users import staff.csv --on-exists update</td>"
+        ));
+        assert!(clean.contains("<th>Results file</th><td>staff.results.csv</td>"));
+
+        let mut tally = RowTally::default();
+        let mut row = |status, unsettled, user_status: &str| {
+            let mut r = RowResult::new(0, 2, "a@example.com", Action::Create);
+            r.user_creation_status = status;
+            r.unsettled = unsettled;
+            r.user_status = user_status.into();
+            tally.add(&r);
+        };
+        row(CreationStatus::Failed, false, "");
+        row(CreationStatus::Failed, true, "");
+        row(CreationStatus::Exists, false, "DEPROVISIONED");
+        row(CreationStatus::Exists, false, "SUSPENDED");
+        let html = render(&record, &tally);
+        let again = "run <code>oktabulk users import staff.csv --on-exists update</code> again";
+        for item in [
+            format!("<li>1 row failed for reasons that may pass (rate limits, server errors, the network): {again}; it settles and sends them.</li>"),
+            format!("<li>1 row failed because Okta refused them or they were invalid (see <em>Failures</em> below; the results are in <code>staff.results.csv</code>): fix those lines, then {again}; the rows done are found as they are.</li>"),
+            "<li>1 DEPROVISIONED met existing users who cannot sign in: <code>oktabulk users activate staff.results.csv</code></li>".to_owned(),
+            "<li>1 SUSPENDED met existing users who cannot sign in: <code>oktabulk users unsuspend staff.results.csv</code></li>".to_owned(),
+        ] {
+            assert!(html.contains(&item), "{item}\n{html}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
-use crate::outcome::{CreationStatus, GroupStatus, RowTally};
+use crate::outcome::{GroupStatus, NextStep, RowTally};
 use crate::report::printable;
 use std::time::{Duration, Instant};
 
@@ -19,18 +19,12 @@ pub struct Summary {
     /// Rows by status (the run report counts them the same way).
     tally: RowTally,
     group_failed: u64,
-    /// Failed rows a rerun of the same command sends again.
-    unsettled: u64,
     paced_requests: u64,
     retries: u64,
     /// Rows that set a password.
     passwords: u64,
-    /// `users import`: rows that met an existing user who cannot sign in, by status, with the
-    /// command that changes it.
-    unusable: Option<std::collections::BTreeMap<(&'static str, String), u64>>,
     /// The first failed rows by line: login, Okta's code, the message.
     failures: std::collections::BTreeMap<u64, (String, String, String)>,
-    failed: u64,
     /// Wall-clock time some request waited for pacing, and until when it is counted.
     waited: Duration,
     waited_until: Option<Instant>,
@@ -51,13 +45,7 @@ fn per_second(rate: f64) -> String {
 const FAILURES_SHOWN: usize = 10;
 
 impl Summary {
-    /// `unusable_users`: count the rows that met an existing user who cannot sign in.
-    pub fn new(
-        results: String,
-        report: Option<String>,
-        done_word: &'static str,
-        unusable_users: bool,
-    ) -> Summary {
+    pub fn new(results: String, report: Option<String>, done_word: &'static str) -> Summary {
         Summary {
             started: Instant::now(),
             results,
@@ -66,13 +54,10 @@ impl Summary {
             resumed: 0,
             tally: RowTally::default(),
             group_failed: 0,
-            unsettled: 0,
             paced_requests: 0,
             retries: 0,
             passwords: 0,
-            unusable: unusable_users.then(Default::default),
             failures: Default::default(),
-            failed: 0,
             waited: Duration::ZERO,
             waited_until: None,
             report,
@@ -90,15 +75,7 @@ impl Reporter for Summary {
                 self.rows += 1;
                 self.resumed += u64::from(*resumed);
                 self.tally.add(row);
-                if let (Some(unusable), Some(fix), CreationStatus::Exists) = (
-                    self.unusable.as_mut(),
-                    row.needs_attention(),
-                    row.user_creation_status,
-                ) {
-                    *unusable.entry((fix, row.user_status.clone())).or_default() += 1;
-                }
                 if row.failed() {
-                    self.failed += 1;
                     self.failures.insert(
                         row.line,
                         (
@@ -116,12 +93,6 @@ impl Reporter for Summary {
                 }
                 if row.group_assignment == GroupStatus::Failed {
                     self.group_failed += 1;
-                }
-                if row.failed()
-                    && row.unsettled
-                    && row.user_creation_status != CreationStatus::Interrupted
-                {
-                    self.unsettled += 1;
                 }
             }
             Event::Paced { waited, .. } => {
@@ -172,7 +143,7 @@ impl Reporter for Summary {
                 printable(message)
             );
         }
-        let more = self.failed.saturating_sub(self.failures.len() as u64);
+        let more = self.tally.failed.saturating_sub(self.failures.len() as u64);
         if more > 0 {
             eprintln!("        and {more} more in {}", self.results);
         }
@@ -190,27 +161,26 @@ impl Reporter for Summary {
                 crate::outcome::rows(self.resumed)
             );
         }
-        let refused = self.failed.saturating_sub(self.unsettled);
-        if self.unsettled > 0 {
-            eprintln!(
-                "next: run the same command again: it settles and sends the {} that failed for reasons that may pass (rate limits, server errors, the network)",
-                crate::outcome::rows(self.unsettled)
-            );
-        } else if refused > 0 {
-            eprintln!(
-                "next: fix the failed lines and run the same command again: a finished file runs anew, and the rows done are found as they are"
-            );
-        }
-        if let Some(unusable) = self.unusable.as_ref().filter(|u| !u.is_empty()) {
-            let mut fixes: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
-            let mut total = 0;
-            for ((fix, status), n) in unusable {
-                total += n;
-                fixes.entry(fix).or_default().push(format!("{n} {status}"));
+        let mut fixes = Vec::new();
+        for step in self.tally.next_steps() {
+            match step {
+                NextStep::Rerun { rows } => eprintln!(
+                    "next: run the same command again: it settles and sends the {} that failed for reasons that may pass (rate limits, server errors, the network)",
+                    crate::outcome::rows(rows)
+                ),
+                NextStep::FixAndRerun { .. } => eprintln!(
+                    "next: fix the failed lines and run the same command again: a finished file runs anew, and the rows done are found as they are"
+                ),
+                NextStep::FixUsers { command, found } => fixes.push((command, found)),
             }
+        }
+        if !fixes.is_empty() {
+            let total: u64 = fixes.iter().flat_map(|(_, f)| f).map(|(n, _)| n).sum();
             let advice: Vec<String> = fixes
                 .iter()
                 .map(|(fix, found)| {
+                    let found: Vec<String> =
+                        found.iter().map(|(n, s)| format!("{n} {s}")).collect();
                     format!("{}: oktabulk {fix} {}", found.join(", "), self.results)
                 })
                 .collect();

@@ -78,6 +78,73 @@ async fn doctor_reports_the_setup_and_the_rate_limits() {
         .expect("runs");
     assert_eq!(code(&bad), 3, "{}", String::from_utf8_lossy(&bad.stdout));
     assert!(String::from_utf8_lossy(&bad.stdout).contains("E0000011"));
+    assert!(
+        text.contains("the token acts as org.admin@example.com, admin roles: SUPER_ADMIN")
+            && text.contains("can        users import")
+            && text.contains("can        apps assign|unassign")
+            && !text.contains("cannot"),
+        "the new org's first admin may run everything: {text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_says_a_read_only_token_can_write_nothing() {
+    let env = Env::start().await;
+    let seeded = env
+        .seed(serde_json::json!({
+            "users": [{"profile": {"login": "reader@example.com", "email": "reader@example.com",
+                                   "firstName": "R", "lastName": "O"}}],
+            "apiTokenOwner": "reader@example.com"
+        }))
+        .await;
+    let reader = &seeded.users["reader@example.com"];
+    let grant = |role: &'static str| {
+        let url = format!("{}/api/v1/users/{reader}/roles", env.emulator.base_url());
+        async move {
+            let resp = reqwest::Client::new()
+                .post(url)
+                .header("Authorization", format!("SSWS {}", super::support::TOKEN))
+                .json(&serde_json::json!({"type": role}))
+                .send()
+                .await
+                .expect("sent");
+            assert_eq!(resp.status(), 201, "{role} granted");
+        }
+    };
+    let none = env.run(&["doctor"]).await;
+    let text = String::from_utf8_lossy(&none.stdout);
+    assert_eq!(code(&none), 3, "no role at all: {text}");
+    assert!(text.contains("admin roles: none"), "{text}");
+
+    grant("READ_ONLY_ADMIN").await;
+    let writes = env.emulator.stats().writes;
+    let out = env.run(&["doctor"]).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        code(&out),
+        3,
+        "reads pass, but nothing could be written: {text}"
+    );
+    assert!(
+        text.contains("ok         read users")
+            && text.contains("the token acts as reader@example.com, admin roles: READ_ONLY_ADMIN")
+            && text.contains("can        export, validate, --dry-run")
+            && text.contains("cannot     users import, users update (create and edit users): needs one of SUPER_ADMIN, ORG_ADMIN, USER_ADMIN")
+            && text.contains("can write nothing"),
+        "{text}"
+    );
+    assert_eq!(env.emulator.stats().writes, writes, "doctor writes nothing");
+
+    grant("GROUP_MEMBERSHIP_ADMIN").await;
+    let out = env.run(&["doctor"]).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(code(&out), 0, "{text}");
+    assert!(
+        text.contains("can        groups add-members|remove-members")
+            && text.contains("cannot     users import")
+            && !text.contains("can write nothing"),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,6 +199,31 @@ async fn configuration_comes_from_files_and_variables_never_a_token_flag() {
         .await
         .expect("runs");
     assert_eq!(code(&missing), 2, "{}", stderr(&missing));
+    let said = stderr(&missing);
+    assert!(
+        said.contains("2 missing settings")
+            && said.contains("no org URL")
+            && said.contains("no API token"),
+        "every missing setting at once: {said}"
+    );
+    let key_mode = env
+        .command()
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .env_remove("OKTA_CLIENT_ORGURL")
+        .env("OKTA_CLIENT_AUTHORIZATIONMODE", "PrivateKey")
+        .current_dir(env.path("home").parent().expect("dir"))
+        .args(["doctor", "--profile", "none"])
+        .output()
+        .await
+        .expect("runs");
+    let said = stderr(&key_mode);
+    assert!(
+        said.contains("3 missing settings")
+            && said.contains("no org URL")
+            && said.contains("client id")
+            && said.contains("private key"),
+        "{said}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -210,6 +302,12 @@ async fn an_oauth_service_app_from_the_environment_works_end_to_end() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
     assert!(text.contains("ok         read the user schema"), "{text}");
+    assert!(
+        text.contains("the service app asks for okta.users.manage, okta.groups.manage, okta.schemas.read")
+            && text.contains("can        groups import|sync")
+            && text.contains("cannot     apps assign|unassign (assign users and groups to apps): lacks okta.apps.manage"),
+        "the default scopes against each family's: {text}"
+    );
     env.write("o.csv", seed_csv(3, ""));
     let mut import = env.command();
     oauth(&mut import);

@@ -98,6 +98,22 @@ async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
     assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
     assert_eq!(env.emulator.stats().writes, 0, "nothing sent unconfirmed");
     assert_eq!(env.emulator.stats().total, 0, "refused before any request");
+    assert!(
+        stderr(&refused).contains(&format!("in {}?", env.emulator.base_url())),
+        "a real org is named by its URL: {}",
+        stderr(&refused)
+    );
+    env.write("sandbox-leavers.csv", "login\ngrace.hopper@example.com\n");
+    let sandbox = env
+        .run(&["users", "deactivate", "sandbox-leavers.csv", "--sandbox"])
+        .await;
+    let said = stderr(&sandbox);
+    assert_eq!(code(&sandbox), 2, "{said}");
+    assert!(
+        said.contains("Deactivate 1 user(s) listed in sandbox-leavers.csv in the sandbox org?")
+            && !said.contains("127.0.0.1"),
+        "the sandbox is named, not its loopback port: {said}"
+    );
 
     let out = env
         .run(&["users", "deactivate", "leavers.csv", "--yes"])

@@ -47,6 +47,57 @@ async fn run_with_report() -> (Env, std::process::Output) {
     (env, out)
 }
 
+/// The "what next" items of a page, and the labels of its first time axis as seconds (the
+/// first is 0, the second the end, those between after them).
+fn what_next_and_time_axis(html: &str) -> (Vec<String>, Vec<u64>) {
+    let next = html
+        .split("<h2>What next</h2>")
+        .nth(1)
+        .and_then(|rest| rest.split("<h2>").next())
+        .expect("a what-next section");
+    let items = regex::Regex::new(r"<li>(.*?)</li>")
+        .expect("regex")
+        .captures_iter(next)
+        .map(|c| c[1].to_owned())
+        .collect();
+    let chart = html
+        .split("aria-label=\"timeline of")
+        .nth(1)
+        .and_then(|rest| rest.split("</svg>").next())
+        .expect("a chart");
+    let labels = regex::Regex::new(r#"class="time">(\d+) s</text>"#)
+        .expect("regex")
+        .captures_iter(chart)
+        .map(|c| c[1].parse().expect("seconds"))
+        .collect();
+    (items, labels)
+}
+
+/// Checks the page's what-next section and its time axis: the run's two failed rows and the
+/// command as typed, and labels between 0 and the end.
+fn check_next_and_axis(html: &str) {
+    let (items, labels) = what_next_and_time_axis(html);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(
+        items[0].starts_with("2 rows failed because Okta refused them or they were invalid")
+            && items[0].contains("<code>report.results.csv</code>")
+            && items[0].contains(
+                "run <code>oktabulk users import report.csv --skip-invalid --report run.html -q</code> again"
+            ),
+        "{items:?}"
+    );
+    assert!(
+        labels.len() >= 3,
+        "0, the end and labels between: {labels:?}"
+    );
+    let (zero, end, between) = (labels[0], labels[1], &labels[2..]);
+    assert_eq!(zero, 0);
+    assert!(
+        between.windows(2).all(|w| w[0] < w[1]) && between.iter().all(|t| 0 < *t && *t < end),
+        "{labels:?}"
+    );
+}
+
 /// The number in "`<n>` `what`" of the busiest bucket's line.
 fn count_before(html: &str, what: &str) -> u64 {
     let re = regex::Regex::new(&format!(r"(\d+) {what}")).expect("regex");
@@ -95,6 +146,21 @@ async fn the_report_tells_the_run_its_failures_429s_and_reset_waits() {
         "nothing runs and nothing is fetched"
     );
     assert!(!html.contains("http://") || !html.contains("src="));
+    check_next_and_axis(&html);
+    assert!(html.contains("<th>Results file</th><td>report.results.csv</td>"));
+    assert!(
+        html.contains("<th>Run by</th><td>org.admin@example.com (the API token&#39;s owner)</td>"),
+        "the token's owner, from /users/me"
+    );
+    assert!(
+        !html.contains("nextLogin=") && !html.contains("onExists="),
+        "options as typed, not the journal's"
+    );
+    let scale = regex::Regex::new(r#"class="budget">(\d+)</text>"#).expect("regex");
+    assert!(
+        scale.captures_iter(&html).count() >= 2,
+        "the remaining budget has a scale"
+    );
 
     let later = env.run(&["report", "-o", "later.html"]).await;
     assert_eq!(code(&later), 0, "{}", stderr(&later));
@@ -195,7 +261,10 @@ async fn the_report_renders_in_headless_chromium_without_console_errors() {
     let dom = chrome(&["--dump-dom".into()], &page);
     assert!(dom.status.success());
     let html = std::fs::read_to_string(&page).expect("page");
-    assert_eq!(shapes(&String::from_utf8_lossy(&dom.stdout)), shapes(&html));
+    let rendered = String::from_utf8_lossy(&dom.stdout);
+    assert_eq!(shapes(&rendered), shapes(&html));
+    // What Chromium shows has the what-next section and the axis labels between 0 and the end.
+    check_next_and_axis(&rendered);
 }
 
 #[tokio::test]
