@@ -314,3 +314,107 @@ async fn an_export_of_an_apps_users_and_groups_assigns_back_unchanged() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(env.emulator.stats().writes, writes + 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apps_assign_killed_mid_run_resumes_and_makes_each_assignment_once() {
+    use okta_emulator::{FaultAction, FaultConfig, FaultRule};
+    const ROWS: usize = 520;
+    let env = Env::start().await;
+    seed_users(&env, ROWS, None).await;
+    let wiki = app(&env, "Wiki").await;
+    let mut file = String::from("app,user,userName\n");
+    for i in 0..ROWS {
+        file.push_str(&format!("Wiki,u{i:03}@example.com,wiki-{i}\n"));
+    }
+    env.write("wiki.csv", &file);
+    env.emulator.set_faults(FaultConfig {
+        seed: 1,
+        rules: vec![FaultRule {
+            method: Some("POST".into()),
+            path: "/api/v1/apps/*".into(),
+            action: FaultAction::Latency { ms: 30 },
+            skip: 0,
+            times: None,
+            probability: None,
+        }],
+    });
+    let before = env.emulator.stats().writes;
+    let args = ["apps", "assign", "wiki.csv", "--concurrency", "4"];
+    let mut child = env
+        .command()
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut waited = std::time::Duration::ZERO;
+    while env.emulator.stats().writes < before + 150 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        waited += std::time::Duration::from_millis(10);
+        assert!(waited < std::time::Duration::from_secs(60), "no progress");
+    }
+    child.start_kill().expect("SIGKILL");
+    let status = child.wait().await.expect("reaped");
+    assert!(status.code().is_none(), "killed: {status:?}");
+    // Requests the kill left inside the emulator's latency settle before counting.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let first_writes = env.emulator.stats().writes - before;
+    let made = app_users(&env, &wiki).await.len();
+    assert!((100..ROWS).contains(&made), "killed mid-run at {made}");
+    assert!(
+        first_writes - made as u64 <= 4,
+        "at most the requests in flight were lost: {first_writes} writes, {made} made"
+    );
+
+    env.emulator.clear_faults();
+    let out = env.run(&args).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let resumed_writes = env.emulator.stats().writes - before - first_writes;
+    assert_eq!(
+        resumed_writes,
+        (ROWS - made) as u64,
+        "the resumed run sends only the assignments not made, each once"
+    );
+    let out = env
+        .run(&["export", "app-users", "--app", &wiki, "-o", "now.csv"])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut names: Vec<String> = results(&env.path("now.csv"))
+        .into_iter()
+        .map(|r| r["userName"].clone())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = (0..ROWS).map(|i| format!("wiki-{i}")).collect();
+    expected.sort();
+    assert_eq!(names, expected, "each user assigned once, as the file says");
+    let rows = results(&env.path("wiki.apps-assign-results.csv"));
+    assert_eq!(rows.len(), ROWS);
+    let lines: Vec<u64> = rows
+        .iter()
+        .map(|r| r["line"].parse().expect("a line"))
+        .collect();
+    assert_eq!(
+        lines,
+        (2..=ROWS as u64 + 1).collect::<Vec<_>>(),
+        "each row once, in order"
+    );
+    assert!(
+        rows.iter().all(|r| r["status"] == "Success"
+            || (r["status"] == "Unchanged" && !r["earlierRun"].is_empty())),
+        "every row assigned, by this run or the one killed: {:?}",
+        rows.iter()
+            .filter(|r| r["status"] != "Success")
+            .take(5)
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        rows.iter().any(|r| !r["earlierRun"].is_empty()),
+        "rows of the killed run come from its journal"
+    );
+    let again = env.run(&["apps", "assign", "wiki.csv"]).await;
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert_eq!(
+        statuses(&results(&env.path("wiki.apps-assign-results.csv"))),
+        ["Unchanged"],
+        "every assignment is as the file says"
+    );
+}
