@@ -16,32 +16,30 @@ use std::collections::BTreeSet;
 /// Okta's largest page of app users.
 const PAGE: u32 = 500;
 
-/// The app `--app` names: an id the org has, or a label no other app has.
+/// The app `--app` names: an id the org has, or else a label no other app has.
 async fn app_id(client: &Client, args: &ExportArgs, kind: &str) -> Result<AppId, AppError> {
     let Some(app) = args.app.as_deref() else {
         return Err(AppError::Config(format!(
             "export {kind} needs --app (an app's id or label)"
         )));
     };
+    match client.apps().get(&AppId::from(app)).await {
+        Ok(found) => return Ok(found.id),
+        Err(e) if e.status() == Some(404) => {}
+        Err(e) => return Err(e.into()),
+    }
     let mut ids = Vec::new();
     let mut list = client.apps().list(Some(app));
     while let Some(found) = list.try_next().await? {
-        if found.id.as_str() == app {
-            return Ok(found.id);
-        }
         if found.label.eq_ignore_ascii_case(app) {
             ids.push(found.id);
         }
     }
     match ids.as_slice() {
         [id] => Ok(id.clone()),
-        [] => match client.apps().get(&AppId::from(app)).await {
-            Ok(found) => Ok(found.id),
-            Err(e) if e.status() == Some(404) => Err(AppError::Config(format!(
-                "no app in the org has the id or label {app:?}"
-            ))),
-            Err(e) => Err(e.into()),
-        },
+        [] => Err(AppError::Config(format!(
+            "no app in the org has the id or label {app:?}"
+        ))),
         _ => Err(AppError::Config(format!(
             "{} apps have the label {app:?} ({}); name the app by id",
             ids.len(),
