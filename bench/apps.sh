@@ -53,7 +53,7 @@ status=0
 OKTA_CLIENT_ORGURL="$URL" OKTA_CLIENT_TOKEN="${BENCH_TOKEN:-bench-token}" OKTABULK_HOME="$work/home" \
   "$OKTABULK" --quiet apps assign "$work/assign.csv" -o "$work/out.csv" || status=$?
 end=$(date +%s.%N)
-outcomes=$(tail -n +2 "$work/out.csv" | awk -F, '{ print $0 }' | grep -o ',Success,\|,Unchanged,\|,Failed,' | sort | uniq -c | tr -s ' \n' ' ')
+outcomes=$(tail -n +2 "$work/out.csv" | awk -F, '{ print $0 }' | grep -o ',Success,\|,Unchanged,\|,Failed,' | tr -d , | sort | uniq -c | awk '{ printf " %s %s", $1, $2 }')
 ctl GET /__emulator/stats | jq -r --arg s "$start" --arg e "$end" --argjson w "$WINDOW_MS" \
   --arg code "$status" --arg outcomes "$outcomes" '
   (.requests["/api/v1/apps"] // {}) as $apps
