@@ -20,11 +20,11 @@ rc=0
 unexpected=$(comm -23 <(printf '%s\n' "$failed" | sed '/^$/d') <(printf '%s\n' "$expected"))
 passing=$(comm -13 <(printf '%s\n' "$failed" | sed '/^$/d') <(printf '%s\n' "$expected"))
 if [ -n "$unexpected" ]; then
-  echo "okta-tests: failed, and not an SDK defect:"; printf '  %s\n' $unexpected; rc=1
+  echo "okta-tests: failed, and not a listed defect:"; printf '  %s\n' $unexpected; rc=1
 fi
 if [ -n "$passing" ]; then
-  echo "okta-tests: listed as SDK defects but did not fail (update $known):"; printf '  %s\n' $passing; rc=1
+  echo "okta-tests: listed as defects but did not fail (update $known):"; printf '  %s\n' $passing; rc=1
 fi
 "$work/venv/bin/python" crates/okta-emulator/sdk-check/sdk_defects.py || rc=1
-[ $rc -eq 0 ] && echo "okta-tests: every failure is one of the $(printf '%s\n' "$expected" | wc -l) listed SDK defects"
+[ $rc -eq 0 ] && echo "okta-tests: every failure is one of the $(printf '%s\n' "$expected" | wc -l) tests listed as SDK or test defects"
 exit $rc

@@ -201,6 +201,13 @@ pub enum ExportCommand {
     Groups(ExportArgs),
     /// The members of the group named by --group: group, user id, login, status.
     Members(ExportArgs),
+    /// The users of the app named by --app, direct and through groups: app, user (id), scope,
+    /// userName and the app profile as `profile.NAME` columns; `apps assign` reads it back
+    /// Unchanged.
+    AppUsers(ExportArgs),
+    /// The groups assigned to the app named by --app: app, group (id), priority, name; `apps
+    /// assign` reads it back Unchanged.
+    AppGroups(ExportArgs),
 }
 
 /// What every bulk command takes besides its own options.
@@ -317,6 +324,9 @@ pub struct ExportArgs {
     /// A group's id or name: export its members (users and members).
     #[arg(long)]
     pub group: Option<String>,
+    /// An app's id, or its label when no other app has it (app-users and app-groups).
+    #[arg(long)]
+    pub app: Option<String>,
     /// Profile attributes to write, comma-separated (users); default: every attribute of the
     /// org's user schema, base ones first.
     #[arg(long, value_delimiter = ',')]

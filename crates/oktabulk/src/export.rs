@@ -6,7 +6,9 @@
 //! `input::values::cell_text` writes them: arrays joined with `;`, typed values as JSON writes
 //! them), and with `--with-groups` a `groups` column of group names. Cells go through `csv_cell`, so a
 //! spreadsheet never runs one and every command reads them back as the org holds them. A count
-//! goes to stderr.
+//! goes to stderr. An app's users and groups are exported by `apps`.
+
+mod apps;
 
 use crate::cli::{ExportArgs, ExportCommand, GlobalArgs};
 use crate::connect::connect;
@@ -27,12 +29,16 @@ pub async fn run(global: &GlobalArgs, what: &ExportCommand) -> Result<u8, AppErr
         ExportCommand::Users(a) => (a, "users"),
         ExportCommand::Groups(a) => (a, "groups"),
         ExportCommand::Members(a) => (a, "members"),
+        ExportCommand::AppUsers(a) => (a, "app users"),
+        ExportCommand::AppGroups(a) => (a, "app groups"),
     };
     let mut out = Output::open(args.output.as_deref())?;
     let (written, selected) = match what {
         ExportCommand::Users(args) => users(client, args, &mut out).await?,
         ExportCommand::Groups(args) => groups(client, args, &mut out).await?,
         ExportCommand::Members(args) => members(client, args, &mut out).await?,
+        ExportCommand::AppUsers(args) => apps::users(client, args, &mut out).await?,
+        ExportCommand::AppGroups(args) => apps::groups(client, args, &mut out).await?,
     };
     out.finish()?;
     if !global.quiet {

@@ -5,6 +5,7 @@
 
 use crate::engine::ops::{already, find_user, Lookup, RowContext};
 use crate::engine::row::fill_user;
+use crate::input::values::cell_text;
 use crate::input::{AppRow, AppTarget};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, RowResult};
@@ -68,7 +69,8 @@ pub async fn apply(
 }
 
 /// Whether the app user already is as the row asks (a password is never read back, so a row
-/// with one is always sent).
+/// with one is always sent). A cell matches a value the org holds as an export writes it, so a
+/// number or a list read back from an export is no difference.
 fn matches(found: &AppUser, row: &AppRow) -> bool {
     let name = found
         .credentials
@@ -80,7 +82,7 @@ fn matches(found: &AppUser, row: &AppRow) -> bool {
             found
                 .profile
                 .get(k)
-                .is_some_and(|f| f == v || f.as_str().is_some_and(|s| Some(s) == v.as_str()))
+                .is_some_and(|f| f == v || v.as_str() == Some(cell_text(Some(f)).as_str()))
         })
 }
 

@@ -459,6 +459,10 @@ impl AppAssignments {
     }
 }
 
+/// The column `export app-users` writes for how the user has the app (`USER` or `GROUP`): read
+/// past, since a row assigns the user as its other cells say whatever this one holds.
+const EXPORT_ONLY: &str = "scope";
+
 const APP_COLUMNS: [&[&str]; 6] = [
     &["app", "appId", "appLabel"],
     &["user", "userId", "login"],
@@ -499,6 +503,7 @@ impl RowChecker for AppAssignments {
                 .iter()
                 .any(|names| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
                 || h.is_empty()
+                || h.eq_ignore_ascii_case(EXPORT_ONLY)
             {
                 continue;
             }

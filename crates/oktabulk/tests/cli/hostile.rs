@@ -40,6 +40,10 @@ impl Fault {
 static CURSORS: AtomicUsize = AtomicUsize::new(0);
 
 const GROUP_ID: &str = "00gHostileGroup00001";
+const APP_ID: &str = "0oaHostileApp0000001";
+const APP: &str = r#"{"id":"0oaHostileApp0000001","name":"bookmark","label":"Wiki","status":"ACTIVE","created":"2026-01-01T00:00:00.000Z","lastUpdated":"2026-01-01T00:00:00.000Z","signOnMode":"BOOKMARK"}"#;
+const APP_USER: &str = r#"{"id":"00uHostileUser000001","created":"2026-01-01T00:00:00.000Z","lastUpdated":"2026-01-01T00:00:00.000Z","scope":"USER","status":"ACTIVE","credentials":{"userName":"a"},"profile":{}}"#;
+const APP_GROUP: &str = r#"{"id":"00gHostileGroup00001","lastUpdated":"2026-01-01T00:00:00.000Z","priority":0,"profile":{}}"#;
 
 const USER: &str = r#"{"id":"00uHostileUser000001","status":"ACTIVE","created":"2026-01-01T00:00:00.000Z","lastUpdated":"2026-01-01T00:00:00.000Z","type":{"id":"oty1"},"profile":{"login":"a@example.com","email":"a@example.com","firstName":"A","lastName":"B"}}"#;
 
@@ -88,6 +92,12 @@ async fn answer(mut stream: TcpStream, fault: Fault, own: String) {
             let body = serde_json::to_string(&schema).expect("schema");
             return send(&mut stream, 200, &[], &body).await;
         }
+        p if p == format!("/api/v1/apps/{APP_ID}") => {
+            return send(&mut stream, 200, &[], APP).await;
+        }
+        "/api/v1/apps" => APP,
+        p if p == format!("/api/v1/apps/{APP_ID}/users") => APP_USER,
+        p if p == format!("/api/v1/apps/{APP_ID}/groups") => APP_GROUP,
         "/api/v1/users" => USER,
         "/api/v1/groups" => GROUP,
         p if p == format!("/api/v1/groups/{GROUP_ID}/users") => USER,
@@ -168,8 +178,21 @@ type Paging = (
 );
 
 /// Every command that reads a whole list, with the input file it needs.
-const PAGING: [Paging; 7] = [
+const PAGING: [Paging; 10] = [
     (&["export", "users", "-o", "out.csv"], None),
+    (
+        &["export", "app-users", "--app", APP_ID, "-o", "out.csv"],
+        None,
+    ),
+    (
+        &["export", "app-groups", "--app", APP_ID, "-o", "out.csv"],
+        None,
+    ),
+    // A label: the app is looked up in the list of apps, which is the hostile list.
+    (
+        &["export", "app-users", "--app", "Wiki", "-o", "out.csv"],
+        None,
+    ),
     (
         &["export", "users", "--group", GROUP_ID, "-o", "out.csv"],
         None,
