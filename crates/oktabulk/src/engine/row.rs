@@ -98,7 +98,7 @@ pub async fn create(
     }
     if ctx.preview {
         // The run's create finds a taken login by Okta's refusal; a dry run must look.
-        match ctx.client.users().find_by_login(row.login()).await {
+        match ctx.find_login(row.login()).await {
             Ok(Some(user)) => {
                 ctx.plan(&mut result, &[CREATE]);
                 return work
