@@ -37,13 +37,11 @@ oktabulk() {
     "$OKTABULK" "$@"
 }
 
-# Times "$@" (output to $work/run.out, errors to $work/run.err); prints seconds.
+# Runs "$@" (output to $work/run.out, errors to $work/run.err); prints its wall time, and its
+# CPU time (user + system) in parentheses: the machine's two cores may be shared.
 timed() {
-  local s e
-  s=$(date +%s.%N)
-  "$@" > "$work/run.out" 2> "$work/run.err" || true
-  e=$(date +%s.%N)
-  awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'
+  /usr/bin/time -o "$work/time.out" -f "%e %U %S" "$@" > "$work/run.out" 2> "$work/run.err" || true
+  awk '{ printf "%.2f s (CPU %.2f s)", $1, $2 + $3 }' "$work/time.out"
 }
 
 limits() {
@@ -57,7 +55,7 @@ workforce() {
 
 calls() {
   curl -s "$URL/__emulator/stats" | jq -r '
-    [.requests | to_entries[] | "\(.key) \([.value[]] | add)"] | join(", ")
+    ([.requests | to_entries[] | "\(.key) \([.value[]] | add)"] | join(", "))
     + "; total \(.total), 429s \(.rateLimited + .concurrencyLimited)"'
 }
 
@@ -70,15 +68,16 @@ for org in $ORGS; do
   start_emulator --rate-limits off
   generate "$org" "$work/org.csv"
   oktabulk --quiet users import "$work/org.csv" -o "$work/org.results.csv" --max-capacity 100 > /dev/null 2>&1 || true
+  echo "== org of $(curl -s "$URL/__emulator/stats" | jq '.requests["/api/v1/users"]["200"] // 0') users created"
   for n in $ROWS; do
     generate "$n" "$work/rows.csv"
     echo "== $n rows, org of $org users (the first $org rows exist)"
     t=$(timed oktabulk validate "$work/rows.csv")
-    echo "   validate: $t s"
+    echo "   validate: $t"
     limits "$OFF"
     curl -sf -X DELETE "$URL/__emulator/stats"
     t=$(timed oktabulk users import "$work/rows.csv" --dry-run)
-    echo "   dry-run, limits off: $t s; calls: $(calls)"
+    echo "   dry-run, limits off: $t; calls: $(calls)"
     reading
     if [ "$WORKFORCE" = 1 ]; then
       # 20,000 rows at real windows; more at Workforce limits in 1-s windows (the same calls,
@@ -88,7 +87,7 @@ for org in $ORGS; do
       limits "$(workforce $window)"
       curl -sf -X DELETE "$URL/__emulator/stats"
       t=$(timed oktabulk users import "$work/rows.csv" --dry-run)
-      echo "   dry-run, Workforce limits (windows of $((window / 1000)) s): $t s; calls: $(calls)"
+      echo "   dry-run, Workforce limits (windows of $((window / 1000)) s): $t; calls: $(calls)"
       reading
       grep -m1 "^note: this preview reads" "$work/run.err" | sed 's/^/     /' || true
       limits "$OFF"

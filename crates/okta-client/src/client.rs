@@ -154,7 +154,18 @@ impl Client {
     /// Sends one API call, with pacing and retries. `call.target` is an API path
     /// (`/api/v1/...`) or a link the server gave; either is resolved against the org and sent
     /// only if it stays on the org's scheme, host and port.
-    pub(crate) async fn send(&self, call: Call<'_>) -> Result<Answer, Error> {
+    ///
+    /// Boxed: an attempt's future (auth, pacing, the HTTP exchange) is large, and every API
+    /// call's future, and a caller's that awaits one, would otherwise carry it inline and be
+    /// moved whole wherever it goes (a bulk run spawns one per row).
+    pub(crate) fn send<'a>(
+        &'a self,
+        call: Call<'a>,
+    ) -> futures_util::future::BoxFuture<'a, Result<Answer, Error>> {
+        Box::pin(self.send_attempts(call))
+    }
+
+    async fn send_attempts(&self, call: Call<'_>) -> Result<Answer, Error> {
         let inner = &*self.inner;
         let url = inner
             .org

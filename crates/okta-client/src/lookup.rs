@@ -31,7 +31,7 @@ use percent_encoding::utf8_percent_encode;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// The most terms one batch holds: every match fits one page of 200.
@@ -41,8 +41,11 @@ pub const MAX_TERMS: usize = 100;
 /// under the 8 KiB that HTTP front ends commonly accept (about 100 logins of 25 characters).
 pub const MAX_FILTER_BYTES: usize = 6_000;
 
-/// How long a batch that is not full waits for more logins before it goes.
+/// A batch that is not full goes once no login came for this long...
 const GATHER: Duration = Duration::from_millis(2);
+
+/// ...or once its first login has waited this long.
+const MAX_GATHER: Duration = Duration::from_millis(20);
 
 /// The most users [`LoginLookup::list_org`] keeps in memory.
 pub const MAX_LISTED_USERS: u64 = 20_000;
@@ -85,13 +88,30 @@ struct Gathering {
     bytes: usize,
     /// A timer will send what is gathered.
     timed: bool,
+    /// Batches taken so far: a timer sends only the batch it was started for.
+    taken: u64,
+    first: Option<Instant>,
+    last: Option<Instant>,
 }
 
 impl Gathering {
     fn take(&mut self) -> Vec<(String, oneshot::Sender<Answer>)> {
         self.bytes = 0;
         self.timed = false;
+        self.taken += 1;
+        self.first = None;
+        self.last = None;
         std::mem::take(&mut self.logins)
+    }
+
+    /// The batch, if it has gathered long enough: no login for `GATHER`, or its first one
+    /// waiting `MAX_GATHER`.
+    fn due(&mut self, now: Instant) -> Option<Vec<(String, oneshot::Sender<Answer>)>> {
+        let quiet = self.last.is_none_or(|t| now.duration_since(t) >= GATHER);
+        let old = self
+            .first
+            .is_none_or(|t| now.duration_since(t) >= MAX_GATHER);
+        (quiet || old).then(|| self.take())
     }
 }
 
@@ -159,7 +179,8 @@ impl LoginLookup {
             return self.client.users().find_by_login(login).await;
         }
         if let Some(listed) = self.listed.get() {
-            return Ok(listed.get(&login_key(login)).cloned());
+            // `login_key` of an ASCII login is its ASCII lower case.
+            return Ok(listed.get(&login.to_ascii_lowercase()).cloned());
         }
         let (tx, rx) = oneshot::channel();
         let len = encoded_len(&term(login));
@@ -172,13 +193,16 @@ impl LoginLookup {
             };
             g.logins.push((login.to_owned(), tx));
             g.bytes += len;
+            let now = Instant::now();
+            g.first.get_or_insert(now);
+            g.last = Some(now);
             let full = match full {
                 Some(f) => Some(f),
                 None if g.logins.len() >= MAX_TERMS => Some(g.take()),
                 None => None,
             };
-            let start_timer = !g.logins.is_empty() && !g.timed;
-            if start_timer {
+            let start_timer = (!g.logins.is_empty() && !g.timed).then_some(g.taken);
+            if start_timer.is_some() {
                 g.timed = true;
             }
             (full, start_timer)
@@ -186,13 +210,23 @@ impl LoginLookup {
         if let Some(batch) = full {
             tokio::spawn(Arc::clone(self).resolve(batch));
         }
-        if start_timer {
+        if let Some(batch_number) = start_timer {
             let me = Arc::clone(self);
             tokio::spawn(async move {
-                tokio::time::sleep(GATHER).await;
-                let batch = me.gathering.lock().take();
-                if !batch.is_empty() {
-                    me.resolve(batch).await;
+                loop {
+                    tokio::time::sleep(GATHER).await;
+                    let due = {
+                        let mut g = me.gathering.lock();
+                        if g.taken != batch_number {
+                            // Sent full meanwhile; a later login started its own timer.
+                            return;
+                        }
+                        g.due(Instant::now())
+                    };
+                    if let Some(batch) = due {
+                        me.resolve(batch).await;
+                        return;
+                    }
                 }
             });
         }

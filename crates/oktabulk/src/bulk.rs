@@ -261,9 +261,10 @@ pub async fn preview(
                 eprintln!("{note}");
             }
         }
-        // Listing the org costs fewer calls than batches when it is this much smaller than the
-        // file; a larger org stops the listing, at the cost of the pages read.
-        let pages = report.rows.div_ceil(okta_client::MAX_TERMS as u64) / 2;
+        // Listing the org costs fewer calls than the batches when its pages are at most a
+        // quarter of them; a larger org stops the listing there, so its pages read add at
+        // most a quarter to the batches' cost.
+        let pages = report.rows.div_ceil(okta_client::MAX_TERMS as u64) / 4;
         if pages >= 2 {
             lookup.list_org(pages).await?;
         }
