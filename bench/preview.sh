@@ -40,8 +40,10 @@ oktabulk() {
 # Runs "$@" (output to $work/run.out, errors to $work/run.err); prints its wall time, and its
 # CPU time (user + system) in parentheses: the machine's two cores may be shared.
 timed() {
-  /usr/bin/time -o "$work/time.out" -f "%e %U %S" "$@" > "$work/run.out" 2> "$work/run.err" || true
-  awk '{ printf "%.2f s (CPU %.2f s)", $1, $2 + $3 }' "$work/time.out"
+  /usr/bin/time -o "$work/time.out" -f "%e %U %S" env OKTA_CLIENT_ORGURL="$URL" \
+    OKTA_CLIENT_TOKEN=bench-token OKTABULK_HOME="$work/home" "$OKTABULK" "$@" \
+    > "$work/run.out" 2> "$work/run.err" || true
+  tail -n 1 "$work/time.out" | awk '{ printf "%.2f s (CPU %.2f s)", $1, $2 + $3 }'
 }
 
 limits() {
@@ -72,11 +74,11 @@ for org in $ORGS; do
   for n in $ROWS; do
     generate "$n" "$work/rows.csv"
     echo "== $n rows, org of $org users (the first $org rows exist)"
-    t=$(timed oktabulk validate "$work/rows.csv")
+    t=$(timed validate "$work/rows.csv")
     echo "   validate: $t"
     limits "$OFF"
     curl -sf -X DELETE "$URL/__emulator/stats"
-    t=$(timed oktabulk users import "$work/rows.csv" --dry-run)
+    t=$(timed users import "$work/rows.csv" --dry-run)
     echo "   dry-run, limits off: $t; calls: $(calls)"
     reading
     if [ "$WORKFORCE" = 1 ]; then
@@ -86,7 +88,7 @@ for org in $ORGS; do
       [ "$n" -gt 20000 ] && window=1000
       limits "$(workforce $window)"
       curl -sf -X DELETE "$URL/__emulator/stats"
-      t=$(timed oktabulk users import "$work/rows.csv" --dry-run)
+      t=$(timed users import "$work/rows.csv" --dry-run)
       echo "   dry-run, Workforce limits (windows of $((window / 1000)) s): $t; calls: $(calls)"
       reading
       grep -m1 "^note: this preview reads" "$work/run.err" | sed 's/^/     /' || true
