@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
             "profile.login" => Some(AttrValue::Str("a@example.com")),
             _ => None,
         });
-        let _ = expr.exact_login();
+        let _ = expr.exact_logins();
     }
 });

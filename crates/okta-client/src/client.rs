@@ -142,6 +142,14 @@ impl Client {
         self.inner.in_flight.limit()
     }
 
+    /// The most requests this client ever keeps in flight: its share of the largest plan's
+    /// concurrency limit (at most half of it), or the bound set with
+    /// [`ClientBuilder::max_in_flight`] if lower. Work that feeds the client (rows of a bulk
+    /// run) needs at least this many at once to keep it busy.
+    pub fn max_in_flight(&self) -> usize {
+        self.inner.in_flight.most()
+    }
+
     /// What the server's clock showed at the local time `local`, estimated from the `Date`
     /// headers seen so far (never later than the truth).
     pub fn server_time_of(&self, local: SystemTime) -> SystemTime {
@@ -151,7 +159,18 @@ impl Client {
     /// Sends one API call, with pacing and retries. `call.target` is an API path
     /// (`/api/v1/...`) or a link the server gave; either is resolved against the org and sent
     /// only if it stays on the org's scheme, host and port.
-    pub(crate) async fn send(&self, call: Call<'_>) -> Result<Answer, Error> {
+    ///
+    /// Boxed: an attempt's future (auth, pacing, the HTTP exchange) is large, and every API
+    /// call's future, and a caller's that awaits one, would otherwise carry it inline and be
+    /// moved whole wherever it goes (a bulk run spawns one per row).
+    pub(crate) fn send<'a>(
+        &'a self,
+        call: Call<'a>,
+    ) -> futures_util::future::BoxFuture<'a, Result<Answer, Error>> {
+        Box::pin(self.send_attempts(call))
+    }
+
+    async fn send_attempts(&self, call: Call<'_>) -> Result<Answer, Error> {
         let inner = &*self.inner;
         let url = inner
             .org
@@ -336,7 +355,7 @@ impl Client {
                 o.in_flight_lowered(inner.in_flight.limit());
             }
         } else {
-            inner.in_flight.answered();
+            inner.in_flight.answered(rate.map(|r| r.limit));
         }
         let body = match read_body(resp, inner.max_answer_bytes).await {
             Ok(body) => body,
@@ -529,7 +548,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Requests in flight at most, across all buckets (Okta advises about 10).
+    /// Requests in flight at most, across all buckets. Without it the client keeps its share
+    /// of the org's concurrency limit in flight, at most half of it (37 on Workforce at a 50 %
+    /// share); this bound only lowers that.
     pub fn max_in_flight(mut self, n: usize) -> Self {
         self.settings.max_in_flight = n;
         self
@@ -582,7 +603,10 @@ impl ClientBuilder {
                 auth: Authenticator::new(self.credentials),
                 retry,
                 pacer: Pacer::new(f64::from(s.max_capacity_percent) / 100.0),
-                in_flight: InFlightLimit::new(s.max_in_flight),
+                in_flight: InFlightLimit::new(
+                    s.max_in_flight,
+                    f64::from(s.max_capacity_percent) / 100.0,
+                ),
                 observer: self.observer,
                 cancel: watch::channel(false).0,
                 health: Health {

@@ -222,7 +222,8 @@ pub struct Settings {
     pub max_retries: u32,
     /// Share of each rate-limit bucket this client may use, in percent.
     pub max_capacity_percent: u32,
-    /// Requests in flight at most, across all buckets.
+    /// Requests in flight at most, across all buckets: a bound on the client's own, which is
+    /// its share of the org's concurrency limit and never more than half of it.
     pub max_in_flight: usize,
     /// The `User-Agent` sent with every request.
     pub user_agent: String,
@@ -247,7 +248,7 @@ impl Default for Settings {
             deadline: Duration::from_secs(300),
             max_retries: 8,
             max_capacity_percent: 100,
-            max_in_flight: 10,
+            max_in_flight: okta_model::rate_limit::CONCURRENCY_WORKFORCE as usize,
             user_agent: format!("okta-client-rust/{}", env!("CARGO_PKG_VERSION")),
             org_down_after: Duration::from_secs(30),
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,

@@ -136,6 +136,7 @@ mod error;
 mod groups;
 mod in_flight;
 mod jwt;
+mod lookup;
 mod observer;
 mod okta_config;
 mod pacing;
@@ -150,6 +151,7 @@ pub use config::{ConfigError, Needed, OrgUrl, Secret, Settings, DEFAULT_MAX_ANSW
 pub use error::{Error, TransportError};
 pub use groups::Groups;
 pub use jwt::SigningKey;
+pub use lookup::{batchable, LoginLookup, LookupStats, MAX_FILTER_BYTES, MAX_TERMS};
 pub use observer::{Answer, Observer};
 pub use okta_config::{ConfigFile, OktaConfig, DEFAULT_SCOPES};
 pub use pacing::{estimate, BucketView};

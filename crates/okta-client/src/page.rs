@@ -155,7 +155,7 @@ impl ListQuery {
 }
 
 /// Characters left as they are in a query value (RFC 3986 unreserved).
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

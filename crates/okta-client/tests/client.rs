@@ -8,6 +8,8 @@ mod client {
     mod api;
     /// A hostile org: links and redirects that would carry the token or a password elsewhere.
     mod hostile;
+    /// Many logins found at once: batched filter queries, the org listed when small.
+    mod lookup;
     /// OAuth service apps: tokens, renewal, scopes.
     mod oauth;
     /// Pacing from the headers: whole windows used, no 429, `max_capacity` halves the rate.

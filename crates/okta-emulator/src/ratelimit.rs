@@ -97,7 +97,7 @@ impl RateLimitConfig {
                 other: 1200,
             }),
             window_ms: 60_000,
-            concurrency: Some(75),
+            concurrency: Some(okta_model::rate_limit::CONCURRENCY_WORKFORCE),
             principal_share: OKTA_PRINCIPAL_SHARE,
             principal_shares: BTreeMap::new(),
         }
@@ -117,7 +117,7 @@ impl RateLimitConfig {
                 other: 100,
             }),
             window_ms: 60_000,
-            concurrency: Some(35),
+            concurrency: Some(okta_model::rate_limit::CONCURRENCY_INTEGRATOR_FREE),
             principal_share: OKTA_PRINCIPAL_SHARE,
             principal_shares: BTreeMap::new(),
         }

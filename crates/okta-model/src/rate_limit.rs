@@ -34,6 +34,28 @@ impl RateLimitHeaders {
     }
 }
 
+/// Requests an org lets be in flight at once (its concurrency limit) on the Workforce and
+/// Customer Identity plans (okta-api.md 4.2). Every client of the org shares it, sign-ins
+/// included; a request over it is refused with a concurrency 429.
+pub const CONCURRENCY_WORKFORCE: u32 = 75;
+
+/// The concurrency limit of the Integrator Free plan (okta-api.md 4.2).
+pub const CONCURRENCY_INTEGRATOR_FREE: u32 = 35;
+
+/// The largest per-minute limit of a management bucket on the Integrator Free plan (100 for
+/// users, groups and the rest; okta-api.md 4.3): a bucket above it shows a paid plan.
+pub const INTEGRATOR_FREE_MAX_BUCKET: u32 = 100;
+
+/// The org's concurrency limit as far as a bucket's limit tells its plan: Okta does not send
+/// it in any header. Until a management bucket shows a limit above Integrator Free's, the
+/// lower limit is assumed.
+pub fn concurrency_limit(largest_bucket_limit: Option<u32>) -> u32 {
+    match largest_bucket_limit {
+        Some(limit) if limit > INTEGRATOR_FREE_MAX_BUCKET => CONCURRENCY_WORKFORCE,
+        _ => CONCURRENCY_INTEGRATOR_FREE,
+    }
+}
+
 /// The buckets an Okta org keeps for the endpoints a bulk tool uses (okta-api.md 4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Bucket {

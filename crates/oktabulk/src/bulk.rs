@@ -6,15 +6,19 @@
 
 use crate::connect::Connection;
 use crate::engine::events::ClientEvents;
-use crate::engine::{run_rows, Event, Job, Reporter, RowContext, RowInput, Stop, StopReason};
+use crate::engine::{
+    run_rows, Event, Job, PreviewReads, Reporter, RowContext, RowInput, Stop, StopReason,
+};
 use crate::exit::{code, AppError};
 use crate::input::{InputFile, RowChecker};
 use crate::journal::{EarlierRun, Journal, JournalKey, Previous};
 use crate::preflight::{self, PreflightReport};
 use crate::record::{RunFacts, RunRecorder};
+use crate::report::plan::Reading;
 use crate::report::results::{guard_input, Format};
 use crate::report::{colour, Plan, Progress, ResultsFile, RowLines, Summary};
 use futures_util::StreamExt;
+use okta_client::LoginLookup;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -40,7 +44,8 @@ pub struct Settings {
     pub dry_run: bool,
     pub quiet: bool,
     pub verbose: bool,
-    pub concurrency: usize,
+    /// `--concurrency`: the admin's bound on requests in flight, if set.
+    pub concurrency: Option<usize>,
     /// The options that change results, as they enter the journal's name.
     pub journal_options: String,
     /// The results' fifth column: `userCreationStatus` for `users import`, else `status`.
@@ -187,11 +192,14 @@ pub async fn send(
             Some(earlier) => Previous::open(earlier)?.map(Arc::new),
             None => None,
         },
+        reads: None,
     });
     if report.problems == 0 {
         checker.forget_seen();
     }
     let inputs = row_inputs(input, settings.delimiter, checker)?.chain(appended(report));
+    // As many rows as the client may have requests in flight: the client's bound decides.
+    let rows_in_flight = conn.client.max_in_flight();
     let tally = run_rows(
         ctx,
         inputs,
@@ -199,7 +207,7 @@ pub async fn send(
         (tx, rx),
         reporters,
         window,
-        settings.concurrency,
+        rows_in_flight,
     )
     .await?;
     if stop.reason().is_none() && tally.open.load(Ordering::SeqCst) == 0 {
@@ -218,11 +226,16 @@ pub async fn send(
     })
 }
 
+/// Rows a dry run has in flight: enough to fill many batches of logins at once (a previewed
+/// row writes nothing, so it holds no request in flight once its lookup is answered).
+pub const PREVIEW_ROWS_IN_FLIGHT: usize = 1024;
+
 /// What a dry run's plan adds to the rows' own calls: calls made once for the whole run (the
 /// groups `users import` creates), and why its counts are an upper bound, if they are.
 #[derive(Debug, Default)]
 pub struct Extra {
     pub calls: Vec<(okta_model::rate_limit::Bucket, u64)>,
+    /// Why the counts are an upper bound when the preview read logins one by one.
     pub bound: Option<&'static str>,
     /// Lines the plan prints after its counts (whether Okta will send email, say).
     pub notes: Vec<&'static str>,
@@ -256,12 +269,35 @@ pub async fn preview(
         .list(&okta_client::ListQuery::one())
         .next()
         .await;
+    let lookup = LoginLookup::new(conn.client.clone());
+    let reading = std::time::Instant::now();
+    let looks_users_up = !matches!(job, Job::Groups(_));
+    if looks_users_up {
+        if !settings.quiet {
+            if let Some(note) = crate::report::plan::reading_note(&conn.client, report.rows) {
+                eprintln!("{note}");
+            }
+        }
+        // Listing the org costs fewer calls than the batches when its pages are at most a
+        // quarter of them; a larger org stops the listing there, so its pages read add at
+        // most a quarter to the batches' cost.
+        let pages = report.rows.div_ceil(okta_client::MAX_TERMS as u64) / 4;
+        if pages >= 2 {
+            lookup.list_org(pages).await?;
+        }
+    }
+    let reads = Arc::new(PreviewReads::new(Arc::clone(&lookup)));
     let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
     let reporters: Vec<Box<dyn Reporter>> = vec![Box::new(Plan::new(
         conn.client.clone(),
         settings.done_word,
         extra,
         Arc::clone(&window),
+        Reading {
+            reads: Arc::clone(&reads),
+            listed_in: reading.elapsed(),
+            started: reading,
+        },
     ))];
     let ctx = Arc::new(RowContext {
         client: conn.client.clone(),
@@ -271,6 +307,7 @@ pub async fn preview(
         retry_failed: false,
         preview: true,
         previous: None,
+        reads: Some(reads),
     });
     if report.problems == 0 {
         checker.forget_seen();
@@ -283,7 +320,7 @@ pub async fn preview(
         (tx, rx),
         reporters,
         window,
-        settings.concurrency,
+        PREVIEW_ROWS_IN_FLIGHT,
     )
     .await?;
     match stop.reason() {
@@ -365,7 +402,13 @@ fn run_facts(
     user: String,
 ) -> RunFacts {
     let mut options = vec![
-        ("concurrency".to_owned(), settings.concurrency.to_string()),
+        (
+            "concurrency".to_owned(),
+            match settings.concurrency {
+                Some(n) => n.to_string(),
+                None => format!("default (at most {})", conn.client.max_in_flight()),
+            },
+        ),
         (
             "max-capacity".to_owned(),
             format!("{} %", conn.max_capacity),

@@ -47,9 +47,16 @@ pub struct GlobalArgs {
     /// not predict (Okta caps each token at 50 % of a bucket by default).
     #[arg(long, global = true, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub max_capacity: u32,
-    /// Rows processed at once.
-    #[arg(long, global = true, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=75))]
-    pub concurrency: u32,
+    /// Requests in flight at most (rows processed at once follow it).
+    ///
+    /// By default a run keeps its --max-capacity share of the org's concurrency limit in
+    /// flight, never more than half of it, because every client of the org shares that limit,
+    /// sign-ins included: 37 on Workforce (75), 17 on Integrator Free (35) at the default 50 %.
+    /// Okta sends no header with the limit, so the lower plan is assumed until the rate limits
+    /// show a paid one. A window's share goes that many at a time, then waits for the reset;
+    /// a concurrency 429 halves it. This option only lowers the bound.
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..=75))]
+    pub concurrency: Option<u32>,
     /// Print a line for every row, in the colours of the classic script.
     #[arg(short, long, global = true)]
     pub verbose: bool,

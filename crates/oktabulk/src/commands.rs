@@ -38,7 +38,7 @@ pub fn settings(
         dry_run: args.dry_run,
         quiet: global.quiet,
         verbose: global.verbose,
-        concurrency: global.concurrency as usize,
+        concurrency: global.concurrency.map(|n| n as usize),
         journal_options,
         status_column: crate::outcome::STATUS_COLUMN,
         done_word,

@@ -79,7 +79,10 @@ pub async fn connect_to(
     };
     let mut builder = Client::builder(&org_url, credentials)?
         .max_capacity_percent(global.max_capacity)
-        .max_in_flight(global.concurrency as usize)
+        .max_in_flight(global.concurrency.map_or(
+            okta_model::rate_limit::CONCURRENCY_WORKFORCE as usize,
+            |n| n as usize,
+        ))
         .user_agent(format!(
             "oktabulk/{} okta-client-rust/{}",
             env!("CARGO_PKG_VERSION"),

@@ -176,5 +176,13 @@ fn print_buckets(client: &Client, global: &GlobalArgs) {
             b.reset_epoch.saturating_sub(now)
         );
     }
-    println!("oktabulk uses at most {}% of each bucket (--max-capacity) and {} requests in flight (--concurrency)", global.max_capacity, global.concurrency);
+    println!(
+        "oktabulk uses at most {}% of each bucket (--max-capacity) and {} requests in flight ({})",
+        global.max_capacity,
+        client.in_flight_limit(),
+        match global.concurrency {
+            Some(_) => "--concurrency",
+            None => "half of the org's concurrency limit at most; --concurrency lowers it",
+        }
+    );
 }

@@ -56,7 +56,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         });
         let extra = Extra {
             calls: vec![(Bucket::for_request("POST", "/api/v1/groups"), to_create.len() as u64)],
-            bound: Some("this preview looks up every login; the run looks up only those Okta says are taken"),
+            bound: Some("a login this preview read one by one counts as a read of the run, which reads only those Okta says are taken"),
             notes: Vec::new(),
         };
         return bulk::preview(

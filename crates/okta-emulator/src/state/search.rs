@@ -82,11 +82,19 @@ impl Expr {
         }
     }
 
-    /// The login a query asks for when it is exactly `profile.login eq "..."`, so the store can
-    /// use its index instead of a scan.
-    pub fn exact_login(&self) -> Option<&str> {
+    /// The logins a query asks for when it is exactly `profile.login eq "..."`, or such terms
+    /// joined by `or` (a client looking many logins up at once), so the store can use its
+    /// index instead of a scan.
+    pub fn exact_logins(&self) -> Option<Vec<&str>> {
         match self {
-            Expr::Compare(attr, Op::Eq, Literal::Str(s)) if attr == "profile.login" => Some(s),
+            Expr::Compare(attr, Op::Eq, Literal::Str(s)) if attr == "profile.login" => {
+                Some(vec![s])
+            }
+            Expr::Or(a, b) => {
+                let mut logins = a.exact_logins()?;
+                logins.extend(b.exact_logins()?);
+                Some(logins)
+            }
             _ => None,
         }
     }
@@ -328,8 +336,13 @@ mod tests {
     }
 
     #[test]
-    fn finds_exact_login() {
+    fn finds_exact_logins() {
         let e = Expr::parse(r#"profile.login eq "a@b.co""#).expect("parses");
-        assert_eq!(e.exact_login(), Some("a@b.co"));
+        assert_eq!(e.exact_logins(), Some(vec!["a@b.co"]));
+        let many = r#"profile.login eq "a@b.co" or profile.login eq "c@d.co" or profile.login eq "e@f.co""#;
+        let e = Expr::parse(many).expect("parses");
+        assert_eq!(e.exact_logins(), Some(vec!["a@b.co", "c@d.co", "e@f.co"]));
+        let mixed = r#"profile.login eq "a@b.co" or status eq "ACTIVE""#;
+        assert_eq!(Expr::parse(mixed).expect("parses").exact_logins(), None);
     }
 }

@@ -206,23 +206,31 @@ impl Org {
             (None, None) => None,
         };
         let visible = |u: &User| query.visible_before.is_none_or(|t| u.last_updated < t);
-        if let Some(login) = expr.as_ref().and_then(Expr::exact_login) {
-            let items = self
-                .logins
-                .get(&login_key(login))
-                .and_then(|seq| self.users.get(seq))
-                .filter(|u| {
-                    u.profile
+        let limit = query.limit.unwrap_or(200).clamp(1, 200);
+        let exact = expr.as_ref().and_then(Expr::exact_logins);
+        if let Some(logins) = exact.filter(|l| l.len() <= limit && query.sort_by.is_none()) {
+            let mut seqs: Vec<u64> = logins
+                .iter()
+                .filter_map(|login| {
+                    let seq = self.logins.get(&login_key(login))?;
+                    let user = self.users.get(seq)?;
+                    let same = user
+                        .profile
                         .login()
-                        .is_some_and(|l| l.eq_ignore_ascii_case(login))
+                        .is_some_and(|l| l.eq_ignore_ascii_case(login));
+                    (same && visible(user)).then_some(*seq)
                 })
-                .filter(|u| visible(u))
+                .collect();
+            // In the order a scan gives, each user once.
+            seqs.sort_unstable();
+            seqs.dedup();
+            let items = seqs
+                .iter()
+                .filter_map(|seq| self.users.get(seq))
                 .cloned()
-                .into_iter()
                 .collect();
             return Ok(Page { items, next: None });
         }
-        let limit = query.limit.unwrap_or(200).clamp(1, 200);
         if let (Some(sort_by), Some(expr)) = (&query.sort_by, &expr) {
             return self.sorted_search(
                 expr,

@@ -16,7 +16,7 @@ pub mod sync;
 pub mod update;
 
 pub use events::{Event, Reporter};
-pub use ops::{Job, RowContext};
+pub use ops::{Job, PreviewReads, RowContext};
 pub use row::{ImportJob, ImportOptions, OnExists};
 pub use run::{run_rows, RowInput, Tally};
 pub use stop::{Stop, StopReason};

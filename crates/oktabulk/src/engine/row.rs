@@ -87,7 +87,9 @@ pub async fn create(
     // A row sent by an interrupted run: its user may exist already.
     if let Some(Entry::Sent(sent_at)) = earlier {
         match work.settle_earlier(sent_at).await {
-            Ok(Some((user, status))) => return work.finish_existing(result, user, status).await,
+            Ok(Some((user, status))) => {
+                return Box::pin(work.finish_existing(result, user, status)).await
+            }
             Ok(None) => {}
             Err(e) => {
                 result.set_error(&e);
@@ -97,12 +99,10 @@ pub async fn create(
     }
     if ctx.preview {
         // The run's create finds a taken login by Okta's refusal; a dry run must look.
-        match ctx.client.users().find_by_login(row.login()).await {
+        match ctx.find_login(row.login()).await {
             Ok(Some(user)) => {
                 ctx.plan(&mut result, &[CREATE]);
-                return work
-                    .finish_existing(result, user, CreationStatus::Exists)
-                    .await;
+                return Box::pin(work.finish_existing(result, user, CreationStatus::Exists)).await;
             }
             Ok(None) => {}
             Err(e) => {
@@ -125,15 +125,15 @@ pub async fn create(
             result.request_id = created.request_id.clone().unwrap_or_default();
             match created.creation {
                 Creation::Created if !created.reconciled => {
-                    work.created(result, created.user).await
+                    Box::pin(work.created(result, created.user)).await
                 }
                 // Settled by a lookup: whether groupIds were applied is unknown, so add them all.
                 Creation::Created => {
-                    work.finish_existing(result, created.user, CreationStatus::Success)
+                    Box::pin(work.finish_existing(result, created.user, CreationStatus::Success))
                         .await
                 }
                 Creation::AlreadyExisted => {
-                    work.finish_existing(result, created.user, CreationStatus::Exists)
+                    Box::pin(work.finish_existing(result, created.user, CreationStatus::Exists))
                         .await
                 }
             }
@@ -141,8 +141,7 @@ pub async fn create(
         Err(e) if e.is_duplicate_login() && job.options.on_exists != OnExists::Fail => {
             match ctx.client.users().find_by_login(row.login()).await {
                 Ok(Some(user)) => {
-                    work.finish_existing(result, user, CreationStatus::Exists)
-                        .await
+                    Box::pin(work.finish_existing(result, user, CreationStatus::Exists)).await
                 }
                 Ok(None) => {
                     result.set_error(&e);

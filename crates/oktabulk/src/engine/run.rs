@@ -13,8 +13,10 @@ use crate::exit::AppError;
 use crate::input::{Problem, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, RowResult};
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::Semaphore;
@@ -24,6 +26,9 @@ pub const REORDER_WINDOW: usize = 2048;
 
 /// How long rows whose request is on the wire get for their answer once the run stops.
 pub const GRACE: Duration = Duration::from_secs(5);
+
+/// How long the reporters let events gather once they have read what was queued.
+const GATHER_EVENTS: Duration = Duration::from_millis(1);
 
 /// A row that fails for a reason that may pass is tried at most this often in one run (the
 /// client has already waited for resets and backed off inside each try).
@@ -122,9 +127,11 @@ pub async fn run_rows(
                 let Some(place) = permits else { break };
                 let (seq, line, label) = input.key();
                 started.lock().insert(seq, (line, label));
+                let preview = ctx.preview;
                 let (ctx, tx, tally) = (Arc::clone(&ctx), tx.clone(), Arc::clone(&tally));
                 let started = Arc::clone(&started);
-                tokio::spawn(async move {
+                // Boxed: a row's future is large, and a spawn moves it by value several times.
+                let mut row = Box::pin(async move {
                     let (mut result, resumed) = run_row(&ctx, input).await;
                     if ctx.stop.is_set() && result.failed() && result.unsettled {
                         result.user_creation_status = CreationStatus::Interrupted;
@@ -152,6 +159,15 @@ pub async fn run_rows(
                     }
                     drop(place);
                 });
+                // A dry run's row mostly ends without waiting (its user found in the listed org
+                // or a batch already read): ended here, it costs no task and no thread's wake.
+                if preview {
+                    let first = std::future::poll_fn(|cx| Poll::Ready(row.as_mut().poll(cx))).await;
+                    if first.is_ready() {
+                        continue;
+                    }
+                }
+                tokio::spawn(row);
             }
         }
     }
@@ -301,7 +317,8 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
 /// Does a row's work, and again (settling what an earlier try may have done) while it fails for
 /// a reason that may pass and the run goes on.
 async fn try_row(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResult {
-    let mut result = process(ctx, op.clone(), earlier.clone()).await;
+    // Boxed: an operation's future is large, and a row's own would carry it inline twice.
+    let mut result = Box::pin(process(ctx, op.clone(), earlier.clone())).await;
     for _ in 1..ROW_ATTEMPTS {
         if !result.unsettled || ctx.stop.is_set() {
             break;
@@ -315,7 +332,7 @@ async fn try_row(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResu
             Some(Entry::Sent(at)) => Some(Entry::Sent(at)),
             _ => earlier.clone(),
         };
-        result = process(ctx, op.clone(), again).await;
+        result = Box::pin(process(ctx, op.clone(), again)).await;
     }
     result
 }
@@ -325,15 +342,21 @@ async fn report(
     mut reporters: Vec<Box<dyn Reporter>>,
 ) -> Result<(), AppError> {
     let mut first_error = None;
-    while let Some(event) = rx.recv().await {
-        if matches!(event, Event::Finished) {
-            break;
-        }
-        for r in reporters.iter_mut() {
-            if let Err(e) = r.event(&event) {
-                first_error.get_or_insert(e);
+    'events: while let Some(first) = rx.recv().await {
+        // What is queued is taken without waiting; then a short pause lets the next events
+        // gather, so that a fast run (a dry run's rows) does not wake this task once per row.
+        let mut next = Some(first);
+        while let Some(event) = next.take().or_else(|| rx.try_recv().ok()) {
+            if matches!(event, Event::Finished) {
+                break 'events;
+            }
+            for r in reporters.iter_mut() {
+                if let Err(e) = r.event(&event) {
+                    first_error.get_or_insert(e);
+                }
             }
         }
+        tokio::time::sleep(GATHER_EVENTS).await;
     }
     for r in reporters.iter_mut() {
         if let Err(e) = r.finish() {

@@ -3,7 +3,7 @@
 //! it would send). This reporter prints what each row would do, the calls by rate-limit bucket,
 //! and how long the org's current limits make the run.
 
-use crate::engine::{Event, Reporter};
+use crate::engine::{Event, PreviewReads, Reporter};
 use crate::exit::AppError;
 use crate::outcome::{RowResult, RowTally};
 use crate::report::printable;
@@ -11,9 +11,53 @@ use okta_client::{estimate, BucketView};
 use okta_model::rate_limit::Bucket;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
+
+/// Logins one batch holds for the estimate before a preview starts: measured batches of
+/// 25-character logins held 87 to 97 (long logins fill the URL sooner).
+const ESTIMATED_TERMS: u64 = 85;
+
+/// A preview's reading this long or longer is announced before it starts.
+const LONG_READING: Duration = Duration::from_secs(60);
+
+/// What a preview's own reading of the org was: its batches, and since when it reads.
+#[derive(Debug)]
+pub struct Reading {
+    pub reads: Arc<PreviewReads>,
+    /// Listing the org before the rows, when it did.
+    pub listed_in: Duration,
+    pub started: Instant,
+}
+
+/// Said before a preview starts when reading `rows` logins in batches will take long at the
+/// org's limits (the users bucket, learned by the preview's first read).
+pub fn reading_note(client: &okta_client::Client, rows: u64) -> Option<String> {
+    let users = client
+        .buckets()
+        .into_iter()
+        .find(|b| b.bucket == Bucket::Users)?;
+    let queries = rows.div_ceil(ESTIMATED_TERMS);
+    let in_flight = client.max_in_flight() as u64;
+    let time = estimate(
+        queries,
+        u64::from(users.allowed),
+        WINDOW,
+        Duration::ZERO,
+        in_flight,
+    );
+    (time >= LONG_READING).then(|| {
+        format!(
+            "note: this preview reads the org before it plans: about {queries} queries in the {} bucket for {rows} logins (up to {} a query), ~{} at this run's share of {} a minute; less if the org is smaller than the file (then it is listed)",
+            Bucket::Users.name(),
+            okta_client::MAX_TERMS,
+            human(time),
+            users.allowed
+        )
+    })
+}
 
 /// Okta's rate-limit windows are one minute long (the headers tell a window's end, not its length).
 const WINDOW: Duration = Duration::from_secs(60);
@@ -109,6 +153,9 @@ pub struct Plan {
     next: u64,
     /// The engine's reorder window: a permit back for every line printed.
     window: Arc<Semaphore>,
+    reading: Reading,
+    /// Standard output, written in blocks: a line per row of a large file.
+    out: std::io::BufWriter<std::io::Stdout>,
 }
 
 impl Plan {
@@ -117,6 +164,7 @@ impl Plan {
         done_word: &'static str,
         extra: crate::bulk::Extra,
         window: Arc<Semaphore>,
+        reading: Reading,
     ) -> Plan {
         let mut calls = Calls::default();
         for (bucket, n) in extra.calls {
@@ -139,6 +187,8 @@ impl Plan {
             pending: BTreeMap::new(),
             next: 0,
             window,
+            reading,
+            out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
         }
     }
 }
@@ -167,8 +217,12 @@ impl Plan {
         if self.closed {
             return Ok(());
         }
-        let mut out = std::io::stdout().lock();
-        match writeln!(out, "{text}") {
+        let written = writeln!(self.out, "{text}");
+        self.written(written)
+    }
+
+    fn written(&mut self, written: std::io::Result<()>) -> Result<(), AppError> {
+        match written {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 self.closed = true;
@@ -179,6 +233,31 @@ impl Plan {
                 source,
             }),
         }
+    }
+
+    /// What the preview's own reading cost and took.
+    fn reading_line(&self, calls: u64) -> String {
+        let stats = self.reading.reads.lookup.stats();
+        let how = if self.reading.reads.lookup.listed() {
+            format!(
+                "the org listed in {} pages ({}), then {} logins answered from the list",
+                stats.listed_pages,
+                human(self.reading.listed_in),
+                stats.logins - stats.single
+            )
+        } else {
+            format!(
+                "{} logins looked up by {} filter queries of up to {} logins each",
+                stats.logins - stats.single,
+                stats.batches,
+                okta_client::MAX_TERMS
+            )
+        };
+        format!(
+            "this preview's own reading: {calls} calls, took ~{} ({how}; {} read one by one, as the run reads them)",
+            human(self.reading.started.elapsed()),
+            stats.single
+        )
     }
 }
 
@@ -241,15 +320,34 @@ impl Reporter for Plan {
         for note in std::mem::take(&mut self.notes) {
             self.line(note)?;
         }
+        let stats = self.reading.reads.lookup.stats();
+        let own: u64 = self.reads.0.values().sum::<u64>() + stats.listed_pages;
+        self.line(&self.reading_line(own))?;
+        // The run's reads: the rows' reads here but the batches, and a GET per user a batch
+        // found (the run reads each row's user on its own).
         let mut calls = Calls::default();
-        for source in [&self.reads, &self.writes, &self.extra] {
+        for (bucket, n) in &self.reads.0 {
+            let batches = if *bucket == Bucket::Users {
+                stats.batches
+            } else {
+                0
+            };
+            calls.add(*bucket, n.saturating_sub(batches));
+        }
+        calls.add(
+            Bucket::UserGet,
+            self.reading.reads.run_gets.load(Ordering::Relaxed),
+        );
+        for source in [&self.writes, &self.extra] {
             for (bucket, n) in &source.0 {
                 calls.add(*bucket, *n);
             }
         }
+        // The bound is about logins read one by one: without any, the counts are exact.
+        let bound = self.bound.filter(|_| stats.single > 0);
         self.line(&format!(
-            "API calls by rate-limit bucket: the reads this preview made, which the run makes again, and the writes it would send{}:",
-            self.bound.map_or(String::new(), |why| format!(" (at most: {why})"))
+            "API calls by rate-limit bucket: the reads the run makes and the writes it would send{}:",
+            bound.map_or(String::new(), |why| format!(" (at most: {why})"))
         ))?;
         let latency = self.latency / self.answers.max(1);
         let in_flight = self.client.in_flight_limit() as u64;
@@ -266,7 +364,9 @@ impl Reporter for Plan {
             "estimated time: ~{} (each window's share as fast as {in_flight} in flight allow at {} ms a call, then the window's reset; buckets are used in parallel); nothing was sent",
             human(longest),
             latency.as_millis()
-        ))
+        ))?;
+        let flushed = self.out.flush();
+        self.written(flushed)
     }
 }
 
