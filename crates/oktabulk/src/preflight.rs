@@ -126,10 +126,24 @@ pub fn check(
             return report;
         }
     };
+    if let Some(column) = crate::input::source::headerless(&rows.header) {
+        report.structural = true;
+        let problem = Problem::at(
+            1,
+            None,
+            None,
+            format!("the first row holds values, not column names (column {} holds an email address): the file has no header row; add one that names each column (login,email,firstName,lastName,...)", column + 1),
+        );
+        emit(&mut report, vec![problem], true);
+        return report;
+    }
     if let Err(problems) = checker.header(&rows.header) {
         report.structural = true;
         emit(&mut report, problems, true);
-        return report;
+        // The rows' own problems too, in the same pass, when the columns allow it.
+        if !checker.rows_readable() {
+            return report;
+        }
     }
     while let Some(row) = rows.next_row() {
         report.rows += 1;
@@ -153,6 +167,13 @@ pub fn check(
             report.invalid_rows += 1;
             emit(&mut report, problems, true);
         }
+    }
+    if rows.blank_rows > 0 {
+        let note = Problem::file(format!(
+            "note: {} empty row(s) (only delimiters, as spreadsheets leave them) ignored",
+            rows.blank_rows
+        ));
+        emit(&mut report, vec![note], false);
     }
     if report.rows == 0 {
         emit(

@@ -127,8 +127,18 @@ impl InputFile {
             header,
             record,
             seq: 0,
+            blank_rows: 0,
         })
     }
+}
+
+/// A header row that is data (a file saved without one): the first cell holding an email
+/// address, which no column name does. Its value is never shown: it may be anything, a
+/// password included.
+pub fn headerless(header: &[String]) -> Option<usize> {
+    header
+        .iter()
+        .position(|cell| okta_model::login::is_email(cell))
 }
 
 fn decode_header(record: &ByteRecord) -> Result<Vec<String>, Problem> {
@@ -153,6 +163,8 @@ pub struct Rows {
     pub header: Vec<String>,
     record: ByteRecord,
     seq: u64,
+    /// Rows of empty cells skipped so far.
+    pub blank_rows: u64,
 }
 
 impl std::fmt::Debug for Rows {
@@ -177,8 +189,13 @@ impl Rows {
                         format!("cannot read: {e}"),
                     )]));
                 }
-                // A blank line (Excel leaves them at the end of files) is not a row.
-                Ok(true) if self.is_blank() => continue,
+                // A blank line or a row of empty cells is not a row.
+                Ok(true) if self.is_blank() => {
+                    if self.record.len() > 1 {
+                        self.blank_rows += 1;
+                    }
+                    continue;
+                }
                 Ok(true) => {
                     let line = self.record.position().map_or(0, |p| p.byte());
                     let line = self.line_at(line);
@@ -196,12 +213,12 @@ impl Rows {
         self.csv.get_mut().get_mut().lines.line_at(byte)
     }
 
+    /// A blank line, or a row of empty cells (`,,,,,`: spreadsheets leave them at the end of
+    /// files).
     fn is_blank(&self) -> bool {
-        self.record.len() == 1
-            && self
-                .record
-                .get(0)
-                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+        self.record
+            .iter()
+            .all(|f| f.iter().all(u8::is_ascii_whitespace))
     }
 
     fn decode(&self, seq: u64, line: u64) -> Result<RawRow, Vec<Problem>> {

@@ -318,3 +318,103 @@ async fn a_group_name_with_a_semicolon_can_be_named_and_an_ambiguous_cell_is_ref
     assert_eq!(names, ["R&D; Europe"], "only the group the cell names");
     assert!(report.groups.contains_key("R&D"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_without_a_header_row_is_named_and_none_of_its_cells_is_shown() {
+    let env = Env::start().await;
+    let rows = "ada@example.com,ada@example.com,Ada,Lovelace,Secret-Horse-42\n\
+                bob@example.com,bob@example.com,Bob,Byron,Other-Horse-43\n";
+    refused(
+        &env,
+        "no-header.csv",
+        rows.as_bytes(),
+        &[
+            "no-header.csv:1:",
+            "no header row",
+            "column 1 holds an email",
+        ],
+    )
+    .await;
+    // The same for another command's file.
+    env.write("no-header-ids.csv", rows);
+    let out = env.run(&["users", "deactivate", "no-header-ids.csv"]).await;
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    for out in [&out, &env.run(&["users", "import", "no-header.csv"]).await] {
+        let err = stderr(out);
+        assert!(err.contains("no header row"), "{err}");
+        for cell in ["Secret-Horse-42", "ada@example.com", "Lovelace", "Ada"] {
+            assert!(!err.contains(cell), "{cell:?} shown:\n{err}");
+        }
+        assert!(!err.contains("--ignore-unknown-columns"), "{err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headers_from_spreadsheets_get_the_column_they_meant() {
+    let env = Env::start().await;
+    refused(
+        &env,
+        "spelled.csv",
+        b"login,E-mail,Given Name,Surname,Pasword\na@example.com,a@example.com,A,B,Correct-Horse-42\n",
+        &[
+            "spelled.csv:1: column E-mail: not a profile attribute of this org's schema nor a known column; did you mean `email`?",
+            "column Given Name: not a profile attribute of this org's schema nor a known column; did you mean `firstName`?",
+            "column Surname: not a profile attribute of this org's schema nor a known column; did you mean `lastName`?",
+            "column Pasword: not a profile attribute of this org's schema nor a known column; did you mean `password`?",
+        ],
+    )
+    .await;
+    refused(
+        &env,
+        "far.csv",
+        format!("{}shoeSize\n", HEADER.trim_end().to_owned() + ",").as_bytes(),
+        &["column shoeSize", "--ignore-unknown-columns"],
+    )
+    .await;
+    let err = stderr(&env.run(&["users", "import", "far.csv"]).await);
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_empty_rows_a_spreadsheet_leaves_are_ignored_with_one_note() {
+    let env = Env::start().await;
+    env.write(
+        "trailing.csv",
+        format!("{HEADER}a@example.com,a@example.com,A,B,Correct-Horse-42\r\n,,,,\r\n,,,,\r\n , ,,,\r\n"),
+    );
+    let out = env.run(&["users", "import", "trailing.csv"]).await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert_eq!(
+        err.matches("note: 3 empty row(s) (only delimiters, as spreadsheets leave them) ignored")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("fields but the header"), "{err}");
+    let rows = super::support::results(&env.path("trailing.results.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["userCreationStatus"], "Success");
+    assert_eq!(env.users_added(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_problem_is_reported_in_one_run() {
+    let env = Env::start().await;
+    let content = "login,email,firstName,lastName,shoeSize,groups\n\
+                   a@example.com,a@example.com,A,B,44,No Such Group\n\
+                   b@example.com,b@example.com,B,C,45,\n\
+                   B@example.com,c@example.com,C,D,46,\n";
+    refused(
+        &env,
+        "everything.csv",
+        content.as_bytes(),
+        &[
+            "everything.csv:1: column shoeSize",
+            "everything.csv:2: column groups (\"No Such Group\"): no group named",
+            "everything.csv:4: column login (\"B@example.com\"): the same login as line 3",
+            "3 problem(s) in",
+        ],
+    )
+    .await;
+}
