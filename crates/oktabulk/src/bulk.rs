@@ -29,6 +29,8 @@ pub struct Settings {
     pub command: &'static str,
     pub file: PathBuf,
     pub delimiter: u8,
+    /// The sheet to read from a workbook (`--sheet`).
+    pub sheet: Option<String>,
     pub output: Option<PathBuf>,
     pub format: Format,
     pub skip_invalid: bool,
@@ -81,7 +83,7 @@ impl Default for Channels {
 
 /// The input and where its results go; refused at once when the results would replace it.
 pub fn open(settings: &Settings) -> Result<(InputFile, PathBuf), AppError> {
-    let input = InputFile::open(&settings.file)?;
+    let input = InputFile::open(&settings.file)?.with_sheet(settings.sheet.clone());
     let output = results_path(&input.named, settings);
     guard_input(&input.named, &output)?;
     if let Some(report) = &settings.report {

@@ -29,6 +29,7 @@ pub fn settings(
         command,
         file: args.input.file.clone(),
         delimiter: args.input.delimiter,
+        sheet: args.input.sheet.clone(),
         output: args.output.clone(),
         format: format(args.format),
         skip_invalid: args.skip_invalid,

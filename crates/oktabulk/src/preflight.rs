@@ -129,7 +129,7 @@ pub fn check(
     if let Some(column) = crate::input::source::headerless(&rows.header) {
         report.structural = true;
         let problem = Problem::at(
-            1,
+            rows.header_line,
             None,
             None,
             format!("the first row holds values, not column names (column {} holds an email address): the file has no header row; add one that names each column (login,email,firstName,lastName,...)", column + 1),
@@ -137,7 +137,13 @@ pub fn check(
         emit(&mut report, vec![problem], true);
         return report;
     }
-    if let Err(problems) = checker.header(&rows.header) {
+    if let Err(mut problems) = checker.header(&rows.header) {
+        // The checkers name the header line 1; a sheet's header may start lower.
+        for p in &mut problems {
+            if p.line == Some(1) {
+                p.line = Some(rows.header_line);
+            }
+        }
         report.structural = true;
         emit(&mut report, problems, true);
         // The rows' own problems too, in the same pass, when the columns allow it.

@@ -33,4 +33,7 @@ mod cli {
     mod sync;
     /// Reruns of finished files, dry runs of every command, passwords only when asked.
     mod truth;
+    /// Workbooks (.xlsx) as input: a named sheet, row numbers, values as a spreadsheet shows
+    /// them, the journal's digest of the file.
+    mod workbooks;
 }
