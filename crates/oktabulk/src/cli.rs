@@ -335,6 +335,11 @@ pub struct InputArgs {
     /// The sheet to read from a workbook (default: its first sheet).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// How the file's columns become Okta's: a mapping file (TOML), or the preset for
+    /// Microsoft Entra's "Download users" (`entra`), Google Workspace's user download
+    /// (`google`) or an Active Directory `Export-Csv` (`ad`).
+    #[arg(long, value_name = "FILE|entra|google|ad")]
+    pub map: Option<String>,
     /// Accept columns that are neither profile attributes nor known columns, and ignore them.
     #[arg(long)]
     pub ignore_unknown_columns: bool,

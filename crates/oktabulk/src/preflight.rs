@@ -110,7 +110,7 @@ pub fn check(
         appended: Vec::new(),
         journal_meta: Vec::new(),
     };
-    let mut emit = |report: &mut PreflightReport, problems: Vec<Problem>, count: bool| {
+    let mut print_all = |report: &mut PreflightReport, problems: Vec<Problem>, count: bool| {
         if count {
             report.problems += problems.len() as u64;
         }
@@ -122,11 +122,24 @@ pub fn check(
         Ok(rows) => rows,
         Err(p) => {
             report.structural = true;
-            emit(&mut report, vec![p], true);
+            print_all(&mut report, vec![p], true);
             return report;
         }
     };
-    if let Some(column) = crate::input::source::headerless(&rows.header) {
+    // A mapped column is named by its source column too: the one the admin's file has.
+    let mut emit = |report: &mut PreflightReport,
+                    rows: &crate::input::source::Rows,
+                    mut problems: Vec<Problem>,
+                    count: bool| {
+        for p in &mut problems {
+            let source = p.column.as_deref().and_then(|c| rows.source_of(c));
+            if let (Some(source), Some(column)) = (source, &p.column) {
+                p.column = Some(format!("{source} (as {column})"));
+            }
+        }
+        print_all(report, problems, count);
+    };
+    if let Some(column) = crate::input::source::headerless(&rows.source_header) {
         report.structural = true;
         let problem = Problem::at(
             rows.header_line,
@@ -134,7 +147,7 @@ pub fn check(
             None,
             format!("the first row holds values, not column names (column {} holds an email address): the file has no header row; add one that names each column (login,email,firstName,lastName,...)", column + 1),
         );
-        emit(&mut report, vec![problem], true);
+        emit(&mut report, &rows, vec![problem], true);
         return report;
     }
     if let Err(mut problems) = checker.header(&rows.header) {
@@ -145,7 +158,7 @@ pub fn check(
             }
         }
         report.structural = true;
-        emit(&mut report, problems, true);
+        emit(&mut report, &rows, problems, true);
         // The rows' own problems too, in the same pass, when the columns allow it.
         if !checker.rows_readable() {
             return report;
@@ -168,10 +181,10 @@ pub fn check(
                 Err(problems) => problems,
             },
         };
-        emit(&mut report, checker.warnings(), false);
+        emit(&mut report, &rows, checker.warnings(), false);
         if !problems.is_empty() {
             report.invalid_rows += 1;
-            emit(&mut report, problems, true);
+            emit(&mut report, &rows, problems, true);
         }
     }
     if rows.blank_rows > 0 {
@@ -179,11 +192,12 @@ pub fn check(
             "note: {} empty row(s) (only delimiters, as spreadsheets leave them) ignored",
             rows.blank_rows
         ));
-        emit(&mut report, vec![note], false);
+        emit(&mut report, &rows, vec![note], false);
     }
     if report.rows == 0 {
         emit(
             &mut report,
+            &rows,
             vec![Problem::file("the file has a header but no rows")],
             true,
         );

@@ -8,6 +8,7 @@ pub mod columns;
 pub mod keyed;
 pub mod kinds;
 pub mod logins;
+pub mod mapping;
 pub mod problem;
 pub mod sheet;
 pub mod source;

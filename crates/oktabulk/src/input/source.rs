@@ -5,6 +5,7 @@
 
 use crate::csv_cell;
 use crate::exit::AppError;
+use crate::input::mapping::Mapping;
 use crate::input::problem::Problem;
 use crate::input::sheet;
 use csv::ByteRecord;
@@ -25,6 +26,8 @@ pub struct InputFile {
     path: PathBuf,
     /// The sheet to read when the file is a workbook (`--sheet`); the first one otherwise.
     sheet: Option<String>,
+    /// How the file's columns become Okta's (`--map`).
+    mapping: Option<Mapping>,
     _spool: Option<tempfile::TempPath>,
 }
 
@@ -64,6 +67,7 @@ impl InputFile {
                 named: named.to_owned(),
                 path: path.to_path_buf(),
                 sheet: None,
+                mapping: None,
                 _spool: Some(path),
             });
         }
@@ -76,8 +80,15 @@ impl InputFile {
             named: named.to_owned(),
             path: named.to_owned(),
             sheet: None,
+            mapping: None,
             _spool: None,
         })
+    }
+
+    /// Reads the file's columns through a mapping.
+    pub fn with_mapping(mut self, mapping: Option<Mapping>) -> InputFile {
+        self.mapping = mapping;
+        self
     }
 
     /// Reads the sheet of that name when the file is a workbook.
@@ -142,13 +153,35 @@ impl InputFile {
                 "the header has ';' but no ',': the file uses ';' as its delimiter (Excel in some locales); save it as \"CSV UTF-8 (Comma delimited)\" or pass --delimiter ';'",
             ));
         }
-        Ok(Rows {
-            reader: Reader::Csv {
+        self.start(
+            Reader::Csv {
                 csv: Box::new(csv),
                 record,
             },
             header,
-            header_line: 1,
+            1,
+        )
+    }
+
+    /// Rows from the first data row, with the header mapped when there is a mapping.
+    fn start(
+        &self,
+        reader: Reader,
+        header: Vec<String>,
+        header_line: u64,
+    ) -> Result<Rows, Problem> {
+        let projection = match &self.mapping {
+            Some(mapping) => Some(mapping.apply(&header, header_line)?),
+            None => None,
+        };
+        Ok(Rows {
+            reader,
+            header: projection
+                .as_ref()
+                .map_or_else(|| header.clone(), |p| p.header.clone()),
+            sources: projection.map(|p| p.sources),
+            source_header: header,
+            header_line,
             seq: 0,
             blank_rows: 0,
         })
@@ -160,16 +193,14 @@ impl InputFile {
             std::fs::read(&self.path).map_err(|e| Problem::file(format!("cannot read: {e}")))?;
         let digest = hex(ring::digest::digest(&SHA256, &bytes).as_ref());
         let sheet = sheet::read(bytes, self.sheet.as_deref())?;
-        Ok(Rows {
-            reader: Reader::Sheet {
+        self.start(
+            Reader::Sheet {
                 rows: sheet.rows.into_iter(),
                 digest,
             },
-            header: sheet.header,
-            header_line: sheet.header_line,
-            seq: 0,
-            blank_rows: 0,
-        })
+            sheet.header,
+            sheet.header_line,
+        )
     }
 }
 
@@ -205,7 +236,12 @@ fn not_utf8() -> &'static str {
 /// The rows of one read of the file.
 pub struct Rows {
     reader: Reader,
+    /// The columns the command reads: the file's header, mapped when there is a mapping.
     pub header: Vec<String>,
+    /// The file's own header.
+    pub source_header: Vec<String>,
+    /// With a mapping, the source column of each column of `header`.
+    sources: Option<Vec<usize>>,
     /// The header's line (its row number in a sheet).
     pub header_line: u64,
     seq: u64,
@@ -264,7 +300,10 @@ impl Rows {
                             .iter()
                             .map(|f| std::str::from_utf8(f).map_err(|_| not_utf8().to_owned()))
                             .collect();
-                        return Some(decode(&self.header, seq, line, fields));
+                        return Some(project(
+                            self.sources.as_deref(),
+                            decode(&self.source_header, seq, line, fields),
+                        ));
                     }
                 }
             },
@@ -280,7 +319,7 @@ impl Rows {
                 }
                 let seq = self.seq;
                 self.seq += 1;
-                let width = self.header.len();
+                let width = self.source_header.len();
                 let mut fields: Vec<Result<&str, String>> = row
                     .cells
                     .iter()
@@ -299,9 +338,20 @@ impl Rows {
                         ),
                     )]));
                 }
-                return Some(decode(&self.header, seq, row.line, fields));
+                return Some(project(
+                    self.sources.as_deref(),
+                    decode(&self.source_header, seq, row.line, fields),
+                ));
             },
         }
+    }
+
+    /// The source column a column of the mapped header comes from, when it has another name.
+    pub fn source_of(&self, column: &str) -> Option<&str> {
+        let sources = self.sources.as_ref()?;
+        let at = self.header.iter().position(|h| h == column)?;
+        let source = self.source_header.get(*sources.get(at)?)?;
+        (source != column).then_some(source.as_str())
     }
 
     /// The SHA-256 of every byte read, in hex; call after the last row.
@@ -312,6 +362,23 @@ impl Rows {
             }
             Reader::Sheet { digest, .. } => digest.clone(),
         }
+    }
+}
+
+/// A row's cells in the order of the mapped header (a source column may give two).
+fn project(
+    sources: Option<&[usize]>,
+    row: Result<RawRow, Vec<Problem>>,
+) -> Result<RawRow, Vec<Problem>> {
+    match (row, sources) {
+        (Ok(row), Some(sources)) => Ok(RawRow {
+            cells: sources
+                .iter()
+                .map(|&i| row.cells.get(i).cloned().unwrap_or_default())
+                .collect(),
+            ..row
+        }),
+        (row, _) => row,
     }
 }
 
