@@ -139,13 +139,13 @@ pub fn check(
         }
         print_all(report, problems, count);
     };
-    if let Some(column) = crate::input::source::headerless(&rows.source_header) {
+    if let Some((column, holds)) = crate::input::source::headerless(&rows.source_header) {
         report.structural = true;
         let problem = Problem::at(
             rows.header_line,
             None,
             None,
-            format!("the first row holds values, not column names (column {} holds an email address): the file has no header row; add one that names each column (login,email,firstName,lastName,...)", column + 1),
+            format!("the first row holds values, not column names (column {} holds {holds}): the file has no header row; add one that names each column (login,email,firstName,lastName,...)", column + 1),
         );
         emit(&mut report, &rows, vec![problem], true);
         return report;

@@ -209,12 +209,18 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A header row that is data (a file saved without one): the first cell holding an email
-/// address, which no column name does. Its value is never shown: it may be anything, a
-/// password included.
-pub fn headerless(header: &[String]) -> Option<usize> {
-    header
-        .iter()
-        .position(|cell| okta_model::login::is_email(cell))
+/// address or a user's id, which no column name does, and what it holds. No cell of it is ever
+/// shown: it may be anything, a password included.
+pub fn headerless(header: &[String]) -> Option<(usize, &'static str)> {
+    header.iter().enumerate().find_map(|(i, cell)| {
+        if okta_model::login::is_email(cell) {
+            Some((i, "an email address"))
+        } else if okta_model::UserId::looks_like(cell) {
+            Some((i, "a user's id"))
+        } else {
+            None
+        }
+    })
 }
 
 fn decode_header(record: &ByteRecord) -> Result<Vec<String>, Problem> {

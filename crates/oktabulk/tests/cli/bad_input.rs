@@ -335,14 +335,28 @@ async fn a_file_without_a_header_row_is_named_and_none_of_its_cells_is_shown() {
         ],
     )
     .await;
-    // The same for another command's file.
-    env.write("no-header-ids.csv", rows);
+    // The same for another command's file, keyed by ids.
+    env.write(
+        "no-header-ids.csv",
+        "00u1abcdefghIJKLMN0h,Secret-Horse-42\n00u2abcdefghIJKLMN0h,x\n",
+    );
     let out = env.run(&["users", "deactivate", "no-header-ids.csv"]).await;
     assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no-header-ids.csv:1: the first row holds values, not column names (column 1 holds a user's id)"),
+        "{}",
+        stderr(&out)
+    );
     for out in [&out, &env.run(&["users", "import", "no-header.csv"]).await] {
         let err = stderr(out);
         assert!(err.contains("no header row"), "{err}");
-        for cell in ["Secret-Horse-42", "ada@example.com", "Lovelace", "Ada"] {
+        for cell in [
+            "Secret-Horse-42",
+            "ada@example.com",
+            "Lovelace",
+            "Ada",
+            "00u1abc",
+        ] {
             assert!(!err.contains(cell), "{cell:?} shown:\n{err}");
         }
         assert!(!err.contains("--ignore-unknown-columns"), "{err}");
