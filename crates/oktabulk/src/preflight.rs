@@ -139,6 +139,9 @@ pub fn check(
         }
         print_all(report, problems, count);
     };
+    if let Some(note) = rows.mapping_note() {
+        emit(&mut report, &rows, vec![Problem::file(note)], false);
+    }
     if let Some((column, holds)) = crate::input::source::headerless(&rows.source_header) {
         report.structural = true;
         let problem = Problem::at(

@@ -144,10 +144,24 @@ impl InputFile {
         if !read {
             return Err(Problem::file("the file is empty: it needs a header row"));
         }
-        let header = decode_header(&record)?;
+        let mut header = decode_header(&record, 1)?;
+        let mut header_line = 1;
+        // Windows PowerShell's Export-Csv writes its object type first, unless told
+        // -NoTypeInformation: the header is the line after it.
+        if header.len() == 1 && header[0].starts_with("#TYPE ") {
+            let read = csv
+                .read_byte_record(&mut record)
+                .map_err(|e| Problem::file(format!("cannot read the header: {e}")))?;
+            if !read {
+                return Err(Problem::file("the file is empty: it needs a header row"));
+            }
+            let byte = record.position().map_or(0, |p| p.byte());
+            header_line = csv.get_mut().get_mut().lines.line_at(byte);
+            header = decode_header(&record, header_line)?;
+        }
         if header.len() == 1 && delimiter == b',' && header[0].contains(';') {
             return Err(Problem::at(
-                1,
+                header_line,
                 None,
                 None,
                 "the header has ';' but no ',': the file uses ';' as its delimiter (Excel in some locales); save it as \"CSV UTF-8 (Comma delimited)\" or pass --delimiter ';'",
@@ -159,7 +173,7 @@ impl InputFile {
                 record,
             },
             header,
-            1,
+            header_line,
         )
     }
 
@@ -223,14 +237,14 @@ pub fn headerless(header: &[String]) -> Option<(usize, &'static str)> {
     })
 }
 
-fn decode_header(record: &ByteRecord) -> Result<Vec<String>, Problem> {
+fn decode_header(record: &ByteRecord, line: u64) -> Result<Vec<String>, Problem> {
     record
         .iter()
         .enumerate()
         .map(|(i, field)| {
             std::str::from_utf8(field)
                 .map(|s| s.trim().to_owned())
-                .map_err(|_| Problem::at(1, Some(&format!("#{}", i + 1)), None, not_utf8()))
+                .map_err(|_| Problem::at(line, Some(&format!("#{}", i + 1)), None, not_utf8()))
         })
         .collect()
 }
@@ -350,6 +364,33 @@ impl Rows {
                 ));
             },
         }
+    }
+
+    /// With a mapping, what it did to this file's header: each source column and the columns
+    /// it became, and the columns it left out.
+    pub fn mapping_note(&self) -> Option<String> {
+        let sources = self.sources.as_ref()?;
+        let mut mapped = Vec::new();
+        for (i, source) in self.source_header.iter().enumerate() {
+            let targets: Vec<&str> = sources
+                .iter()
+                .zip(&self.header)
+                .filter(|(s, t)| **s == i && *t != source)
+                .map(|(_, t)| t.as_str())
+                .collect();
+            if !targets.is_empty() {
+                mapped.push(format!("{source} as {}", targets.join(" and ")));
+            }
+        }
+        let left_out: Vec<&str> = (0..self.source_header.len())
+            .filter(|i| !sources.contains(i))
+            .map(|i| self.source_header[i].as_str())
+            .collect();
+        let mut note = format!("note: the mapping reads {}", mapped.join(", "));
+        if !left_out.is_empty() {
+            note.push_str(&format!("; left out: {}", left_out.join(", ")));
+        }
+        Some(note)
     }
 
     /// The source column a column of the mapped header comes from, when it has another name.

@@ -55,7 +55,15 @@ async fn each_directory_s_export_imports_through_its_preset() {
     assert_eq!(alan["manager"], "ada.lovelace@example.org");
     assert_eq!(alan["costCenter"], "R-100");
 
-    import(&env, "ad-users.csv", "ad").await;
+    let err = import(&env, "ad-users.csv", "ad").await;
+    assert!(
+        err.contains("note: the mapping reads UserPrincipalName as login, GivenName as firstName"),
+        "{err}"
+    );
+    assert!(
+        err.contains("; left out: SamAccountName, Enabled, manager"),
+        "{err}"
+    );
     let margaret = profile(&env, "margaret.hamilton@corp.example").await;
     assert_eq!(margaret["displayName"], "Margaret Hamilton");
     assert_eq!(margaret["countryCode"], "US");
@@ -101,5 +109,30 @@ async fn a_mapping_file_renames_columns_and_problems_name_the_source_column() {
         .await;
     let err = stderr(&out);
     assert!(err.contains("not a preset (entra, google, ad)"), "{err}");
+    assert_eq!(env.emulator.stats().writes, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn windows_powershell_s_type_line_is_skipped_and_lines_still_count() {
+    let env = Env::start().await;
+    let ad = std::fs::read_to_string(format!("{FIXTURES}/ad-users.csv")).expect("fixture");
+    let ad = ad.replace(
+        "\"dennis.ritchie@corp.example\",\"Dennis\"",
+        "\"nope\",\"Dennis\"",
+    );
+    env.write(
+        "ps5.csv",
+        format!("#TYPE Selected.Microsoft.ActiveDirectory.Management.ADUser\r\n{ad}"),
+    );
+    let out = env
+        .run(&["users", "import", "ps5.csv", "--map", "ad"])
+        .await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    assert!(
+        err.contains("ps5.csv:4: column UserPrincipalName (as login) (\"nope\")"),
+        "{err}"
+    );
+    assert!(!err.contains("#TYPE"), "{err}");
     assert_eq!(env.emulator.stats().writes, 0);
 }
