@@ -21,6 +21,10 @@ pub const PRESETS: &[(&str, &str)] = &[
 struct MappingFile {
     #[serde(default)]
     unmapped: Unmapped,
+    /// Columns that, all present and without a `login` column, tell a file this mapping is
+    /// for (the presets' signatures).
+    #[serde(default)]
+    detect: Vec<String>,
     columns: BTreeMap<String, Targets>,
 }
 
@@ -49,6 +53,7 @@ pub struct Mapping {
     /// Source column (matched without regard to case) to the Okta columns it becomes.
     columns: Vec<(String, Vec<String>)>,
     ignore_unmapped: bool,
+    detect: Vec<String>,
 }
 
 /// The header as the command reads it: each column with the source column it comes from.
@@ -93,7 +98,21 @@ impl Mapping {
             name: name.to_owned(),
             columns,
             ignore_unmapped: file.unmapped == Unmapped::Ignore,
+            detect: file.detect,
         })
+    }
+
+    /// The preset a header without a `login` column is the export of, by the preset's
+    /// signature columns.
+    pub fn detect(header: &[String]) -> Option<Mapping> {
+        let has = |name: &str| header.iter().any(|h| h.eq_ignore_ascii_case(name));
+        if has("login") || has("profile.login") {
+            return None;
+        }
+        PRESETS
+            .iter()
+            .filter_map(|(name, _)| Mapping::load(name).ok())
+            .find(|m| !m.detect.is_empty() && m.detect.iter().all(|d| has(d)))
     }
 
     /// The columns the command reads from a file with this header. A mapping that names none
@@ -185,6 +204,21 @@ mod tests {
         let keep = Mapping::parse("m", "[columns]\nmail = \"email\"\n").expect("parses");
         let got = keep.apply(&header(&["mail", "shoeSize"]), 1).expect("maps");
         assert_eq!(got.header, ["email", "shoeSize"]);
+        let detected = |names: &[&str]| Mapping::detect(&header(names)).map(|m| m.name);
+        assert_eq!(
+            detected(&["userPrincipalName", "objectId", "mail"]).as_deref(),
+            Some("entra")
+        );
+        assert_eq!(
+            detected(&["SamAccountName", "UserPrincipalName"]).as_deref(),
+            Some("ad")
+        );
+        assert_eq!(
+            detected(&["Email Address [Required]", "First Name [Required]"]).as_deref(),
+            Some("google")
+        );
+        assert_eq!(detected(&["login", "objectId", "userPrincipalName"]), None);
+        assert_eq!(detected(&["userPrincipalName", "mail"]), None);
         let refused = google
             .apply(&header(&["login", "email"]), 3)
             .expect_err("none");

@@ -184,8 +184,12 @@ impl InputFile {
         header: Vec<String>,
         header_line: u64,
     ) -> Result<Rows, Problem> {
-        let projection = match &self.mapping {
-            Some(mapping) => Some(mapping.apply(&header, header_line)?),
+        let mapping = match &self.mapping {
+            Some(mapping) => Some((mapping.clone(), false)),
+            None => Mapping::detect(&header).map(|m| (m, true)),
+        };
+        let projection = match &mapping {
+            Some((mapping, _)) => Some(mapping.apply(&header, header_line)?),
             None => None,
         };
         Ok(Rows {
@@ -194,6 +198,7 @@ impl InputFile {
                 .as_ref()
                 .map_or_else(|| header.clone(), |p| p.header.clone()),
             sources: projection.map(|p| p.sources),
+            mapping: mapping.map(|(m, detected)| (m.name, detected)),
             source_header: header,
             header_line,
             seq: 0,
@@ -260,6 +265,8 @@ pub struct Rows {
     pub header: Vec<String>,
     /// The file's own header.
     pub source_header: Vec<String>,
+    /// The mapping's name, and whether it was told from the header (no `--map`).
+    mapping: Option<(String, bool)>,
     /// With a mapping, the source column of each column of `header`.
     sources: Option<Vec<usize>>,
     /// The header's line (its row number in a sheet).
@@ -386,7 +393,13 @@ impl Rows {
             .filter(|i| !sources.contains(i))
             .map(|i| self.source_header[i].as_str())
             .collect();
-        let mut note = format!("note: the mapping reads {}", mapped.join(", "));
+        let (name, detected) = self.mapping.as_ref()?;
+        let how = if *detected {
+            format!("the header is the export --map {name} reads (pass --map FILE to read it otherwise); it reads")
+        } else {
+            format!("--map {name} reads")
+        };
+        let mut note = format!("note: {how} {}", mapped.join(", "));
         if !left_out.is_empty() {
             note.push_str(&format!("; left out: {}", left_out.join(", ")));
         }

@@ -57,7 +57,7 @@ async fn each_directory_s_export_imports_through_its_preset() {
 
     let err = import(&env, "ad-users.csv", "ad").await;
     assert!(
-        err.contains("note: the mapping reads UserPrincipalName as login, GivenName as firstName"),
+        err.contains("note: --map ad reads UserPrincipalName as login, GivenName as firstName"),
         "{err}"
     );
     assert!(
@@ -135,4 +135,23 @@ async fn windows_powershell_s_type_line_is_skipped_and_lines_still_count() {
     );
     assert!(!err.contains("#TYPE"), "{err}");
     assert_eq!(env.emulator.stats().writes, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_is_told_from_its_header_without_map() {
+    let env = Env::start().await;
+    let bytes = std::fs::read(format!("{FIXTURES}/entra-users.csv")).expect("fixture");
+    env.write("entra.csv", bytes);
+    let out = env.run(&["users", "import", "entra.csv"]).await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(
+        err.contains("note: the header is the export --map entra reads (pass --map FILE to read it otherwise); it reads userPrincipalName as login"),
+        "{err}"
+    );
+    assert_eq!(env.users_added(), 2);
+    assert_eq!(
+        profile(&env, "grace.hopper@contoso.example").await["department"],
+        "Engineering"
+    );
 }
