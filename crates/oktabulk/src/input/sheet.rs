@@ -148,4 +148,19 @@ mod tests {
             .expect_err("an error")
             .contains("#N/A"));
     }
+
+    #[test]
+    fn a_damaged_workbook_is_a_problem_not_a_panic() {
+        for bytes in [
+            &b"PK\x03\x04not a zip"[..],
+            &[0xD0, 0xCF, 0x11, 0xE0, 0, 1, 2],
+        ] {
+            assert!(is_workbook(bytes));
+            let refused = read(bytes.to_vec(), None).expect_err("refused");
+            assert!(
+                refused.reason.contains("cannot read the workbook"),
+                "{refused:?}"
+            );
+        }
+    }
 }
