@@ -6,7 +6,8 @@
 use crate::exit::AppError;
 use crate::input::{InputFile, Problem, RowChecker};
 use futures_util::{stream, StreamExt};
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug)]
 pub struct PreflightReport {
@@ -110,11 +111,23 @@ pub fn check(
         appended: Vec::new(),
         journal_meta: Vec::new(),
     };
+    // Problems of one column (or of whole rows) beyond the cap are counted, not printed.
+    let per_column: RefCell<BTreeMap<String, u64>> = RefCell::new(BTreeMap::new());
     let mut print_all = |report: &mut PreflightReport, problems: Vec<Problem>, count: bool| {
         if count {
             report.problems += problems.len() as u64;
         }
         for p in problems {
+            if count && p.line.is_some() {
+                let mut counts = per_column.borrow_mut();
+                let seen = counts
+                    .entry(p.column.clone().unwrap_or_default())
+                    .or_default();
+                *seen += 1;
+                if *seen > SHOWN_PER_COLUMN {
+                    continue;
+                }
+            }
             print(p.render(&input.display));
         }
     };
@@ -190,6 +203,23 @@ pub fn check(
             emit(&mut report, &rows, problems, true);
         }
     }
+    let beyond: Vec<Problem> = per_column
+        .borrow()
+        .iter()
+        .filter(|(_, seen)| **seen > SHOWN_PER_COLUMN)
+        .map(|(column, seen)| {
+            let of = if column.is_empty() {
+                "of whole rows".to_owned()
+            } else {
+                format!("in column {column}")
+            };
+            Problem::file(format!(
+                "and {} more problems {of} ({seen} in all; the first {SHOWN_PER_COLUMN} are shown)",
+                seen - SHOWN_PER_COLUMN
+            ))
+        })
+        .collect();
+    emit(&mut report, &rows, beyond, false);
     if rows.blank_rows > 0 {
         let note = Problem::file(format!(
             "note: {} empty row(s) (only delimiters, as spreadsheets leave them) ignored",
@@ -209,6 +239,9 @@ pub fn check(
     report.digest = rows.digest();
     report
 }
+
+/// Problems shown per column (and of whole rows); the rest are counted in one line.
+const SHOWN_PER_COLUMN: u64 = 100;
 
 /// The message that stops a run with problems.
 pub fn refusal(report: &PreflightReport) -> AppError {

@@ -432,3 +432,29 @@ async fn every_kind_of_problem_is_reported_in_one_run() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_column_wrong_in_every_row_shows_its_first_hundred_problems_and_counts_the_rest() {
+    let env = Env::start().await;
+    let mut content = String::from(HEADER);
+    for i in 0..150 {
+        content.push_str(&format!("u{i}@example.com,not-an-email-{i},A,B,\n"));
+    }
+    content.push_str("late@example.com,late@example.com,=1+1,B,\n");
+    refused(
+        &env,
+        "every-row.csv",
+        content.as_bytes(),
+        &[
+            "every-row.csv:101: column email (\"not-an-email-99\"): not an email address",
+            "and 50 more problems in column email (150 in all; the first 100 are shown)",
+            "151 problem(s) in 151 of 151 rows",
+        ],
+    )
+    .await;
+    let err = stderr(&env.run(&["users", "import", "every-row.csv"]).await);
+    assert_eq!(err.matches("not an email address").count(), 100, "{err}");
+    assert!(!err.contains("not-an-email-100\""), "{err}");
+    // Another column's problem is still shown.
+    assert!(err.contains("every-row.csv:152: column firstName"), "{err}");
+}
