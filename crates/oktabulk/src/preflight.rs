@@ -222,7 +222,7 @@ pub fn check(
     emit(&mut report, &rows, beyond, false);
     if rows.blank_rows > 0 {
         let note = Problem::file(format!(
-            "note: {} empty row(s) (only delimiters, as spreadsheets leave them) ignored",
+            "note: {} empty row(s) ignored (rows of empty cells, as spreadsheets leave them)",
             rows.blank_rows
         ));
         emit(&mut report, &rows, vec![note], false);

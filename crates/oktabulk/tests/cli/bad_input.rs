@@ -400,8 +400,10 @@ async fn the_empty_rows_a_spreadsheet_leaves_are_ignored_with_one_note() {
     let err = stderr(&out);
     assert_eq!(code(&out), 0, "{err}");
     assert_eq!(
-        err.matches("note: 3 empty row(s) (only delimiters, as spreadsheets leave them) ignored")
-            .count(),
+        err.matches(
+            "note: 3 empty row(s) ignored (rows of empty cells, as spreadsheets leave them)"
+        )
+        .count(),
         1,
         "{err}"
     );
