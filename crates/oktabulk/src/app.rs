@@ -161,7 +161,9 @@ async fn users(global: &crate::cli::GlobalArgs, command: &UsersCommand) -> Resul
 /// Runs only the preflight. With an org (configured, or `--sandbox`) the schema and the groups
 /// come from it; without one the default schema is used and group references are not checked.
 async fn validate(global: &crate::cli::GlobalArgs, args: &ValidateArgs) -> Result<u8, AppError> {
-    let input = InputFile::open(&args.input.file)?;
+    let input = InputFile::open(&args.input.file)?
+        .with_sheet(args.input.sheet.clone())
+        .with_mapping(crate::bulk::mapping(args.input.map.as_deref())?);
     let target = if global.sandbox {
         None
     } else {

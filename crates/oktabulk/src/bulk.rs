@@ -10,6 +10,7 @@ use crate::engine::{
     run_rows, Event, Job, PreviewReads, Reporter, RowContext, RowInput, Stop, StopReason,
 };
 use crate::exit::{code, AppError};
+use crate::input::mapping::Mapping;
 use crate::input::{InputFile, RowChecker};
 use crate::journal::{EarlierRun, Journal, JournalKey, Previous};
 use crate::preflight::{self, PreflightReport};
@@ -33,6 +34,10 @@ pub struct Settings {
     pub command: &'static str,
     pub file: PathBuf,
     pub delimiter: u8,
+    /// The sheet to read from a workbook (`--sheet`).
+    pub sheet: Option<String>,
+    /// How the file's columns become Okta's (`--map`).
+    pub map: Option<String>,
     pub output: Option<PathBuf>,
     pub format: Format,
     pub skip_invalid: bool,
@@ -84,9 +89,18 @@ impl Default for Channels {
     }
 }
 
+/// The mapping `--map` names, read and checked.
+pub fn mapping(spec: Option<&str>) -> Result<Option<Mapping>, AppError> {
+    spec.map(Mapping::load)
+        .transpose()
+        .map_err(AppError::InvalidInput)
+}
+
 /// The input and where its results go; refused at once when the results would replace it.
 pub fn open(settings: &Settings) -> Result<(InputFile, PathBuf), AppError> {
-    let input = InputFile::open(&settings.file)?;
+    let input = InputFile::open(&settings.file)?
+        .with_sheet(settings.sheet.clone())
+        .with_mapping(mapping(settings.map.as_deref())?);
     let output = results_path(&input.named, settings);
     guard_input(&input.named, &output)?;
     if let Some(report) = &settings.report {

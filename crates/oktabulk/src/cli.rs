@@ -346,8 +346,17 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// The CSV file (UTF-8, with or without BOM); `-` reads standard input.
+    /// The CSV file (UTF-8, with or without BOM) or workbook (.xlsx, .xls, .ods); `-` reads
+    /// standard input.
     pub file: PathBuf,
+    /// The sheet to read from a workbook (default: its first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// How the file's columns become Okta's: a mapping file (TOML), or the preset for
+    /// Microsoft Entra's "Download users" (`entra`), Google Workspace's user download
+    /// (`google`) or an Active Directory `Export-Csv` (`ad`).
+    #[arg(long, value_name = "FILE|entra|google|ad")]
+    pub map: Option<String>,
     /// Accept columns that are neither profile attributes nor known columns, and ignore them.
     #[arg(long)]
     pub ignore_unknown_columns: bool,

@@ -25,10 +25,17 @@ pub fn settings(
     journal_options: String,
     done_word: &'static str,
 ) -> Settings {
+    // A mapping changes what each row sends: a run with another one is another run.
+    let journal_options = match &args.input.map {
+        Some(map) => format!("{journal_options} map={map}"),
+        None => journal_options,
+    };
     Settings {
         command,
         file: args.input.file.clone(),
         delimiter: args.input.delimiter,
+        sheet: args.input.sheet.clone(),
+        map: args.input.map.clone(),
         output: args.output.clone(),
         format: format(args.format),
         skip_invalid: args.skip_invalid,

@@ -6,7 +6,8 @@
 use crate::exit::AppError;
 use crate::input::{InputFile, Problem, RowChecker};
 use futures_util::{stream, StreamExt};
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug)]
 pub struct PreflightReport {
@@ -110,11 +111,23 @@ pub fn check(
         appended: Vec::new(),
         journal_meta: Vec::new(),
     };
-    let mut emit = |report: &mut PreflightReport, problems: Vec<Problem>, count: bool| {
+    // Problems of one column (or of whole rows) beyond the cap are counted, not printed.
+    let per_column: RefCell<BTreeMap<String, u64>> = RefCell::new(BTreeMap::new());
+    let mut print_all = |report: &mut PreflightReport, problems: Vec<Problem>, count: bool| {
         if count {
             report.problems += problems.len() as u64;
         }
         for p in problems {
+            if count && p.line.is_some() {
+                let mut counts = per_column.borrow_mut();
+                let seen = counts
+                    .entry(p.column.clone().unwrap_or_default())
+                    .or_default();
+                *seen += 1;
+                if *seen > SHOWN_PER_COLUMN {
+                    continue;
+                }
+            }
             print(p.render(&input.display));
         }
     };
@@ -122,14 +135,50 @@ pub fn check(
         Ok(rows) => rows,
         Err(p) => {
             report.structural = true;
-            emit(&mut report, vec![p], true);
+            print_all(&mut report, vec![p], true);
             return report;
         }
     };
-    if let Err(problems) = checker.header(&rows.header) {
+    // A mapped column is named by its source column too: the one the admin's file has.
+    let mut emit = |report: &mut PreflightReport,
+                    rows: &crate::input::source::Rows,
+                    mut problems: Vec<Problem>,
+                    count: bool| {
+        for p in &mut problems {
+            let source = p.column.as_deref().and_then(|c| rows.source_of(c));
+            if let (Some(source), Some(column)) = (source, &p.column) {
+                p.column = Some(format!("{source} (as {column})"));
+            }
+        }
+        print_all(report, problems, count);
+    };
+    if let Some(note) = rows.mapping_note() {
+        emit(&mut report, &rows, vec![Problem::file(note)], false);
+    }
+    if let Some((column, holds)) = crate::input::source::headerless(&rows.source_header) {
         report.structural = true;
-        emit(&mut report, problems, true);
+        let problem = Problem::at(
+            rows.header_line,
+            None,
+            None,
+            format!("the first row holds values, not column names (column {} holds {holds}): the file has no header row; add one that names each column (login,email,firstName,lastName,...)", column + 1),
+        );
+        emit(&mut report, &rows, vec![problem], true);
         return report;
+    }
+    if let Err(mut problems) = checker.header(&rows.header) {
+        // The checkers name the header line 1; a sheet's header may start lower.
+        for p in &mut problems {
+            if p.line == Some(1) {
+                p.line = Some(rows.header_line);
+            }
+        }
+        report.structural = true;
+        emit(&mut report, &rows, problems, true);
+        // The rows' own problems too, in the same pass, when the columns allow it.
+        if !checker.rows_readable() {
+            return report;
+        }
     }
     while let Some(row) = rows.next_row() {
         report.rows += 1;
@@ -148,15 +197,40 @@ pub fn check(
                 Err(problems) => problems,
             },
         };
-        emit(&mut report, checker.warnings(), false);
+        emit(&mut report, &rows, checker.warnings(), false);
         if !problems.is_empty() {
             report.invalid_rows += 1;
-            emit(&mut report, problems, true);
+            emit(&mut report, &rows, problems, true);
         }
+    }
+    let beyond: Vec<Problem> = per_column
+        .borrow()
+        .iter()
+        .filter(|(_, seen)| **seen > SHOWN_PER_COLUMN)
+        .map(|(column, seen)| {
+            let of = if column.is_empty() {
+                "of whole rows".to_owned()
+            } else {
+                format!("in column {column}")
+            };
+            Problem::file(format!(
+                "and {} more problems {of} ({seen} in all; the first {SHOWN_PER_COLUMN} are shown)",
+                seen - SHOWN_PER_COLUMN
+            ))
+        })
+        .collect();
+    emit(&mut report, &rows, beyond, false);
+    if rows.blank_rows > 0 {
+        let note = Problem::file(format!(
+            "note: {} empty row(s) ignored (rows of empty cells, as spreadsheets leave them)",
+            rows.blank_rows
+        ));
+        emit(&mut report, &rows, vec![note], false);
     }
     if report.rows == 0 {
         emit(
             &mut report,
+            &rows,
             vec![Problem::file("the file has a header but no rows")],
             true,
         );
@@ -165,6 +239,9 @@ pub fn check(
     report.digest = rows.digest();
     report
 }
+
+/// Problems shown per column (and of whole rows); the rest are counted in one line.
+const SHOWN_PER_COLUMN: u64 = 100;
 
 /// The message that stops a run with problems.
 pub fn refusal(report: &PreflightReport) -> AppError {

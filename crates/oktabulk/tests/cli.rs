@@ -19,6 +19,9 @@ mod cli {
     mod import;
     /// The journal on disk: damaged rows and files, links, listing and pruning old runs.
     mod journal;
+    /// `--map`: the Entra, Google Workspace and AD presets on made-up exports, a mapping file,
+    /// problems named by the source column.
+    mod mappings;
     /// `users update`, the lifecycle commands, `groups ...` and `export`.
     mod operations;
     /// `--report` and `oktabulk report`: the run's page, and its rendering in headless Chromium.
@@ -33,4 +36,7 @@ mod cli {
     mod sync;
     /// Reruns of finished files, dry runs of every command, passwords only when asked.
     mod truth;
+    /// Workbooks (.xlsx) as input: a named sheet, row numbers, values as a spreadsheet shows
+    /// them, the journal's digest of the file.
+    mod workbooks;
 }

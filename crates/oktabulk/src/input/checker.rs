@@ -164,6 +164,11 @@ pub struct GroupRow {
 pub trait RowChecker: Send {
     /// Maps the header; every problem with it is reported at once.
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>>;
+    /// After a header with problems: whether the rows can still be checked, so that the
+    /// preflight reports the rows' problems in the same pass (an unknown column is left out).
+    fn rows_readable(&self) -> bool {
+        false
+    }
     /// Checks one row; all its problems at once.
     fn check(&mut self, raw: &RawRow) -> Result<RowOp, Vec<Problem>>;
     /// What the results show for an invalid row (its login, group or name cell).

@@ -107,6 +107,16 @@ const KNOWN: &[(&str, ColumnKind)] = &[
     ("providerName", ColumnKind::ProviderName),
 ];
 
+/// A header as far as it could be mapped, and what is wrong with it.
+#[derive(Debug, Clone)]
+pub struct MappedHeader {
+    pub columns: Columns,
+    pub problems: Vec<Problem>,
+    /// Whether the rows can be checked with these columns (problems or not): false when a
+    /// required column is missing, which every row would repeat.
+    pub rows_readable: bool,
+}
+
 /// The header, column by column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Columns {
@@ -124,6 +134,22 @@ impl Columns {
         ignore_unknown: bool,
         require_required: bool,
     ) -> Result<Columns, Vec<Problem>> {
+        let mapped = Columns::map_header(header, schema, ignore_unknown, require_required);
+        if mapped.problems.is_empty() {
+            Ok(mapped.columns)
+        } else {
+            Err(mapped.problems)
+        }
+    }
+
+    /// Maps the header, keeping what it could map beside every problem, so that the rows can
+    /// still be checked in the same pass (an unknown column is left out of them).
+    pub fn map_header(
+        header: &[String],
+        schema: &UserSchema,
+        ignore_unknown: bool,
+        require_required: bool,
+    ) -> MappedHeader {
         let mut problems = Vec::new();
         let mut kinds = Vec::with_capacity(header.len());
         let mut unknown = 0usize;
@@ -149,11 +175,15 @@ impl Columns {
                 None => {
                     unknown += 1;
                     if unknown <= SHOWN_UNKNOWN {
+                        let hint = match suggestion(name, schema) {
+                            Some(known) => format!("; did you mean `{known}`?"),
+                            None => String::new(),
+                        };
                         problems.push(Problem::at(
                             1,
                             Some(&column),
                             None,
-                            "not a profile attribute of this org's schema nor a known column (pass --ignore-unknown-columns to skip it)",
+                            format!("not a profile attribute of this org's schema nor a known column{hint} (pass --ignore-unknown-columns to skip it)"),
                         ));
                     }
                     kinds.push(ColumnKind::Ignored);
@@ -188,8 +218,11 @@ impl Columns {
                 ));
             }
         }
+        let mut rows_readable = true;
         for required in schema.required().filter(|_| require_required) {
             if !kinds.contains(&ColumnKind::Profile(required.to_owned())) {
+                // Every row would lack it too: its rows are not worth checking.
+                rows_readable = false;
                 problems.push(Problem::at(
                     1,
                     Some(required),
@@ -198,13 +231,13 @@ impl Columns {
                 ));
             }
         }
-        if problems.is_empty() {
-            Ok(Columns {
+        MappedHeader {
+            columns: Columns {
                 names: header.to_vec(),
                 kinds,
-            })
-        } else {
-            Err(problems)
+            },
+            problems,
+            rows_readable,
         }
     }
 
@@ -236,5 +269,94 @@ fn classify(name: &str, schema: &UserSchema) -> Option<ColumnKind> {
     match (matches.next(), matches.next()) {
         (Some(only), None) => Some(ColumnKind::Profile(only.clone())),
         _ => None,
+    }
+}
+
+/// What people call Okta's columns in other tools and spreadsheets, by their spelling with
+/// only letters and digits, lower-cased.
+const ALIASES: &[(&str, &str)] = &[
+    ("givenname", "firstName"),
+    ("forename", "firstName"),
+    ("surname", "lastName"),
+    ("familyname", "lastName"),
+    ("emailaddress", "email"),
+    ("mail", "email"),
+    ("username", "login"),
+    ("userprincipalname", "login"),
+    ("upn", "login"),
+    ("jobtitle", "title"),
+    ("mobile", "mobilePhone"),
+    ("phone", "primaryPhone"),
+    ("telephonenumber", "primaryPhone"),
+];
+
+/// A known column (or a profile attribute of the org) that an unknown header `name` was
+/// likely meant to be: the same letters in another case or spacing (`First Name`, `E-mail`),
+/// another tool's name for it (`Surname`, `Given Name`), or a close misspelling (`fristName`).
+pub fn suggestion(name: &str, schema: &UserSchema) -> Option<String> {
+    let wanted = letters(name.strip_prefix("profile.").unwrap_or(name));
+    if wanted.is_empty() {
+        return None;
+    }
+    let attributes = schema
+        .definitions
+        .base
+        .properties
+        .keys()
+        .chain(schema.definitions.custom.properties.keys())
+        .map(String::as_str);
+    let candidates: Vec<&str> = KNOWN
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !n.contains('.') && *n != "status")
+        .chain(attributes)
+        .collect();
+    if let Some(exact) = candidates.iter().find(|c| letters(c) == wanted) {
+        return Some((*exact).to_owned());
+    }
+    if let Some((_, target)) = ALIASES.iter().find(|(alias, _)| *alias == wanted) {
+        if candidates.contains(target) {
+            return Some((*target).to_owned());
+        }
+    }
+    // A misspelling: at most one edit in a short name, two in a longer one.
+    let allowed = if wanted.chars().count() <= 5 { 1 } else { 2 };
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(&letters(c), &wanted), *c))
+        .filter(|(distance, _)| *distance <= allowed)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c.to_owned())
+}
+
+/// Only the letters and digits of a name, lower-cased.
+fn letters(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_names_are_suggested_and_far_ones_are_not() {
+        let schema = crate::connect::default_schema();
+        let cases = [
+            ("E-mail", Some("email")),
+            ("First Name", Some("firstName")),
+            ("Given Name", Some("firstName")),
+            ("Surname", Some("lastName")),
+            ("Last name", Some("lastName")),
+            ("fristName", Some("firstName")),
+            ("Pasword", Some("password")),
+            ("shoeSize", None),
+            ("x", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(suggestion(name, &schema).as_deref(), want, "{name}");
+        }
     }
 }

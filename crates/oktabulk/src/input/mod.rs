@@ -1,13 +1,16 @@
-//! Reading the input CSV: the file itself (BOM, encoding, delimiter, stdin spooled so it can be
-//! read twice), the header mapped onto what the command needs, and each row checked and turned
-//! into one operation (`RowOp`), with every problem named by file, line, column and reason.
+//! Reading the input CSV or workbook: the file itself (BOM, encoding, delimiter, sheet, stdin
+//! spooled so it can be read twice), the header mapped onto what the command needs, and each
+//! row checked and turned into one operation (`RowOp`), with every problem named by file, line,
+//! column and reason.
 
 pub mod checker;
 pub mod columns;
 pub mod keyed;
 pub mod kinds;
 pub mod logins;
+pub mod mapping;
 pub mod problem;
+pub mod sheet;
 pub mod source;
 pub mod validate;
 pub mod values;

@@ -1,10 +1,13 @@
 //! The input file and its rows. Standard input is spooled to a temporary file so that the whole
-//! input can be validated before the first write and then read again to send. Rows are streamed;
-//! the file is never held in memory.
+//! input can be validated before the first write and then read again to send. A CSV file's rows
+//! are streamed, never held in memory; a workbook (.xlsx, .xls, .ods, told by its first bytes)
+//! is read by `sheet`.
 
 use crate::csv_cell;
 use crate::exit::AppError;
+use crate::input::mapping::Mapping;
 use crate::input::problem::Problem;
+use crate::input::sheet;
 use csv::ByteRecord;
 use ring::digest::{Context, SHA256};
 use std::fs::File;
@@ -21,6 +24,10 @@ pub struct InputFile {
     /// The input as the user named it (for the default results path and the journal key).
     pub named: PathBuf,
     path: PathBuf,
+    /// The sheet to read when the file is a workbook (`--sheet`); the first one otherwise.
+    sheet: Option<String>,
+    /// How the file's columns become Okta's (`--map`).
+    mapping: Option<Mapping>,
     _spool: Option<tempfile::TempPath>,
 }
 
@@ -59,6 +66,8 @@ impl InputFile {
                 display: "<stdin>".into(),
                 named: named.to_owned(),
                 path: path.to_path_buf(),
+                sheet: None,
+                mapping: None,
                 _spool: Some(path),
             });
         }
@@ -70,8 +79,22 @@ impl InputFile {
             display: named.display().to_string(),
             named: named.to_owned(),
             path: named.to_owned(),
+            sheet: None,
+            mapping: None,
             _spool: None,
         })
+    }
+
+    /// Reads the file's columns through a mapping.
+    pub fn with_mapping(mut self, mapping: Option<Mapping>) -> InputFile {
+        self.mapping = mapping;
+        self
+    }
+
+    /// Reads the sheet of that name when the file is a workbook.
+    pub fn with_sheet(mut self, sheet: Option<String>) -> InputFile {
+        self.sheet = sheet;
+        self
     }
 
     /// Starts a read of the whole file: the header, then rows. `digest` receives the SHA-256 of
@@ -88,6 +111,14 @@ impl InputFile {
         let start = reader
             .fill_buf()
             .map_err(|e| Problem::file(format!("cannot read: {e}")))?;
+        if sheet::is_workbook(start) {
+            return self.sheet_rows();
+        }
+        if let Some(name) = &self.sheet {
+            return Err(Problem::file(format!(
+                "--sheet {name:?} names a sheet of a workbook, but the file is not one (.xlsx, .xls, .ods)"
+            )));
+        }
         if start.starts_with(&[0xFF, 0xFE])
             || start.starts_with(&[0xFE, 0xFF])
             || looks_utf16(start)
@@ -113,32 +144,112 @@ impl InputFile {
         if !read {
             return Err(Problem::file("the file is empty: it needs a header row"));
         }
-        let header = decode_header(&record)?;
+        let mut header = decode_header(&record, 1)?;
+        let mut header_line = 1;
+        // Windows PowerShell's Export-Csv writes its object type first, unless told
+        // -NoTypeInformation: the header is the line after it.
+        if header.len() == 1 && header[0].starts_with("#TYPE ") {
+            let read = csv
+                .read_byte_record(&mut record)
+                .map_err(|e| Problem::file(format!("cannot read the header: {e}")))?;
+            if !read {
+                return Err(Problem::file("the file is empty: it needs a header row"));
+            }
+            let byte = record.position().map_or(0, |p| p.byte());
+            header_line = csv.get_mut().get_mut().lines.line_at(byte);
+            header = decode_header(&record, header_line)?;
+        }
         if header.len() == 1 && delimiter == b',' && header[0].contains(';') {
             return Err(Problem::at(
-                1,
+                header_line,
                 None,
                 None,
                 "the header has ';' but no ',': the file uses ';' as its delimiter (Excel in some locales); save it as \"CSV UTF-8 (Comma delimited)\" or pass --delimiter ';'",
             ));
         }
-        Ok(Rows {
-            csv,
+        self.start(
+            Reader::Csv {
+                csv: Box::new(csv),
+                record,
+            },
             header,
-            record,
+            header_line,
+        )
+    }
+
+    /// Rows from the first data row, with the header mapped when there is a mapping.
+    fn start(
+        &self,
+        reader: Reader,
+        header: Vec<String>,
+        header_line: u64,
+    ) -> Result<Rows, Problem> {
+        let mapping = match &self.mapping {
+            Some(mapping) => Some((mapping.clone(), false)),
+            None => Mapping::detect(&header).map(|m| (m, true)),
+        };
+        let projection = match &mapping {
+            Some((mapping, _)) => Some(mapping.apply(&header, header_line)?),
+            None => None,
+        };
+        Ok(Rows {
+            reader,
+            header: projection
+                .as_ref()
+                .map_or_else(|| header.clone(), |p| p.header.clone()),
+            sources: projection.map(|p| p.sources),
+            mapping: mapping.map(|(m, detected)| (m.name, detected)),
+            source_header: header,
+            header_line,
             seq: 0,
+            blank_rows: 0,
         })
+    }
+
+    /// The rows of a workbook's sheet; the digest is of the file's bytes, as for a CSV file.
+    fn sheet_rows(&self) -> Result<Rows, Problem> {
+        let bytes =
+            std::fs::read(&self.path).map_err(|e| Problem::file(format!("cannot read: {e}")))?;
+        let digest = hex(ring::digest::digest(&SHA256, &bytes).as_ref());
+        let sheet = sheet::read(bytes, self.sheet.as_deref())?;
+        self.start(
+            Reader::Sheet {
+                rows: sheet.rows.into_iter(),
+                digest,
+            },
+            sheet.header,
+            sheet.header_line,
+        )
     }
 }
 
-fn decode_header(record: &ByteRecord) -> Result<Vec<String>, Problem> {
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A header row that is data (a file saved without one): the first cell holding an email
+/// address or a user's id, which no column name does, and what it holds. No cell of it is ever
+/// shown: it may be anything, a password included.
+pub fn headerless(header: &[String]) -> Option<(usize, &'static str)> {
+    header.iter().enumerate().find_map(|(i, cell)| {
+        if okta_model::login::is_email(cell) {
+            Some((i, "an email address"))
+        } else if okta_model::UserId::looks_like(cell) {
+            Some((i, "a user's id"))
+        } else {
+            None
+        }
+    })
+}
+
+fn decode_header(record: &ByteRecord, line: u64) -> Result<Vec<String>, Problem> {
     record
         .iter()
         .enumerate()
         .map(|(i, field)| {
             std::str::from_utf8(field)
                 .map(|s| s.trim().to_owned())
-                .map_err(|_| Problem::at(1, Some(&format!("#{}", i + 1)), None, not_utf8()))
+                .map_err(|_| Problem::at(line, Some(&format!("#{}", i + 1)), None, not_utf8()))
         })
         .collect()
 }
@@ -149,10 +260,31 @@ fn not_utf8() -> &'static str {
 
 /// The rows of one read of the file.
 pub struct Rows {
-    csv: csv::Reader<BufReader<Hashing>>,
+    reader: Reader,
+    /// The columns the command reads: the file's header, mapped when there is a mapping.
     pub header: Vec<String>,
-    record: ByteRecord,
+    /// The file's own header.
+    pub source_header: Vec<String>,
+    /// The mapping's name, and whether it was told from the header (no `--map`).
+    mapping: Option<(String, bool)>,
+    /// With a mapping, the source column of each column of `header`.
+    sources: Option<Vec<usize>>,
+    /// The header's line (its row number in a sheet).
+    pub header_line: u64,
     seq: u64,
+    /// Rows of empty cells skipped so far.
+    pub blank_rows: u64,
+}
+
+enum Reader {
+    Csv {
+        csv: Box<csv::Reader<BufReader<Hashing>>>,
+        record: ByteRecord,
+    },
+    Sheet {
+        rows: std::vec::IntoIter<sheet::SheetRow>,
+        digest: String,
+    },
 }
 
 impl std::fmt::Debug for Rows {
@@ -165,110 +297,215 @@ impl Rows {
     /// The next row, or the structural problems of the next record (ragged, not UTF-8, a cell
     /// too long). `None` at the end of the file.
     pub fn next_row(&mut self) -> Option<Result<RawRow, Vec<Problem>>> {
-        loop {
-            match self.csv.read_byte_record(&mut self.record) {
-                Ok(false) => return None,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| self.line_at(p.byte()));
+        match &mut self.reader {
+            Reader::Csv { csv, record } => loop {
+                match csv.read_byte_record(record) {
+                    Ok(false) => return None,
+                    Err(e) => {
+                        let line = e
+                            .position()
+                            .map_or(0, |p| csv.get_mut().get_mut().lines.line_at(p.byte()));
+                        return Some(Err(vec![Problem::at(
+                            line,
+                            None,
+                            None,
+                            format!("cannot read: {e}"),
+                        )]));
+                    }
+                    // A blank line or a row of empty cells is not a row.
+                    Ok(true) if is_blank(record.iter()) => {
+                        if record.len() > 1 {
+                            self.blank_rows += 1;
+                        }
+                    }
+                    Ok(true) => {
+                        let byte = record.position().map_or(0, |p| p.byte());
+                        let line = csv.get_mut().get_mut().lines.line_at(byte);
+                        let seq = self.seq;
+                        self.seq += 1;
+                        let fields = record
+                            .iter()
+                            .map(|f| std::str::from_utf8(f).map_err(|_| not_utf8().to_owned()))
+                            .collect();
+                        return Some(project(
+                            self.sources.as_deref(),
+                            decode(&self.source_header, seq, line, fields),
+                        ));
+                    }
+                }
+            },
+            Reader::Sheet { rows, .. } => loop {
+                let row = rows.next()?;
+                let texts = row.cells.iter().map(|c| match c {
+                    Ok(t) => t.as_bytes(),
+                    Err(_) => b"#",
+                });
+                if is_blank(texts) {
+                    self.blank_rows += 1;
+                    continue;
+                }
+                let seq = self.seq;
+                self.seq += 1;
+                let width = self.source_header.len();
+                let mut fields: Vec<Result<&str, String>> = row
+                    .cells
+                    .iter()
+                    .take(width)
+                    .map(|c| c.as_deref().map_err(Clone::clone))
+                    .collect();
+                fields.resize(width, Ok(""));
+                if let Some(past) = sheet::beyond_header(&row.cells, width) {
                     return Some(Err(vec![Problem::at(
-                        line,
+                        row.line,
                         None,
-                        None,
-                        format!("cannot read: {e}"),
-                    )]));
-                }
-                // A blank line (Excel leaves them at the end of files) is not a row.
-                Ok(true) if self.is_blank() => continue,
-                Ok(true) => {
-                    let line = self.record.position().map_or(0, |p| p.byte());
-                    let line = self.line_at(line);
-                    let seq = self.seq;
-                    self.seq += 1;
-                    return Some(self.decode(seq, line));
-                }
-            }
-        }
-    }
-
-    /// The line an editor shows for the record starting at `byte` (after any BOM): `\r\n`,
-    /// `\n` and a lone `\r` each end a line, and line breaks inside quoted cells count.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        self.csv.get_mut().get_mut().lines.line_at(byte)
-    }
-
-    fn is_blank(&self) -> bool {
-        self.record.len() == 1
-            && self
-                .record
-                .get(0)
-                .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-    }
-
-    fn decode(&self, seq: u64, line: u64) -> Result<RawRow, Vec<Problem>> {
-        let mut problems = Vec::new();
-        if self.record.len() != self.header.len() {
-            // (Blank lines never get here: `next_row` skips them.)
-            problems.push(Problem::at(
-                line,
-                None,
-                None,
-                format!(
-                    "the row has {} fields but the header has {}",
-                    self.record.len(),
-                    self.header.len()
-                ),
-            ));
-        }
-        let mut cells = Vec::with_capacity(self.record.len());
-        for (i, field) in self.record.iter().enumerate() {
-            let column = self.header.get(i).map_or("(extra)", String::as_str);
-            match std::str::from_utf8(field) {
-                Ok(text) if text.chars().count() > MAX_CELL_CHARS => {
-                    problems.push(Problem::at(
-                        line,
-                        Some(column),
                         None,
                         format!(
-                            "the cell has {} characters; at most {MAX_CELL_CHARS} are accepted",
-                            text.chars().count()
+                            "the row has a value in column {}, past the header's last column ({width})",
+                            past + 1
                         ),
-                    ));
-                    cells.push(String::new());
+                    )]));
                 }
-                Ok(text) if text.contains('\0') => {
-                    problems.push(Problem::at(
-                        line,
-                        Some(column),
-                        None,
-                        "has a NUL byte: the file is binary or damaged, or UTF-16 without its byte-order mark",
-                    ));
-                    cells.push(String::new());
-                }
-                Ok(text) => cells.push(text.to_owned()),
-                Err(_) => {
-                    problems.push(Problem::at(line, Some(column), None, not_utf8()));
-                    cells.push(String::new());
-                }
+                return Some(project(
+                    self.sources.as_deref(),
+                    decode(&self.source_header, seq, row.line, fields),
+                ));
+            },
+        }
+    }
+
+    /// With a mapping, what it did to this file's header: each source column and the columns
+    /// it became, and the columns it left out.
+    pub fn mapping_note(&self) -> Option<String> {
+        let sources = self.sources.as_ref()?;
+        let mut mapped = Vec::new();
+        for (i, source) in self.source_header.iter().enumerate() {
+            let targets: Vec<&str> = sources
+                .iter()
+                .zip(&self.header)
+                .filter(|(s, t)| **s == i && *t != source)
+                .map(|(_, t)| t.as_str())
+                .collect();
+            if !targets.is_empty() {
+                mapped.push(format!("{source} as {}", targets.join(" and ")));
             }
         }
-        if problems.is_empty() {
-            Ok(RawRow { seq, line, cells })
+        let left_out: Vec<&str> = (0..self.source_header.len())
+            .filter(|i| !sources.contains(i))
+            .map(|i| self.source_header[i].as_str())
+            .collect();
+        let (name, detected) = self.mapping.as_ref()?;
+        let how = if *detected {
+            format!("the header is the export --map {name} reads (pass --map FILE to read it otherwise); it reads")
         } else {
-            Err(problems)
+            format!("--map {name} reads")
+        };
+        let mut note = format!("note: {how} {}", mapped.join(", "));
+        if !left_out.is_empty() {
+            note.push_str(&format!("; left out: {}", left_out.join(", ")));
         }
+        Some(note)
+    }
+
+    /// The source column a column of the mapped header comes from, when it has another name.
+    pub fn source_of(&self, column: &str) -> Option<&str> {
+        let sources = self.sources.as_ref()?;
+        let at = self.header.iter().position(|h| h == column)?;
+        let source = self.source_header.get(*sources.get(at)?)?;
+        (source != column).then_some(source.as_str())
     }
 
     /// The SHA-256 of every byte read, in hex; call after the last row.
     pub fn digest(&self) -> String {
-        let hashing = self.csv.get_ref().get_ref();
-        hashing
-            .digest
-            .clone()
-            .finish()
-            .as_ref()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        match &self.reader {
+            Reader::Csv { csv, .. } => {
+                hex(csv.get_ref().get_ref().digest.clone().finish().as_ref())
+            }
+            Reader::Sheet { digest, .. } => digest.clone(),
+        }
+    }
+}
+
+/// A row's cells in the order of the mapped header (a source column may give two).
+fn project(
+    sources: Option<&[usize]>,
+    row: Result<RawRow, Vec<Problem>>,
+) -> Result<RawRow, Vec<Problem>> {
+    match (row, sources) {
+        (Ok(row), Some(sources)) => Ok(RawRow {
+            cells: sources
+                .iter()
+                .map(|&i| row.cells.get(i).cloned().unwrap_or_default())
+                .collect(),
+            ..row
+        }),
+        (row, _) => row,
+    }
+}
+
+/// A blank line, or a row of empty cells (`,,,,,`: spreadsheets leave them at the end of
+/// files).
+fn is_blank<'a>(mut fields: impl Iterator<Item = &'a [u8]>) -> bool {
+    fields.all(|f| f.iter().all(u8::is_ascii_whitespace))
+}
+
+/// A row's cells checked: as many as the header has, each text of at most `MAX_CELL_CHARS`
+/// characters and without NUL.
+fn decode(
+    header: &[String],
+    seq: u64,
+    line: u64,
+    fields: Vec<Result<&str, String>>,
+) -> Result<RawRow, Vec<Problem>> {
+    let mut problems = Vec::new();
+    if fields.len() != header.len() {
+        // (Blank lines never get here: `next_row` skips them.)
+        problems.push(Problem::at(
+            line,
+            None,
+            None,
+            format!(
+                "the row has {} fields but the header has {}",
+                fields.len(),
+                header.len()
+            ),
+        ));
+    }
+    let mut cells = Vec::with_capacity(fields.len());
+    for (i, field) in fields.into_iter().enumerate() {
+        let column = header.get(i).map_or("(extra)", String::as_str);
+        match field {
+            Ok(text) if text.chars().count() > MAX_CELL_CHARS => {
+                problems.push(Problem::at(
+                    line,
+                    Some(column),
+                    None,
+                    format!(
+                        "the cell has {} characters; at most {MAX_CELL_CHARS} are accepted",
+                        text.chars().count()
+                    ),
+                ));
+                cells.push(String::new());
+            }
+            Ok(text) if text.contains('\0') => {
+                problems.push(Problem::at(
+                    line,
+                    Some(column),
+                    None,
+                    "has a NUL byte: the file is binary or damaged, or UTF-16 without its byte-order mark",
+                ));
+                cells.push(String::new());
+            }
+            Ok(text) => cells.push(text.to_owned()),
+            Err(reason) => {
+                problems.push(Problem::at(line, Some(column), None, reason));
+                cells.push(String::new());
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(RawRow { seq, line, cells })
+    } else {
+        Err(problems)
     }
 }
 

@@ -576,18 +576,26 @@ impl UserChecker {
 impl RowChecker for UserChecker {
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
         let require = matches!(self.mode, Mode::Create | Mode::Update { replace: true, .. });
-        let columns = Columns::from_header(header, &self.schema, self.ignore_unknown, require)?;
+        self.validator = None;
+        let mapped = Columns::map_header(header, &self.schema, self.ignore_unknown, require);
+        let columns = mapped.columns;
+        let mut problems = mapped.problems;
+        let mut readable = mapped.rows_readable;
         if let Mode::Update { .. } = self.mode {
             let keyed = columns.index_of(&ColumnKind::UserId).is_some()
                 || columns.profile_index("login").is_some();
             if !keyed {
-                return Err(vec![Problem::at(
+                readable = false;
+                problems.push(Problem::at(
                     1,
                     None,
                     None,
                     "users update needs an id or a login column to name each user",
-                )]);
+                ));
             }
+        }
+        if !readable {
+            return Err(problems);
         }
         let mut validator = Validator::new(
             columns,
@@ -600,7 +608,15 @@ impl RowChecker for UserChecker {
             validator = validator.without_duplicate_check();
         }
         self.validator = Some(validator);
-        Ok(())
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn rows_readable(&self) -> bool {
+        self.validator.is_some()
     }
 
     fn check(&mut self, raw: &RawRow) -> Result<RowOp, Vec<Problem>> {

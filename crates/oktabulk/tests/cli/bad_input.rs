@@ -318,3 +318,145 @@ async fn a_group_name_with_a_semicolon_can_be_named_and_an_ambiguous_cell_is_ref
     assert_eq!(names, ["R&D; Europe"], "only the group the cell names");
     assert!(report.groups.contains_key("R&D"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_without_a_header_row_is_named_and_none_of_its_cells_is_shown() {
+    let env = Env::start().await;
+    let rows = "ada@example.com,ada@example.com,Ada,Lovelace,Secret-Horse-42\n\
+                bob@example.com,bob@example.com,Bob,Byron,Other-Horse-43\n";
+    refused(
+        &env,
+        "no-header.csv",
+        rows.as_bytes(),
+        &[
+            "no-header.csv:1:",
+            "no header row",
+            "column 1 holds an email",
+        ],
+    )
+    .await;
+    // The same for another command's file, keyed by ids.
+    env.write(
+        "no-header-ids.csv",
+        "00u1abcdefghIJKLMN0h,Secret-Horse-42\n00u2abcdefghIJKLMN0h,x\n",
+    );
+    let out = env.run(&["users", "deactivate", "no-header-ids.csv"]).await;
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no-header-ids.csv:1: the first row holds values, not column names (column 1 holds a user's id)"),
+        "{}",
+        stderr(&out)
+    );
+    for out in [&out, &env.run(&["users", "import", "no-header.csv"]).await] {
+        let err = stderr(out);
+        assert!(err.contains("no header row"), "{err}");
+        for cell in [
+            "Secret-Horse-42",
+            "ada@example.com",
+            "Lovelace",
+            "Ada",
+            "00u1abc",
+        ] {
+            assert!(!err.contains(cell), "{cell:?} shown:\n{err}");
+        }
+        assert!(!err.contains("--ignore-unknown-columns"), "{err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headers_from_spreadsheets_get_the_column_they_meant() {
+    let env = Env::start().await;
+    refused(
+        &env,
+        "spelled.csv",
+        b"login,E-mail,Given Name,Surname,Pasword\na@example.com,a@example.com,A,B,Correct-Horse-42\n",
+        &[
+            "spelled.csv:1: column E-mail: not a profile attribute of this org's schema nor a known column; did you mean `email`?",
+            "column Given Name: not a profile attribute of this org's schema nor a known column; did you mean `firstName`?",
+            "column Surname: not a profile attribute of this org's schema nor a known column; did you mean `lastName`?",
+            "column Pasword: not a profile attribute of this org's schema nor a known column; did you mean `password`?",
+        ],
+    )
+    .await;
+    refused(
+        &env,
+        "far.csv",
+        format!("{}shoeSize\n", HEADER.trim_end().to_owned() + ",").as_bytes(),
+        &["column shoeSize", "--ignore-unknown-columns"],
+    )
+    .await;
+    let err = stderr(&env.run(&["users", "import", "far.csv"]).await);
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_empty_rows_a_spreadsheet_leaves_are_ignored_with_one_note() {
+    let env = Env::start().await;
+    env.write(
+        "trailing.csv",
+        format!("{HEADER}a@example.com,a@example.com,A,B,Correct-Horse-42\r\n,,,,\r\n,,,,\r\n , ,,,\r\n"),
+    );
+    let out = env.run(&["users", "import", "trailing.csv"]).await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert_eq!(
+        err.matches(
+            "note: 3 empty row(s) ignored (rows of empty cells, as spreadsheets leave them)"
+        )
+        .count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("fields but the header"), "{err}");
+    let rows = super::support::results(&env.path("trailing.results.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["userCreationStatus"], "Success");
+    assert_eq!(env.users_added(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_problem_is_reported_in_one_run() {
+    let env = Env::start().await;
+    let content = "login,email,firstName,lastName,shoeSize,groups\n\
+                   a@example.com,a@example.com,A,B,44,No Such Group\n\
+                   b@example.com,b@example.com,B,C,45,\n\
+                   B@example.com,c@example.com,C,D,46,\n";
+    refused(
+        &env,
+        "everything.csv",
+        content.as_bytes(),
+        &[
+            "everything.csv:1: column shoeSize",
+            "everything.csv:2: column groups (\"No Such Group\"): no group named",
+            "everything.csv:4: column login (\"B@example.com\"): the same login as line 3",
+            "3 problem(s) in",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_column_wrong_in_every_row_shows_its_first_hundred_problems_and_counts_the_rest() {
+    let env = Env::start().await;
+    let mut content = String::from(HEADER);
+    for i in 0..150 {
+        content.push_str(&format!("u{i}@example.com,not-an-email-{i},A,B,\n"));
+    }
+    content.push_str("late@example.com,late@example.com,=1+1,B,\n");
+    refused(
+        &env,
+        "every-row.csv",
+        content.as_bytes(),
+        &[
+            "every-row.csv:101: column email (\"not-an-email-99\"): not an email address",
+            "and 50 more problems in column email (150 in all; the first 100 are shown)",
+            "151 problem(s) in 151 of 151 rows",
+        ],
+    )
+    .await;
+    let err = stderr(&env.run(&["users", "import", "every-row.csv"]).await);
+    assert_eq!(err.matches("not an email address").count(), 100, "{err}");
+    assert!(!err.contains("not-an-email-100\""), "{err}");
+    // Another column's problem is still shown.
+    assert!(err.contains("every-row.csv:152: column firstName"), "{err}");
+}
