@@ -65,9 +65,11 @@ fn number(text: &str) -> Result<Value, String> {
     }
     let double: f64 = text.parse().map_err(|_| "expected a number")?;
     let n = Number::from_f64(double).ok_or("expected a number (this one is too large)")?;
-    if decimal(&double.to_string()) != Some(written) {
+    // Compared with the double as JSON writes it (shortest, as the export writes it too): a
+    // 17-digit form can be exact where another shortest form of the same double differs.
+    if decimal(&n.to_string()) != Some(written) {
         return Err(format!(
-            "has more significant digits than a number carries exactly (it would become {double}); write at most 15"
+            "has more significant digits than a number carries exactly (it would become {n}); write at most 15"
         ));
     }
     Ok(Value::Number(n))
@@ -267,6 +269,15 @@ mod tests {
         assert_eq!(typed(&n, "0.1"), Ok(json!(0.1)));
         assert_eq!(typed(&n, "1e20"), Ok(json!(1e20)));
         assert!(typed(&n, "0.12345678901234567890").is_err_and(|e| e.contains("digits")));
+        // A double's shortest form may hold 17 significant digits; as written, it is exact.
+        assert_eq!(
+            typed(&n, "1101800264508475.2"),
+            Ok(json!(1101800264508475.2))
+        );
+        assert_eq!(
+            typed(&n, "1.1018002645084752e15"),
+            Ok(json!(1101800264508475.2))
+        );
         assert!(typed(&n, "123456789012345678901").is_err());
         for bad in ["inf", "NaN", "1e400", "", "1.2.3", "0x10"] {
             assert!(typed(&n, bad).is_err(), "{bad}");
