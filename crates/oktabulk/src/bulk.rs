@@ -244,6 +244,29 @@ pub async fn send(
 /// row writes nothing, so it holds no request in flight once its lookup is answered).
 pub const PREVIEW_ROWS_IN_FLIGHT: usize = 1024;
 
+/// Runs the rows: `preview` for a dry run, else `send`.
+#[allow(clippy::too_many_arguments)]
+pub async fn run(
+    settings: &Settings,
+    conn: &Connection,
+    input: &InputFile,
+    output: PathBuf,
+    report: &PreflightReport,
+    checker: Box<dyn RowChecker>,
+    job: Job,
+    channels: Channels,
+    extra: Extra,
+) -> Result<u8, AppError> {
+    if settings.dry_run {
+        preview(settings, conn, input, report, checker, job, channels, extra).await
+    } else {
+        send(
+            settings, conn, input, output, report, checker, job, channels,
+        )
+        .await
+    }
+}
+
 /// What a dry run's plan adds to the rows' own calls: calls made once for the whole run (the
 /// groups `users import` creates), and why its counts are an upper bound, if they are.
 #[derive(Debug, Default)]

@@ -121,14 +121,8 @@ async fn run_with(
             yes,
         )?;
     }
-    if settings.dry_run {
-        return bulk::preview(
-            &settings, &conn, &input, &report, checker, job, channels, extra,
-        )
-        .await;
-    }
-    bulk::send(
-        &settings, &conn, &input, output, &report, checker, job, channels,
+    bulk::run(
+        &settings, &conn, &input, output, &report, checker, job, channels, extra,
     )
     .await
 }

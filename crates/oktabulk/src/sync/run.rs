@@ -119,14 +119,8 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         ),
         refused: Arc::new(refused),
     });
-    if settings.dry_run {
-        return bulk::preview(
-            &settings, &conn, &input, &report, checker, job, channels, extra,
-        )
-        .await;
-    }
-    bulk::send(
-        &settings, &conn, &input, output, &report, checker, job, channels,
+    bulk::run(
+        &settings, &conn, &input, output, &report, checker, job, channels, extra,
     )
     .await
 }

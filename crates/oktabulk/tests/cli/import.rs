@@ -1,4 +1,4 @@
-use super::support::{code, results, seed_csv, stderr, Env};
+use super::support::{client, code, results, seed_csv, stderr, Env};
 use futures_util::TryStreamExt;
 use serde_json::json;
 
@@ -113,16 +113,6 @@ async fn the_classic_file_gives_the_classic_columns_with_truthful_statuses() {
         okta_model::UserStatus::Provisioned,
         "without: PROVISIONED"
     );
-}
-
-pub fn client(env: &Env) -> okta_client::Client {
-    okta_client::Client::builder(
-        env.emulator.base_url(),
-        okta_client::Credentials::ApiToken(okta_client::Secret::new(super::support::TOKEN)),
-    )
-    .expect("config")
-    .build()
-    .expect("client")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

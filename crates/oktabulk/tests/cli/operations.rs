@@ -2,20 +2,10 @@
 //! commands and their confirmation, `groups import`, `groups add-members|remove-members`, and
 //! `export`, with the Unchanged cases and a round trip of export and import.
 
-use super::support::{code, results, stderr, Env, TOKEN};
+use super::support::{client, code, results, stderr, Env};
 use okta_model::UserStatus;
 use serde_json::json;
 use std::collections::HashMap;
-
-fn client(env: &Env) -> okta_client::Client {
-    okta_client::Client::builder(
-        env.emulator.base_url(),
-        okta_client::Credentials::ApiToken(okta_client::Secret::new(TOKEN)),
-    )
-    .expect("config")
-    .build()
-    .expect("client")
-}
 
 /// `n` ACTIVE users `u0@example.com`... in department "Old"; answers their ids by login.
 async fn seeded(

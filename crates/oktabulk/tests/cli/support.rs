@@ -115,3 +115,14 @@ pub fn seed_csv(n: usize, group: &str) -> String {
     }
     csv
 }
+
+/// A client of the test's emulator, with the test token: to read what a run did.
+pub fn client(env: &Env) -> okta_client::Client {
+    okta_client::Client::builder(
+        env.emulator.base_url(),
+        okta_client::Credentials::ApiToken(okta_client::Secret::new(TOKEN)),
+    )
+    .expect("config")
+    .build()
+    .expect("client")
+}

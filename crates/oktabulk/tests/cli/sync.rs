@@ -1,17 +1,7 @@
-use super::support::{code, results, stderr, Env, TOKEN};
+use super::support::{client, code, results, stderr, Env, TOKEN};
 use futures_util::TryStreamExt;
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
-
-fn client(env: &Env) -> okta_client::Client {
-    okta_client::Client::builder(
-        env.emulator.base_url(),
-        okta_client::Credentials::ApiToken(okta_client::Secret::new(TOKEN)),
-    )
-    .expect("config")
-    .build()
-    .expect("client")
-}
 
 /// `users` ACTIVE users `u0@example.com`...; the first `members` in group "Team" (and the first
 /// two also in "Other"); `eng` of them (the last members) in department "Eng". Answers the

@@ -2,20 +2,10 @@
 //! previews what the run then does, `users update` sets passwords only when asked, and an
 //! interrupted run lists every row.
 
-use super::support::{code, results, seed_csv, stderr, Env, TOKEN};
+use super::support::{client, code, results, seed_csv, stderr, Env};
 use okta_model::UserStatus;
 use serde_json::json;
 use std::collections::BTreeMap;
-
-fn client(env: &Env) -> okta_client::Client {
-    okta_client::Client::builder(
-        env.emulator.base_url(),
-        okta_client::Credentials::ApiToken(okta_client::Secret::new(TOKEN)),
-    )
-    .expect("config")
-    .build()
-    .expect("client")
-}
 
 /// `n` ACTIVE users `u0@example.com`... in department "Old".
 async fn seeded(env: &Env, n: usize) {
