@@ -218,7 +218,7 @@ impl RowChecker for Memberships {
     }
 
     fn check(&mut self, raw: &RawRow) -> Result<RowOp, Vec<Problem>> {
-        let group = cell(raw, self.group);
+        let group = &crate::input::validate::group_name(cell(raw, self.group));
         let user = cell(raw, self.user);
         let mut problems = Vec::new();
         let group_id = if group.is_empty() {
@@ -317,7 +317,7 @@ impl RowChecker for Groups {
     }
 
     fn check(&mut self, raw: &RawRow) -> Result<RowOp, Vec<Problem>> {
-        let name = cell(raw, self.name);
+        let name = &crate::input::validate::group_name(cell(raw, self.name));
         let description = cell(raw, self.description);
         let mut problems = Vec::new();
         if name.is_empty() {

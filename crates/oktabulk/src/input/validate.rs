@@ -669,6 +669,11 @@ impl RowChecker for UserChecker {
 
 /// Splits a group cell at `;`, keeping `\;` as a `;` of the name; trims each part and drops
 /// empty ones.
+/// One group's name as a cell names it: `\;` is a `;` of the name, as in group lists.
+pub fn group_name(value: &str) -> String {
+    value.replace("\\;", ";")
+}
+
 pub fn group_parts(value: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();

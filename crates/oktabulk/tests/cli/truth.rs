@@ -436,3 +436,27 @@ async fn the_summary_lists_the_failed_rows_up_to_a_cap() {
     assert!(err.contains("next: fix the failed lines"), "{err}");
     assert!(err.contains("report: run.html"), "{err}");
 }
+
+/// `\;` is a `;` of a group's name wherever a group is named, as in the group lists of
+/// `users import`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_semicolon_in_a_group_name_is_written_the_same_way_everywhere() {
+    let env = Env::start().await;
+    seeded(&env, 1).await;
+    env.write("g.csv", "name,description\nR&D\\; Europe,Research\n");
+    let out = env.run(&["groups", "import", "g.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let found = client(&env)
+        .groups()
+        .find_by_name("R&D; Europe")
+        .await
+        .expect("lookup");
+    assert!(found.is_some(), "created as R&D; Europe");
+    env.write("m.csv", "group,user\nR&D\\; Europe,u0@example.com\n");
+    let out = env.run(&["groups", "add-members", "m.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        results(&env.path("m.add-members-results.csv"))[0]["status"],
+        "Success"
+    );
+}
