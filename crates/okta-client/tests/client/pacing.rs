@@ -8,12 +8,14 @@ use super::support::{
 };
 use okta_emulator::Bucket;
 
-/// 3,000 creates at 500 per 1-s window through a client at `max_capacity`; answers the busiest
-/// window of the users bucket. This test needs the whole bucket for one token.
+/// 400 creates at 100 per 2-s window through a client at `max_capacity`; answers the busiest
+/// window of the users bucket. The windows are long beside what one window asks (50 requests a
+/// second), so that a busy machine still fills each share: the counts, not the speed, are
+/// checked. This test needs the whole bucket for one token.
 async fn busiest_window(max_capacity: u32) -> u32 {
-    let emulator = emulator(users_limit(500, 1000).whole_buckets()).await;
+    let emulator = emulator(users_limit(100, 2000).whole_buckets()).await;
     let client = client(&emulator, max_capacity, 10);
-    let results = create_all(&client, 3000, 20).await;
+    let results = create_all(&client, 400, 20).await;
     assert_each_created_once(&emulator, &results).await;
     let stats = emulator.stats();
     assert_eq!(
@@ -21,17 +23,17 @@ async fn busiest_window(max_capacity: u32) -> u32 {
         0,
         "pacing kept every request under the limit: {stats:?}"
     );
-    assert_eq!(stats.count(Bucket::Users, 200), 3000);
+    assert_eq!(stats.count(Bucket::Users, 200), 400);
     stats.busiest_window[Bucket::Users.name()]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paces_to_the_headers_with_no_429_within_the_share_of_each_window() {
     let full = busiest_window(100).await;
-    assert_eq!(full, 500, "at 100 % a window's whole share is used");
+    assert_eq!(full, 100, "at 100 % a window's whole share is used");
     let half = busiest_window(50).await;
     assert!(
-        (240..=250).contains(&half),
+        (45..=50).contains(&half),
         "at 50 % at most half a window, and nearly all of it: {half}"
     );
 }
