@@ -24,7 +24,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
-use tokio::sync::Semaphore;
 
 /// A bulk command's settings, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -161,13 +160,10 @@ pub async fn send(
     if let (Some(earlier), false) = (&earlier, settings.quiet) {
         eprintln!("{}", earlier_note(settings, earlier));
     }
-    let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
         output.clone(),
         settings.format,
         settings.status_column,
-        Arc::clone(&window),
-        Arc::clone(&stop),
     )?)];
     reporters.push(Box::new(RunRecorder::new(
         settings.report.clone(),
@@ -220,7 +216,6 @@ pub async fn send(
         report.rows,
         (tx, rx),
         reporters,
-        window,
         rows_in_flight,
     )
     .await?;
@@ -324,12 +319,10 @@ pub async fn preview(
         }
     }
     let reads = Arc::new(PreviewReads::new(Arc::clone(&lookup)));
-    let window = Arc::new(Semaphore::new(crate::engine::run::REORDER_WINDOW));
     let reporters: Vec<Box<dyn Reporter>> = vec![Box::new(Plan::new(
         conn.client.clone(),
         settings.done_word,
         extra,
-        Arc::clone(&window),
         Reading {
             reads: Arc::clone(&reads),
             listed_in: reading.elapsed(),
@@ -356,7 +349,6 @@ pub async fn preview(
         report.rows,
         (tx, rx),
         reporters,
-        window,
         PREVIEW_ROWS_IN_FLIGHT,
     )
     .await?;

@@ -8,7 +8,7 @@
 
 use crate::engine::events::{Event, Reporter};
 use crate::engine::ops::{process, RowContext};
-use crate::engine::stop::StopReason;
+use crate::engine::stop::{Stop, StopReason};
 use crate::exit::AppError;
 use crate::input::{Problem, RowOp};
 use crate::journal::Entry;
@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 /// Rows that may be started ahead of the oldest row not yet written to the results.
 pub const REORDER_WINDOW: usize = 2048;
@@ -88,13 +88,21 @@ pub async fn run_rows(
     total: u64,
     events: (UnboundedSender<Event>, UnboundedReceiver<Event>),
     reporters: Vec<Box<dyn Reporter>>,
-    window: Arc<Semaphore>,
     concurrency: usize,
 ) -> Result<Arc<Tally>, AppError> {
     let (tx, rx) = events;
     let tally = Arc::new(Tally::default());
     let _ = tx.send(Event::Started { total });
-    let reporting = tokio::spawn(report(rx, reporters));
+    // Wakes the dispatcher waiting for room when a row finishes or the reporters catch up.
+    let finished_one = Arc::new(Notify::new());
+    let reported = Arc::new(AtomicU64::new(0));
+    let reporting = tokio::spawn(report(
+        rx,
+        reporters,
+        Arc::clone(&ctx.stop),
+        Reported(Arc::clone(&reported), Arc::clone(&finished_one)),
+    ));
+    let mut dispatched: u64 = 0;
     let in_flight = Arc::new(Semaphore::new(concurrency));
     ctx.stop.cancels(ctx.client.clone());
     let interrupt = tokio::signal::ctrl_c();
@@ -123,13 +131,20 @@ pub async fn run_rows(
                 not_started = Some(input);
                 break;
             }
-            permits = acquire(&window, &in_flight) => {
+            permits = acquire(
+                (input.key().0, dispatched),
+                &started,
+                (&reported, &finished_one),
+                &in_flight,
+            ) => {
                 let Some(place) = permits else { break };
+                dispatched += 1;
                 let (seq, line, label) = input.key();
                 started.lock().insert(seq, (line, label));
                 let preview = ctx.preview;
                 let (ctx, tx, tally) = (Arc::clone(&ctx), tx.clone(), Arc::clone(&tally));
                 let started = Arc::clone(&started);
+                let finished_one = Arc::clone(&finished_one);
                 // Boxed: a row's future is large, and a spawn moves it by value several times.
                 let mut row = Box::pin(async move {
                     let (mut result, resumed) = run_row(&ctx, input).await;
@@ -151,7 +166,9 @@ pub async fn run_rows(
                         tally.open.fetch_add(1, Ordering::Relaxed);
                     }
                     // Reported already if the run gave up waiting for it.
-                    if started.lock().remove(&result.seq).is_some() {
+                    let reported = started.lock().remove(&result.seq).is_none();
+                    finished_one.notify_waiters();
+                    if !reported {
                         let _ = tx.send(Event::RowDone {
                             result: Box::new(result),
                             resumed,
@@ -255,11 +272,32 @@ pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// The rows the reporters have taken, and what to wake when they take more.
+struct Reported(Arc<AtomicU64>, Arc<Notify>);
+
+/// A place for row `seq` (the `dispatched`-th row started): room in the reorder window (the
+/// oldest unfinished row at most `REORDER_WINDOW` rows behind it, which bounds what the
+/// reporters hold to put rows in input order), room in the reporters' queue (at most
+/// `REORDER_WINDOW` rows started that they have not taken), then a place in flight. Memory
+/// stays flat whatever the file's size and however slow a reporter is.
 async fn acquire(
-    window: &Semaphore,
+    (seq, dispatched): (u64, u64),
+    started: &InFlight,
+    (reported, woken): (&AtomicU64, &Notify),
     in_flight: &Arc<Semaphore>,
 ) -> Option<tokio::sync::OwnedSemaphorePermit> {
-    window.acquire().await.ok()?.forget();
+    let window = REORDER_WINDOW as u64;
+    loop {
+        // Made before the checks, so a wake in between is not lost.
+        let wake = woken.notified();
+        let oldest = started.lock().keys().next().copied();
+        let in_order = oldest.is_none_or(|oldest| seq.saturating_sub(oldest) < window);
+        let queued = dispatched.saturating_sub(reported.load(Ordering::Acquire));
+        if in_order && queued < window {
+            break;
+        }
+        wake.await;
+    }
     Arc::clone(in_flight).acquire_owned().await.ok()
 }
 
@@ -337,9 +375,14 @@ async fn try_row(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResu
     result
 }
 
+/// Hands every event to every reporter, in order. A reporter that cannot write (the results
+/// file, the plan's output) answers an error: the run stops here, in the engine; reporters
+/// observe and never steer.
 async fn report(
     mut rx: UnboundedReceiver<Event>,
     mut reporters: Vec<Box<dyn Reporter>>,
+    stop: Arc<Stop>,
+    taken: Reported,
 ) -> Result<(), AppError> {
     let mut first_error = None;
     'events: while let Some(first) = rx.recv().await {
@@ -352,8 +395,13 @@ async fn report(
             }
             for r in reporters.iter_mut() {
                 if let Err(e) = r.event(&event) {
+                    stop.set(StopReason::Unwritable(e.to_string()));
                     first_error.get_or_insert(e);
                 }
+            }
+            if matches!(event, Event::RowDone { .. }) {
+                taken.0.fetch_add(1, Ordering::Release);
+                taken.1.notify_waiters();
             }
         }
         tokio::time::sleep(GATHER_EVENTS).await;

@@ -14,7 +14,6 @@ use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
 
 /// Logins one batch holds for the estimate before a preview starts: measured batches of
 /// 25-character logins held 87 to 97 (long logins fill the URL sooner).
@@ -151,8 +150,6 @@ pub struct Plan {
     /// Rows' lines waiting for an earlier row, so that lines come in input order.
     pending: BTreeMap<u64, String>,
     next: u64,
-    /// The engine's reorder window: a permit back for every line printed.
-    window: Arc<Semaphore>,
     reading: Reading,
     /// Standard output, written in blocks: a line per row of a large file.
     out: std::io::BufWriter<std::io::Stdout>,
@@ -163,7 +160,6 @@ impl Plan {
         client: okta_client::Client,
         done_word: &'static str,
         extra: crate::bulk::Extra,
-        window: Arc<Semaphore>,
         reading: Reading,
     ) -> Plan {
         let mut calls = Calls::default();
@@ -186,7 +182,6 @@ impl Plan {
             closed: false,
             pending: BTreeMap::new(),
             next: 0,
-            window,
             reading,
             out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
         }
@@ -289,7 +284,6 @@ impl Reporter for Plan {
                 while let Some(line) = self.pending.remove(&self.next) {
                     self.line(&line)?;
                     self.next += 1;
-                    self.window.add_permits(1);
                 }
             }
             _ => {}

@@ -5,15 +5,13 @@
 //! so an existing file, or a link, is replaced whole and never written through.
 
 use crate::csv_cell::CsvWriter;
-use crate::engine::{Event, Reporter, Stop, StopReason};
+use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
 use crate::outcome::{RowResult, COLUMNS};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 /// The results file's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,13 +39,11 @@ pub struct ResultsFile {
     sink: Option<Sink>,
     /// The temporary file behind `sink`, renamed to `path` by `finish`; `None` for stdout.
     temp: Option<tempfile::TempPath>,
-    stop: Arc<Stop>,
     pending: BTreeMap<u64, RowResult>,
     next: u64,
-    window: Arc<Semaphore>,
-    /// The first write error; rows keep flowing (the journal still records them) and the run
-    /// reports it at the end.
-    error: Option<AppError>,
+    /// A write failed: told to the engine once (which stops the run); nothing more is written
+    /// and the file is not put in place (the journal still holds every row).
+    failed: bool,
 }
 
 impl std::fmt::Debug for ResultsFile {
@@ -58,14 +54,13 @@ impl std::fmt::Debug for ResultsFile {
 
 impl ResultsFile {
     /// Creates the file (`-` for standard output; a device or a pipe is written as it is).
-    /// `window` gets a permit back for every row written, which lets the engine start another;
-    /// a write that fails stops the run.
+    /// Rows are written in input order as they come; the engine keeps the distance between
+    /// the oldest unfinished row and the newest started one bounded, which bounds what waits
+    /// here. A write that fails is answered as an error, once: the engine stops the run.
     pub fn create(
         path: PathBuf,
         format: Format,
         status_column: &str,
-        window: Arc<Semaphore>,
-        stop: Arc<Stop>,
     ) -> Result<ResultsFile, AppError> {
         let (out, temp): (Box<dyn Write + Send>, _) = if path.as_os_str() == "-" {
             (Box::new(std::io::stdout()), None)
@@ -96,11 +91,9 @@ impl ResultsFile {
             path,
             sink: Some(sink),
             temp,
-            stop,
             pending: BTreeMap::new(),
             next: 0,
-            window,
-            error: None,
+            failed: false,
         })
     }
 
@@ -187,30 +180,35 @@ impl Reporter for ResultsFile {
         let Event::RowDone { result: row, .. } = event else {
             return Ok(());
         };
+        if self.failed {
+            return Ok(());
+        }
         self.pending.insert(row.seq, (**row).clone());
-        let mut wrote = false;
+        let mut written = Ok(false);
         while let Some(row) = self.pending.remove(&self.next) {
-            if self.error.is_none() {
-                self.error = self.write(&row).err();
-                wrote = true;
-            }
             self.next += 1;
-            self.window.add_permits(1);
+            if written.is_ok() {
+                written = self.write(&row).map(|()| true);
+            }
         }
         // Written through to the file as rows come, so that a full disk stops the run now,
         // not at the end.
-        if wrote && self.error.is_none() {
-            self.error = self.flush().err();
+        let written = match written {
+            Ok(true) => self.flush(),
+            Ok(false) => Ok(()),
+            Err(e) => Err(e),
+        };
+        if written.is_err() {
+            self.failed = true;
+            self.pending.clear();
         }
-        if let Some(e) = &self.error {
-            self.stop.set(StopReason::Unwritable(e.to_string()));
-        }
-        Ok(())
+        written
     }
 
     fn finish(&mut self) -> Result<(), AppError> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
+        if self.failed {
+            // Reported when it happened; the partial file is not put in place.
+            return Ok(());
         }
         self.flush()?;
         self.sink = None;
