@@ -77,6 +77,20 @@ fn sql(e: rusqlite::Error) -> AppError {
     AppError::Journal(e.to_string())
 }
 
+/// Opens the journal at `path`, made (owner-only) with its tables when new. A file SQLite
+/// cannot read as one is refused as damaged.
+fn create(path: &Path) -> Result<Connection, AppError> {
+    crate::private::create_file(path)?;
+    let conn = Connection::open(path).map_err(sql)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS rows (seq INTEGER PRIMARY KEY, sent_ms INTEGER NOT NULL, result TEXT);",
+    )
+    .map_err(|e| damaged(path, e))?;
+    Ok(conn)
+}
+
 /// A journal file SQLite cannot read as a journal: refused, with the way out.
 fn damaged(path: &Path, e: impl std::fmt::Display) -> AppError {
     AppError::Config(format!(
@@ -104,14 +118,7 @@ impl Journal {
         if restart {
             remove(&path)?;
         }
-        crate::private::create_file(&path)?;
-        let mut conn = Connection::open(&path).map_err(sql)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
-             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS rows (seq INTEGER PRIMARY KEY, sent_ms INTEGER NOT NULL, result TEXT);",
-        )
-        .map_err(|e| damaged(&path, e))?;
+        let mut conn = create(&path)?;
         let mut earlier = None;
         if let Some(state) = State::read(&conn).map_err(|e| damaged(&path, e))? {
             if state.finished() {
@@ -119,14 +126,7 @@ impl Journal {
                 earlier = Some(put_aside(&conn, &path, key, state, same_input)?);
                 drop(conn);
                 remove(&path)?;
-                crate::private::create_file(&path)?;
-                conn = Connection::open(&path).map_err(sql)?;
-                conn.execute_batch(
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
-                     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                     CREATE TABLE rows (seq INTEGER PRIMARY KEY, sent_ms INTEGER NOT NULL, result TEXT);",
-                )
-                .map_err(sql)?;
+                conn = create(&path)?;
             } else if state.digest != input_digest {
                 return Err(AppError::Config(format!(
                     "{} changed since the interrupted run of this command ({} of {} rows done, journal {}); run it with --restart to start over, or restore the file to resume",

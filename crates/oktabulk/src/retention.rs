@@ -29,8 +29,17 @@ impl Kept {
     }
 }
 
-/// Every journal in `dir`, oldest first.
+/// Every journal in `dir`, oldest first, each read.
 pub fn list(dir: &Path) -> Result<Vec<Kept>, AppError> {
+    let mut kept = scan(dir)?;
+    for k in &mut kept {
+        k.inspected = inspect(&k.path).ok();
+    }
+    Ok(kept)
+}
+
+/// Every journal in `dir`, oldest first, by its files only (none is opened).
+fn scan(dir: &Path) -> Result<Vec<Kept>, AppError> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -60,7 +69,7 @@ pub fn list(dir: &Path) -> Result<Vec<Kept>, AppError> {
         kept.push(Kept {
             bytes: metas.iter().map(|m| m.len()).sum(),
             modified,
-            inspected: inspect(&path).ok(),
+            inspected: None,
             path,
         });
     }
@@ -74,11 +83,16 @@ pub fn list(dir: &Path) -> Result<Vec<Kept>, AppError> {
 pub fn prune(dir: &Path, older_than: Duration, force: bool) -> Result<Vec<Kept>, AppError> {
     let now = SystemTime::now();
     let mut pruned = Vec::new();
-    for kept in list(dir)? {
+    // Only the old ones are opened: every bulk run prunes first, and a journal holds every row.
+    for mut kept in scan(dir)? {
         let old = now
             .duration_since(kept.modified)
             .is_ok_and(|age| age > older_than);
-        if !old || (!kept.finished() && !force) || in_use(&kept.path) {
+        if !old {
+            continue;
+        }
+        kept.inspected = inspect(&kept.path).ok();
+        if (!kept.finished() && !force) || in_use(&kept.path) {
             continue;
         }
         remove_all(&kept.path)?;

@@ -22,6 +22,17 @@ fn cell(raw: &RawRow, at: Option<usize>) -> &str {
     at.and_then(|i| raw.cell(i)).map_or("", |c| c.value.trim())
 }
 
+/// The cell at `first`, or the one at `then` when it is empty: what a row's results name it by.
+fn either(raw: &RawRow, first: Option<usize>, then: Option<usize>) -> String {
+    let first = cell(raw, first);
+    if first.is_empty() {
+        cell(raw, then)
+    } else {
+        first
+    }
+    .to_owned()
+}
+
 /// The keys seen in one reading of the file, to find one named twice; each reading starts
 /// afresh, and after a clean preflight the sending pass keeps none.
 #[derive(Debug)]
@@ -155,12 +166,7 @@ impl RowChecker for UserKeys {
     }
 
     fn label(&self, raw: &RawRow) -> String {
-        let login = cell(raw, self.login);
-        if login.is_empty() {
-            cell(raw, self.id).to_owned()
-        } else {
-            login.to_owned()
-        }
+        either(raw, self.login, self.id)
     }
 
     fn forget_seen(&mut self) {
@@ -658,12 +664,7 @@ impl RowChecker for AppAssignments {
     }
 
     fn label(&self, raw: &RawRow) -> String {
-        let user = cell(raw, self.user);
-        if user.is_empty() {
-            cell(raw, self.group).to_owned()
-        } else {
-            user.to_owned()
-        }
+        either(raw, self.user, self.group)
     }
 
     fn forget_seen(&mut self) {
