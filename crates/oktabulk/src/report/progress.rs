@@ -244,16 +244,24 @@ impl Default for Progress {
 impl Reporter for Progress {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
         let now = Instant::now();
-        let mut view = self.view.lock();
+        // The bar draws by calling back into the view: the view's lock is never held while
+        // the bar is told anything (that drew into a held lock and hung the run).
         match event {
             Event::Started { total } => {
-                view.total = *total;
+                self.view.lock().total = *total;
                 self.bar.set_length(*total);
+                return Ok(());
             }
             Event::RowDone { .. } => {
-                view.done += 1;
+                self.view.lock().done += 1;
                 self.bar.inc(1);
+                return Ok(());
             }
+            _ => {}
+        }
+        let mut view = self.view.lock();
+        match event {
+            Event::Started { .. } | Event::RowDone { .. } => {}
             Event::Paced { waited, .. } => {
                 view.paced(*waited, now);
                 view.resetting = None;
