@@ -4,26 +4,27 @@ use crate::cli::{
     AppsCommand, AttributeType, Cli, Command, FileFor, GroupsCommand, JournalCommand, ReportArgs,
     SandboxCommand, UsersCommand, ValidateArgs,
 };
+use crate::commands::lifecycle::Lifecycle;
+use crate::commands::{self, export, users_import};
 use crate::connect::{connect_to, default_schema, org_facts};
-use crate::engine::lifecycle::Lifecycle;
 use crate::exit::{code, AppError};
 use crate::input::{CheckerInputs, FileKind, GroupDirectory, InputFile};
 use crate::sandbox::{self, Sandbox};
-use crate::{commands, doctor, export, import, preflight};
+use crate::{doctor, preflight};
 
 pub async fn run(cli: Cli) -> Result<u8, AppError> {
     let global = &cli.global;
     match &cli.command {
         Command::Users { command } => users(global, command).await,
         Command::Groups { command } => match command {
-            GroupsCommand::Import(args) => commands::groups_import(global, args).await,
-            GroupsCommand::AddMembers(args) => commands::members(global, true, args).await,
-            GroupsCommand::RemoveMembers(args) => commands::members(global, false, args).await,
-            GroupsCommand::Sync(args) => crate::sync::run(global, args).await,
+            GroupsCommand::Import(args) => commands::groups_import::run(global, args).await,
+            GroupsCommand::AddMembers(args) => commands::members::run(global, true, args).await,
+            GroupsCommand::RemoveMembers(args) => commands::members::run(global, false, args).await,
+            GroupsCommand::Sync(args) => commands::groups_sync::run(global, args).await,
         },
         Command::Apps { command } => match command {
-            AppsCommand::Assign(args) => commands::apps(global, true, args).await,
-            AppsCommand::Unassign(args) => commands::apps(global, false, args).await,
+            AppsCommand::Assign(args) => commands::apps::run(global, true, args).await,
+            AppsCommand::Unassign(args) => commands::apps::run(global, false, args).await,
         },
         Command::Export { what } => export::run(global, what).await,
         Command::Validate(args) => validate(global, args).await,
@@ -144,8 +145,8 @@ fn latest_journal(dir: &std::path::Path) -> Result<std::path::PathBuf, AppError>
 async fn users(global: &crate::cli::GlobalArgs, command: &UsersCommand) -> Result<u8, AppError> {
     use Lifecycle::*;
     let (operation, args) = match command {
-        UsersCommand::Import(args) => return import::run(global, args).await,
-        UsersCommand::Update(args) => return commands::update(global, args).await,
+        UsersCommand::Import(args) => return users_import::run(global, args).await,
+        UsersCommand::Update(args) => return commands::users_update::run(global, args).await,
         UsersCommand::Activate(a) => (Activate, a),
         UsersCommand::Reactivate(a) => (Reactivate, a),
         UsersCommand::Deactivate(a) => (Deactivate, a),
@@ -155,7 +156,7 @@ async fn users(global: &crate::cli::GlobalArgs, command: &UsersCommand) -> Resul
         UsersCommand::ExpirePassword(a) => (ExpirePassword, a),
         UsersCommand::Delete(a) => (Delete, a),
     };
-    commands::lifecycle(global, operation, args).await
+    commands::lifecycle::run(global, operation, args).await
 }
 
 /// Runs only the preflight. With an org (configured, or `--sandbox`) the schema and the groups

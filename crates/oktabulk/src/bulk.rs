@@ -135,7 +135,7 @@ pub async fn send(
     output: PathBuf,
     report: &PreflightReport,
     mut checker: Box<dyn RowChecker>,
-    job: Job,
+    job: Arc<dyn Job>,
     channels: Channels,
 ) -> Result<u8, AppError> {
     let Channels { tx, rx, stop } = channels;
@@ -248,7 +248,7 @@ pub async fn run(
     output: PathBuf,
     report: &PreflightReport,
     checker: Box<dyn RowChecker>,
-    job: Job,
+    job: Arc<dyn Job>,
     channels: Channels,
     extra: Extra,
 ) -> Result<u8, AppError> {
@@ -282,7 +282,7 @@ pub async fn preview(
     input: &InputFile,
     report: &PreflightReport,
     mut checker: Box<dyn RowChecker>,
-    job: Job,
+    job: Arc<dyn Job>,
     channels: Channels,
     extra: Extra,
 ) -> Result<u8, AppError> {
@@ -303,7 +303,7 @@ pub async fn preview(
         .await;
     let lookup = LoginLookup::new(conn.client.clone());
     let reading = std::time::Instant::now();
-    let looks_users_up = !matches!(job, Job::Groups(_));
+    let looks_users_up = job.looks_users_up();
     if looks_users_up {
         if !settings.quiet {
             if let Some(note) = crate::report::plan::reading_note(&conn.client, report.rows) {

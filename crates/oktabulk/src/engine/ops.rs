@@ -3,34 +3,55 @@
 //! operation ends as one `RowResult`: `Success`, `Unchanged` when the org already was as the row
 //! asks (nothing is sent), or `Failed` with Okta's error.
 
-use crate::engine::row::{create, ImportJob};
 use crate::engine::stop::{Stop, StopReason};
-use crate::engine::{apps, groups, lifecycle, members, sync, update};
 use crate::input::RowOp;
 use crate::journal::{Entry, Journal, Previous};
 use crate::outcome::{CreationStatus, RowResult};
+use futures_util::future::BoxFuture;
 use okta_client::{Client, LoginLookup};
 use okta_model::rate_limit::Bucket;
 use okta_model::User;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// The command a run does, with its settings.
-#[derive(Debug, Clone)]
-pub enum Job {
-    Import(ImportJob),
-    Update(update::UpdateJob),
-    Lifecycle(lifecycle::LifecycleJob),
-    Members(members::MembersJob),
-    Groups(groups::GroupsJob),
-    Apps(apps::AppsJob),
-    Sync(sync::SyncJob),
+/// What a command does with each of its rows: the one thing a command gives the engine. The
+/// engine calls `process` once per valid row (again for a row whose answer was lost), many rows
+/// at once; each call ends as one `RowResult`. A command's job lives in its own module under
+/// `crate::commands`; the engine knows none of them.
+pub trait Job: Send + Sync + std::fmt::Debug {
+    /// Does one row's work. `earlier` is what the journal holds for the row from an earlier
+    /// run of the same command over the same file. A row of another command's kind ends
+    /// `Failed` (`not_mine`).
+    fn process<'a>(
+        &'a self,
+        ctx: &'a RowContext,
+        op: RowOp,
+        earlier: Option<Entry>,
+    ) -> BoxFuture<'a, RowResult>;
+
+    /// Whether the rows look users up: a dry run then reads the file's logins in batches
+    /// first. Only `groups import` does not.
+    fn looks_users_up(&self) -> bool {
+        true
+    }
+}
+
+/// The result of a row that does not belong to `job` (a bug, not an input problem).
+pub fn not_mine(job: &dyn Job, op: &RowOp) -> RowResult {
+    let mut result = RowResult::new(
+        op.seq(),
+        op.line(),
+        &op.label(),
+        crate::outcome::Action::None,
+    );
+    result.error_message = format!("this row's operation does not belong to {job:?}");
+    result
 }
 
 #[derive(Debug)]
 pub struct RowContext {
     pub client: Client,
-    pub job: Job,
+    pub job: Arc<dyn Job>,
     pub journal: Option<Arc<Journal>>,
     /// Stops the run (a journal that cannot be written stops it here).
     pub stop: Arc<Stop>,
@@ -182,29 +203,15 @@ pub async fn find_user(ctx: &RowContext, key: &str, result: &mut RowResult) -> L
     }
 }
 
-/// Does one row's work. `earlier` is what the journal holds for it from an earlier run.
-pub async fn process(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResult {
-    match (&ctx.job, op) {
-        (Job::Import(job), RowOp::Create(row)) => create(ctx, job, *row, earlier).await,
-        (Job::Update(job), RowOp::Update(row)) => update::update(ctx, job, *row, earlier).await,
-        (Job::Lifecycle(job), RowOp::Lifecycle(row)) => {
-            lifecycle::apply(ctx, job, row, earlier).await
-        }
-        (Job::Members(job), RowOp::Membership(row)) => members::apply(ctx, job, row, earlier).await,
-        (Job::Groups(job), RowOp::Group(row)) => groups::import(ctx, job, row).await,
-        (Job::Apps(job), RowOp::AppAssignment(row)) => apps::apply(ctx, job, *row, earlier).await,
-        (Job::Sync(job), RowOp::Membership(row)) => sync::keep(ctx, job, row, earlier).await,
-        (Job::Sync(_), RowOp::Removal(row)) => sync::remove(ctx, row, earlier).await,
-        (job, op) => {
-            let mut result = RowResult::new(
-                op.seq(),
-                op.line(),
-                &op.label(),
-                crate::outcome::Action::None,
-            );
-            result.error_message = format!("this row's operation does not belong to {job:?}");
-            result
-        }
+/// Fills the result's user columns (id, status, names) from the user Okta answered.
+pub fn fill_user(result: &mut RowResult, user: &User) {
+    result.id = user.id.0.clone();
+    result.user_status = user.status.as_str().to_owned();
+    if let Some(first) = user.profile.str("firstName") {
+        result.first_name = first.to_owned();
+    }
+    if let Some(last) = user.profile.str("lastName") {
+        result.last_name = last.to_owned();
     }
 }
 

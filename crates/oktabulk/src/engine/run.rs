@@ -7,7 +7,7 @@
 //! the journal for the same command to settle. A second Ctrl-C exits at once.
 
 use crate::engine::events::{Event, Reporter};
-use crate::engine::ops::{process, RowContext};
+use crate::engine::ops::RowContext;
 use crate::engine::stop::{Stop, StopReason};
 use crate::exit::AppError;
 use crate::input::{Problem, RowOp};
@@ -356,7 +356,7 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
 /// a reason that may pass and the run goes on.
 async fn try_row(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResult {
     // Boxed: an operation's future is large, and a row's own would carry it inline twice.
-    let mut result = Box::pin(process(ctx, op.clone(), earlier.clone())).await;
+    let mut result = ctx.job.process(ctx, op.clone(), earlier.clone()).await;
     for _ in 1..ROW_ATTEMPTS {
         if !result.unsettled || ctx.stop.is_set() {
             break;
@@ -370,7 +370,7 @@ async fn try_row(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResu
             Some(Entry::Sent(at)) => Some(Entry::Sent(at)),
             _ => earlier.clone(),
         };
-        result = Box::pin(process(ctx, op.clone(), again)).await;
+        result = ctx.job.process(ctx, op.clone(), again).await;
     }
     result
 }

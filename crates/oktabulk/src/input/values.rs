@@ -320,8 +320,8 @@ mod tests {
 /// update's row checks, is `Unchanged` (`same`) and so sends no write.
 #[cfg(test)]
 mod round_trip {
+    use crate::commands::users_update::same;
     use crate::csv_cell::CsvWriter;
-    use crate::engine::update::same;
     use crate::input::source::RawRow;
     use crate::input::values::cell_text;
     use crate::input::{Columns, GroupDirectory, Mode, Validator};

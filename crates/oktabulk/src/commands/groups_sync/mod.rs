@@ -16,6 +16,7 @@
 //! each is decided against the members the resumed run reads. A finished run's journal is put
 //! aside as usual, and the next run plans afresh. `--restart` forgets the stored plan too.
 
+mod job;
 pub mod plan;
 pub mod run;
 

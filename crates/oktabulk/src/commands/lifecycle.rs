@@ -1,14 +1,21 @@
-//! The lifecycle commands' row: read the user, and send the operation only when the user is not
+//! `oktabulk users activate|reactivate|deactivate|suspend|unsuspend|unlock|expire-password|
+//! delete FILE`: each row reads its user and sends the operation only when the user is not
 //! already where it leads (`Unchanged` otherwise). `delete` deactivates first when the user is
 //! not deactivated yet (Okta's two-step delete), and a user that is gone is already deleted.
+//! Deactivating and deleting ask first.
 
-use crate::engine::ops::{already, find_user, Call, Lookup, RowContext};
-use crate::engine::row::fill_user;
-use crate::input::UserRow;
+use crate::bulk::Extra;
+use crate::cli::{GlobalArgs, LifecycleArgs};
+use crate::commands::{run_with, settings, ReadOptions};
+use crate::engine::ops::{already, fill_user, find_user, not_mine, Call, Job, Lookup, RowContext};
+use crate::exit::AppError;
+use crate::input::{FileKind, RowOp, UserRow};
 use crate::journal::Entry;
 use crate::outcome::{Action, ActivationLink, CreationStatus, RowResult};
+use futures_util::future::BoxFuture;
 use okta_client::Error;
 use okta_model::UserStatus;
+use std::sync::Arc;
 
 /// One of Okta's user lifecycle operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +83,20 @@ impl Lifecycle {
     }
 
     /// Whether it loses access or data, and so is confirmed before it runs.
+    /// What a summary calls a row this operation did.
+    pub fn done_word(self) -> &'static str {
+        match self {
+            Lifecycle::Activate => "activated",
+            Lifecycle::Reactivate => "reactivated",
+            Lifecycle::Deactivate => "deactivated",
+            Lifecycle::Suspend => "suspended",
+            Lifecycle::Unsuspend => "unsuspended",
+            Lifecycle::Unlock => "unlocked",
+            Lifecycle::ExpirePassword => "expired",
+            Lifecycle::Delete => "deleted",
+        }
+    }
+
     pub fn destructive(self) -> bool {
         matches!(self, Lifecycle::Deactivate | Lifecycle::Delete)
     }
@@ -95,6 +116,79 @@ impl LifecycleJob {
     pub fn sends_email(&self) -> bool {
         self.send_email
             .unwrap_or(self.operation == Lifecycle::Activate)
+    }
+}
+
+pub async fn run(
+    global: &GlobalArgs,
+    operation: Lifecycle,
+    args: &LifecycleArgs,
+) -> Result<u8, AppError> {
+    let name = operation.action().as_str();
+    let lifecycle = LifecycleJob {
+        operation,
+        send_email: args.send_email,
+    };
+    let settings = settings(
+        global,
+        &args.bulk,
+        name,
+        format!(
+            "sendEmail={} skipInvalid={}",
+            lifecycle.sends_email(),
+            args.bulk.skip_invalid
+        ),
+        operation.done_word(),
+    );
+    let confirm = operation.destructive().then_some((
+        if operation == Lifecycle::Delete {
+            "Delete, for good,"
+        } else {
+            "Deactivate"
+        },
+        args.yes,
+    ));
+    let mut extra = Extra::default();
+    if matches!(
+        operation,
+        Lifecycle::Activate | Lifecycle::Reactivate | Lifecycle::Deactivate | Lifecycle::Delete
+    ) {
+        extra.notes.push(match (operation, lifecycle.sends_email()) {
+            (Lifecycle::Activate | Lifecycle::Reactivate, true) => {
+                "email: Okta emails each user the activation (--send-email false: activation links in the results file instead)"
+            }
+            (Lifecycle::Activate | Lifecycle::Reactivate, false) => {
+                "email: none sent; each user's activation link goes to the results file (activationUrl, activationToken)"
+            }
+            (_, true) => "email: Okta emails the admins that each user was deactivated",
+            (_, false) => "email: none sent",
+        });
+    }
+    run_with(
+        global,
+        settings,
+        FileKind::UserList,
+        ReadOptions::default(),
+        |_| Arc::new(lifecycle),
+        confirm,
+        extra,
+    )
+    .await
+}
+
+impl Job for LifecycleJob {
+    fn process<'a>(
+        &'a self,
+        ctx: &'a RowContext,
+        op: RowOp,
+        earlier: Option<Entry>,
+    ) -> BoxFuture<'a, RowResult> {
+        Box::pin(async move {
+            match op {
+                RowOp::Lifecycle(row) => apply(ctx, self, row, earlier).await,
+                op => not_mine(self, &op),
+            }
+        })
     }
 }
 
@@ -128,7 +222,7 @@ fn gone(ctx: &RowContext, result: &mut RowResult, earlier: &Option<Entry>) {
     );
 }
 
-pub async fn apply(
+async fn apply(
     ctx: &RowContext,
     job: &LifecycleJob,
     row: UserRow,

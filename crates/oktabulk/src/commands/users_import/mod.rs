@@ -1,17 +1,21 @@
-//! `oktabulk users import`: the classic job. Rows are checked against the org's schema and
-//! groups; `--dry-run` prints the plan; otherwise the groups to create are created and the rows
-//! go through the shared bulk run.
+//! `oktabulk users import FILE`: the classic job. Rows are checked against the org's schema
+//! and groups; `--dry-run` prints the plan; otherwise the groups to create are created and the
+//! rows go through the shared bulk run, each created by `job`.
+
+mod job;
+
+pub use job::{ImportJob, ImportOptions};
 
 use crate::bulk::{self, Channels, Extra};
-use crate::cli::{GlobalArgs, ImportArgs, NextLogin, OnExists as CliOnExists, ResultFormat};
+use crate::cli::{GlobalArgs, ImportArgs, NextLogin};
+use crate::commands::OnExists;
 use crate::connect::{connect, org_facts, Connection};
-use crate::engine::{ImportJob, ImportOptions, Job, OnExists};
 use crate::exit::AppError;
 use crate::input::{Mode, UserChecker};
-use crate::report::results::Format;
 use okta_model::rate_limit::Bucket;
 use okta_model::GroupProfile;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError> {
     let settings = settings(global, args);
@@ -42,7 +46,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
     let options = ImportOptions {
         activate: !args.staged,
         next_login_change_password: args.next_login == Some(NextLogin::ChangePassword),
-        on_exists: on_exists(args.on_exists),
+        on_exists: OnExists::from_cli(args.on_exists),
     };
     if settings.dry_run {
         // Groups to create count as the rows' groups, under a stand-in id.
@@ -50,7 +54,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
             .iter()
             .map(|name| (name.to_lowercase(), format!("(new group {name})")))
             .collect();
-        let job = Job::Import(ImportJob {
+        let job = Arc::new(ImportJob {
             options,
             created_groups,
         });
@@ -72,7 +76,7 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         .await;
     }
     let created_groups = create_groups(&conn, &to_create).await?;
-    let job = Job::Import(ImportJob {
+    let job = Arc::new(ImportJob {
         options,
         created_groups,
     });
@@ -87,23 +91,6 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
         channels,
     )
     .await
-}
-
-/// `--on-exists` as the engine knows it.
-pub fn on_exists(choice: CliOnExists) -> OnExists {
-    match choice {
-        CliOnExists::Skip => OnExists::Skip,
-        CliOnExists::Update => OnExists::Update,
-        CliOnExists::Fail => OnExists::Fail,
-    }
-}
-
-/// `--format` as the reporters know it.
-pub fn format(choice: ResultFormat) -> Format {
-    match choice {
-        ResultFormat::Csv => Format::Csv,
-        ResultFormat::Jsonl => Format::Jsonl,
-    }
 }
 
 fn settings(global: &GlobalArgs, args: &ImportArgs) -> bulk::Settings {
@@ -147,11 +134,7 @@ fn journal_options(args: &ImportArgs) -> String {
             None => "None",
             Some(NextLogin::ChangePassword) => "Some(ChangePassword)",
         },
-        match args.on_exists {
-            CliOnExists::Skip => "Skip",
-            CliOnExists::Update => "Update",
-            CliOnExists::Fail => "Fail",
-        },
+        OnExists::from_cli(args.on_exists).journal_word(),
         args.create_missing_groups,
         args.bulk.skip_invalid,
         args.bulk.input.ignore_unknown_columns

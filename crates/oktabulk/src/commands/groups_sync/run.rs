@@ -2,20 +2,19 @@
 //! group and its members read (every page), the users to add looked up (missing and
 //! DEPROVISIONED ones reported before anything is sent), the plan printed, the safeguard
 //! against mass removal applied, and the rows handed to the shared bulk run: the file's rows,
-//! then the removals (see the module docs of `crate::sync` for how they survive a resume).
+//! then the removals (see the module docs of `crate::commands::groups_sync` for how they survive a resume).
 
 use crate::bulk::{self, Channels, Extra};
 use crate::cli::{GlobalArgs, SyncArgs};
+use crate::commands::groups_sync::job::SyncJob;
+use crate::commands::groups_sync::plan::{plan_group, GroupPlan};
 use crate::connect::{connect, default_schema, group_directory};
-use crate::engine::sync::SyncJob;
-use crate::engine::Job;
 use crate::exit::AppError;
 use crate::input::{
     CheckerInputs, FileKind, GroupDirectory, InputFile, MembershipRow, Problem, RemovalRow, RowOp,
 };
 use crate::preflight::{self, PreflightReport};
 use crate::report::printable;
-use crate::sync::plan::{plan_group, GroupPlan};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use okta_client::Client;
 use okta_model::rate_limit::Bucket;
@@ -110,7 +109,7 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         PLAN_KEY,
         serde_json::to_string(&plan).expect("plans serialize"),
     )];
-    let job = Job::Sync(SyncJob {
+    let job = Arc::new(SyncJob {
         members: Arc::new(
             plans
                 .iter()
@@ -419,8 +418,8 @@ fn safeguard(
         Some(_) => None,
         None if !over.is_empty() => Some(format!(
             "the plan removes {total} member(s), more than {} % of a group or more than {} users ({})",
-            crate::sync::plan::MAX_SHARE,
-            crate::sync::plan::MAX_REMOVALS,
+            crate::commands::groups_sync::plan::MAX_SHARE,
+            crate::commands::groups_sync::plan::MAX_REMOVALS,
             over.join(", ")
         )),
         None => None,

@@ -1,15 +1,21 @@
-//! `users update`'s row: read the user, compare what the row gives with what the org holds, and
-//! send a partial update (`POST`) or a full replace (`PUT`) only when something differs or a
-//! password is given.
+//! `oktabulk users update FILE`: each row reads its user, compares what the row gives with
+//! what the org holds, and sends a partial update (`POST`) or a full replace (`PUT`) only when
+//! something differs or a password is given.
 
-use crate::engine::ops::{already, find_user, Lookup, RowContext};
-use crate::engine::row::fill_user;
+use crate::bulk::Extra;
+use crate::cli::{GlobalArgs, UpdateArgs};
+use crate::commands::{run_with, settings, ReadOptions};
+use crate::engine::ops::{already, fill_user, find_user, not_mine, Job, Lookup, RowContext};
+use crate::exit::AppError;
 use crate::input::values::{holds_nothing, same_value};
 use crate::input::UpdateRow;
+use crate::input::{FileKind, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, RowResult};
+use futures_util::future::BoxFuture;
 use okta_model::{CreateUserRequest, PasswordCredential, User, UserCredentials, UserProfile};
 use serde_json::Value;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpdateJob {
@@ -17,7 +23,53 @@ pub struct UpdateJob {
     pub replace: bool,
 }
 
-pub async fn update(
+pub async fn run(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppError> {
+    let mut options = format!(
+        "replace={} ignoreUnknown={} skipInvalid={}",
+        args.replace, args.bulk.input.ignore_unknown_columns, args.bulk.skip_invalid
+    );
+    // Added only when on, so that the journals of runs without it keep their names.
+    if args.set_passwords {
+        options.push_str(" setPasswords=true");
+    }
+    let settings = settings(global, &args.bulk, "update", options, "updated");
+    let read = ReadOptions {
+        ignore_unknown: args.bulk.input.ignore_unknown_columns,
+        replace: args.replace,
+        set_passwords: args.set_passwords,
+    };
+    let job: Arc<dyn Job> = Arc::new(UpdateJob {
+        replace: args.replace,
+    });
+    run_with(
+        global,
+        settings,
+        FileKind::UsersUpdate,
+        read,
+        |_| job,
+        None,
+        Extra::default(),
+    )
+    .await
+}
+
+impl Job for UpdateJob {
+    fn process<'a>(
+        &'a self,
+        ctx: &'a RowContext,
+        op: RowOp,
+        earlier: Option<Entry>,
+    ) -> BoxFuture<'a, RowResult> {
+        Box::pin(async move {
+            match op {
+                RowOp::Update(row) => update(ctx, self, *row, earlier).await,
+                op => not_mine(self, &op),
+            }
+        })
+    }
+}
+
+async fn update(
     ctx: &RowContext,
     job: &UpdateJob,
     row: UpdateRow,
@@ -73,7 +125,7 @@ pub async fn update(
 /// Whether the org's profile already is what the row asks: every attribute given equal (numbers
 /// by value, see `same_value`) and, for a replace, no other attribute set (an empty string or
 /// array is an empty cell's value, as none is).
-pub(crate) fn same(user: &User, wanted: &UserProfile, replace: bool) -> bool {
+pub fn same(user: &User, wanted: &UserProfile, replace: bool) -> bool {
     let current = &user.profile.0;
     let given_equal = wanted
         .0

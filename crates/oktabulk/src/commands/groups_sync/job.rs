@@ -1,14 +1,16 @@
 //! `groups sync`'s rows: a file row keeps its user in the group (added when the plan found it
 //! missing, `Unchanged` when it was a member), and a removal row (after the file's rows, as
-//! the plan decided them, see `crate::sync`) takes a member the file leaves out of the group.
+//! the plan decided them, see `crate::commands::groups_sync`) takes a member the file leaves out of the group.
 //! A removal reads the user's groups first, so a member already gone is `Unchanged`, or
 //! `Success` when an interrupted run of the same command had sent it.
 
-use crate::engine::ops::{already, find_user, Call, Lookup, RowContext, MEMBERSHIP_ADD};
-use crate::engine::row::fill_user;
-use crate::input::{MembershipRow, RemovalRow};
+use crate::engine::ops::{
+    already, fill_user, find_user, not_mine, Call, Job, Lookup, RowContext, MEMBERSHIP_ADD,
+};
+use crate::input::{MembershipRow, RemovalRow, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
+use futures_util::future::BoxFuture;
 use okta_model::{GroupId, UserId, UserStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,8 +28,25 @@ pub struct SyncJob {
     pub refused: Arc<HashMap<(String, String), String>>,
 }
 
+impl Job for SyncJob {
+    fn process<'a>(
+        &'a self,
+        ctx: &'a RowContext,
+        op: RowOp,
+        earlier: Option<Entry>,
+    ) -> BoxFuture<'a, RowResult> {
+        Box::pin(async move {
+            match op {
+                RowOp::Membership(row) => keep(ctx, self, row, earlier).await,
+                RowOp::Removal(row) => remove(ctx, row, earlier).await,
+                op => not_mine(self, &op),
+            }
+        })
+    }
+}
+
 /// A file row: the user stays in, or is put into, the group.
-pub async fn keep(
+async fn keep(
     ctx: &RowContext,
     job: &SyncJob,
     row: MembershipRow,
@@ -68,7 +87,7 @@ pub async fn keep(
 }
 
 /// A removal row: the member the file leaves out leaves the group.
-pub async fn remove(ctx: &RowContext, row: RemovalRow, earlier: Option<Entry>) -> RowResult {
+async fn remove(ctx: &RowContext, row: RemovalRow, earlier: Option<Entry>) -> RowResult {
     let mut result = RowResult::new(row.seq, 0, &row.login, Action::RemoveMember);
     result.id = row.user.clone();
     let user = UserId::from(row.user.as_str());

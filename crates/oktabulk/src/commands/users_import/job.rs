@@ -2,10 +2,12 @@
 //! as the options say, add the remaining groups, and report Okta's own error when something
 //! fails.
 
-use crate::engine::ops::{Call, RowContext, MEMBERSHIP_ADD};
-use crate::input::{GroupTarget, ImportRow};
+use crate::commands::OnExists;
+use crate::engine::ops::{fill_user, not_mine, Call, Job, RowContext, MEMBERSHIP_ADD};
+use crate::input::{GroupTarget, ImportRow, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
+use futures_util::future::BoxFuture;
 use okta_client::{CreateUserOptions, Creation, Error};
 use okta_model::{CreateUserRequest, GroupId, User};
 use std::collections::HashMap;
@@ -20,17 +22,6 @@ pub struct ImportOptions {
     pub activate: bool,
     pub next_login_change_password: bool,
     pub on_exists: OnExists,
-}
-
-/// What to do with a login (or a group name) that already exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnExists {
-    /// Leave it (`Exists`); a user still gets its groups.
-    Skip,
-    /// Update it (`Updated`).
-    Update,
-    /// Report the row as failed.
-    Fail,
 }
 
 /// The import's settings and the groups created for it, by lower-cased name.
@@ -70,8 +61,24 @@ struct Work<'a> {
     groups: Vec<String>,
 }
 
+impl Job for ImportJob {
+    fn process<'a>(
+        &'a self,
+        ctx: &'a RowContext,
+        op: RowOp,
+        earlier: Option<Entry>,
+    ) -> BoxFuture<'a, RowResult> {
+        Box::pin(async move {
+            match op {
+                RowOp::Create(row) => create(ctx, self, *row, earlier).await,
+                op => not_mine(self, &op),
+            }
+        })
+    }
+}
+
 /// Creates one row's user. `earlier` is what the journal holds for it from an interrupted run.
-pub async fn create(
+async fn create(
     ctx: &RowContext,
     job: &ImportJob,
     row: ImportRow,
@@ -237,7 +244,11 @@ impl Work<'_> {
                     return result;
                 }
                 OnExists::Update
-                    if crate::engine::update::same(&user, &self.row.request.profile, false) =>
+                    if crate::commands::users_update::same(
+                        &user,
+                        &self.row.request.profile,
+                        false,
+                    ) =>
                 {
                     result.action = Action::Update;
                     result.user_creation_status = CreationStatus::Unchanged;
@@ -275,17 +286,6 @@ impl Work<'_> {
         }
         assign_groups(self.ctx, &mut result, &user, &self.groups).await;
         result
-    }
-}
-
-pub(crate) fn fill_user(result: &mut RowResult, user: &User) {
-    result.id = user.id.0.clone();
-    result.user_status = user.status.as_str().to_owned();
-    if let Some(first) = user.profile.str("firstName") {
-        result.first_name = first.to_owned();
-    }
-    if let Some(last) = user.profile.str("lastName") {
-        result.last_name = last.to_owned();
     }
 }
 

@@ -1,15 +1,22 @@
-//! `groups add-members` and `groups remove-members`: one membership per row. The user's groups
+//! `oktabulk groups add-members|remove-members FILE`: one membership per row. The user's groups
 //! are read first, so that adding a member already there, or removing one who is not, is
 //! `Unchanged` and sends nothing; groups whose members cannot change (BUILT_IN, APP_GROUP) are
 //! sent as asked and fail with Okta's own error.
 
-use crate::engine::ops::{already, find_user, Lookup, RowContext, MEMBERSHIP_ADD};
-use crate::engine::row::fill_user;
-use crate::input::MembershipRow;
+use crate::bulk::Extra;
+use crate::cli::{BulkArgs, GlobalArgs};
+use crate::commands::{run_with, settings, ReadOptions};
+use crate::engine::ops::{
+    already, fill_user, find_user, not_mine, Job, Lookup, RowContext, MEMBERSHIP_ADD,
+};
+use crate::exit::AppError;
+use crate::input::{FileKind, MembershipRow, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
+use futures_util::future::BoxFuture;
 use okta_model::GroupId;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct MembersJob {
@@ -19,7 +26,49 @@ pub struct MembersJob {
     pub fixed: HashSet<String>,
 }
 
-pub async fn apply(
+pub async fn run(global: &GlobalArgs, add: bool, args: &BulkArgs) -> Result<u8, AppError> {
+    let command = if add { "add-members" } else { "remove-members" };
+    let settings = settings(
+        global,
+        args,
+        command,
+        format!("skipInvalid={}", args.skip_invalid),
+        if add { "added" } else { "removed" },
+    );
+    run_with(
+        global,
+        settings,
+        FileKind::Memberships,
+        ReadOptions::default(),
+        |groups| {
+            Arc::new(MembersJob {
+                add,
+                fixed: groups.fixed.keys().cloned().collect(),
+            })
+        },
+        None,
+        Extra::default(),
+    )
+    .await
+}
+
+impl Job for MembersJob {
+    fn process<'a>(
+        &'a self,
+        ctx: &'a RowContext,
+        op: RowOp,
+        earlier: Option<Entry>,
+    ) -> BoxFuture<'a, RowResult> {
+        Box::pin(async move {
+            match op {
+                RowOp::Membership(row) => apply(ctx, self, row, earlier).await,
+                op => not_mine(self, &op),
+            }
+        })
+    }
+}
+
+async fn apply(
     ctx: &RowContext,
     job: &MembersJob,
     row: MembershipRow,

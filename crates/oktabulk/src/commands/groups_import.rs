@@ -1,18 +1,70 @@
-//! `groups import`'s row: a group name that exists is `Exists` (or, with `--on-exists update`,
-//! its description is updated, `Unchanged` when it already matches); a new name is created.
+//! `oktabulk groups import FILE`: a group name that exists is `Exists` (or, with
+//! `--on-exists update`, its description is updated, `Unchanged` when it already matches); a
+//! new name is created.
 
-use crate::engine::ops::RowContext;
-use crate::engine::row::OnExists;
-use crate::input::GroupRow;
+use crate::bulk::Extra;
+use crate::cli::{GlobalArgs, GroupsImportArgs};
+use crate::commands::{run_with, settings, OnExists, ReadOptions};
+use crate::engine::ops::{not_mine, Job, RowContext};
+use crate::exit::AppError;
+use crate::input::{FileKind, GroupRow, RowOp};
+use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, RowResult};
+use futures_util::future::BoxFuture;
 use okta_model::GroupProfile;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupsJob {
     pub on_exists: OnExists,
 }
 
-pub async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResult {
+pub async fn run(global: &GlobalArgs, args: &GroupsImportArgs) -> Result<u8, AppError> {
+    let on_exists = OnExists::from_cli(args.on_exists);
+    let settings = settings(
+        global,
+        &args.bulk,
+        "groups-import",
+        format!(
+            "onExists={} skipInvalid={}",
+            on_exists.journal_word(),
+            args.bulk.skip_invalid
+        ),
+        "created",
+    );
+    run_with(
+        global,
+        settings,
+        FileKind::GroupsImport,
+        ReadOptions::default(),
+        |_| Arc::new(GroupsJob { on_exists }),
+        None,
+        Extra::default(),
+    )
+    .await
+}
+
+impl Job for GroupsJob {
+    fn process<'a>(
+        &'a self,
+        ctx: &'a RowContext,
+        op: RowOp,
+        _earlier: Option<Entry>,
+    ) -> BoxFuture<'a, RowResult> {
+        Box::pin(async move {
+            match op {
+                RowOp::Group(row) => import(ctx, self, row).await,
+                op => not_mine(self, &op),
+            }
+        })
+    }
+
+    fn looks_users_up(&self) -> bool {
+        false
+    }
+}
+
+async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResult {
     let mut result = RowResult::new(row.seq, row.line, &row.name, Action::CreateGroup);
     let groups = ctx.client.groups();
     let profile = GroupProfile {

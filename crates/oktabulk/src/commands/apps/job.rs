@@ -3,12 +3,12 @@
 //! a user who has the app only through a group is not assigned again on top (`Unchanged` when
 //! the row asks nothing of its own), and unassigning one is sent and fails with Okta's E0000046.
 
-use crate::engine::ops::{already, find_user, Lookup, RowContext};
-use crate::engine::row::fill_user;
+use crate::engine::ops::{already, fill_user, find_user, not_mine, Job, Lookup, RowContext};
 use crate::input::values::cell_text;
-use crate::input::{AppRow, AppTarget};
+use crate::input::{AppRow, AppTarget, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, RowResult};
+use futures_util::future::BoxFuture;
 use okta_model::{
     AppGroupRequest, AppId, AppUser, AppUserCredentials, AppUserRequest, GroupId, UserId,
 };
@@ -26,12 +26,23 @@ const GROUP_ASSIGN: crate::engine::ops::Call = ("PUT", "/api/v1/apps/{appId}/gro
 const GROUP_UNASSIGN: crate::engine::ops::Call =
     ("DELETE", "/api/v1/apps/{appId}/groups/{groupId}");
 
-pub async fn apply(
-    ctx: &RowContext,
-    job: &AppsJob,
-    row: AppRow,
-    earlier: Option<Entry>,
-) -> RowResult {
+impl Job for AppsJob {
+    fn process<'a>(
+        &'a self,
+        ctx: &'a RowContext,
+        op: RowOp,
+        earlier: Option<Entry>,
+    ) -> BoxFuture<'a, RowResult> {
+        Box::pin(async move {
+            match op {
+                RowOp::AppAssignment(row) => apply(ctx, self, *row, earlier).await,
+                op => not_mine(self, &op),
+            }
+        })
+    }
+}
+
+async fn apply(ctx: &RowContext, job: &AppsJob, row: AppRow, earlier: Option<Entry>) -> RowResult {
     let action = if job.assign {
         Action::AssignApp
     } else {
