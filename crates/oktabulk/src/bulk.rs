@@ -53,7 +53,8 @@ pub struct Settings {
     /// The options that change results, as they enter the journal's name.
     pub journal_options: String,
     /// The results' fifth column: `userCreationStatus` for `users import`, else `status`.
-    pub status_column: &'static str,
+    /// The command's results table.
+    pub results: &'static crate::outcome::ResultsTable,
     /// What the summary calls a row done (`created`, `deactivated`...).
     pub done_word: &'static str,
 }
@@ -163,7 +164,7 @@ pub async fn send(
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
         output.clone(),
         settings.format,
-        settings.status_column,
+        settings.results,
     )?)];
     reporters.push(Box::new(RunRecorder::new(
         settings.report.clone(),

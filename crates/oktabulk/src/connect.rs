@@ -125,6 +125,9 @@ pub async fn group_directory(client: &Client) -> Result<GroupDirectory, AppError
         directory
             .names
             .insert(g.profile.name.to_lowercase(), g.id.0.clone());
+        directory
+            .spelled
+            .insert(g.id.0.clone(), g.profile.name.clone());
         if g.group_type != GroupType::OktaGroup {
             directory
                 .fixed

@@ -1,4 +1,6 @@
-//! What became of one input row: the classic script's result columns and oktabulk's own.
+//! What became of one input row (`RowResult`), and how a command's results file shows it: each
+//! command defines its `ResultsTable` once (column name -> cell), and the CSV, the JSONL, the
+//! summary and the report all take the rows from it.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -176,6 +178,20 @@ pub struct RowResult {
     pub error_code: String,
     pub error_causes: String,
     pub request_id: String,
+    /// The row's group: its name (`groups import`, the membership commands, an app assignment
+    /// to a group), as the org or the file names it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group_id: String,
+    /// `groups import`: the group's description as the row gives it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The row's app (`apps assign|unassign`): its label and id.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub app: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub app_id: String,
     /// The failure says nothing final about the row (rate limits, server errors, the network,
     /// an interruption): the same command run again settles and retries it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -220,6 +236,11 @@ impl RowResult {
             error_code: String::new(),
             error_causes: String::new(),
             request_id: String::new(),
+            group: String::new(),
+            group_id: String::new(),
+            description: String::new(),
+            app: String::new(),
+            app_id: String::new(),
             unsettled: false,
             done_at: String::new(),
             earlier_run: String::new(),
@@ -228,6 +249,32 @@ impl RowResult {
             password_set: false,
             planned: Vec::new(),
         }
+    }
+
+    /// How summaries, the plan and the report name the row: the user (its login, or the id or
+    /// login the row gave), the group, or what the row joins (`login in group`, `login to app`).
+    pub fn label(&self) -> String {
+        let user = self.login.as_str();
+        let whole = |a: &str, joint: &str, b: &str| match (a.is_empty(), b.is_empty()) {
+            (false, false) => format!("{a} {joint} {b}"),
+            (false, true) => a.to_owned(),
+            (true, _) => b.to_owned(),
+        };
+        if !self.app.is_empty() || !self.app_id.is_empty() {
+            let app = if self.app.is_empty() {
+                &self.app_id
+            } else {
+                &self.app
+            };
+            let who = if user.is_empty() { &self.group } else { user };
+            return whole(who, "to", app);
+        }
+        let group = if self.group.is_empty() {
+            &self.group_id
+        } else {
+            &self.group
+        };
+        whole(user, "in", group)
     }
 
     /// Whether the row met a user who cannot sign in now, and the command that changes that.
@@ -285,54 +332,191 @@ pub fn rows(n: u64) -> String {
     }
 }
 
-/// The header of the results file of `users import`: the classic script's columns first.
-/// Other commands name the fifth column `status` (`STATUS_COLUMN`).
-pub const COLUMNS: [&str; 16] = [
-    "id",
-    "firstName",
-    "lastName",
-    "login",
-    "userCreationStatus",
-    "groupAssignment",
-    "ErrorMessage",
-    "line",
-    "action",
-    "errorCode",
-    "errorCauses",
-    "requestId",
-    "earlierRun",
-    "userStatus",
-    "activationUrl",
-    "activationToken",
-];
+/// One column of a results table: its name (the CSV header's cell, the JSONL key) and how a
+/// row fills it.
+#[derive(Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub cell: fn(&RowResult) -> Cell,
+}
 
-/// The fifth column's name for every command but `users import`.
-pub const STATUS_COLUMN: &str = "status";
+/// A results cell: text, or a number (JSONL writes it as one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Number(u64),
+}
 
-impl RowResult {
-    pub fn cells(&self) -> [String; 16] {
-        let activation = self.activation.clone().unwrap_or_default();
-        let (url, token) = (activation.url, activation.token);
-        [
-            self.id.clone(),
-            self.first_name.clone(),
-            self.last_name.clone(),
-            self.login.clone(),
-            self.user_creation_status.as_str().to_owned(),
-            self.group_assignment.as_str().to_owned(),
-            self.error_message.clone(),
-            self.line.to_string(),
-            self.action.as_str().to_owned(),
-            self.error_code.clone(),
-            self.error_causes.clone(),
-            self.request_id.clone(),
-            self.earlier_run.clone(),
-            self.user_status.clone(),
-            url,
-            token,
-        ]
+impl Cell {
+    pub fn into_text(self) -> String {
+        match self {
+            Cell::Text(t) => t,
+            Cell::Number(n) => n.to_string(),
+        }
     }
 }
+
+impl std::fmt::Debug for Column {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// A command's results file: its columns, in order. Defined once per command (`RESULTS` in
+/// each module of `crate::commands`); the CSV writes `header` then `cells`, the JSONL one
+/// object of the same names per row.
+#[derive(Debug, Clone, Copy)]
+pub struct ResultsTable {
+    pub columns: &'static [Column],
+}
+
+impl ResultsTable {
+    pub fn header(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.name).collect()
+    }
+
+    pub fn cells(&self, row: &RowResult) -> Vec<String> {
+        self.columns
+            .iter()
+            .map(|c| (c.cell)(row).into_text())
+            .collect()
+    }
+
+    /// The row as one line of JSON: an object of the table's columns, in the table's order.
+    pub fn json_line(&self, row: &RowResult) -> String {
+        let fields: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let value = match (c.cell)(row) {
+                    Cell::Text(t) => serde_json::Value::from(t),
+                    Cell::Number(n) => serde_json::Value::from(n),
+                };
+                format!("{}:{value}", serde_json::Value::from(c.name))
+            })
+            .collect();
+        format!("{{{}}}", fields.join(","))
+    }
+}
+
+/// The columns every table shares, by name.
+pub mod columns {
+    use super::{Cell, Column, RowResult};
+
+    const fn text(name: &'static str, cell: fn(&RowResult) -> Cell) -> Column {
+        Column { name, cell }
+    }
+
+    pub const ID: Column = text("id", |r| Cell::Text(r.id.clone()));
+    pub const FIRST_NAME: Column = text("firstName", |r| Cell::Text(r.first_name.clone()));
+    pub const LAST_NAME: Column = text("lastName", |r| Cell::Text(r.last_name.clone()));
+    pub const LOGIN: Column = text("login", |r| Cell::Text(r.login.clone()));
+    /// The row's status word (`Success`, `Exists`, ...): `status` in every table but the
+    /// classic one, which names it `userCreationStatus`.
+    pub const STATUS: Column = text("status", |r| {
+        Cell::Text(r.user_creation_status.as_str().to_owned())
+    });
+    pub const GROUP_ASSIGNMENT: Column = text("groupAssignment", |r| {
+        Cell::Text(r.group_assignment.as_str().to_owned())
+    });
+    /// Named as the classic script named it, in every table.
+    pub const ERROR_MESSAGE: Column = text("ErrorMessage", |r| Cell::Text(r.error_message.clone()));
+    pub const LINE: Column = text("line", |r| Cell::Number(r.line));
+    pub const ACTION: Column = text("action", |r| Cell::Text(r.action.as_str().to_owned()));
+    pub const ERROR_CODE: Column = text("errorCode", |r| Cell::Text(r.error_code.clone()));
+    pub const ERROR_CAUSES: Column = text("errorCauses", |r| Cell::Text(r.error_causes.clone()));
+    pub const REQUEST_ID: Column = text("requestId", |r| Cell::Text(r.request_id.clone()));
+    pub const EARLIER_RUN: Column = text("earlierRun", |r| Cell::Text(r.earlier_run.clone()));
+    pub const USER_STATUS: Column = text("userStatus", |r| Cell::Text(r.user_status.clone()));
+    pub const ACTIVATION_URL: Column = text("activationUrl", |r| {
+        Cell::Text(
+            r.activation
+                .as_ref()
+                .map(|a| a.url.clone())
+                .unwrap_or_default(),
+        )
+    });
+    pub const ACTIVATION_TOKEN: Column = text("activationToken", |r| {
+        Cell::Text(
+            r.activation
+                .as_ref()
+                .map(|a| a.token.clone())
+                .unwrap_or_default(),
+        )
+    });
+    /// The user as the row names it (its login, or the id or login the row gave).
+    pub const USER: Column = text("user", |r| Cell::Text(r.login.clone()));
+    pub const USER_ID: Column = text("userId", |r| Cell::Text(r.id.clone()));
+    pub const GROUP: Column = text("group", |r| Cell::Text(r.group.clone()));
+    pub const GROUP_ID: Column = text("groupId", |r| Cell::Text(r.group_id.clone()));
+    pub const APP: Column = text("app", |r| Cell::Text(r.app.clone()));
+    pub const APP_ID: Column = text("appId", |r| Cell::Text(r.app_id.clone()));
+
+    /// What every table ends with: where the row is, what it did, and Okta's error.
+    pub const TAIL: [Column; 7] = [
+        LINE,
+        ACTION,
+        ERROR_MESSAGE,
+        ERROR_CODE,
+        ERROR_CAUSES,
+        REQUEST_ID,
+        EARLIER_RUN,
+    ];
+}
+
+/// The results of the commands that change users (`users update` and the lifecycle
+/// commands): the classic script's columns (the status named `status`), then oktabulk's own.
+pub const USER_RESULTS: ResultsTable = ResultsTable {
+    columns: &USER_COLUMNS,
+};
+
+/// The users' columns, in the classic order: `users import` names the fifth
+/// `userCreationStatus`.
+pub const USER_COLUMNS: [Column; 16] = {
+    use columns::*;
+    [
+        ID,
+        FIRST_NAME,
+        LAST_NAME,
+        LOGIN,
+        STATUS,
+        GROUP_ASSIGNMENT,
+        ERROR_MESSAGE,
+        LINE,
+        ACTION,
+        ERROR_CODE,
+        ERROR_CAUSES,
+        REQUEST_ID,
+        EARLIER_RUN,
+        USER_STATUS,
+        ACTIVATION_URL,
+        ACTIVATION_TOKEN,
+    ]
+};
+
+/// The results of the commands that change memberships (`groups add-members`,
+/// `groups remove-members`, `groups sync`): one membership per row. `groups add-members` and
+/// `groups remove-members` read such a file back as it is (`group`, `user`).
+pub const MEMBERSHIP_RESULTS: ResultsTable = ResultsTable {
+    columns: &{
+        use columns::*;
+        [
+            GROUP,
+            GROUP_ID,
+            USER,
+            USER_ID,
+            STATUS,
+            TAIL[0],
+            TAIL[1],
+            TAIL[2],
+            TAIL[3],
+            TAIL[4],
+            TAIL[5],
+            TAIL[6],
+            USER_STATUS,
+        ]
+    },
+};
 
 /// Failures of one Okta error code.
 #[derive(Debug, Default)]
@@ -458,11 +642,9 @@ impl RowTally {
         let group = self.failures.entry(code).or_default();
         group.count += 1;
         if group.examples.len() < EXAMPLES {
-            group.examples.push((
-                result.line,
-                result.login.clone(),
-                result.error_message.clone(),
-            ));
+            group
+                .examples
+                .push((result.line, result.label(), result.error_message.clone()));
         }
     }
 }

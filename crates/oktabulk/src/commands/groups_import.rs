@@ -10,6 +10,7 @@ use crate::exit::AppError;
 use crate::input::{FileKind, GroupRow, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, RowResult};
+use crate::outcome::{Cell, Column, ResultsTable};
 use futures_util::future::BoxFuture;
 use okta_model::GroupProfile;
 use std::sync::Arc;
@@ -18,6 +19,36 @@ use std::sync::Arc;
 pub struct GroupsJob {
     pub on_exists: OnExists,
 }
+
+/// The results: one group per row. `groups import` reads such a file back as it is (`name`,
+/// `description`).
+pub const RESULTS: ResultsTable = ResultsTable {
+    columns: &{
+        use crate::outcome::columns::*;
+        [
+            Column {
+                name: "name",
+                cell: |r| Cell::Text(r.group.clone()),
+            },
+            Column {
+                name: "id",
+                cell: |r| Cell::Text(r.group_id.clone()),
+            },
+            Column {
+                name: "description",
+                cell: |r| Cell::Text(r.description.clone()),
+            },
+            STATUS,
+            TAIL[0],
+            TAIL[1],
+            TAIL[2],
+            TAIL[3],
+            TAIL[4],
+            TAIL[5],
+            TAIL[6],
+        ]
+    },
+};
 
 pub async fn run(global: &GlobalArgs, args: &GroupsImportArgs) -> Result<u8, AppError> {
     let on_exists = OnExists::from_cli(args.on_exists);
@@ -31,6 +62,7 @@ pub async fn run(global: &GlobalArgs, args: &GroupsImportArgs) -> Result<u8, App
             args.bulk.skip_invalid
         ),
         "created",
+        &RESULTS,
     );
     run_with(
         global,
@@ -65,7 +97,9 @@ impl Job for GroupsJob {
 }
 
 async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResult {
-    let mut result = RowResult::new(row.seq, row.line, &row.name, Action::CreateGroup);
+    let mut result = RowResult::new(row.seq, row.line, "", Action::CreateGroup);
+    result.group = row.name.clone();
+    result.description = row.description.clone().unwrap_or_default();
     let groups = ctx.client.groups();
     let profile = GroupProfile {
         name: row.name.clone(),
@@ -74,7 +108,7 @@ async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResult {
     };
     match groups.find_by_name(&row.name).await {
         Ok(Some(existing)) => {
-            result.id = existing.id.0.clone();
+            result.group_id = existing.id.0.clone();
             match job.on_exists {
                 OnExists::Skip => {
                     result.action = Action::Skip;
@@ -109,7 +143,7 @@ async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResult {
             }
             match groups.create(&profile).await {
                 Ok(group) => {
-                    result.id = group.id.0;
+                    result.group_id = group.id.0;
                     result.user_creation_status = CreationStatus::Success;
                 }
                 Err(e) => result.set_error(&e),

@@ -12,6 +12,7 @@ use crate::exit::AppError;
 use crate::input::{FileKind, RowOp, UserRow};
 use crate::journal::Entry;
 use crate::outcome::{Action, ActivationLink, CreationStatus, RowResult};
+use crate::outcome::{ResultsTable, USER_RESULTS};
 use futures_util::future::BoxFuture;
 use okta_client::Error;
 use okta_model::UserStatus;
@@ -119,6 +120,9 @@ impl LifecycleJob {
     }
 }
 
+/// The results: the users' columns (`crate::outcome::USER_RESULTS`).
+pub const RESULTS: ResultsTable = USER_RESULTS;
+
 pub async fn run(
     global: &GlobalArgs,
     operation: Lifecycle,
@@ -139,6 +143,7 @@ pub async fn run(
             args.bulk.skip_invalid
         ),
         operation.done_word(),
+        &RESULTS,
     );
     let confirm = operation.destructive().then_some((
         if operation == Lifecycle::Delete {

@@ -13,6 +13,7 @@ use crate::exit::AppError;
 use crate::input::{FileKind, MembershipRow, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
+use crate::outcome::{ResultsTable, MEMBERSHIP_RESULTS};
 use futures_util::future::BoxFuture;
 use okta_model::GroupId;
 use std::collections::HashSet;
@@ -26,6 +27,9 @@ pub struct MembersJob {
     pub fixed: HashSet<String>,
 }
 
+/// The results: one membership per row (`crate::outcome::MEMBERSHIP_RESULTS`).
+pub const RESULTS: ResultsTable = MEMBERSHIP_RESULTS;
+
 pub async fn run(global: &GlobalArgs, add: bool, args: &BulkArgs) -> Result<u8, AppError> {
     let command = if add { "add-members" } else { "remove-members" };
     let settings = settings(
@@ -34,6 +38,7 @@ pub async fn run(global: &GlobalArgs, add: bool, args: &BulkArgs) -> Result<u8, 
         command,
         format!("skipInvalid={}", args.skip_invalid),
         if add { "added" } else { "removed" },
+        &RESULTS,
     );
     run_with(
         global,
@@ -80,6 +85,8 @@ async fn apply(
         Action::RemoveMember
     };
     let mut result = RowResult::new(row.seq, row.line, &row.user, action);
+    result.group = row.group_name.clone();
+    result.group_id = row.group.clone();
     let users = ctx.client.users();
     let user = match find_user(ctx, &row.user, &mut result).await {
         Lookup::Found(user) => user,

@@ -63,13 +63,14 @@ pub fn format(choice: ResultFormat) -> Format {
     }
 }
 
-/// A bulk command's settings from its options (the results' status column named `status`).
+/// A bulk command's settings from its options, its results table among them.
 pub fn settings(
     global: &GlobalArgs,
     args: &BulkArgs,
     command: &'static str,
     journal_options: String,
     done_word: &'static str,
+    results: &'static crate::outcome::ResultsTable,
 ) -> Settings {
     // A mapping changes what each row sends: a run with another one is another run.
     let journal_options = match &args.input.map {
@@ -93,7 +94,7 @@ pub fn settings(
         verbose: global.verbose,
         concurrency: global.concurrency.map(|n| n as usize),
         journal_options,
-        status_column: crate::outcome::STATUS_COLUMN,
+        results,
         done_word,
     }
 }

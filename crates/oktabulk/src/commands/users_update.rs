@@ -12,6 +12,7 @@ use crate::input::UpdateRow;
 use crate::input::{FileKind, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, RowResult};
+use crate::outcome::{ResultsTable, USER_RESULTS};
 use futures_util::future::BoxFuture;
 use okta_model::{CreateUserRequest, PasswordCredential, User, UserCredentials, UserProfile};
 use serde_json::Value;
@@ -23,6 +24,9 @@ pub struct UpdateJob {
     pub replace: bool,
 }
 
+/// The results: the users' columns (`crate::outcome::USER_RESULTS`).
+pub const RESULTS: ResultsTable = USER_RESULTS;
+
 pub async fn run(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppError> {
     let mut options = format!(
         "replace={} ignoreUnknown={} skipInvalid={}",
@@ -32,7 +36,7 @@ pub async fn run(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppError>
     if args.set_passwords {
         options.push_str(" setPasswords=true");
     }
-    let settings = settings(global, &args.bulk, "update", options, "updated");
+    let settings = settings(global, &args.bulk, "update", options, "updated", &RESULTS);
     let read = ReadOptions {
         ignore_unknown: args.bulk.input.ignore_unknown_columns,
         replace: args.replace,

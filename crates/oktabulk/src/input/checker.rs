@@ -107,6 +107,8 @@ pub struct MembershipRow {
     pub line: u64,
     /// The group's id (names are resolved in the preflight).
     pub group: String,
+    /// The group's name as the org spells it (the cell, when the org was not read).
+    pub group_name: String,
     /// The user's id or login.
     pub user: String,
 }
@@ -127,7 +129,11 @@ pub struct AppRow {
     pub line: u64,
     /// The app's id (labels are resolved in the preflight).
     pub app: String,
+    /// The app's label as the org spells it (the cell, when the org was not read).
+    pub app_label: String,
     pub target: AppTarget,
+    /// A group target's name as the org spells it; empty for a user.
+    pub group_name: String,
     /// The user's username in the app.
     pub user_name: Option<String>,
     /// The user's password in the app (an app whose scheme lets the admin set it).
@@ -145,6 +151,9 @@ pub struct RemovalRow {
     pub seq: u64,
     /// The group's id.
     pub group: String,
+    /// The group's name then, for the results.
+    #[serde(default)]
+    pub group_name: String,
     /// The user's id, as the group's member list gave it.
     pub user: String,
     /// The user's login then, for the results.

@@ -267,10 +267,11 @@ impl RowChecker for Memberships {
             &mut problems,
         );
         match group_id {
-            Some(group) if problems.is_empty() => Ok(RowOp::Membership(MembershipRow {
+            Some(id) if problems.is_empty() => Ok(RowOp::Membership(MembershipRow {
                 seq: raw.seq,
                 line: raw.line,
-                group,
+                group_name: self.groups.name_of(&id, group).to_owned(),
+                group: id,
                 user: user.to_owned(),
             })),
             _ => Err(problems),
@@ -383,6 +384,12 @@ pub struct AppDirectory {
 }
 
 impl AppDirectory {
+    /// The label of the app with this id as the org spells it, or `value` when the org was not
+    /// read.
+    pub fn label_of<'a>(&'a self, id: &str, value: &'a str) -> &'a str {
+        self.apps.get(id).map_or(value, |(label, _)| label.as_str())
+    }
+
     pub fn add(&mut self, id: &str, label: &str, status: &str) {
         self.apps
             .insert(id.to_owned(), (label.to_owned(), status.to_owned()));
@@ -648,11 +655,17 @@ impl RowChecker for AppAssignments {
         );
         match (app, target) {
             (Some(app), Some(target)) if problems.is_empty() => {
+                let group_name = match &target {
+                    AppTarget::Group(id) => self.groups.name_of(id, group).to_owned(),
+                    AppTarget::User(_) => String::new(),
+                };
                 Ok(RowOp::AppAssignment(Box::new(AppRow {
                     seq: raw.seq,
                     line: raw.line,
+                    app_label: self.apps.label_of(&app, app_cell).to_owned(),
                     app,
                     target,
+                    group_name,
                     user_name: user_name.map(str::to_owned),
                     password: password.map(|p| okta_model::Secret::from(p.as_str())),
                     profile,

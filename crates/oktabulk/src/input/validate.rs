@@ -35,6 +35,8 @@ pub struct GroupDirectory {
     pub ids: HashSet<String>,
     /// Lower-cased name to id.
     pub names: HashMap<String, String>,
+    /// Id to the name as the org spells it.
+    pub spelled: HashMap<String, String>,
     /// Ids of groups whose membership cannot be changed (APP_GROUP, BUILT_IN), with their type.
     pub fixed: HashMap<String, String>,
 }
@@ -70,6 +72,12 @@ impl GroupDirectory {
 }
 
 impl GroupDirectory {
+    /// The name of the group with this id as the org spells it, or `value` itself when the org
+    /// was not read (or `value` is a name already).
+    pub fn name_of<'a>(&'a self, id: &str, value: &'a str) -> &'a str {
+        self.spelled.get(id).map_or(value, String::as_str)
+    }
+
     /// The id of the group `value` names, by id or by name, whatever its type.
     pub fn lookup(&self, value: &str) -> Option<String> {
         if self.ids.contains(value) {

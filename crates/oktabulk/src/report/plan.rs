@@ -197,7 +197,7 @@ fn render_row(row: &RowResult) -> String {
         row.action.as_str(),
         row.user_creation_status.as_str(),
         row.planned.len(),
-        printable(&row.login)
+        printable(&row.label())
     );
     if row.failed() && !row.error_message.is_empty() {
         line.push_str(&format!(": {}", printable(&row.error_message)));

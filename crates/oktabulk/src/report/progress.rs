@@ -313,7 +313,8 @@ impl Reporter for RowLines {
     fn event(&mut self, event: &Event) -> Result<(), AppError> {
         let line = match event {
             Event::RowDone { result: row, .. } => {
-                let login = printable(&row.login);
+                let label = row.label();
+                let login = printable(&label);
                 let action = row.action.as_str();
                 let import = matches!(row.action, Action::Create | Action::Skip);
                 match row.user_creation_status {

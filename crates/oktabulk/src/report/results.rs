@@ -1,4 +1,5 @@
-//! The results file: one row per input row, in input order, the classic script's columns first.
+//! The results file: one row per input row, in input order, in the command's `ResultsTable`
+//! (CSV, or one JSON object of the same columns per line).
 //! Rows finish out of order; they wait in a reorder buffer that the engine keeps small. Cells a
 //! spreadsheet would run as formulas get a leading `'` (`csv_cell`). The file is written under a temporary
 //! name in its directory (readable by the owner only) and renamed into place when the run ends,
@@ -7,7 +8,7 @@
 use crate::csv_cell::CsvWriter;
 use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
-use crate::outcome::{RowResult, COLUMNS};
+use crate::outcome::{ResultsTable, RowResult};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -36,6 +37,7 @@ enum Sink {
 
 pub struct ResultsFile {
     path: PathBuf,
+    table: &'static ResultsTable,
     sink: Option<Sink>,
     /// The temporary file behind `sink`, renamed to `path` by `finish`; `None` for stdout.
     temp: Option<tempfile::TempPath>,
@@ -60,7 +62,7 @@ impl ResultsFile {
     pub fn create(
         path: PathBuf,
         format: Format,
-        status_column: &str,
+        table: &'static ResultsTable,
     ) -> Result<ResultsFile, AppError> {
         let (out, temp): (Box<dyn Write + Send>, _) = if path.as_os_str() == "-" {
             (Box::new(std::io::stdout()), None)
@@ -80,15 +82,14 @@ impl ResultsFile {
         let sink = match format {
             Format::Csv => {
                 let mut w = CsvWriter::new(out);
-                let mut header = COLUMNS;
-                header[4] = status_column;
-                w.row(header).map_err(|e| write_error(&path, e))?;
+                w.row(table.header()).map_err(|e| write_error(&path, e))?;
                 Sink::Csv(Box::new(w))
             }
             Format::Jsonl => Sink::Jsonl(out),
         };
         Ok(ResultsFile {
             path,
+            table,
             sink: Some(sink),
             temp,
             pending: BTreeMap::new(),
@@ -100,14 +101,11 @@ impl ResultsFile {
     fn write(&mut self, row: &RowResult) -> Result<(), AppError> {
         match &mut self.sink {
             None => Ok(()),
-            Some(Sink::Csv(w)) => w.row(row.cells()).map_err(|e| write_error(&self.path, e)),
+            Some(Sink::Csv(w)) => w
+                .row(self.table.cells(row))
+                .map_err(|e| write_error(&self.path, e)),
             Some(Sink::Jsonl(w)) => {
-                let mut value = serde_json::to_value(row).expect("results serialize");
-                if let (Some(link), Some(fields)) = (&row.activation, value.as_object_mut()) {
-                    fields.insert("activationUrl".into(), link.url.clone().into());
-                    fields.insert("activationToken".into(), link.token.clone().into());
-                }
-                let line = value.to_string();
+                let line = self.table.json_line(row);
                 writeln!(w, "{line}").map_err(|source| AppError::Write {
                     path: self.path.clone(),
                     source,

@@ -79,7 +79,7 @@ impl Reporter for Summary {
                     self.failures.insert(
                         row.line,
                         (
-                            row.login.clone(),
+                            row.label(),
                             row.error_code.clone(),
                             row.error_message.clone(),
                         ),

@@ -191,3 +191,68 @@ async fn an_interrupted_runs_results() {
         insta::assert_snapshot!("interrupted_summary", summary);
     });
 }
+
+/// Each command's results file, header and rows, from its own table: groups by name, id and
+/// description; memberships by group and user (names and ids); assignments by app and user
+/// or group. Group names with `;` are read as user imports read them (`\;`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_commands_results() {
+    let env = Env::start().await;
+    let seeded = env
+        .seed(json!({"groups": [{"name": "Engineering"}],
+                     "users": [{"profile": {"login": "ada@example.com", "email": "ada@example.com",
+                                            "firstName": "Ada", "lastName": "Lovelace"}}]}))
+        .await;
+    let engineering = &seeded.groups["Engineering"];
+    let app: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/apps", env.emulator.base_url()))
+        .header("Authorization", format!("SSWS {}", super::support::TOKEN))
+        .json(&json!({"label": "Wiki", "signOnMode": "BOOKMARK",
+                      "settings": {"app": {"url": "https://example.com/wiki"}}}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let app_id = app["id"].as_str().expect("an app id");
+    env.write(
+        "groups.csv",
+        "name,description\nR&D\\; Europe,Research in Europe\nEngineering,\n",
+    );
+    env.write(
+        "members.csv",
+        format!("group,user\nEngineering,ada@example.com\n{engineering},nobody@example.com\n"),
+    );
+    env.write(
+        "apps.csv",
+        "app,user,group\nWiki,ada@example.com,\nWiki,,Engineering\n",
+    );
+    env.write("users.csv", "login\nada@example.com\n");
+    let mut all = String::new();
+    for (args, results) in [
+        (
+            vec!["groups", "import", "groups.csv"],
+            "groups.groups-import-results.csv",
+        ),
+        (
+            vec!["groups", "add-members", "members.csv", "--skip-invalid"],
+            "members.add-members-results.csv",
+        ),
+        (
+            vec!["apps", "assign", "apps.csv"],
+            "apps.apps-assign-results.csv",
+        ),
+        (
+            vec!["users", "suspend", "users.csv"],
+            "users.suspend-results.csv",
+        ),
+    ] {
+        let out = env.run(&args).await;
+        assert!(code(&out) <= 1, "{args:?}: {}", stderr(&out));
+        let text = std::fs::read_to_string(env.path(results)).expect("results");
+        all.push_str(&format!("# oktabulk {}\n{text}\n", args.join(" ")));
+    }
+    let all = all.replace(app_id, "[app id]");
+    redacted(|| insta::assert_snapshot!("each_commands_results", all));
+}

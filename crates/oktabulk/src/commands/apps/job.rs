@@ -48,11 +48,13 @@ async fn apply(ctx: &RowContext, job: &AppsJob, row: AppRow, earlier: Option<Ent
     } else {
         Action::UnassignApp
     };
-    let label = match &row.target {
-        AppTarget::User(u) => u.clone(),
-        AppTarget::Group(g) => g.clone(),
+    let user = match &row.target {
+        AppTarget::User(u) => u.as_str(),
+        AppTarget::Group(_) => "",
     };
-    let mut result = RowResult::new(row.seq, row.line, &label, action);
+    let mut result = RowResult::new(row.seq, row.line, user, action);
+    result.app = row.app_label.clone();
+    result.app_id = row.app.clone();
     let app = AppId::from(row.app.as_str());
     match &row.target {
         AppTarget::User(key) => {
@@ -64,7 +66,8 @@ async fn apply(ctx: &RowContext, job: &AppsJob, row: AppRow, earlier: Option<Ent
             user_row(ctx, job, &row, &app, &user.id, earlier, result).await
         }
         AppTarget::Group(group) => {
-            result.id = group.clone();
+            result.group = row.group_name.clone();
+            result.group_id = group.clone();
             group_row(
                 ctx,
                 job,

@@ -10,7 +10,32 @@ use crate::cli::{BulkArgs, GlobalArgs};
 use crate::commands::{run_with, settings, ReadOptions};
 use crate::exit::AppError;
 use crate::input::{AppDirectory, FileKind};
+use crate::outcome::ResultsTable;
 use std::sync::Arc;
+
+/// The results: one assignment per row, of a user or a group.
+pub const RESULTS: ResultsTable = ResultsTable {
+    columns: &{
+        use crate::outcome::columns::*;
+        [
+            APP,
+            APP_ID,
+            USER,
+            USER_ID,
+            GROUP,
+            GROUP_ID,
+            STATUS,
+            TAIL[0],
+            TAIL[1],
+            TAIL[2],
+            TAIL[3],
+            TAIL[4],
+            TAIL[5],
+            TAIL[6],
+            USER_STATUS,
+        ]
+    },
+};
 
 /// `apps assign` (`assign`) and `apps unassign`.
 pub async fn run(global: &GlobalArgs, assign: bool, args: &BulkArgs) -> Result<u8, AppError> {
@@ -28,6 +53,7 @@ pub async fn run(global: &GlobalArgs, assign: bool, args: &BulkArgs) -> Result<u
             args.skip_invalid, args.input.ignore_unknown_columns
         ),
         if assign { "assigned" } else { "unassigned" },
+        &RESULTS,
     );
     let read = ReadOptions {
         ignore_unknown: args.input.ignore_unknown_columns,

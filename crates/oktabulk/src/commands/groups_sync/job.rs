@@ -53,6 +53,8 @@ async fn keep(
     earlier: Option<Entry>,
 ) -> RowResult {
     let mut result = RowResult::new(row.seq, row.line, &row.user, Action::AddMember);
+    result.group = row.group_name.clone();
+    result.group_id = row.group.clone();
     let key = (row.group.clone(), row.user.to_lowercase());
     if let Some(why) = job.refused.get(&key) {
         result.error_message = why.clone();
@@ -89,6 +91,8 @@ async fn keep(
 /// A removal row: the member the file leaves out leaves the group.
 async fn remove(ctx: &RowContext, row: RemovalRow, earlier: Option<Entry>) -> RowResult {
     let mut result = RowResult::new(row.seq, 0, &row.login, Action::RemoveMember);
+    result.group = row.group_name.clone();
+    result.group_id = row.group.clone();
     result.id = row.user.clone();
     let user = UserId::from(row.user.as_str());
     match ctx.client.users().groups(&user).await {

@@ -158,6 +158,7 @@ mod tests {
             seq: line - 2,
             line,
             group: "00g1".into(),
+            group_name: "Engineering".into(),
             user: user.into(),
         }
     }

@@ -42,6 +42,7 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         "sync",
         format!("skipInvalid={}", args.bulk.skip_invalid),
         "changed",
+        &crate::outcome::MEMBERSHIP_RESULTS,
     );
     let (input, output) = bulk::open(&settings)?;
     let channels = Channels::new();
@@ -282,6 +283,7 @@ fn fresh(plans: &[GroupPlan], file_rows: u64) -> StoredPlan {
         .map(|(i, (p, r))| RemovalRow {
             seq: file_rows + i as u64,
             group: p.id.clone(),
+            group_name: p.name.clone(),
             user: r.user.clone(),
             login: r.login.clone(),
         })

@@ -12,10 +12,24 @@ use crate::commands::OnExists;
 use crate::connect::{connect, org_facts, Connection};
 use crate::exit::AppError;
 use crate::input::{Mode, UserChecker};
+use crate::outcome::{columns, Column, ResultsTable, USER_COLUMNS};
 use okta_model::rate_limit::Bucket;
 use okta_model::GroupProfile;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// The results: the classic script's columns first (its status column named
+/// `userCreationStatus`, as the script named it), then oktabulk's own.
+pub const RESULTS: ResultsTable = ResultsTable {
+    columns: &{
+        let mut columns = USER_COLUMNS;
+        columns[4] = Column {
+            name: "userCreationStatus",
+            ..columns::STATUS
+        };
+        columns
+    },
+};
 
 pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError> {
     let settings = settings(global, args);
@@ -94,15 +108,14 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
 }
 
 fn settings(global: &GlobalArgs, args: &ImportArgs) -> bulk::Settings {
-    let mut settings = crate::commands::settings(
+    crate::commands::settings(
         global,
         &args.bulk,
         "import",
         journal_options(args),
         "created",
-    );
-    settings.status_column = crate::outcome::COLUMNS[4];
-    settings
+        &RESULTS,
+    )
 }
 
 /// Creates the groups the file names that the org lacks (`--create-missing-groups`); answers
