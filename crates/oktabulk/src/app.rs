@@ -204,7 +204,7 @@ fn check(
         None => {
             let rows = input
                 .rows(args.input.delimiter)
-                .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
+                .map_err(|p| input.unreadable(vec![p]))?;
             let kind = FileKind::detect(&rows.header);
             if !global.quiet {
                 eprintln!(

@@ -93,7 +93,7 @@ impl Default for Channels {
 pub fn mapping(spec: Option<&str>) -> Result<Option<Mapping>, AppError> {
     spec.map(Mapping::load)
         .transpose()
-        .map_err(AppError::InvalidInput)
+        .map_err(|reason| crate::input::InputError::Mapping(reason).into())
 }
 
 /// The input and where its results go; refused at once when the results would replace it.
@@ -476,20 +476,20 @@ fn row_inputs(
 ) -> Result<impl Iterator<Item = Result<RowInput, AppError>>, AppError> {
     let mut rows = input
         .rows(delimiter)
-        .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
+        .map_err(|p| input.unreadable(vec![p]))?;
     if let Err(problems) = checker.header(&rows.header) {
-        let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        return Err(AppError::InvalidInput(text.join("; ")));
+        return Err(input.changed(problems));
     }
+    let display = input.display.clone();
     Ok(std::iter::from_fn(move || {
         let raw = match rows.next_row()? {
             Ok(raw) => raw,
             Err(problems) => {
-                let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                return Some(Err(AppError::InvalidInput(format!(
-                    "the file changed while running: {}",
-                    text.join("; ")
-                ))));
+                return Some(Err(crate::input::InputError::Changed {
+                    file: display.clone(),
+                    problems,
+                }
+                .into()))
             }
         };
         let checked = checker.check(&raw);

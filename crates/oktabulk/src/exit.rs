@@ -32,8 +32,9 @@ pub enum AppError {
     Config(String),
     #[error("authentication failed: {0}")]
     Auth(String),
-    #[error("{0}")]
-    InvalidInput(String),
+    /// The input stops the command before anything is sent, with where it is wrong.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     #[error("interrupted; run the same command again to resume")]
     Interrupted,
     #[error("cannot read {path}: {source}")]
@@ -68,7 +69,7 @@ impl AppError {
         match self {
             AppError::Config(_) => code::USAGE,
             AppError::Auth(_) => code::AUTH,
-            AppError::InvalidInput(_) | AppError::Read { .. } => code::INVALID_INPUT,
+            AppError::Input(_) | AppError::Read { .. } => code::INVALID_INPUT,
             AppError::Interrupted => code::INTERRUPTED,
             AppError::Declined(_) => code::DECLINED,
             AppError::Write { .. }
@@ -126,7 +127,21 @@ mod tests {
             (Error::OAuth("invalid_client".into()).into(), code::AUTH),
             (api(401).into(), code::AUTH),
             (api(403).into(), code::AUTH),
-            (AppError::InvalidInput("x".into()), code::INVALID_INPUT),
+            (
+                crate::input::InputError::Mapping("x".into()).into(),
+                code::INVALID_INPUT,
+            ),
+            (
+                crate::input::InputError::Refused {
+                    file: "in.csv".into(),
+                    rows: 2,
+                    invalid_rows: 1,
+                    problems: 1,
+                    skippable: true,
+                }
+                .into(),
+                code::INVALID_INPUT,
+            ),
             (
                 AppError::Read {
                     path: "in.csv".into(),

@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug)]
 pub struct PreflightReport {
+    /// The input as messages name it.
+    pub file: String,
     pub rows: u64,
     pub invalid_rows: u64,
     pub problems: u64,
@@ -102,6 +104,7 @@ pub fn check(
     mut print: impl FnMut(String),
 ) -> PreflightReport {
     let mut report = PreflightReport {
+        file: input.display.clone(),
         rows: 0,
         invalid_rows: 0,
         problems: 0,
@@ -245,13 +248,12 @@ const SHOWN_PER_COLUMN: u64 = 100;
 
 /// The message that stops a run with problems.
 pub fn refusal(report: &PreflightReport) -> AppError {
-    let hint = if report.structural {
-        ""
-    } else {
-        "; fix them, or pass --skip-invalid to send only the valid rows"
-    };
-    AppError::InvalidInput(format!(
-        "{} problem(s) in {} of {} rows; nothing was sent{hint}",
-        report.problems, report.invalid_rows, report.rows
-    ))
+    crate::input::InputError::Refused {
+        file: report.file.clone(),
+        rows: report.rows,
+        invalid_rows: report.invalid_rows,
+        problems: report.problems,
+        skippable: !report.structural,
+    }
+    .into()
 }

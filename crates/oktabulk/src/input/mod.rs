@@ -21,6 +21,6 @@ pub use checker::{
 pub use columns::{ColumnKind, Columns};
 pub use keyed::AppDirectory;
 pub use kinds::{CheckerInputs, FileKind};
-pub use problem::Problem;
+pub use problem::{InputError, Problem};
 pub use source::{InputFile, RawRow};
 pub use validate::{GroupDirectory, GroupTarget, ImportRow, Mode, UserChecker, Validator};

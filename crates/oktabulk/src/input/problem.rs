@@ -66,6 +66,55 @@ fn shorten(value: &str) -> String {
     }
 }
 
+/// Why a command's input stops it before anything is sent: each kind with the file and the
+/// positions of what is wrong. Every variant exits with `exit::code::INVALID_INPUT`
+/// (`AppError::Input`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    /// The file cannot be read as rows at all (its encoding, a header that cannot be mapped).
+    #[error("{}", render_all(file, problems))]
+    Unreadable {
+        file: String,
+        problems: Vec<Problem>,
+    },
+    /// The preflight found problems (each printed with its line and column as it was found):
+    /// nothing was sent. `skippable`: `--skip-invalid` would send the valid rows.
+    #[error("{problems} problem{} in {invalid_rows} of {rows} rows of {file}; nothing was sent{}",
+        if *problems == 1 { "" } else { "s" },
+        if *skippable { "; fix them, or pass --skip-invalid to send only the valid rows" } else { "" })]
+    Refused {
+        file: String,
+        rows: u64,
+        invalid_rows: u64,
+        problems: u64,
+        skippable: bool,
+    },
+    /// The file read differently while the run sent its rows than when it was checked.
+    #[error(
+        "{file} changed while the run read it: {}; nothing more was sent",
+        render_all(file, problems)
+    )]
+    Changed {
+        file: String,
+        problems: Vec<Problem>,
+    },
+    /// The mapping (`--map`) cannot be read or does not fit the file.
+    #[error("{0}")]
+    Mapping(String),
+    /// Rows name groups whose members only Okta or an app change (`groups sync`), each with
+    /// the line that first names it.
+    #[error("{}; Okta changes memberships only of OKTA_GROUP groups, so these cannot be synced; nothing was sent", render_all(file, problems))]
+    FixedGroups {
+        file: String,
+        problems: Vec<Problem>,
+    },
+}
+
+fn render_all(file: &str, problems: &[Problem]) -> String {
+    let text: Vec<String> = problems.iter().map(|p| p.render(file)).collect();
+    text.join("; ")
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render("input"))
@@ -93,5 +142,41 @@ mod tests {
         assert!(text.ends_with("not an email address"));
         let secret = Problem::at(3, Some("password"), None, "too long");
         assert_eq!(secret.render("f.csv"), "f.csv:3: column password: too long");
+    }
+
+    /// Every input error names the file, and each problem its line and column.
+    #[test]
+    fn input_errors_say_where() {
+        let at = |line| Problem::at(line, Some("group"), Some("Everyone"), "is BUILT_IN");
+        let fixed = InputError::FixedGroups {
+            file: "sync.csv".into(),
+            problems: vec![at(4), at(9)],
+        };
+        assert_eq!(
+            fixed.to_string(),
+            "sync.csv:4: column group (\"Everyone\"): is BUILT_IN; sync.csv:9: column group (\"Everyone\"): is BUILT_IN; Okta changes memberships only of OKTA_GROUP groups, so these cannot be synced; nothing was sent"
+        );
+        let refused = |problems, skippable| InputError::Refused {
+            file: "users.csv".into(),
+            rows: 10,
+            invalid_rows: 1,
+            problems,
+            skippable,
+        };
+        assert_eq!(
+            refused(1, false).to_string(),
+            "1 problem in 1 of 10 rows of users.csv; nothing was sent"
+        );
+        assert!(refused(2, true)
+            .to_string()
+            .starts_with("2 problems in 1 of 10 rows of users.csv; nothing was sent; fix them, or pass --skip-invalid"));
+        let changed = InputError::Changed {
+            file: "users.csv".into(),
+            problems: vec![Problem::at(7, None, None, "3 cells where the header has 4")],
+        };
+        assert_eq!(
+            changed.to_string(),
+            "users.csv changed while the run read it: users.csv:7: 3 cells where the header has 4; nothing more was sent"
+        );
     }
 }

@@ -49,6 +49,24 @@ impl RawRow {
 }
 
 impl InputFile {
+    /// The file cannot be read as rows: these problems say where.
+    pub fn unreadable(&self, problems: Vec<Problem>) -> crate::exit::AppError {
+        crate::input::InputError::Unreadable {
+            file: self.display.clone(),
+            problems,
+        }
+        .into()
+    }
+
+    /// The file read differently in a later pass than when it was checked.
+    pub fn changed(&self, problems: Vec<Problem>) -> crate::exit::AppError {
+        crate::input::InputError::Changed {
+            file: self.display.clone(),
+            problems,
+        }
+        .into()
+    }
+
     pub fn open(named: &Path) -> Result<InputFile, AppError> {
         if named == Path::new("-") {
             let mut spool = tempfile::NamedTempFile::new().map_err(|source| AppError::Write {

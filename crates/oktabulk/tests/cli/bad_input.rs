@@ -429,7 +429,7 @@ async fn every_kind_of_problem_is_reported_in_one_run() {
             "everything.csv:1: column shoeSize",
             "everything.csv:2: column groups (\"No Such Group\"): no group named",
             "everything.csv:4: column login (\"B@example.com\"): the same login as line 3",
-            "3 problem(s) in",
+            "3 problems in",
         ],
     )
     .await;
@@ -450,7 +450,7 @@ async fn a_column_wrong_in_every_row_shows_its_first_hundred_problems_and_counts
         &[
             "every-row.csv:101: column email (\"not-an-email-99\"): not an email address",
             "and 50 more problems in column email (150 in all; the first 100 are shown)",
-            "151 problem(s) in 151 of 151 rows",
+            "151 problems in 151 of 151 rows",
         ],
     )
     .await;

@@ -70,7 +70,7 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         return Err(preflight::refusal(&report));
     }
     let rows = file_rows(&input, settings.delimiter, checker_of(&directory))?;
-    let plans = read_groups(client, &rows, &directory).await?;
+    let plans = read_groups(client, &input, &rows, &directory).await?;
     let refused = check_users(client, &input, &plans, &mut report).await?;
     if !refused.is_empty() && !settings.skip_invalid {
         return Err(preflight::refusal(&report));
@@ -133,10 +133,10 @@ fn file_rows(
 ) -> Result<Vec<MembershipRow>, AppError> {
     let mut rows = input
         .rows(delimiter)
-        .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
+        .map_err(|p| input.unreadable(vec![p]))?;
     checker
         .header(&rows.header)
-        .map_err(|_| AppError::InvalidInput("the file changed while it was read".into()))?;
+        .map_err(|problems| input.changed(problems))?;
     let mut out = Vec::new();
     while let Some(raw) = rows.next_row() {
         if let Ok(Ok(RowOp::Membership(row))) = raw.map(|raw| checker.check(&raw)) {
@@ -150,6 +150,7 @@ fn file_rows(
 /// planned; a group whose members Okta does not let an admin change is refused.
 async fn read_groups(
     client: &Client,
+    input: &InputFile,
     rows: &[MembershipRow],
     directory: &GroupDirectory,
 ) -> Result<Vec<GroupPlan>, AppError> {
@@ -167,24 +168,30 @@ async fn read_groups(
     for id in &order {
         let group = client.groups().get(&GroupId::from(*id)).await?;
         if group.group_type != GroupType::OktaGroup || directory.fixed.contains_key(*id) {
-            fixed.push(format!(
-                "group {:?} ({id}) is {}: {}",
-                printable(&group.profile.name),
-                group.group_type.as_str(),
-                match group.group_type {
-                    GroupType::BuiltIn =>
-                        "Okta keeps its members itself (Everyone holds every user)",
-                    _ => "its members come from its application",
-                }
+            let first = by_group[*id][0].line;
+            fixed.push(Problem::at(
+                first,
+                Some("group"),
+                Some(&group.profile.name),
+                format!(
+                    "group {id} is {}: {}",
+                    group.group_type.as_str(),
+                    match group.group_type {
+                        GroupType::BuiltIn =>
+                            "Okta keeps its members itself (Everyone holds every user)",
+                        _ => "its members come from its application",
+                    }
+                ),
             ));
         }
         groups.push(group);
     }
     if !fixed.is_empty() {
-        return Err(AppError::InvalidInput(format!(
-            "{}; Okta changes memberships only of OKTA_GROUP groups, so these cannot be synced; nothing was sent",
-            fixed.join("; ")
-        )));
+        return Err(crate::input::InputError::FixedGroups {
+            file: input.display.clone(),
+            problems: fixed,
+        }
+        .into());
     }
     let rules: Vec<okta_model::GroupRule> = client.groups().rules().try_collect().await?;
     let mut plans = Vec::new();
