@@ -120,6 +120,7 @@ impl Visited {
 
 /// What a list (`GET /api/v1/users`, `GET /api/v1/groups`) should return.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ListQuery {
     /// `search`: Okta's search expression (`profile.department eq "Sales"`).
     pub search: Option<String>,

@@ -25,6 +25,7 @@ pub enum Attempt {
 
 /// How often and how patiently calls are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt.
     pub max_retries: u32,

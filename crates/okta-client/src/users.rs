@@ -11,6 +11,7 @@ use std::time::SystemTime;
 
 /// How a user is created: activated (the default), provider-managed, password expired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CreateUserOptions {
     /// Run activation with the create (Okta's default).
     pub activate: bool,

@@ -36,7 +36,6 @@ enum Write {
 
 #[derive(Debug)]
 pub struct Journal {
-    path: PathBuf,
     /// Holds the run's lock until the journal is dropped (or the process ends).
     _lock: std::fs::File,
     writer: mpsc::Sender<Write>,
@@ -151,7 +150,6 @@ impl Journal {
             .spawn(move || writer(conn, rx))
             .map_err(|e| AppError::Journal(e.to_string()))?;
         let journal = Journal {
-            path,
             _lock: lock,
             writer: tx,
             reader: Mutex::new(reader),
@@ -170,10 +168,6 @@ impl Journal {
         {
             let _ = tokio::task::block_in_place(|| wait.recv_timeout(Duration::from_secs(10)));
         }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Keeps `value` under `key` in the `meta` table, durably, before the run sends anything

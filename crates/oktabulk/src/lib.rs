@@ -1,26 +1,32 @@
-//! oktabulk: bulk Okta administration from CSV files. The binary is only `main.rs`; everything
-//! else lives here: `cli` (what was typed) -> `config`/`connect` (resolved) -> `input` (rows with
-//! positions) -> `preflight` -> `plan` or `engine` -> `report` (results, progress, summary) and
-//! `journal` (resume).
+//! oktabulk: bulk Okta administration from CSV files and workbooks. The binary is only
+//! `main.rs`; everything else lives here, and data flows one way: `cli` (what was typed) ->
+//! `commands` (one module per command: its options resolved, its row `Job`, its results table)
+//! -> `input` (rows with positions) -> `preflight` -> `bulk` -> `engine` (events) -> `report`
+//! (results, progress, summary, plan) and `journal` (resume), both fed by `record`.
+//!
+//! The public surface is what the binary and the fuzz targets use: `app::run` on a parsed
+//! `cli::Cli`, `exit` (the error type and its documented codes), `input` (the readers and row
+//! checkers) and `connect::default_schema`. Everything else is private to the crate, so it can
+//! change with the commands.
 
-pub mod access;
+mod access;
 pub mod app;
-pub mod bulk;
+mod bulk;
 pub mod cli;
-pub mod commands;
-pub mod config;
+mod commands;
+mod config;
 pub mod connect;
-pub mod csv_cell;
-pub mod doctor;
-pub mod engine;
+mod csv_cell;
+mod doctor;
+mod engine;
 pub mod exit;
 pub mod input;
-pub mod journal;
-pub mod manual;
-pub mod outcome;
-pub mod preflight;
-pub mod private;
-pub mod record;
-pub mod report;
-pub mod retention;
-pub mod sandbox;
+mod journal;
+mod manual;
+mod outcome;
+mod preflight;
+mod private;
+mod record;
+mod report;
+mod retention;
+mod sandbox;

@@ -29,10 +29,11 @@ async fn pages_follow_next_links_past_200() {
     );
     let small: Vec<_> = client
         .users()
-        .list(&ListQuery {
-            limit: Some(100),
-            search: Some(r#"profile.login sw "p1""#.into()),
-            ..Default::default()
+        .list(&{
+            let mut query = ListQuery::default();
+            query.limit = Some(100);
+            query.search = Some(r#"profile.login sw "p1""#.into());
+            query
         })
         .try_collect()
         .await
@@ -95,13 +96,11 @@ async fn lifecycle_groups_and_membership_through_the_handlers() {
     let client = client(&emulator, 100, 4);
     let staged = client
         .users()
-        .create(
-            &new_user(1),
-            CreateUserOptions {
-                activate: false,
-                ..Default::default()
-            },
-        )
+        .create(&new_user(1), {
+            let mut options = CreateUserOptions::default();
+            options.activate = false;
+            options
+        })
         .await
         .expect("created");
     let id = &staged.user.id;

@@ -24,7 +24,6 @@ pub enum Event {
     Answered(okta_client::Answer),
     /// A request waited for its bucket's pacing.
     Paced {
-        bucket: Bucket,
         waited: Duration,
     },
     /// This run's share of a bucket's window is spent: requests wait this long for its reset.
@@ -32,10 +31,9 @@ pub enum Event {
         bucket: Bucket,
         wait: Duration,
     },
+    /// A request is sent again, for `reason`.
     Retrying {
-        bucket: Bucket,
         reason: RetryReason,
-        after: Duration,
     },
     InFlightLowered {
         limit: usize,
@@ -67,20 +65,16 @@ impl okta_client::Observer for ClientEvents {
         let _ = self.0.send(Event::Answered(*answer));
     }
 
-    fn paced(&self, bucket: Bucket, waited: Duration) {
-        let _ = self.0.send(Event::Paced { bucket, waited });
+    fn paced(&self, _bucket: Bucket, waited: Duration) {
+        let _ = self.0.send(Event::Paced { waited });
     }
 
     fn waiting_for_reset(&self, bucket: Bucket, wait: Duration) {
         let _ = self.0.send(Event::WaitingForReset { bucket, wait });
     }
 
-    fn retrying(&self, bucket: Bucket, reason: RetryReason, _attempt: u32, after: Duration) {
-        let _ = self.0.send(Event::Retrying {
-            bucket,
-            reason,
-            after,
-        });
+    fn retrying(&self, _bucket: Bucket, reason: RetryReason, _attempt: u32, _after: Duration) {
+        let _ = self.0.send(Event::Retrying { reason });
     }
 
     fn in_flight_lowered(&self, limit: usize) {

@@ -142,13 +142,11 @@ fn user_lists(args: &ExportArgs) -> Vec<ListQuery> {
     if selection(args).is_some() {
         return vec![query(args)];
     }
-    let deprovisioned = ListQuery {
-        filter: Some(format!(
-            "status eq \"{}\"",
-            UserStatus::Deprovisioned.as_str()
-        )),
-        ..query(args)
-    };
+    let mut deprovisioned = query(args);
+    deprovisioned.filter = Some(format!(
+        "status eq \"{}\"",
+        UserStatus::Deprovisioned.as_str()
+    ));
     vec![query(args), deprovisioned]
 }
 
@@ -161,12 +159,11 @@ fn query(args: &ExportArgs) -> ListQuery {
         (Some(f), Some(s)) => Some(format!("({f}) and {s}")),
         (f, s) => f.clone().or(s),
     };
-    ListQuery {
-        filter,
-        search: args.search.clone(),
-        q: None,
-        limit: Some(200),
-    }
+    let mut query = ListQuery::default();
+    query.filter = filter;
+    query.search = args.search.clone();
+    query.limit = Some(200);
+    query
 }
 
 /// The id of the group `--group` names (an id, or a name looked up).

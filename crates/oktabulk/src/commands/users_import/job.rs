@@ -201,14 +201,13 @@ impl Work<'_> {
             .take(GROUPS_AT_CREATION)
             .map(|g| GroupId(g.clone()))
             .collect();
-        let options = CreateUserOptions {
-            activate: self.job.options.activate,
-            provider: request
-                .credentials
-                .as_ref()
-                .is_some_and(|c| c.provider.is_some()),
-            next_login_change_password: self.job.options.next_login_change_password,
-        };
+        let mut options = CreateUserOptions::default();
+        options.activate = self.job.options.activate;
+        options.provider = request
+            .credentials
+            .as_ref()
+            .is_some_and(|c| c.provider.is_some());
+        options.next_login_change_password = self.job.options.next_login_change_password;
         (request, options)
     }
 
