@@ -10,6 +10,7 @@ pub mod kinds;
 pub mod logins;
 pub mod mapping;
 pub mod problem;
+mod sealed;
 pub mod sheet;
 pub mod source;
 pub mod validate;

@@ -1,5 +1,6 @@
-//! The input file and its rows. Standard input is spooled to a temporary file so that the whole
-//! input can be validated before the first write and then read again to send. A CSV file's rows
+//! The input file and its rows. Standard input is spooled to a temporary file, sealed under a
+//! key only this process holds (`sealed`: it may hold passwords), so that the whole input can be
+//! validated before the first write and then read again to send. A CSV file's rows
 //! are streamed, never held in memory; a workbook (.xlsx, .xls, .ods, told by its first bytes)
 //! is read by `sheet`.
 
@@ -7,6 +8,7 @@ use crate::csv_cell;
 use crate::exit::AppError;
 use crate::input::mapping::Mapping;
 use crate::input::problem::Problem;
+use crate::input::sealed::SealedFile;
 use crate::input::sheet;
 use csv::ByteRecord;
 use ring::digest::{Context, SHA256};
@@ -28,7 +30,8 @@ pub struct InputFile {
     sheet: Option<String>,
     /// How the file's columns become Okta's (`--map`).
     mapping: Option<Mapping>,
-    _spool: Option<tempfile::TempPath>,
+    /// Standard input, sealed: read from here instead of `path`.
+    spool: Option<SealedFile>,
 }
 
 /// One data row: its order among rows, the line it starts on, and its cells as the file holds
@@ -69,24 +72,19 @@ impl InputFile {
 
     pub fn open(named: &Path) -> Result<InputFile, AppError> {
         if named == Path::new("-") {
-            let mut spool = tempfile::NamedTempFile::new().map_err(|source| AppError::Write {
-                path: std::env::temp_dir(),
-                source,
-            })?;
-            std::io::copy(&mut std::io::stdin().lock(), &mut spool).map_err(|source| {
+            let spool = SealedFile::from_reader(std::io::stdin().lock()).map_err(|source| {
                 AppError::Read {
                     path: named.to_owned(),
                     source,
                 }
             })?;
-            let path = spool.into_temp_path();
             return Ok(InputFile {
                 display: "<stdin>".into(),
                 named: named.to_owned(),
-                path: path.to_path_buf(),
+                path: spool.path().to_owned(),
                 sheet: None,
                 mapping: None,
-                _spool: Some(path),
+                spool: Some(spool),
             });
         }
         File::open(named).map_err(|source| AppError::Read {
@@ -99,7 +97,7 @@ impl InputFile {
             path: named.to_owned(),
             sheet: None,
             mapping: None,
-            _spool: None,
+            spool: None,
         })
     }
 
@@ -118,8 +116,9 @@ impl InputFile {
     /// Starts a read of the whole file: the header, then rows. `digest` receives the SHA-256 of
     /// the file's bytes once the rows are read to the end.
     pub fn rows(&self, delimiter: u8) -> Result<Rows, Problem> {
-        let file =
-            File::open(&self.path).map_err(|e| Problem::file(format!("cannot read: {e}")))?;
+        let file = self
+            .bytes()
+            .map_err(|e| Problem::file(format!("cannot read: {e}")))?;
         let hashing = Hashing {
             inner: file,
             digest: Context::new(&SHA256),
@@ -225,9 +224,19 @@ impl InputFile {
     }
 
     /// The rows of a workbook's sheet; the digest is of the file's bytes, as for a CSV file.
+    /// The input's bytes from the start: the file, or standard input unsealed.
+    fn bytes(&self) -> std::io::Result<Box<dyn Read + Send>> {
+        Ok(match &self.spool {
+            Some(spool) => Box::new(spool.open()?),
+            None => Box::new(File::open(&self.path)?),
+        })
+    }
+
     fn sheet_rows(&self) -> Result<Rows, Problem> {
-        let bytes =
-            std::fs::read(&self.path).map_err(|e| Problem::file(format!("cannot read: {e}")))?;
+        let mut bytes = Vec::new();
+        self.bytes()
+            .and_then(|mut b| b.read_to_end(&mut bytes))
+            .map_err(|e| Problem::file(format!("cannot read: {e}")))?;
         let digest = hex(ring::digest::digest(&SHA256, &bytes).as_ref());
         let sheet = sheet::read(bytes, self.sheet.as_deref())?;
         self.start(
@@ -529,7 +538,7 @@ fn decode(
 
 /// Hashes whatever passes through it, and notes where its lines start.
 struct Hashing {
-    inner: File,
+    inner: Box<dyn Read + Send>,
     digest: Context,
     lines: LineCounter,
 }

@@ -1,0 +1,226 @@
+//! A temporary file whose bytes are sealed (ChaCha20-Poly1305, `ring`) under a key that exists
+//! only in this process's memory: what a run must keep on disk for a while, and that may hold
+//! passwords (standard input, read twice: once to check it whole, once to send), is unreadable
+//! once the process is gone, even when it is killed before it can remove the file.
+//!
+//! The file is a sequence of records, each a little-endian `u32` length and then a chunk of at
+//! most `CHUNK` bytes sealed with its tag; the nonce of the n-th record is n (a key seals one
+//! file only, so no nonce repeats). Reading checks every tag: a record changed on disk is an
+//! error, never other bytes.
+
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
+use ring::rand::{SecureRandom, SystemRandom};
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Plain bytes per record.
+const CHUNK: usize = 64 * 1024;
+
+/// A sealed temporary file: its path (removed when dropped) and the key that opens it.
+pub struct SealedFile {
+    path: tempfile::TempPath,
+    key: Arc<LessSafeKey>,
+}
+
+impl std::fmt::Debug for SealedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SealedFile({})", self.path.display())
+    }
+}
+
+fn nonce(n: u64) -> Nonce {
+    let mut bytes = [0u8; NONCE_LEN];
+    bytes[NONCE_LEN - 8..].copy_from_slice(&n.to_be_bytes());
+    Nonce::assume_unique_for_key(bytes)
+}
+
+impl SealedFile {
+    /// Seals everything `source` gives into a new temporary file (readable by its owner only)
+    /// under a new random key. Errors: the system's random source or the temporary directory.
+    pub fn from_reader(mut source: impl Read) -> io::Result<SealedFile> {
+        let mut key = [0u8; 32];
+        SystemRandom::new()
+            .fill(&mut key)
+            .map_err(|_| io::Error::other("the system's random source failed"))?;
+        let key = LessSafeKey::new(
+            UnboundKey::new(&CHACHA20_POLY1305, &key)
+                .map_err(|_| io::Error::other("a ChaCha20-Poly1305 key is 32 bytes"))?,
+        );
+        let file = tempfile::NamedTempFile::new()?;
+        let mut out = BufWriter::new(file.as_file());
+        let mut chunk = vec![0u8; CHUNK];
+        let mut n = 0u64;
+        loop {
+            let mut filled = 0;
+            while filled < CHUNK {
+                match source.read(&mut chunk[filled..])? {
+                    0 => break,
+                    read => filled += read,
+                }
+            }
+            if filled == 0 {
+                break;
+            }
+            let mut sealed = chunk[..filled].to_vec();
+            key.seal_in_place_append_tag(nonce(n), Aad::empty(), &mut sealed)
+                .map_err(|_| io::Error::other("sealing failed"))?;
+            let len = u32::try_from(sealed.len()).expect("a chunk and its tag fit in u32");
+            out.write_all(&len.to_le_bytes())?;
+            out.write_all(&sealed)?;
+            n += 1;
+            if filled < CHUNK {
+                break;
+            }
+        }
+        out.flush()?;
+        drop(out);
+        Ok(SealedFile {
+            path: file.into_temp_path(),
+            key: Arc::new(key),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The plain bytes, from the start.
+    pub fn open(&self) -> io::Result<Unsealed> {
+        Ok(Unsealed {
+            file: BufReader::new(File::open(&self.path)?),
+            key: Arc::clone(&self.key),
+            n: 0,
+            plain: Vec::new(),
+            at: 0,
+        })
+    }
+}
+
+/// Reads a sealed file's plain bytes, record by record.
+pub struct Unsealed {
+    file: BufReader<File>,
+    key: Arc<LessSafeKey>,
+    n: u64,
+    plain: Vec<u8>,
+    at: usize,
+}
+
+impl Unsealed {
+    /// Opens the next record into `plain`; `false` at the end of the file.
+    fn next_record(&mut self) -> io::Result<bool> {
+        let mut len = [0u8; 4];
+        match self.file.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
+            Err(e) => return Err(e),
+        }
+        let len = u32::from_le_bytes(len) as usize;
+        if len > CHUNK + CHACHA20_POLY1305.tag_len() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the sealed spool was changed on disk",
+            ));
+        }
+        let mut sealed = vec![0u8; len];
+        self.file.read_exact(&mut sealed)?;
+        let plain = self
+            .key
+            .open_in_place(nonce(self.n), Aad::empty(), &mut sealed)
+            .map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the sealed spool was changed on disk",
+                )
+            })?;
+        self.plain = plain.to_vec();
+        self.at = 0;
+        self.n += 1;
+        Ok(true)
+    }
+}
+
+impl Read for Unsealed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.plain.len() {
+            if !self.next_record()? {
+                return Ok(0);
+            }
+        }
+        let n = buf.len().min(self.plain.len() - self.at);
+        buf[..n].copy_from_slice(&self.plain[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(bytes: &[u8]) {
+        let sealed = SealedFile::from_reader(bytes).expect("sealed");
+        let mut back = Vec::new();
+        sealed
+            .open()
+            .expect("opens")
+            .read_to_end(&mut back)
+            .expect("reads");
+        assert_eq!(back, bytes);
+        // Read twice, as the preflight and the run do.
+        let mut again = Vec::new();
+        sealed
+            .open()
+            .expect("opens")
+            .read_to_end(&mut again)
+            .expect("reads");
+        assert_eq!(again, bytes);
+    }
+
+    #[test]
+    fn gives_back_what_it_sealed_at_every_size() {
+        for len in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            round_trip(&bytes);
+        }
+    }
+
+    #[test]
+    fn the_disk_holds_no_plain_byte_of_a_password() {
+        let csv = b"login,email,firstName,lastName,password\na@example.com,a@example.com,A,B,Correct-Horse-42\n";
+        let sealed = SealedFile::from_reader(&csv[..]).expect("sealed");
+        let on_disk = std::fs::read(sealed.path()).expect("the spool");
+        assert!(
+            !on_disk
+                .windows(b"Correct-Horse-42".len())
+                .any(|w| w == b"Correct-Horse-42"),
+            "the password is not on disk"
+        );
+        assert!(!on_disk.windows(5).any(|w| w == b"login"));
+    }
+
+    #[test]
+    fn a_changed_byte_is_an_error_not_other_data() {
+        let sealed = SealedFile::from_reader(&b"login\na@example.com\n"[..]).expect("sealed");
+        let mut on_disk = std::fs::read(sealed.path()).expect("the spool");
+        let last = on_disk.len() - 1;
+        on_disk[last] ^= 1;
+        std::fs::write(sealed.path(), on_disk).expect("written");
+        let mut back = Vec::new();
+        let read = sealed.open().expect("opens").read_to_end(&mut back);
+        assert_eq!(
+            read.expect_err("refused").kind(),
+            io::ErrorKind::InvalidData
+        );
+    }
+
+    #[test]
+    fn a_spool_is_gone_when_dropped() {
+        let sealed = SealedFile::from_reader(&b"x"[..]).expect("sealed");
+        let path = sealed.path().to_owned();
+        assert!(path.exists());
+        drop(sealed);
+        assert!(!path.exists());
+    }
+}
