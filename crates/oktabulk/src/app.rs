@@ -227,9 +227,13 @@ fn check(
         apps: crate::input::AppDirectory::default(),
     });
     Ok(tokio::task::block_in_place(|| {
-        preflight::check(input, args.input.delimiter, checker.as_mut(), |line| {
-            eprintln!("{line}")
-        })
+        preflight::check(
+            input,
+            args.input.delimiter,
+            checker.as_mut(),
+            |line| eprintln!("{line}"),
+            None,
+        )
     }))
 }
 

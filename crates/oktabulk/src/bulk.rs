@@ -52,7 +52,6 @@ pub struct Settings {
     pub concurrency: Option<usize>,
     /// The options that change results, as they enter the journal's name.
     pub journal_options: String,
-    /// The results' fifth column: `userCreationStatus` for `users import`, else `status`.
     /// The command's results table.
     pub results: &'static crate::outcome::ResultsTable,
     /// What the summary calls a row done (`created`, `deactivated`...).
@@ -116,14 +115,26 @@ pub fn check(
     input: &InputFile,
     checker: &mut dyn RowChecker,
 ) -> Result<PreflightReport, AppError> {
-    let report = tokio::task::block_in_place(|| {
-        preflight::check(input, settings.delimiter, checker, |line| {
-            eprintln!("{line}")
-        })
+    let mut keep = crate::input::SealedWriter::new().map_err(|source| AppError::Write {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let mut report = tokio::task::block_in_place(|| {
+        preflight::check(
+            input,
+            settings.delimiter,
+            checker,
+            |line| eprintln!("{line}"),
+            Some(&mut keep),
+        )
     });
     if report.structural || (report.problems > 0 && !settings.skip_invalid) {
         return Err(preflight::refusal(&report));
     }
+    report.checked = Some(keep.finish().map_err(|source| AppError::Write {
+        path: std::env::temp_dir(),
+        source,
+    })?);
     Ok(report)
 }
 
@@ -135,7 +146,6 @@ pub async fn send(
     input: &InputFile,
     output: PathBuf,
     report: &PreflightReport,
-    mut checker: Box<dyn RowChecker>,
     job: Arc<dyn Job>,
     channels: Channels,
 ) -> Result<u8, AppError> {
@@ -205,10 +215,7 @@ pub async fn send(
         },
         reads: None,
     });
-    if report.problems == 0 {
-        checker.forget_seen();
-    }
-    let inputs = row_inputs(input, settings.delimiter, checker)?.chain(appended(report));
+    let inputs = report.checked_rows()?.chain(appended(report));
     // As many rows as the client may have requests in flight: the client's bound decides.
     let rows_in_flight = conn.client.max_in_flight();
     let tally = run_rows(
@@ -248,18 +255,14 @@ pub async fn run(
     input: &InputFile,
     output: PathBuf,
     report: &PreflightReport,
-    checker: Box<dyn RowChecker>,
     job: Arc<dyn Job>,
     channels: Channels,
     extra: Extra,
 ) -> Result<u8, AppError> {
     if settings.dry_run {
-        preview(settings, conn, input, report, checker, job, channels, extra).await
+        preview(settings, conn, report, job, channels, extra).await
     } else {
-        send(
-            settings, conn, input, output, report, checker, job, channels,
-        )
-        .await
+        send(settings, conn, input, output, report, job, channels).await
     }
 }
 
@@ -280,9 +283,7 @@ pub struct Extra {
 pub async fn preview(
     settings: &Settings,
     conn: &Connection,
-    input: &InputFile,
     report: &PreflightReport,
-    mut checker: Box<dyn RowChecker>,
     job: Arc<dyn Job>,
     channels: Channels,
     extra: Extra,
@@ -340,10 +341,7 @@ pub async fn preview(
         previous: None,
         reads: Some(reads),
     });
-    if report.problems == 0 {
-        checker.forget_seen();
-    }
-    let inputs = row_inputs(input, settings.delimiter, checker)?.chain(appended(report));
+    let inputs = report.checked_rows()?.chain(appended(report));
     run_rows(
         ctx,
         inputs,
@@ -466,45 +464,6 @@ fn run_facts(
         principal: conn.principal.clone(),
         user,
     }
-}
-
-/// The sending pass: the file read again, each row checked the way the preflight checked it.
-fn row_inputs(
-    input: &InputFile,
-    delimiter: u8,
-    mut checker: Box<dyn RowChecker>,
-) -> Result<impl Iterator<Item = Result<RowInput, AppError>>, AppError> {
-    let mut rows = input
-        .rows(delimiter)
-        .map_err(|p| input.unreadable(vec![p]))?;
-    if let Err(problems) = checker.header(&rows.header) {
-        return Err(input.changed(problems));
-    }
-    let display = input.display.clone();
-    Ok(std::iter::from_fn(move || {
-        let raw = match rows.next_row()? {
-            Ok(raw) => raw,
-            Err(problems) => {
-                return Some(Err(crate::input::InputError::Changed {
-                    file: display.clone(),
-                    problems,
-                }
-                .into()))
-            }
-        };
-        let checked = checker.check(&raw);
-        // The preflight printed the warnings; here they are only let go of.
-        let _ = checker.warnings();
-        Some(Ok(match checked {
-            Ok(op) => RowInput::Valid(Box::new(op)),
-            Err(problems) => RowInput::Invalid {
-                seq: raw.seq,
-                line: raw.line,
-                login: checker.label(&raw),
-                problems,
-            },
-        }))
-    }))
 }
 
 /// The rows a command runs after its file's (`groups sync`'s removals).

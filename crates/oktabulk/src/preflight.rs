@@ -3,6 +3,7 @@
 //! do not count); the pass also takes the file's digest for the journal, and the users its rows
 //! name, so that one user named twice in two forms is found before anything is sent.
 
+use crate::engine::RowInput;
 use crate::exit::AppError;
 use crate::input::{InputFile, Problem, RowChecker};
 use futures_util::{stream, StreamExt};
@@ -26,6 +27,9 @@ pub struct PreflightReport {
     pub appended: Vec<crate::input::RowOp>,
     /// What the journal keeps, before any row is sent, of how the command decided them.
     pub journal_meta: Vec<(&'static str, String)>,
+    /// Every row as the preflight decided it (`RowInput`, one JSON record each), sealed: what
+    /// the run sends, without reading or checking the file again. `None` for `validate`.
+    pub checked: Option<crate::input::SealedFile>,
 }
 
 /// The users a file's rows name: by id, and by login (lower-cased, first line), each within its
@@ -96,12 +100,13 @@ pub async fn same_users(
 }
 
 /// Checks the file with `checker`; `print` gets every problem and warning, already rendered
-/// with the file name.
+/// with the file name. With `keep`, each row's decision (`RowInput`) is written to it, in order.
 pub fn check(
     input: &InputFile,
     delimiter: u8,
     checker: &mut dyn RowChecker,
     mut print: impl FnMut(String),
+    mut keep: Option<&mut crate::input::SealedWriter>,
 ) -> PreflightReport {
     let mut report = PreflightReport {
         file: input.display.clone(),
@@ -113,6 +118,7 @@ pub fn check(
         named: NamedUsers::default(),
         appended: Vec::new(),
         journal_meta: Vec::new(),
+        checked: None,
     };
     // Problems of one column (or of whole rows) beyond the cap are counted, not printed.
     let per_column: RefCell<BTreeMap<String, u64>> = RefCell::new(BTreeMap::new());
@@ -195,9 +201,22 @@ pub fn check(
                     if let Some((scope, key)) = op.user_key() {
                         report.named.add(raw.line, scope, key);
                     }
+                    if let Some(keep) = keep.as_deref_mut() {
+                        keep.record(&sealed(&RowInput::Valid(Box::new(op))));
+                    }
                     Vec::new()
                 }
-                Err(problems) => problems,
+                Err(problems) => {
+                    if let Some(keep) = keep.as_deref_mut() {
+                        keep.record(&sealed(&RowInput::Invalid {
+                            seq: raw.seq,
+                            line: raw.line,
+                            login: checker.label(&raw),
+                            problems: problems.clone(),
+                        }));
+                    }
+                    problems
+                }
             },
         };
         emit(&mut report, &rows, checker.warnings(), false);
@@ -243,6 +262,37 @@ pub fn check(
     report
 }
 
+impl PreflightReport {
+    /// The rows as the preflight decided them, in the file's order (`PreflightReport::checked`):
+    /// the file is not read again.
+    pub fn checked_rows(
+        &self,
+    ) -> Result<impl Iterator<Item = Result<RowInput, AppError>> + '_, AppError> {
+        let spool_error = |e: std::io::Error| {
+            AppError::Runtime(format!(
+                "the checked rows cannot be read back from their sealed temporary file: {e}"
+            ))
+        };
+        let checked = self
+            .checked
+            .as_ref()
+            .ok_or_else(|| AppError::Runtime("the preflight kept no rows to send".into()))?;
+        Ok(checked.records().map_err(spool_error)?.map(move |record| {
+            let record = record.map_err(spool_error)?;
+            serde_json::from_slice(&record).map_err(|e| {
+                AppError::Runtime(format!(
+                    "a checked row cannot be read back from its sealed temporary file: {e}"
+                ))
+            })
+        }))
+    }
+}
+
+/// A row's decision as the sealed file keeps it.
+fn sealed(row: &RowInput) -> Vec<u8> {
+    serde_json::to_vec(row).expect("rows serialize: plain data, string keys")
+}
+
 /// Problems shown per column (and of whole rows); the rest are counted in one line.
 const SHOWN_PER_COLUMN: u64 = 100;
 
@@ -256,4 +306,72 @@ pub fn refusal(report: &PreflightReport) -> AppError {
         skippable: !report.structural,
     }
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{GroupDirectory, Mode, RowOp, SealedWriter, UserChecker};
+
+    /// The run sends what the preflight decided, in the file's order, without reading the file
+    /// again: the rows come back whole after the file is gone, the invalid ones with their
+    /// problems, and no password is in the sealed file's bytes.
+    #[test]
+    fn the_run_gets_the_rows_as_the_preflight_judged_them() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let path = dir.path().join("users.csv");
+        std::fs::write(
+            &path,
+            "login,email,firstName,lastName,password\n\
+             a@example.com,a@example.com,A,One,Correct-Horse-42\n\
+             not-a-login,nope,B,Two,\n\
+             c@example.com,c@example.com,C,Three,\n",
+        )
+        .expect("written");
+        let input = InputFile::open(&path).expect("opens");
+        let mut checker = UserChecker::new(
+            Mode::Create,
+            crate::connect::default_schema(),
+            GroupDirectory::default(),
+            false,
+            false,
+        );
+        let mut keep = SealedWriter::new().expect("a sealed file");
+        let mut report = check(&input, b',', &mut checker, |_| {}, Some(&mut keep));
+        report.checked = Some(keep.finish().expect("sealed"));
+        std::fs::remove_file(&path).expect("the input is gone");
+        let rows: Vec<RowInput> = report
+            .checked_rows()
+            .expect("opens")
+            .collect::<Result<_, _>>()
+            .expect("reads");
+        assert_eq!(rows.len(), 3);
+        match &rows[0] {
+            RowInput::Valid(op) => match op.as_ref() {
+                RowOp::Create(row) => {
+                    assert_eq!((row.seq, row.line, row.login()), (0, 2, "a@example.com"));
+                    let password = row
+                        .request
+                        .credentials
+                        .as_ref()
+                        .and_then(|c| c.password.as_ref())
+                        .and_then(|p| p.value.as_ref())
+                        .expect("the password travels to the run");
+                    assert_eq!(password.expose(), "Correct-Horse-42");
+                }
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+        match &rows[1] {
+            RowInput::Invalid { line, problems, .. } => {
+                assert_eq!(*line, 3);
+                assert!(!problems.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&rows[2], RowInput::Valid(_)));
+        let on_disk = std::fs::read(report.checked.as_ref().expect("kept").path()).expect("read");
+        assert!(!on_disk.windows(16).any(|w| w == b"Correct-Horse-42"));
+    }
 }

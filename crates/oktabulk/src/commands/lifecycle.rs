@@ -83,7 +83,6 @@ impl Lifecycle {
         }
     }
 
-    /// Whether it loses access or data, and so is confirmed before it runs.
     /// What a summary calls a row this operation did.
     pub fn done_word(self) -> &'static str {
         match self {
@@ -98,6 +97,7 @@ impl Lifecycle {
         }
     }
 
+    /// Whether it loses access or data, and so is confirmed before it runs.
     pub fn destructive(self) -> bool {
         matches!(self, Lifecycle::Deactivate | Lifecycle::Delete)
     }

@@ -169,7 +169,7 @@ pub async fn run_with(
         )?;
     }
     bulk::run(
-        &settings, &conn, &input, output, &report, checker, job, channels, extra,
+        &settings, &conn, &input, output, &report, job, channels, extra,
     )
     .await
 }

@@ -1,7 +1,8 @@
 //! What every row's work shares: the context (the client, the journal, the stop signal, the
-//! command's job) and the dispatch from a row's operation to the module that does it. Each
-//! operation ends as one `RowResult`: `Success`, `Unchanged` when the org already was as the row
-//! asks (nothing is sent), or `Failed` with Okta's error.
+//! command's `Job`), the one way to find a row's user (`find_user`), and the one gate before a
+//! row's first write (`RowContext::mark_sent`). Each row ends as one `RowResult`: `Success`,
+//! `Unchanged` when the org already was as the row asks (nothing is sent), or `Failed` with
+//! Okta's error.
 
 use crate::engine::stop::{Stop, StopReason};
 use crate::input::RowOp;

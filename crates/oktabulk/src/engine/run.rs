@@ -35,7 +35,7 @@ const GATHER_EVENTS: Duration = Duration::from_millis(1);
 const ROW_ATTEMPTS: u32 = 3;
 
 /// One input row as the engine gets it.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub enum RowInput {
     Valid(Box<RowOp>),
     /// Reported as Failed without a request (`--skip-invalid`).

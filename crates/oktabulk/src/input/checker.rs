@@ -1,7 +1,7 @@
 //! What every bulk command reads from its file: a header, then rows that each become one
-//! operation (`RowOp`) or a list of problems. The preflight pass and the sending pass run the
-//! same checker, so a row is judged the same way both times; only the checker differs between
-//! commands.
+//! operation (`RowOp`) or a list of problems. The preflight judges each row once; what it
+//! decided is kept sealed (`preflight::check`) and is what the run sends. Only the checker
+//! differs between commands.
 
 use crate::input::problem::Problem;
 use crate::input::source::RawRow;
@@ -9,7 +9,7 @@ use crate::input::validate::ImportRow;
 use okta_model::UserProfile;
 
 /// One row's work, whatever the command.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum RowOp {
     /// `users import`: create the user with its groups.
     Create(Box<ImportRow>),
@@ -82,7 +82,7 @@ impl RowOp {
 }
 
 /// A user named by id or login.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserRow {
     pub seq: u64,
     pub line: u64,
@@ -91,7 +91,7 @@ pub struct UserRow {
 }
 
 /// A profile change for one user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct UpdateRow {
     pub user: UserRow,
     /// The attributes the row gives (all of the new profile with `--replace`).
@@ -101,7 +101,7 @@ pub struct UpdateRow {
 }
 
 /// A membership to add or remove.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MembershipRow {
     pub seq: u64,
     pub line: u64,
@@ -114,7 +114,7 @@ pub struct MembershipRow {
 }
 
 /// Who an app assignment is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AppTarget {
     /// A user's id or login.
     User(String),
@@ -123,7 +123,7 @@ pub enum AppTarget {
 }
 
 /// One assignment to an app (or its removal).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AppRow {
     pub seq: u64,
     pub line: u64,
@@ -161,7 +161,7 @@ pub struct RemovalRow {
 }
 
 /// A group to create.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GroupRow {
     pub seq: u64,
     pub line: u64,
@@ -186,6 +186,4 @@ pub trait RowChecker: Send {
     fn warnings(&mut self) -> Vec<Problem> {
         Vec::new()
     }
-    /// The preflight found no duplicate keys: the sending pass need not remember them.
-    fn forget_seen(&mut self) {}
 }

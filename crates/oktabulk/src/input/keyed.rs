@@ -33,31 +33,24 @@ fn either(raw: &RawRow, first: Option<usize>, then: Option<usize>) -> String {
     .to_owned()
 }
 
-/// The keys seen in one reading of the file, to find one named twice; each reading starts
-/// afresh, and after a clean preflight the sending pass keeps none.
+/// The keys seen in the reading of the file, to find one named twice; a new header starts
+/// afresh.
 #[derive(Debug)]
 struct Keys {
     seen: Option<SeenLogins>,
-    remember: bool,
 }
 
 impl Default for Keys {
     fn default() -> Self {
         Keys {
             seen: Some(SeenLogins::default()),
-            remember: true,
         }
     }
 }
 
 impl Keys {
     fn restart(&mut self) {
-        self.seen = self.remember.then(SeenLogins::default);
-    }
-
-    fn forget(&mut self) {
-        self.remember = false;
-        self.seen = None;
+        self.seen = Some(SeenLogins::default());
     }
 }
 
@@ -168,10 +161,6 @@ impl RowChecker for UserKeys {
     fn label(&self, raw: &RawRow) -> String {
         either(raw, self.login, self.id)
     }
-
-    fn forget_seen(&mut self) {
-        self.keys.forget();
-    }
 }
 
 /// Rows of a group (id or name) and a user (id or login).
@@ -281,10 +270,6 @@ impl RowChecker for Memberships {
     fn label(&self, raw: &RawRow) -> String {
         cell(raw, self.user).to_owned()
     }
-
-    fn forget_seen(&mut self) {
-        self.keys.forget();
-    }
 }
 
 /// Rows of a group to create: `name` and an optional `description`.
@@ -364,10 +349,6 @@ impl RowChecker for Groups {
 
     fn label(&self, raw: &RawRow) -> String {
         cell(raw, self.name).to_owned()
-    }
-
-    fn forget_seen(&mut self) {
-        self.keys.forget();
     }
 }
 
@@ -678,9 +659,5 @@ impl RowChecker for AppAssignments {
 
     fn label(&self, raw: &RawRow) -> String {
         either(raw, self.user, self.group)
-    }
-
-    fn forget_seen(&mut self) {
-        self.keys.forget();
     }
 }

@@ -97,7 +97,7 @@ impl FileKind {
         }
     }
 
-    /// The command's row checker (it reads both the preflight and the sending pass).
+    /// The command's row checker, as the preflight and `validate --for` run it.
     pub fn checker(self, inputs: CheckerInputs) -> Box<dyn RowChecker> {
         let user = |mode| {
             Box::new(UserChecker::new(

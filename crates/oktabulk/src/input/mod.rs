@@ -23,5 +23,6 @@ pub use columns::{ColumnKind, Columns};
 pub use keyed::AppDirectory;
 pub use kinds::{CheckerInputs, FileKind};
 pub use problem::{InputError, Problem};
+pub use sealed::{SealedFile, SealedWriter};
 pub use source::{InputFile, RawRow};
 pub use validate::{GroupDirectory, GroupTarget, ImportRow, Mode, UserChecker, Validator};

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub line: Option<u64>,
     pub column: Option<String>,
@@ -89,15 +89,6 @@ pub enum InputError {
         problems: u64,
         skippable: bool,
     },
-    /// The file read differently while the run sent its rows than when it was checked.
-    #[error(
-        "{file} changed while the run read it: {}; nothing more was sent",
-        render_all(file, problems)
-    )]
-    Changed {
-        file: String,
-        problems: Vec<Problem>,
-    },
     /// The mapping (`--map`) cannot be read or does not fit the file.
     #[error("{0}")]
     Mapping(String),
@@ -170,13 +161,13 @@ mod tests {
         assert!(refused(2, true)
             .to_string()
             .starts_with("2 problems in 1 of 10 rows of users.csv; nothing was sent; fix them, or pass --skip-invalid"));
-        let changed = InputError::Changed {
+        let unreadable = InputError::Unreadable {
             file: "users.csv".into(),
-            problems: vec![Problem::at(7, None, None, "3 cells where the header has 4")],
+            problems: vec![Problem::file("the file is empty: it needs a header row")],
         };
         assert_eq!(
-            changed.to_string(),
-            "users.csv changed while the run read it: users.csv:7: 3 cells where the header has 4; nothing more was sent"
+            unreadable.to_string(),
+            "users.csv: the file is empty: it needs a header row"
         );
     }
 }

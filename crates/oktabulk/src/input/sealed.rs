@@ -3,10 +3,13 @@
 //! passwords (standard input, read twice: once to check it whole, once to send), is unreadable
 //! once the process is gone, even when it is killed before it can remove the file.
 //!
-//! The file is a sequence of records, each a little-endian `u32` length and then a chunk of at
-//! most `CHUNK` bytes sealed with its tag; the nonce of the n-th record is n (a key seals one
-//! file only, so no nonce repeats). Reading checks every tag: a record changed on disk is an
-//! error, never other bytes.
+//! Two uses: standard input, sealed in chunks (`from_reader`, read back as bytes by `open`), and
+//! the rows the preflight checked, one record each (`SealedWriter`, read back by `records`), so
+//! that the run sends what was checked without reading or checking the file again.
+//!
+//! The file is a sequence of records, each a little-endian `u32` length and then the record
+//! sealed with its tag; the nonce of the n-th record is n (a key seals one file only, so no nonce
+//! repeats). Reading checks every tag: a record changed on disk is an error, never other bytes.
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -15,8 +18,11 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-/// Plain bytes per record.
+/// Plain bytes per record of sealed standard input.
 const CHUNK: usize = 64 * 1024;
+
+/// The longest record read back: anything longer was not written here.
+const MAX_RECORD: usize = 64 * 1024 * 1024;
 
 /// A sealed temporary file: its path (removed when dropped) and the key that opens it.
 pub struct SealedFile {
@@ -36,10 +42,25 @@ fn nonce(n: u64) -> Nonce {
     Nonce::assume_unique_for_key(bytes)
 }
 
-impl SealedFile {
-    /// Seals everything `source` gives into a new temporary file (readable by its owner only)
-    /// under a new random key. Errors: the system's random source or the temporary directory.
-    pub fn from_reader(mut source: impl Read) -> io::Result<SealedFile> {
+/// Writes records into a new sealed file; `finish` answers the file, or the first error.
+pub struct SealedWriter {
+    out: BufWriter<File>,
+    path: tempfile::TempPath,
+    key: LessSafeKey,
+    n: u64,
+    error: Option<io::Error>,
+}
+
+impl std::fmt::Debug for SealedWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SealedWriter({})", self.path.display())
+    }
+}
+
+impl SealedWriter {
+    /// A new temporary file (readable by its owner only) under a new random key. Errors: the
+    /// system's random source or the temporary directory.
+    pub fn new() -> io::Result<SealedWriter> {
         let mut key = [0u8; 32];
         SystemRandom::new()
             .fill(&mut key)
@@ -48,10 +69,62 @@ impl SealedFile {
             UnboundKey::new(&CHACHA20_POLY1305, &key)
                 .map_err(|_| io::Error::other("a ChaCha20-Poly1305 key is 32 bytes"))?,
         );
-        let file = tempfile::NamedTempFile::new()?;
-        let mut out = BufWriter::new(file.as_file());
+        let (file, path) = tempfile::NamedTempFile::new()?.into_parts();
+        Ok(SealedWriter {
+            out: BufWriter::new(file),
+            path,
+            key,
+            n: 0,
+            error: None,
+        })
+    }
+
+    /// Seals and appends one record. A failure is kept and answered by `finish`; records after
+    /// it are dropped.
+    pub fn record(&mut self, plain: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        let mut sealed = plain.to_vec();
+        let written = self
+            .key
+            .seal_in_place_append_tag(nonce(self.n), Aad::empty(), &mut sealed)
+            .map_err(|_| io::Error::other("sealing failed"))
+            .and_then(|()| {
+                u32::try_from(sealed.len())
+                    .ok()
+                    .filter(|len| *len as usize <= MAX_RECORD)
+                    .ok_or_else(|| io::Error::other("a record over 64 MiB"))
+            })
+            .and_then(|len| {
+                self.out.write_all(&len.to_le_bytes())?;
+                self.out.write_all(&sealed)
+            });
+        self.n += 1;
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+    }
+
+    pub fn finish(mut self) -> io::Result<SealedFile> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        self.out.flush()?;
+        Ok(SealedFile {
+            path: self.path,
+            key: Arc::new(self.key),
+        })
+    }
+}
+
+impl SealedFile {
+    /// Seals everything `source` gives into a new temporary file (readable by its owner only)
+    /// under a new random key, in records of `CHUNK` bytes. Errors: reading `source`, the
+    /// system's random source or the temporary directory.
+    pub fn from_reader(mut source: impl Read) -> io::Result<SealedFile> {
+        let mut out = SealedWriter::new()?;
         let mut chunk = vec![0u8; CHUNK];
-        let mut n = 0u64;
         loop {
             let mut filled = 0;
             while filled < CHUNK {
@@ -63,23 +136,22 @@ impl SealedFile {
             if filled == 0 {
                 break;
             }
-            let mut sealed = chunk[..filled].to_vec();
-            key.seal_in_place_append_tag(nonce(n), Aad::empty(), &mut sealed)
-                .map_err(|_| io::Error::other("sealing failed"))?;
-            let len = u32::try_from(sealed.len()).expect("a chunk and its tag fit in u32");
-            out.write_all(&len.to_le_bytes())?;
-            out.write_all(&sealed)?;
-            n += 1;
+            out.record(&chunk[..filled]);
             if filled < CHUNK {
                 break;
             }
         }
-        out.flush()?;
-        drop(out);
-        Ok(SealedFile {
-            path: file.into_temp_path(),
-            key: Arc::new(key),
-        })
+        out.finish()
+    }
+
+    /// The records, in the order written.
+    pub fn records(&self) -> io::Result<impl Iterator<Item = io::Result<Vec<u8>>>> {
+        let mut file = self.open()?;
+        Ok(std::iter::from_fn(move || match file.next_record() {
+            Ok(true) => Some(Ok(std::mem::take(&mut file.plain))),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        }))
     }
 
     pub fn path(&self) -> &Path {
@@ -107,6 +179,12 @@ pub struct Unsealed {
     at: usize,
 }
 
+impl std::fmt::Debug for Unsealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Unsealed(record {})", self.n)
+    }
+}
+
 impl Unsealed {
     /// Opens the next record into `plain`; `false` at the end of the file.
     fn next_record(&mut self) -> io::Result<bool> {
@@ -117,7 +195,7 @@ impl Unsealed {
             Err(e) => return Err(e),
         }
         let len = u32::from_le_bytes(len) as usize;
-        if len > CHUNK + CHACHA20_POLY1305.tag_len() {
+        if len > MAX_RECORD {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "the sealed spool was changed on disk",
@@ -213,6 +291,25 @@ mod tests {
             read.expect_err("refused").kind(),
             io::ErrorKind::InvalidData
         );
+    }
+
+    #[test]
+    fn records_come_back_one_by_one() {
+        let mut out = SealedWriter::new().expect("a writer");
+        let records: Vec<Vec<u8>> = (0..1000usize)
+            .map(|i| format!("row {i}: {}", "x".repeat(i % 97)).into_bytes())
+            .chain([Vec::new(), vec![7u8; 3 * CHUNK]])
+            .collect();
+        for r in &records {
+            out.record(r);
+        }
+        let sealed = out.finish().expect("sealed");
+        let back: Vec<Vec<u8>> = sealed
+            .records()
+            .expect("opens")
+            .collect::<io::Result<_>>()
+            .expect("reads");
+        assert_eq!(back, records);
     }
 
     #[test]

@@ -61,15 +61,6 @@ impl InputFile {
         .into()
     }
 
-    /// The file read differently in a later pass than when it was checked.
-    pub fn changed(&self, problems: Vec<Problem>) -> crate::exit::AppError {
-        crate::input::InputError::Changed {
-            file: self.display.clone(),
-            problems,
-        }
-        .into()
-    }
-
     pub fn open(named: &Path) -> Result<InputFile, AppError> {
         if named == Path::new("-") {
             let spool = SealedFile::from_reader(std::io::stdin().lock()).map_err(|source| {

@@ -1,5 +1,5 @@
-//! Row checks and the create request each valid row becomes. The same `Validator` runs in the
-//! preflight pass and again while sending, so a row is judged the same way both times.
+//! Row checks and the create request each valid row becomes. The `Validator` judges each row
+//! once, in the preflight; the run sends what it decided (`preflight::check`).
 
 use crate::csv_cell;
 use crate::input::checker::{RowChecker, RowOp, UpdateRow, UserRow};
@@ -19,7 +19,7 @@ use regex::Regex;
 use std::collections::{HashMap, HashSet};
 
 /// Where a group reference in the file leads.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum GroupTarget {
     /// An existing group.
     Id(String),
@@ -94,7 +94,7 @@ fn looks_like_group_id(value: &str) -> bool {
 }
 
 /// A valid row, ready to send.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImportRow {
     pub seq: u64,
     pub line: u64,
@@ -160,14 +160,6 @@ impl Validator {
             skeletons: Some(SeenLogins::default()),
             warnings: Vec::new(),
         }
-    }
-
-    /// Stops remembering logins: the preflight found no duplicate, so the sending pass needs
-    /// no memory that grows with the file.
-    pub fn without_duplicate_check(mut self) -> Validator {
-        self.seen = None;
-        self.skeletons = None;
-        self
     }
 
     pub fn with_mode(mut self, mode: Mode) -> Validator {
@@ -553,8 +545,6 @@ pub struct UserChecker {
     ignore_unknown: bool,
     create_missing: bool,
     validator: Option<Validator>,
-    /// Whether to remember keys to find duplicates (not after a clean preflight).
-    remember: bool,
     /// Groups named in the file that `--create-missing-groups` will create, one per name
     /// (Okta's group names ignore case).
     pub groups_to_create: std::collections::BTreeSet<String>,
@@ -575,7 +565,6 @@ impl UserChecker {
             ignore_unknown,
             create_missing,
             validator: None,
-            remember: true,
             groups_to_create: std::collections::BTreeSet::new(),
         }
     }
@@ -605,16 +594,13 @@ impl RowChecker for UserChecker {
         if !readable {
             return Err(problems);
         }
-        let mut validator = Validator::new(
+        let validator = Validator::new(
             columns,
             self.schema.clone(),
             self.groups.clone(),
             self.create_missing,
         )
         .with_mode(self.mode);
-        if !self.remember {
-            validator = validator.without_duplicate_check();
-        }
         self.validator = Some(validator);
         if problems.is_empty() {
             Ok(())
@@ -665,13 +651,6 @@ impl RowChecker for UserChecker {
             .as_mut()
             .map(|v| std::mem::take(&mut v.warnings))
             .unwrap_or_default()
-    }
-
-    fn forget_seen(&mut self) {
-        self.remember = false;
-        if let Some(v) = self.validator.as_mut() {
-            v.seen = None;
-        }
     }
 }
 

@@ -9,6 +9,7 @@ use crate::cli::{GlobalArgs, SyncArgs};
 use crate::commands::groups_sync::job::SyncJob;
 use crate::commands::groups_sync::plan::{plan_group, GroupPlan};
 use crate::connect::{connect, default_schema, group_directory};
+use crate::engine::RowInput;
 use crate::exit::AppError;
 use crate::input::{
     CheckerInputs, FileKind, GroupDirectory, InputFile, MembershipRow, Problem, RemovalRow, RowOp,
@@ -49,18 +50,15 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
     let conn = connect(global, Some(channels.observer())).await?;
     let client = &conn.client;
     let directory = group_directory(client).await?;
-    let checker_of = |groups: &GroupDirectory| {
-        FileKind::Memberships.checker(CheckerInputs {
-            schema: default_schema(),
-            groups: groups.clone(),
-            ignore_unknown: false,
-            create_missing_groups: false,
-            replace: false,
-            set_passwords: false,
-            apps: Default::default(),
-        })
-    };
-    let mut checker = checker_of(&directory);
+    let mut checker = FileKind::Memberships.checker(CheckerInputs {
+        schema: default_schema(),
+        groups: directory.clone(),
+        ignore_unknown: false,
+        create_missing_groups: false,
+        replace: false,
+        set_passwords: false,
+        apps: Default::default(),
+    });
     let mut report = bulk::check(&settings, &input, checker.as_mut())?;
     report.problems +=
         preflight::same_users(&input, &report.named, client, |line| eprintln!("{line}")).await?;
@@ -69,7 +67,7 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         report.structural = true;
         return Err(preflight::refusal(&report));
     }
-    let rows = file_rows(&input, settings.delimiter, checker_of(&directory))?;
+    let rows = file_rows(&report)?;
     let plans = read_groups(client, &input, &rows, &directory).await?;
     let refused = check_users(client, &input, &plans, &mut report).await?;
     if !refused.is_empty() && !settings.skip_invalid {
@@ -120,27 +118,19 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         refused: Arc::new(refused),
     });
     bulk::run(
-        &settings, &conn, &input, output, &report, checker, job, channels, extra,
+        &settings, &conn, &input, output, &report, job, channels, extra,
     )
     .await
 }
 
-/// The file's valid rows (the preflight found none invalid).
-fn file_rows(
-    input: &InputFile,
-    delimiter: u8,
-    mut checker: Box<dyn crate::input::RowChecker>,
-) -> Result<Vec<MembershipRow>, AppError> {
-    let mut rows = input
-        .rows(delimiter)
-        .map_err(|p| input.unreadable(vec![p]))?;
-    checker
-        .header(&rows.header)
-        .map_err(|problems| input.changed(problems))?;
+/// The file's valid rows, as the preflight decided them (it found none invalid).
+fn file_rows(report: &PreflightReport) -> Result<Vec<MembershipRow>, AppError> {
     let mut out = Vec::new();
-    while let Some(raw) = rows.next_row() {
-        if let Ok(Ok(RowOp::Membership(row))) = raw.map(|raw| checker.check(&raw)) {
-            out.push(row);
+    for row in report.checked_rows()? {
+        if let RowInput::Valid(op) = row? {
+            if let RowOp::Membership(row) = *op {
+                out.push(row);
+            }
         }
     }
     Ok(out)

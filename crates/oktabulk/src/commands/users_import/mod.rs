@@ -77,34 +77,14 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
             bound: Some("a login this preview read one by one counts as a read of the run, which reads only those Okta says are taken"),
             notes: Vec::new(),
         };
-        return bulk::preview(
-            &settings,
-            &conn,
-            &input,
-            &report,
-            Box::new(checker),
-            job,
-            channels,
-            extra,
-        )
-        .await;
+        return bulk::preview(&settings, &conn, &report, job, channels, extra).await;
     }
     let created_groups = create_groups(&conn, &to_create).await?;
     let job = Arc::new(ImportJob {
         options,
         created_groups,
     });
-    bulk::send(
-        &settings,
-        &conn,
-        &input,
-        output,
-        &report,
-        Box::new(checker),
-        job,
-        channels,
-    )
-    .await
+    bulk::send(&settings, &conn, &input, output, &report, job, channels).await
 }
 
 fn settings(global: &GlobalArgs, args: &ImportArgs) -> bulk::Settings {
