@@ -117,7 +117,7 @@ pub fn check(
 ) -> Result<PreflightReport, AppError> {
     let report = tokio::task::block_in_place(|| {
         preflight::check(input, settings.delimiter, checker, |line| {
-            eprintln!("{line}")
+            crate::errln!("{line}")
         })
     });
     if report.structural || (report.problems > 0 && !settings.skip_invalid) {
@@ -158,7 +158,7 @@ pub async fn send(
     }
     let journal = Arc::new(journal);
     if let (Some(earlier), false) = (&earlier, settings.quiet) {
-        eprintln!("{}", earlier_note(settings, earlier));
+        crate::errln!("{}", earlier_note(settings, earlier));
     }
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
         output.clone(),
@@ -288,7 +288,7 @@ pub async fn preview(
 ) -> Result<u8, AppError> {
     let Channels { tx, rx, stop } = channels;
     if let Some(path) = &settings.report {
-        eprintln!(
+        crate::errln!(
             "no run report written to {}: a dry run sends nothing (drop --dry-run to run and report)",
             path.display()
         );
@@ -307,7 +307,7 @@ pub async fn preview(
     if looks_users_up {
         if !settings.quiet {
             if let Some(note) = crate::report::plan::reading_note(&conn.client, report.rows) {
-                eprintln!("{note}");
+                crate::errln!("{note}");
             }
         }
         // Listing the org costs fewer calls than the batches when its pages are at most a

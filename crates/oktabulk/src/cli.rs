@@ -9,6 +9,8 @@ use std::path::PathBuf;
     name = "oktabulk",
     version,
     about = "Bulk Okta administration from CSV files",
+    // Help wraps to the terminal, and never wider than 80 columns (piped, too).
+    max_term_width = 80,
     after_help = "Credentials come from ~/.okta/okta.yaml, ./okta.yaml, OKTA_CLIENT_* variables or --token-file, never from the command line."
 )]
 pub struct Cli {

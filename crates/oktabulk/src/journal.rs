@@ -129,10 +129,10 @@ impl Journal {
                 conn = create(&path)?;
             } else if state.digest != input_digest {
                 return Err(AppError::Config(format!(
-                    "{} changed since the interrupted run of this command ({} of {} rows done, journal {}); run it with --restart to start over, or restore the file to resume",
+                    "{} changed since the interrupted run of this command ({} of {} done, journal {}); run it with --restart to start over, or restore the file to resume",
                     key.input,
                     state.done,
-                    state.total,
+                    crate::report::words::count(state.total, "row", "rows"),
                     path.display()
                 )));
             }

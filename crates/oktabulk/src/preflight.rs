@@ -5,6 +5,7 @@
 
 use crate::exit::AppError;
 use crate::input::{InputFile, Problem, RowChecker};
+use crate::report::words::count;
 use futures_util::{stream, StreamExt};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -14,6 +15,9 @@ pub struct PreflightReport {
     pub rows: u64,
     pub invalid_rows: u64,
     pub problems: u64,
+    /// Problems of the file as a whole (unreadable, no header, the header's columns, no
+    /// rows), not of a row; counted in `problems`.
+    pub file_problems: u64,
     /// Problems that no option can skip: encoding, header, ragged rows.
     pub structural: bool,
     pub digest: String,
@@ -105,6 +109,7 @@ pub fn check(
         rows: 0,
         invalid_rows: 0,
         problems: 0,
+        file_problems: 0,
         structural: false,
         digest: String::new(),
         named: NamedUsers::default(),
@@ -135,6 +140,7 @@ pub fn check(
         Ok(rows) => rows,
         Err(p) => {
             report.structural = true;
+            report.file_problems += 1;
             print_all(&mut report, vec![p], true);
             return report;
         }
@@ -157,6 +163,7 @@ pub fn check(
     }
     if let Some((column, holds)) = crate::input::source::headerless(&rows.source_header) {
         report.structural = true;
+        report.file_problems += 1;
         let problem = Problem::at(
             rows.header_line,
             None,
@@ -174,6 +181,7 @@ pub fn check(
             }
         }
         report.structural = true;
+        report.file_problems += problems.len() as u64;
         emit(&mut report, &rows, problems, true);
         // The rows' own problems too, in the same pass, when the columns allow it.
         if !checker.rows_readable() {
@@ -222,8 +230,8 @@ pub fn check(
     emit(&mut report, &rows, beyond, false);
     if rows.blank_rows > 0 {
         let note = Problem::file(format!(
-            "note: {} empty row(s) ignored (rows of empty cells, as spreadsheets leave them)",
-            rows.blank_rows
+            "note: {} ignored (rows of empty cells, as spreadsheets leave them)",
+            count(rows.blank_rows, "empty row", "empty rows")
         ));
         emit(&mut report, &rows, vec![note], false);
     }
@@ -235,6 +243,7 @@ pub fn check(
             true,
         );
         report.structural = true;
+        report.file_problems += 1;
     }
     report.digest = rows.digest();
     report
@@ -250,8 +259,15 @@ pub fn refusal(report: &PreflightReport) -> AppError {
     } else {
         "; fix them, or pass --skip-invalid to send only the valid rows"
     };
-    AppError::InvalidInput(format!(
-        "{} problem(s) in {} of {} rows; nothing was sent{hint}",
-        report.problems, report.invalid_rows, report.rows
-    ))
+    let problems = count(report.problems, "problem", "problems");
+    let in_rows = |invalid| format!("in {invalid} of {}", count(report.rows, "row", "rows"));
+    let what = match (report.file_problems, report.invalid_rows) {
+        (0, invalid) => format!("{problems} {}", in_rows(invalid)),
+        (_, 0) => format!("{problems} with the file as a whole"),
+        (whole, invalid) => format!(
+            "{problems}: {whole} with the file as a whole, the others {}",
+            in_rows(invalid)
+        ),
+    };
+    AppError::InvalidInput(format!("{what}; nothing was sent{hint}"))
 }

@@ -92,7 +92,8 @@ impl ProgressView {
             })
         });
         let waited = (!self.waited.is_zero()).then(|| format!("waited {}", clock(self.waited)));
-        let retries = (self.retries > 0).then(|| format!("{} retries", self.retries));
+        let retries =
+            (self.retries > 0).then(|| super::words::count(self.retries, "retry", "retries"));
         // In the order shown; dropped from the last of `drop_order` first.
         let mut parts: Vec<(u8, String)> = vec![(0, String::new()), (9, counts)];
         parts.extend(rate.map(|r| (3, r)));
@@ -347,8 +348,8 @@ impl Reporter for RowLines {
             _ => return Ok(()),
         };
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| crate::errln!("{line}")),
+            None => crate::errln!("{line}"),
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ use crate::input::{
 };
 use crate::preflight::{self, PreflightReport};
 use crate::report::printable;
+use crate::report::words::count;
 use crate::sync::plan::{plan_group, GroupPlan};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use okta_client::Client;
@@ -62,8 +63,10 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
     };
     let mut checker = checker_of(&directory);
     let mut report = bulk::check(&settings, &input, checker.as_mut())?;
-    report.problems +=
-        preflight::same_users(&input, &report.named, client, |line| eprintln!("{line}")).await?;
+    report.problems += preflight::same_users(&input, &report.named, client, |line| {
+        crate::errln!("{line}")
+    })
+    .await?;
     if report.problems > 0 {
         // A row skipped could be a member meant to stay: a sync never runs on part of a file.
         report.structural = true;
@@ -216,7 +219,7 @@ async fn check_users(
 ) -> Result<HashMap<(String, String), String>, AppError> {
     for plan in plans {
         for (line, login) in &plan.deprovisioned {
-            eprintln!(
+            crate::errln!(
                 "{}",
                 Problem::at(
                     *line,
@@ -263,7 +266,7 @@ async fn check_users(
             }
             Some(_) => continue,
         };
-        eprintln!(
+        crate::errln!(
             "{}",
             Problem::at(line, Some("user"), Some(key), why).render(&input.display)
         );
@@ -334,7 +337,7 @@ impl Out {
         if self.stdout {
             let _ = writeln!(std::io::stdout().lock(), "{text}");
         } else {
-            eprintln!("{text}");
+            crate::errln!("{text}");
         }
     }
 }
@@ -352,17 +355,18 @@ fn print_plan(
     ));
     if resumed {
         out.line(&format!(
-            "  resuming an interrupted run: its {} planned removal(s) are kept as it decided them; the journal settles those done",
-            plan.removals.len()
+            "  resuming an interrupted run: its {} {} kept as it decided them; the journal settles those done",
+            count(plan.removals.len() as u64, "planned removal", "planned removals"),
+            if plan.removals.len() == 1 { "is" } else { "are" }
         ));
     }
     for p in plans {
         let removals: Vec<&RemovalRow> = plan.removals.iter().filter(|r| r.group == p.id).collect();
         out.line(&format!(
-            "  group {} ({}): {} members now; {} to add, {} to remove, {} unchanged",
+            "  group {} ({}): {} now; {} to add, {} to remove, {} unchanged",
             printable(&p.name),
             p.id,
-            p.members_now,
+            count(p.members_now, "member", "members"),
             p.adds.len(),
             removals.len(),
             p.unchanged
@@ -372,8 +376,9 @@ fn print_plan(
         }
         if !p.by_rule.is_empty() {
             out.line(&format!(
-                "    kept: {} member(s) the file leaves out are in the group through a group rule; removing them by hand would add them to the rule's exclusions, so change the rule or their profiles instead:",
-                p.by_rule.len()
+                "    kept: {} the file leaves out {} in the group through a group rule; removing them by hand would add them to the rule's exclusions, so change the rule or their profiles instead:",
+                count(p.by_rule.len() as u64, "member", "members"),
+                if p.by_rule.len() == 1 { "is" } else { "are" }
             ));
             for m in &p.by_rule {
                 out.line(&format!(
@@ -414,11 +419,13 @@ fn safeguard(
     }
     let mut refusal = match expect {
         Some(n) if n != total => Some(format!(
-            "--expect-removals {n}, but the plan removes {total} member(s)"
+            "--expect-removals {n}, but the plan removes {}",
+            count(total, "member", "members")
         )),
         Some(_) => None,
         None if !over.is_empty() => Some(format!(
-            "the plan removes {total} member(s), more than {} % of a group or more than {} users ({})",
+            "the plan removes {}, more than {} % of a group or more than {} users ({})",
+            count(total, "member", "members"),
             crate::sync::plan::MAX_SHARE,
             crate::sync::plan::MAX_REMOVALS,
             over.join(", ")
@@ -453,7 +460,10 @@ fn confirmed_on_terminal(total: u64) -> bool {
     if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
         return false;
     }
-    eprint!("This removes {total} member(s). Type {total} to go on: ");
+    crate::errprint!(
+        "This removes {}. Type {total} to go on: ",
+        count(total, "member", "members")
+    );
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer).is_ok() && answer.trim() == total.to_string()

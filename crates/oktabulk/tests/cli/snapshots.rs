@@ -14,8 +14,8 @@ fn redacted(f: impl FnOnce()) {
         (r"http://127\.0\.0\.1:\d+", "[org]"),
         (r"\d+(\.\d+)?s \(\d+ rows/s\)", "[time] ([rate])"),
         (
-            r"waited \d+(\.\d+)?s for rate limits \(\d+ requests",
-            "waited [time] for rate limits ([n] requests",
+            r"held back \d+ requests? for rate limits, \d+(\.\d+)?s in all",
+            "held back [n] requests for rate limits, [time] in all",
         ),
         (r"~[0-9hms. ]+", "~[time] "),
         (r"at \d+ ms a call", "at [latency] a call"),
@@ -56,6 +56,13 @@ async fn results_csv_and_summary() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let results = std::fs::read_to_string(env.path("users.results.csv")).expect("results");
     let summary = stderr(&out);
+    // What the run prints at its end fits in 80 columns (the preflight's problems before it
+    // are `file:line:` records, kept whole).
+    let wide: Vec<&str> = summary
+        .lines()
+        .filter(|l| !l.starts_with("users.csv:") && l.chars().count() > 80)
+        .collect();
+    assert!(wide.is_empty(), "{wide:#?}");
     redacted(|| {
         insta::assert_snapshot!("results_csv", results);
         insta::assert_snapshot!("summary", summary);

@@ -290,7 +290,7 @@ async fn a_sync_killed_mid_run_resumes_the_removals_it_planned() {
     let out = env.run(&args).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("resuming an interrupted run: its 150 planned removal(s) are kept"),
+        stderr(&out).contains("resuming an interrupted run: its 150 planned removals are kept"),
         "{}",
         stderr(&out)
     );
