@@ -203,7 +203,8 @@ async fn validate(global: &crate::cli::GlobalArgs, args: &ValidateArgs) -> Resul
     verdict(global, &input, &report)
 }
 
-/// The preflight of the command the file is for (`--for`, or told from its header).
+/// The preflight of the command the file is for (`--for`, or assumed from its header, saying
+/// which and why).
 fn check(
     global: &crate::cli::GlobalArgs,
     input: &InputFile,
@@ -217,15 +218,27 @@ fn check(
             let rows = input
                 .rows(args.input.delimiter)
                 .map_err(|p| AppError::InvalidInput(p.render(&input.display)))?;
-            let kind = FileKind::detect(&rows.header);
-            if !global.quiet {
-                crate::errln!(
-                    "checking {} as a file for `{}` (from its header; --for says otherwise)",
-                    input.display,
-                    kind.command()
-                );
+            if crate::input::source::headerless(&rows.source_header).is_some() {
+                // Nothing to tell the command from: the preflight says what is wrong before
+                // any command's checker reads a row.
+                if !global.quiet {
+                    crate::errln!(
+                        "checking {}: its first row is not a header, so the command it is for cannot be told (--for names it)",
+                        input.display
+                    );
+                }
+                FileKind::UserList
+            } else {
+                let (kind, why) = FileKind::detect(&rows.header);
+                if !global.quiet {
+                    crate::errln!(
+                        "checking {} as a file for `{}`, assumed from its header: {why} (--for names another command)",
+                        input.display,
+                        kind.command()
+                    );
+                }
+                kind
             }
-            kind
         }
     };
     let mut checker = kind.checker(CheckerInputs {

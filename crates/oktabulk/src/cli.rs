@@ -388,7 +388,8 @@ pub struct ReportArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The command the file is for; told from its header when absent (and said which).
+    /// The command the file is for; assumed from its header when absent (and said which, and
+    /// why).
     #[arg(long = "for", value_enum, value_name = "COMMAND")]
     pub for_command: Option<FileFor>,
     /// As `users update --replace`: every attribute the schema requires must be given.

@@ -191,8 +191,18 @@ pub fn check(
     while let Some(row) = rows.next_row() {
         report.rows += 1;
         let problems = match row {
-            Err(problems) => {
+            Err(mut problems) => {
                 report.structural = true;
+                // What can be read of the row is checked too: its other problems show now,
+                // not after the shape is fixed. A cell it lacks is no second problem.
+                if let Some((raw, missing)) = rows.refused() {
+                    if let Err(more) = checker.check(&raw) {
+                        problems
+                            .extend(more.into_iter().filter(|p| {
+                                p.column.as_ref().is_none_or(|c| !missing.contains(c))
+                            }));
+                    }
+                }
                 problems
             }
             Ok(raw) => match checker.check(&raw) {
