@@ -99,8 +99,8 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         None => fresh(&plans, file_rows_count),
     };
     let mut out = Out::new(settings.dry_run, settings.quiet);
-    print_plan(&mut out, &input, &plans, &plan, resumed);
-    let extra = safeguard(
+    print_plan(&mut out, &input, &plans, &plan, resumed, settings.dry_run);
+    let (extra, refusal) = safeguard(
         &mut out,
         &plans,
         &plan,
@@ -122,10 +122,18 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         ),
         refused: Arc::new(refused),
     });
-    bulk::run(
+    let status = bulk::run(
         &settings, &conn, &input, output, &report, checker, job, channels, extra,
     )
-    .await
+    .await?;
+    match refusal {
+        // The dry run ends as the run would: refused, with why.
+        Some(why) => Err(AppError::Config(format!(
+            "{why}: the run would send nothing. If these removals are meant, run it with --expect-removals {} (or confirm them on a terminal); this dry run sent nothing",
+            plan.removals.len()
+        ))),
+        None => Ok(status),
+    }
 }
 
 /// The file's valid rows (the preflight found none invalid).
@@ -348,6 +356,7 @@ fn print_plan(
     plans: &[GroupPlan],
     plan: &StoredPlan,
     resumed: bool,
+    dry_run: bool,
 ) {
     out.line(&format!(
         "sync plan for {} (groups the file does not name are not touched):",
@@ -371,8 +380,11 @@ fn print_plan(
             removals.len(),
             p.unchanged
         ));
-        for r in &removals {
-            out.line(&format!("    remove {} ({})", printable(&r.login), r.user));
+        // A dry run's rows list each removal (`remove-member`), once.
+        if !dry_run {
+            for r in &removals {
+                out.line(&format!("    remove {} ({})", printable(&r.login), r.user));
+            }
         }
         if !p.by_rule.is_empty() {
             out.line(&format!(
@@ -400,14 +412,15 @@ fn print_plan(
 /// Mass removals (more than 10 % of a group, or more than 100 users) go only when the admin
 /// confirms them: on a terminal by typing their number, or by `--expect-removals` with that
 /// number (which must match the plan whatever its size). Refused with nothing sent otherwise;
-/// a dry run only says what the run will need. Answers the plan's reads for a dry run.
+/// a dry run says what the run will need and answers the refusal, to end as the run would
+/// once its rows are planned, with the plan's reads.
 fn safeguard(
     out: &mut Out,
     plans: &[GroupPlan],
     plan: &StoredPlan,
     expect: Option<u64>,
     dry_run: bool,
-) -> Result<Extra, AppError> {
+) -> Result<(Extra, Option<String>), AppError> {
     let total = plan.removals.len() as u64;
     let mut over = Vec::new();
     for (id, size) in &plan.groups {
@@ -433,15 +446,16 @@ fn safeguard(
         None => None,
     };
     if dry_run {
-        if let Some(why) = refusal {
+        if let Some(why) = &refusal {
             out.line(&format!(
                 "safeguard: {why}; the run will go on only with --expect-removals {total} (or when confirmed on a terminal)"
             ));
         }
-        return Ok(Extra {
+        let extra = Extra {
             calls: reads(plans),
             ..Extra::default()
-        });
+        };
+        return Ok((extra, refusal));
     }
     if expect.is_none() && refusal.is_some() && confirmed_on_terminal(total) {
         refusal = None;
@@ -450,7 +464,7 @@ fn safeguard(
         Some(why) => Err(AppError::Config(format!(
             "{why}; nothing was sent. Check the file is whole; if these removals are meant, run again with --expect-removals {total}"
         ))),
-        None => Ok(Extra::default()),
+        None => Ok((Extra::default(), None)),
     }
 }
 
@@ -470,10 +484,17 @@ fn confirmed_on_terminal(total: u64) -> bool {
 }
 
 /// The reads the plan made before the rows (each group, its member pages, the rules, the users
-/// to add), for the dry run's count of calls.
+/// to add), for the dry run's count of calls, each in the bucket of the request `check_users`
+/// and `read_groups` send.
 fn reads(plans: &[GroupPlan]) -> Vec<(Bucket, u64)> {
-    let pages: u64 = plans.iter().map(|p| p.members_now / 200 + 1).sum();
-    let adds: u64 = plans.iter().map(|p| p.adds.len() as u64).sum();
+    let pages: u64 = plans
+        .iter()
+        .map(|p| p.members_now.div_ceil(200).max(1))
+        .sum();
+    let (by_filter, by_path): (Vec<&str>, Vec<&str>) = plans
+        .iter()
+        .flat_map(|p| p.adds.iter().map(|(_, user)| user.as_str()))
+        .partition(|user| user.contains('/'));
     vec![
         (
             Bucket::for_request("GET", "/api/v1/groups/{groupId}"),
@@ -484,6 +505,17 @@ fn reads(plans: &[GroupPlan]) -> Vec<(Bucket, u64)> {
             pages,
         ),
         (Bucket::for_request("GET", "/api/v1/groups/rules"), 1),
-        (Bucket::for_request("GET", "/api/v1/users/{userId}"), adds),
+        // A login with a `/` cannot go in a path: it is found by a filter on the users list.
+        (
+            Bucket::for_request("GET", "/api/v1/users"),
+            by_filter.len() as u64,
+        ),
+        (
+            Bucket::for_request("GET", "/api/v1/users/{userId}"),
+            by_path.len() as u64,
+        ),
     ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .collect()
 }
