@@ -73,6 +73,9 @@ fn journal(global: &crate::cli::GlobalArgs, command: &JournalCommand) -> Result<
     match command {
         JournalCommand::List => {
             let kept = crate::retention::list(&dir)?;
+            if !kept.is_empty() {
+                crate::outln!("{}", crate::retention::header());
+            }
             for k in &kept {
                 crate::outln!("{}", crate::retention::render(k));
             }

@@ -322,6 +322,9 @@ pub struct Inspected {
     pub open: u64,
     /// Every row has an outcome a rerun would not settle again.
     pub finished: bool,
+    /// When the run ended (UTC, RFC 3339), as it kept it; not the file's time, which a copy
+    /// (a finished journal put aside) changes.
+    pub ended: Option<String>,
 }
 
 /// Reads a journal without taking its lock (a run may hold it).
@@ -341,6 +344,7 @@ pub fn inspect(path: &Path) -> Result<Inspected, AppError> {
         total: state.as_ref().map_or(0, |s| s.total),
         open: state.as_ref().map_or(0, |s| s.open),
         finished: state.as_ref().is_some_and(State::finished),
+        ended: state.and_then(|s| s.finished),
     })
 }
 
