@@ -134,7 +134,7 @@ pub enum UsersCommand {
     ///
     /// Each row names a user by its `id` column or, if that is empty, its `login`; the other
     /// columns are profile attributes (as for `users import`); `password` is set only with
-    /// --set-passwords; group columns are ignored (use `groups add-members`), so an import file
+    /// --set-passwords (without it, a note names the columns ignored); group columns are ignored (use `groups add-members`), so an import file
     /// or an export reads as it is. By
     /// default an empty cell leaves its attribute as it is. A row whose values already match
     /// the org is Unchanged and sends nothing.
