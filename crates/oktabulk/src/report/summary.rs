@@ -226,10 +226,10 @@ impl Summary {
         if self.paced_requests > 0 {
             let held = words::count(self.paced_requests, "request", "requests");
             if self.waited < Duration::from_millis(100) {
-                line.push_str(&format!("; held back {held} briefly for rate limits"));
+                line.push_str(&format!("; rate limits held back {held} briefly"));
             } else {
                 line.push_str(&format!(
-                    "; held back {held} for rate limits, {:.1}s in all",
+                    "; rate limits held back {held} for {:.1}s",
                     self.waited.as_secs_f64()
                 ));
             }
@@ -239,5 +239,48 @@ impl Summary {
             n => words::count(n, "retry", "retries"),
         };
         format!("{line}; {retries}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use okta_model::rate_limit::Bucket;
+
+    fn time_line(paced: &[Duration], retries: u32) -> String {
+        let mut summary = Summary::new("r.csv".into(), None, "created");
+        for waited in paced {
+            let paced = Event::Paced {
+                bucket: Bucket::Users,
+                waited: *waited,
+            };
+            summary.event(&paced).expect("counted");
+        }
+        for _ in 0..retries {
+            let retrying = Event::Retrying {
+                bucket: Bucket::Users,
+                reason: okta_client::RetryReason::NotSent,
+                after: Duration::ZERO,
+            };
+            summary.event(&retrying).expect("counted");
+        }
+        summary.time_line(Duration::from_secs(2), 10.0)
+    }
+
+    /// Waits as people read them: none is not mentioned, a few milliseconds are "briefly"
+    /// (never "0.0s"), and every count agrees with its noun.
+    #[test]
+    fn the_time_line_says_waits_and_retries_as_people_read_them() {
+        assert_eq!(time_line(&[], 0), "2.0s (10 rows/s); no retries");
+        let short = vec![Duration::from_millis(1); 23];
+        assert_eq!(
+            time_line(&short, 1),
+            "2.0s (10 rows/s); rate limits held back 23 requests briefly; 1 retry"
+        );
+        let long = time_line(&[Duration::from_millis(1500)], 2);
+        assert!(
+            long.ends_with("rate limits held back 1 request for 1.5s; 2 retries"),
+            "{long}"
+        );
     }
 }
