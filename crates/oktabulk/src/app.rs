@@ -34,24 +34,32 @@ pub async fn run(cli: Cli) -> Result<u8, AppError> {
         Command::Journal { command } => journal(global, command),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut command, "oktabulk", &mut std::io::stdout());
+            // Written whole here: the generators panic on a write that fails (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut command, "oktabulk", &mut script);
+            crate::report::console::out_bytes(&script);
             Ok(code::OK)
         }
         Command::Man { dir } => {
             let command = <Cli as clap::CommandFactory>::command();
             match dir {
-                None => {
-                    crate::manual::page(&command, &mut std::io::stdout()).map_err(|source| {
+                None => crate::manual::page(&command, &mut std::io::stdout().lock()).map_err(
+                    |source| {
+                        crate::report::console::end_if_reader_gone(&source);
                         AppError::Write {
                             path: "<stdout>".into(),
                             source,
                         }
-                    })?
-                }
+                    },
+                )?,
                 Some(dir) => {
                     let written = crate::manual::pages(command, dir)?;
                     if !global.quiet {
-                        eprintln!("{} pages in {}", written, dir.display());
+                        crate::errln!(
+                            "{} in {}",
+                            crate::report::words::count(written as u64, "page", "pages"),
+                            dir.display()
+                        );
                     }
                 }
             }
@@ -66,14 +74,17 @@ fn journal(global: &crate::cli::GlobalArgs, command: &JournalCommand) -> Result<
     match command {
         JournalCommand::List => {
             let kept = crate::retention::list(&dir)?;
+            if !kept.is_empty() {
+                crate::outln!("{}", crate::retention::header());
+            }
             for k in &kept {
-                println!("{}", crate::retention::render(k));
+                crate::outln!("{}", crate::retention::render(k));
             }
             if !global.quiet {
                 let bytes: u64 = kept.iter().map(|k| k.bytes).sum();
-                eprintln!(
-                    "{} journal(s), {} KiB, in {}; finished runs are pruned after {} days",
-                    kept.len(),
+                crate::errln!(
+                    "{}, {} KiB, in {}; finished runs are pruned after {} days",
+                    crate::report::words::count(kept.len() as u64, "journal", "journals"),
                     bytes.div_ceil(1024),
                     dir.display(),
                     crate::retention::KEEP_DAYS
@@ -84,10 +95,13 @@ fn journal(global: &crate::cli::GlobalArgs, command: &JournalCommand) -> Result<
             let age = std::time::Duration::from_secs(older_than.saturating_mul(86_400));
             let pruned = crate::retention::prune(&dir, age, *force)?;
             for k in &pruned {
-                println!("removed {}", crate::retention::render(k));
+                crate::outln!("removed {}", crate::retention::render(k));
             }
             if !global.quiet {
-                eprintln!("{} journal(s) removed", pruned.len());
+                crate::errln!(
+                    "{} removed",
+                    crate::report::words::count(pruned.len() as u64, "journal", "journals")
+                );
             }
         }
     }
@@ -108,7 +122,7 @@ fn report(args: &ReportArgs) -> Result<u8, AppError> {
     }
     let (record, tally) = crate::journal::Journal::read_report(&journal)?;
     crate::report::html::write_page(&args.output, &crate::report::html::render(&record, &tally))?;
-    eprintln!(
+    crate::errln!(
         "report: {} (from {})",
         args.output.display(),
         journal.display()
@@ -171,8 +185,10 @@ async fn validate(global: &crate::cli::GlobalArgs, args: &ValidateArgs) -> Resul
         match crate::config::resolve(global) {
             Ok(target) => Some(target),
             Err(AppError::Config(reason)) => {
-                eprintln!("note: {reason}");
-                eprintln!("note: checking against Okta's default schema, without group references");
+                crate::errln!("note: {reason}");
+                crate::errln!(
+                    "note: checking against Okta's default schema, without group references"
+                );
                 let report = check(
                     global,
                     &input,
@@ -191,7 +207,8 @@ async fn validate(global: &crate::cli::GlobalArgs, args: &ValidateArgs) -> Resul
     verdict(global, &input, &report)
 }
 
-/// The preflight of the command the file is for (`--for`, or told from its header).
+/// The preflight of the command the file is for (`--for`, or assumed from its header, saying
+/// which and why).
 fn check(
     global: &crate::cli::GlobalArgs,
     input: &InputFile,
@@ -205,15 +222,27 @@ fn check(
             let rows = input
                 .rows(args.input.delimiter)
                 .map_err(|p| input.unreadable(vec![p]))?;
-            let kind = FileKind::detect(&rows.header);
-            if !global.quiet {
-                eprintln!(
-                    "checking {} as a file for `{}` (from its header; --for says otherwise)",
-                    input.display,
-                    kind.command()
-                );
+            if crate::input::source::headerless(&rows.source_header).is_some() {
+                // Nothing to tell the command from: the preflight says what is wrong before
+                // any command's checker reads a row.
+                if !global.quiet {
+                    crate::errln!(
+                        "checking {}: its first row is not a header, so the command it is for cannot be told (--for names it)",
+                        input.display
+                    );
+                }
+                FileKind::UserList
+            } else {
+                let (kind, why) = FileKind::detect(&rows.header);
+                if !global.quiet {
+                    crate::errln!(
+                        "checking {} as a file for `{}`, assumed from its header: {why} (--for names another command)",
+                        input.display,
+                        kind.command()
+                    );
+                }
+                kind
             }
-            kind
         }
     };
     let mut checker = kind.checker(CheckerInputs {
@@ -231,7 +260,7 @@ fn check(
             input,
             args.input.delimiter,
             checker.as_mut(),
-            |line| eprintln!("{line}"),
+            |line| crate::errln!("{line}"),
             None,
         )
     }))
@@ -259,7 +288,11 @@ fn verdict(
         return Err(preflight::refusal(report));
     }
     if !global.quiet {
-        eprintln!("{}: {} rows, no problems", input.display, report.rows);
+        crate::errln!(
+            "{}: {}, no problems",
+            input.display,
+            crate::report::words::count(report.rows, "row", "rows")
+        );
     }
     Ok(code::OK)
 }
@@ -271,8 +304,8 @@ async fn sandbox_command(
     match command {
         SandboxCommand::Serve { port } => {
             let sandbox = Sandbox::start(*port).await?;
-            println!("{}", sandbox.emulator.base_url());
-            eprintln!(
+            crate::outln!("{}", sandbox.emulator.base_url());
+            crate::errln!(
                 "sandbox org at {} (SSWS token {} for this session); stop with Ctrl-C",
                 sandbox.emulator.base_url(),
                 // The sandbox's own throwaway token: other tools need it to talk to it.
@@ -284,25 +317,25 @@ async fn sandbox_command(
         SandboxCommand::Reset => {
             let db = Sandbox::reset()?;
             let sandbox = Sandbox::start(0).await?;
-            println!(
-                "new sandbox org in {} ({} users)",
+            crate::outln!(
+                "new sandbox org in {} ({})",
                 db.display(),
-                sandbox.emulator.user_count()
+                crate::report::words::count(sandbox.emulator.user_count() as u64, "user", "users")
             );
             Ok(code::OK)
         }
         SandboxCommand::Status => {
             let db = sandbox::db_path()?;
             if !db.exists() {
-                println!(
+                crate::outln!(
                     "no sandbox yet ({}); any --sandbox command creates it",
                     db.display()
                 );
                 return Ok(code::OK);
             }
             let sandbox = Sandbox::start(0).await?;
-            println!("sandbox: {}", db.display());
-            println!("users:   {}", sandbox.emulator.user_count());
+            crate::outln!("sandbox: {}", db.display());
+            crate::outln!("users:   {}", sandbox.emulator.user_count());
             Ok(code::OK)
         }
         SandboxCommand::AddAttribute { name, kind, title } => {
@@ -334,7 +367,7 @@ async fn add_attribute(
     let change = std::collections::BTreeMap::from([(name.to_owned(), Some(attr))]);
     let schema = conn.client.users().update_schema(&change).await?;
     let custom: Vec<&String> = schema.definitions.custom.properties.keys().collect();
-    println!(
+    crate::outln!(
         "the sandbox's custom attributes: {}",
         custom
             .iter()

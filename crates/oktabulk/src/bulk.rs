@@ -124,7 +124,7 @@ pub fn check(
             input,
             settings.delimiter,
             checker,
-            |line| eprintln!("{line}"),
+            |line| crate::errln!("{line}"),
             Some(&mut keep),
         )
     });
@@ -169,7 +169,7 @@ pub async fn send(
     }
     let journal = Arc::new(journal);
     if let (Some(earlier), false) = (&earlier, settings.quiet) {
-        eprintln!("{}", earlier_note(settings, earlier));
+        crate::errln!("{}", earlier_note(settings, earlier));
     }
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
         output.clone(),
@@ -290,7 +290,7 @@ pub async fn preview(
 ) -> Result<u8, AppError> {
     let Channels { tx, rx, stop } = channels;
     if let Some(path) = &settings.report {
-        eprintln!(
+        crate::errln!(
             "no run report written to {}: a dry run sends nothing (drop --dry-run to run and report)",
             path.display()
         );
@@ -309,7 +309,7 @@ pub async fn preview(
     if looks_users_up {
         if !settings.quiet {
             if let Some(note) = crate::report::plan::reading_note(&conn.client, report.rows) {
-                eprintln!("{note}");
+                crate::errln!("{note}");
             }
         }
         // Listing the org costs fewer calls than the batches when its pages are at most a

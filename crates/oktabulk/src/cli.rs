@@ -9,6 +9,8 @@ use std::path::PathBuf;
     name = "oktabulk",
     version,
     about = "Bulk Okta administration from CSV files",
+    // Help wraps to the terminal, and never wider than 80 columns (piped, too).
+    max_term_width = 80,
     after_help = "Credentials come from ~/.okta/okta.yaml, ./okta.yaml, OKTA_CLIENT_* variables or --token-file, never from the command line."
 )]
 pub struct Cli {
@@ -132,7 +134,7 @@ pub enum UsersCommand {
     ///
     /// Each row names a user by its `id` column or, if that is empty, its `login`; the other
     /// columns are profile attributes (as for `users import`); `password` is set only with
-    /// --set-passwords; group columns are ignored (use `groups add-members`), so an import file
+    /// --set-passwords (without it, a note names the columns ignored); group columns are ignored (use `groups add-members`), so an import file
     /// or an export reads as it is. By
     /// default an empty cell leaves its attribute as it is. A row whose values already match
     /// the org is Unchanged and sends nothing.
@@ -386,7 +388,8 @@ pub struct ReportArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The command the file is for; told from its header when absent (and said which).
+    /// The command the file is for; assumed from its header when absent (and said which, and
+    /// why).
     #[arg(long = "for", value_enum, value_name = "COMMAND")]
     pub for_command: Option<FileFor>,
     /// As `users update --replace`: every attribute the schema requires must be given.

@@ -136,13 +136,13 @@ fn warn_if_shared(path: &Path, secret: bool, org: bool) {
         };
         let mode = meta.permissions().mode() & 0o777;
         if secret && mode & 0o077 != 0 {
-            eprintln!(
+            crate::errln!(
                 "warning: {} holds a secret and is readable or writable by other users (mode {mode:o}); run chmod 600 on it",
                 path.display(),
             );
         }
         if org && mode & 0o022 != 0 {
-            eprintln!(
+            crate::errln!(
                 "warning: {} can be changed by other users (mode {mode:o}): whoever changes its orgUrl gets your credentials sent to them; run chmod go-w on it",
                 path.display(),
             );

@@ -35,8 +35,8 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, AppError> {
         Credentials::ApiToken(_) => None,
     });
     let conn = connect_to(global, target, None).await?;
-    println!("org:       {}", conn.client.org());
-    println!(
+    crate::outln!("org:       {}", conn.client.org());
+    crate::outln!(
         "settings:  {}",
         if conn.sources.is_empty() {
             "defaults".into()
@@ -44,7 +44,7 @@ pub async fn run(global: &GlobalArgs) -> Result<u8, AppError> {
             conn.sources.join(", ")
         }
     );
-    println!("as:        {}", conn.principal);
+    crate::outln!("as:        {}", conn.principal);
     let (reads_failed, failed_auth) = check_reads(&conn.client).await;
     let access = match scopes {
         Some(scopes) => Access::Scopes(scopes),
@@ -78,15 +78,15 @@ async fn check_reads(client: &Client) -> (bool, bool) {
     ];
     for (what, outcome) in checks {
         match outcome {
-            Ok(()) => println!("ok         {what}"),
+            Ok(()) => crate::outln!("ok         {what}"),
             Err(e) => {
                 failed = true;
                 let shown = e.to_string();
                 let request_id = e.request_id().map(str::to_owned);
                 failed_auth |= AppError::from(e).exit_code() == code::AUTH;
-                println!("FAILED     {what}: {shown}");
+                crate::outln!("FAILED     {what}: {shown}");
                 if let Some(id) = request_id {
-                    println!("           request id {id}");
+                    crate::outln!("           request id {id}");
                 }
             }
         }
@@ -113,11 +113,11 @@ async fn token_roles(conn: &Connection) -> Access {
 fn print_access(access: &Access) -> Option<bool> {
     let verdicts: Vec<(&Family, Option<String>)> = match access {
         Access::Unknown(why) => {
-            println!("access:    unknown ({why}); the first write of a run will tell");
+            crate::outln!("access:    unknown ({why}); the first write of a run will tell");
             return None;
         }
         Access::Roles(owner, roles) => {
-            println!(
+            crate::outln!(
                 "access:    the token acts as {owner}, admin roles: {}",
                 if roles.is_empty() {
                     "none".to_owned()
@@ -135,7 +135,7 @@ fn print_access(access: &Access) -> Option<bool> {
                 .collect()
         }
         Access::Scopes(scopes) => {
-            println!("access:    the service app asks for {}", scopes.join(", "));
+            crate::outln!("access:    the service app asks for {}", scopes.join(", "));
             FAMILIES
                 .iter()
                 .map(|f| {
@@ -149,15 +149,15 @@ fn print_access(access: &Access) -> Option<bool> {
     };
     for (family, lacks) in &verdicts {
         match lacks {
-            None => println!("can        {} ({})", family.commands, family.does),
-            Some(why) => println!("cannot     {} ({}): {why}", family.commands, family.does),
+            None => crate::outln!("can        {} ({})", family.commands, family.does),
+            Some(why) => crate::outln!("cannot     {} ({}): {why}", family.commands, family.does),
         }
     }
     let can_write = verdicts
         .iter()
         .any(|(f, lacks)| f.writes && lacks.is_none());
     if !can_write {
-        println!("these credentials can write nothing: every command but export, validate and --dry-run would fail");
+        crate::outln!("these credentials can write nothing: every command but export, validate and --dry-run would fail");
     }
     Some(can_write)
 }
@@ -166,9 +166,9 @@ fn print_buckets(client: &Client, global: &GlobalArgs) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    println!("rate limits seen (bucket, limit per window, remaining, resets in):");
+    crate::outln!("rate limits seen (bucket, limit per window, remaining, resets in):");
     for b in client.buckets() {
-        println!(
+        crate::outln!(
             "  {:<28} {:>6} {:>6}  {}s",
             b.bucket.name(),
             b.limit,
@@ -176,10 +176,10 @@ fn print_buckets(client: &Client, global: &GlobalArgs) {
             b.reset_epoch.saturating_sub(now)
         );
     }
-    println!(
-        "oktabulk uses at most {}% of each bucket (--max-capacity) and {} requests in flight ({})",
+    crate::outln!(
+        "oktabulk uses at most {}% of each bucket (--max-capacity) and {} in flight ({})",
         global.max_capacity,
-        client.in_flight_limit(),
+        crate::report::words::count(client.in_flight_limit() as u64, "request", "requests"),
         match global.concurrency {
             Some(_) => "--concurrency",
             None => "half of the org's concurrency limit at most; --concurrency lowers it",

@@ -137,6 +137,7 @@ mod tests {
                     rows: 2,
                     invalid_rows: 1,
                     problems: 1,
+                    file_problems: 0,
                     skippable: true,
                 }
                 .into(),

@@ -128,10 +128,10 @@ impl Journal {
                 conn = create(&path)?;
             } else if state.digest != input_digest {
                 return Err(AppError::Config(format!(
-                    "{} changed since the interrupted run of this command ({} of {} rows done, journal {}); run it with --restart to start over, or restore the file to resume",
+                    "{} changed since the interrupted run of this command ({} of {} done, journal {}); run it with --restart to start over, or restore the file to resume",
                     key.input,
                     state.done,
-                    state.total,
+                    crate::report::words::count(state.total, "row", "rows"),
                     path.display()
                 )));
             }
@@ -316,6 +316,9 @@ pub struct Inspected {
     pub open: u64,
     /// Every row has an outcome a rerun would not settle again.
     pub finished: bool,
+    /// When the run ended (UTC, RFC 3339), as it kept it; not the file's time, which a copy
+    /// (a finished journal put aside) changes.
+    pub ended: Option<String>,
 }
 
 /// Reads a journal without taking its lock (a run may hold it).
@@ -335,6 +338,7 @@ pub fn inspect(path: &Path) -> Result<Inspected, AppError> {
         total: state.as_ref().map_or(0, |s| s.total),
         open: state.as_ref().map_or(0, |s| s.open),
         finished: state.as_ref().is_some_and(State::finished),
+        ended: state.and_then(|s| s.finished),
     })
 }
 

@@ -6,8 +6,8 @@
 //!
 //! The public surface is what the binary and the fuzz targets use: `app::run` on a parsed
 //! `cli::Cli`, `exit` (the error type and its documented codes), `input` (the readers and row
-//! checkers) and `connect::default_schema`. Everything else is private to the crate, so it can
-//! change with the commands.
+//! checkers), `connect::default_schema` and `console` (printing that survives a closed pipe).
+//! Everything else is private to the crate, so it can change with the commands.
 
 mod access;
 pub mod app;
@@ -30,3 +30,7 @@ mod record;
 mod report;
 mod retention;
 mod sandbox;
+
+/// Printing that ends quietly when the reader has gone (`outln!`, `errln!`, `errprint!`): the
+/// binary prints its last error through it too.
+pub use report::console;

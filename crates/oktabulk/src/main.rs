@@ -22,14 +22,14 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("oktabulk: cannot start: {e}");
+            oktabulk::errln!("oktabulk: cannot start: {e}");
             return ExitCode::from(code::RUNTIME);
         }
     };
     match runtime.block_on(oktabulk::app::run(cli)) {
         Ok(status) => ExitCode::from(status),
         Err(e) => {
-            eprintln!("oktabulk: {e}");
+            oktabulk::errln!("oktabulk: {e}");
             ExitCode::from(e.exit_code())
         }
     }

@@ -6,6 +6,7 @@
 use crate::engine::RowInput;
 use crate::exit::AppError;
 use crate::input::{InputFile, Problem, RowChecker};
+use crate::report::words::count;
 use futures_util::{stream, StreamExt};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -17,6 +18,9 @@ pub struct PreflightReport {
     pub rows: u64,
     pub invalid_rows: u64,
     pub problems: u64,
+    /// Problems of the file as a whole (unreadable, no header, the header's columns, no
+    /// rows), not of a row; counted in `problems`.
+    pub file_problems: u64,
     /// Problems that no option can skip: encoding, header, ragged rows.
     pub structural: bool,
     pub digest: String,
@@ -113,6 +117,7 @@ pub fn check(
         rows: 0,
         invalid_rows: 0,
         problems: 0,
+        file_problems: 0,
         structural: false,
         digest: String::new(),
         named: NamedUsers::default(),
@@ -144,6 +149,7 @@ pub fn check(
         Ok(rows) => rows,
         Err(p) => {
             report.structural = true;
+            report.file_problems += 1;
             print_all(&mut report, vec![p], true);
             return report;
         }
@@ -166,6 +172,7 @@ pub fn check(
     }
     if let Some((column, holds)) = crate::input::source::headerless(&rows.source_header) {
         report.structural = true;
+        report.file_problems += 1;
         let problem = Problem::at(
             rows.header_line,
             None,
@@ -183,6 +190,7 @@ pub fn check(
             }
         }
         report.structural = true;
+        report.file_problems += problems.len() as u64;
         emit(&mut report, &rows, problems, true);
         // The rows' own problems too, in the same pass, when the columns allow it.
         if !checker.rows_readable() {
@@ -192,8 +200,18 @@ pub fn check(
     while let Some(row) = rows.next_row() {
         report.rows += 1;
         let problems = match row {
-            Err(problems) => {
+            Err(mut problems) => {
                 report.structural = true;
+                // What can be read of the row is checked too: its other problems show now,
+                // not after the shape is fixed. A cell it lacks is no second problem.
+                if let Some((raw, missing)) = rows.refused() {
+                    if let Err(more) = checker.check(&raw) {
+                        problems
+                            .extend(more.into_iter().filter(|p| {
+                                p.column.as_ref().is_none_or(|c| !missing.contains(c))
+                            }));
+                    }
+                }
                 problems
             }
             Ok(raw) => match checker.check(&raw) {
@@ -244,8 +262,8 @@ pub fn check(
     emit(&mut report, &rows, beyond, false);
     if rows.blank_rows > 0 {
         let note = Problem::file(format!(
-            "note: {} empty row(s) ignored (rows of empty cells, as spreadsheets leave them)",
-            rows.blank_rows
+            "note: {} ignored (rows of empty cells, as spreadsheets leave them)",
+            count(rows.blank_rows, "empty row", "empty rows")
         ));
         emit(&mut report, &rows, vec![note], false);
     }
@@ -257,6 +275,7 @@ pub fn check(
             true,
         );
         report.structural = true;
+        report.file_problems += 1;
     }
     report.digest = rows.digest();
     report
@@ -303,6 +322,7 @@ pub fn refusal(report: &PreflightReport) -> AppError {
         rows: report.rows,
         invalid_rows: report.invalid_rows,
         problems: report.problems,
+        file_problems: report.file_problems,
         skippable: !report.structural,
     }
     .into()

@@ -101,10 +101,22 @@ pub fn prune(dir: &Path, older_than: Duration, force: bool) -> Result<Vec<Kept>,
     Ok(pruned)
 }
 
-/// A line of `journal list`: when, state, rows, size, command, file, org, path.
+/// The header line of `journal list`, over `render`'s columns.
+pub fn header() -> String {
+    format!(
+        "{:<20}  {:<10}  {:>24}  {:>12}  {}  {}",
+        "ended (UTC)", "state", "rows done/all", "size", "command file on org", "journal"
+    )
+}
+
+/// A line of `journal list`: when the run ended (an unfinished run: when its journal was last
+/// written), state, rows, size, command, file, org, path.
 pub fn render(kept: &Kept) -> String {
-    let when = chrono::DateTime::<chrono::Utc>::from(kept.modified)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let ended = kept.inspected.as_ref().and_then(|i| i.ended.clone());
+    let when = ended.unwrap_or_else(|| {
+        chrono::DateTime::<chrono::Utc>::from(kept.modified)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    });
     let (state, rows, what) = match &kept.inspected {
         None => ("damaged", String::from("?"), String::new()),
         Some(i) => {

@@ -1,6 +1,9 @@
 //! End-to-end tests: the real `oktabulk` binary against the real emulator (in process, port 0,
 //! real HTTP), with its own data directory per test.
 
+// Tests print to the harness's captured output, not to a pipe a reader can close.
+#![allow(clippy::disallowed_macros)]
+
 mod cli {
     /// An emulator, a scratch directory, and the binary with the environment pointing at both.
     pub mod support;
@@ -34,6 +37,9 @@ mod cli {
     mod snapshots;
     /// `groups sync`: the plan and its counts, the safeguard, rule members, kill -9 and resume.
     mod sync;
+    /// What an admin sees in a terminal: output cut short by its reader (`| head`), help in 80
+    /// columns.
+    mod terminal;
     /// Reruns of finished files, dry runs of every command, passwords only when asked.
     mod truth;
     /// Workbooks (.xlsx) as input: a named sheet, row numbers, values as a spreadsheet shows

@@ -149,9 +149,10 @@ pub async fn run_with(
         apps,
     });
     let mut report = bulk::check(&settings, &input, checker.as_mut())?;
-    let twice =
-        crate::preflight::same_users(&input, &report.named, client, |line| eprintln!("{line}"))
-            .await?;
+    let twice = crate::preflight::same_users(&input, &report.named, client, |line| {
+        crate::errln!("{line}")
+    })
+    .await?;
     if twice > 0 {
         report.problems += twice;
         report.invalid_rows += twice;
@@ -192,14 +193,15 @@ fn confirmed(
     } else {
         conn.client.org().to_string()
     };
-    let question = format!("{what} {rows} user(s) listed in {file} in {org}?");
+    let users = crate::report::words::count(rows, "user", "users");
+    let question = format!("{what} {users} listed in {file} in {org}?");
     let stdin = std::io::stdin();
     if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
         return Err(AppError::Config(format!(
             "{question} This cannot be undone here: pass --yes to confirm (no terminal to ask on)"
         )));
     }
-    eprint!("{question} [y/N] ");
+    crate::errprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     stdin

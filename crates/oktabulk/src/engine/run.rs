@@ -261,7 +261,9 @@ fn interrupted(ctx: &RowContext, tx: &UnboundedSender<Event>) {
     let _ = tx.send(Event::Interrupted);
     tokio::spawn(async {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("oktabulk: second Ctrl-C: exiting now; run the same command again to resume");
+            crate::errln!(
+                "oktabulk: second Ctrl-C: exiting now; run the same command again to resume"
+            );
             std::process::exit(i32::from(crate::exit::code::INTERRUPTED));
         }
     });

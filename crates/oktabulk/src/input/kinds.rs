@@ -57,16 +57,20 @@ impl FileKind {
         }
     }
 
-    /// The kind a header most likely belongs to: the columns a create requires (and no id) are
-    /// an import; a group and a user column are memberships; a name column without a login is
-    /// groups; a login or id with other columns an update; a login or id alone, a list of users.
-    pub fn detect(header: &[String]) -> FileKind {
-        let has = |names: &[&str]| {
-            header.iter().any(|h| {
+    /// The kind a header most likely belongs to, and why, as `validate` says it: columns of a
+    /// new user's profile or credentials (email, firstName, lastName, a password) and no id are
+    /// an import, even when one a create requires is missing (the import's checker then names
+    /// it), never an update that would pass; a group and a user column are memberships; a name
+    /// column without a login is groups; a login or id with other columns an update; a login
+    /// or id alone, a list of users.
+    pub fn detect(header: &[String]) -> (FileKind, String) {
+        let named = |names: &[&str]| {
+            header.iter().find_map(|h| {
                 let h = h.trim().trim_start_matches('\u{feff}');
-                names.iter().any(|n| h.eq_ignore_ascii_case(n))
+                names.iter().any(|n| h.eq_ignore_ascii_case(n)).then_some(h)
             })
         };
+        let has = |names: &[&str]| named(names).is_some();
         let keys = ["id", "userId", "login", "profile.login"];
         let required = [
             ["login", "profile.login"],
@@ -74,26 +78,67 @@ impl FileKind {
             ["firstName", "profile.firstName"],
             ["lastName", "profile.lastName"],
         ];
-        if required.iter().all(|names| has(names)) && !has(&["id", "userId"]) {
-            return FileKind::UsersImport;
+        let credentials = ["password", "hashValue", "passwordHook", "recoveryQuestion"];
+        let has_id = has(&["id", "userId"]);
+        let present: Vec<&str> = required[1..].iter().filter_map(|n| named(n)).collect();
+        let missing: Vec<&str> = required
+            .iter()
+            .filter(|names| !has(&names[..]))
+            .map(|names| names[0])
+            .collect();
+        if !has_id && missing.is_empty() {
+            return (
+                FileKind::UsersImport,
+                "it has login, email, firstName and lastName and no id".to_owned(),
+            );
         }
-        if has(&["app", "appId", "appLabel"]) {
-            return FileKind::AppAssign;
+        let credential = named(&credentials);
+        if !has_id && (present.len() >= 2 || credential.is_some()) {
+            let mut seen: Vec<&str> = present;
+            seen.extend(credential);
+            return (
+                FileKind::UsersImport,
+                format!(
+                    "it has {} and no id, as a file of new users has; users import requires {} too",
+                    and_list(&seen),
+                    and_list(&missing)
+                ),
+            );
         }
-        if has(&["group", "groupId", "groupName"]) && has(&["user", "userId", "login", "id"]) {
-            return FileKind::Memberships;
+        if let Some(app) = named(&["app", "appId", "appLabel"]) {
+            return (FileKind::AppAssign, format!("it has an {app} column"));
+        }
+        let user = named(&["user", "userId", "login", "id"]);
+        if let (Some(group), Some(user)) = (named(&["group", "groupId", "groupName"]), user) {
+            return (
+                FileKind::Memberships,
+                format!("it has a {group} and a {user} column"),
+            );
         }
         if has(&["name", "profile.name"]) && !has(&keys) {
-            return FileKind::GroupsImport;
+            return (
+                FileKind::GroupsImport,
+                "it has a name column and no user column".to_owned(),
+            );
         }
-        let others = header.iter().any(|h| {
-            let h = h.trim().trim_start_matches('\u{feff}');
-            !h.is_empty() && !keys.iter().any(|k| h.eq_ignore_ascii_case(k))
+        let others: Vec<&str> = header
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}'))
+            .filter(|h| !h.is_empty() && !keys.iter().any(|k| h.eq_ignore_ascii_case(k)))
+            .collect();
+        let key = named(&keys).map_or("no column (it lacks login and id)".to_owned(), |k| {
+            format!("its {k} column")
         });
-        if others {
-            FileKind::UsersUpdate
+        if others.is_empty() {
+            (
+                FileKind::UserList,
+                format!("it names users by {key} and nothing else"),
+            )
         } else {
-            FileKind::UserList
+            (
+                FileKind::UsersUpdate,
+                format!("it names users by {key} and has other columns to change"),
+            )
         }
     }
 
@@ -127,13 +172,22 @@ impl FileKind {
     }
 }
 
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::FileKind;
 
     fn kind(header: &str) -> FileKind {
         let names: Vec<String> = header.split(',').map(str::to_owned).collect();
-        FileKind::detect(&names)
+        FileKind::detect(&names).0
     }
 
     #[test]
@@ -161,5 +215,27 @@ mod tests {
             kind("app,user,group,userName,priority"),
             FileKind::AppAssign
         );
+    }
+
+    /// A file of new users that lacks a column a create requires is an import (whose checker
+    /// names the column), not an update that would pass.
+    #[test]
+    fn a_new_users_file_missing_a_required_column_is_an_import() {
+        let (found, why) = FileKind::detect(&[
+            "login".into(),
+            "email".into(),
+            "firstName".into(),
+            "password".into(),
+        ]);
+        assert_eq!(found, FileKind::UsersImport);
+        assert_eq!(
+            why,
+            "it has email, firstName and password and no id, as a file of new users has; users import requires lastName too"
+        );
+        assert_eq!(kind("email,firstName,lastName"), FileKind::UsersImport);
+        assert_eq!(kind("login,password"), FileKind::UsersImport);
+        // One profile column by login is an update of it.
+        assert_eq!(kind("login,email"), FileKind::UsersUpdate);
+        assert_eq!(kind("id,email,firstName"), FileKind::UsersUpdate);
     }
 }

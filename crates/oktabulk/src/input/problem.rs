@@ -78,15 +78,15 @@ pub enum InputError {
         problems: Vec<Problem>,
     },
     /// The preflight found problems (each printed with its line and column as it was found):
-    /// nothing was sent. `skippable`: `--skip-invalid` would send the valid rows.
-    #[error("{problems} problem{} in {invalid_rows} of {rows} rows of {file}; nothing was sent{}",
-        if *problems == 1 { "" } else { "s" },
-        if *skippable { "; fix them, or pass --skip-invalid to send only the valid rows" } else { "" })]
+    /// nothing was sent. `file_problems` of them are the file's as a whole (its header, its
+    /// encoding), the others its rows'. `skippable`: `--skip-invalid` would send the valid rows.
+    #[error("{}", refusal(file, *rows, *invalid_rows, *problems, *file_problems, *skippable))]
     Refused {
         file: String,
         rows: u64,
         invalid_rows: u64,
         problems: u64,
+        file_problems: u64,
         skippable: bool,
     },
     /// The mapping (`--map`) cannot be read or does not fit the file.
@@ -99,6 +99,33 @@ pub enum InputError {
         file: String,
         problems: Vec<Problem>,
     },
+}
+
+fn refusal(
+    _file: &str,
+    rows: u64,
+    invalid_rows: u64,
+    problems: u64,
+    file_problems: u64,
+    skippable: bool,
+) -> String {
+    use crate::report::words::count;
+    let hint = if skippable {
+        "; fix them, or pass --skip-invalid to send only the valid rows"
+    } else {
+        ""
+    };
+    let total = count(problems, "problem", "problems");
+    let in_rows = |invalid| format!("in {invalid} of {}", count(rows, "row", "rows"));
+    let what = match (file_problems, invalid_rows) {
+        (0, invalid) => format!("{total} {}", in_rows(invalid)),
+        (_, 0) => format!("{total} with the file as a whole"),
+        (whole, invalid) => format!(
+            "{total}: {whole} with the file as a whole, the others {}",
+            in_rows(invalid)
+        ),
+    };
+    format!("{what}; nothing was sent{hint}")
 }
 
 fn render_all(file: &str, problems: &[Problem]) -> String {
@@ -152,15 +179,16 @@ mod tests {
             rows: 10,
             invalid_rows: 1,
             problems,
+            file_problems: 0,
             skippable,
         };
         assert_eq!(
             refused(1, false).to_string(),
-            "1 problem in 1 of 10 rows of users.csv; nothing was sent"
+            "1 problem in 1 of 10 rows; nothing was sent"
         );
-        assert!(refused(2, true)
-            .to_string()
-            .starts_with("2 problems in 1 of 10 rows of users.csv; nothing was sent; fix them, or pass --skip-invalid"));
+        assert!(refused(2, true).to_string().starts_with(
+            "2 problems in 1 of 10 rows; nothing was sent; fix them, or pass --skip-invalid"
+        ));
         let unreadable = InputError::Unreadable {
             file: "users.csv".into(),
             problems: vec![Problem::file("the file is empty: it needs a header row")],

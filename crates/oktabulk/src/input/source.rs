@@ -211,6 +211,7 @@ impl InputFile {
             header_line,
             seq: 0,
             blank_rows: 0,
+            refused: None,
         })
     }
 
@@ -292,6 +293,8 @@ pub struct Rows {
     seq: u64,
     /// Rows of empty cells skipped so far.
     pub blank_rows: u64,
+    /// The last row refused for its shape or a cell: what can be read of it (see `refused`).
+    refused: Option<(RawRow, Vec<String>)>,
 }
 
 enum Reader {
@@ -345,10 +348,8 @@ impl Rows {
                             .iter()
                             .map(|f| std::str::from_utf8(f).map_err(|_| not_utf8().to_owned()))
                             .collect();
-                        return Some(project(
-                            self.sources.as_deref(),
-                            decode(&self.source_header, seq, line, fields),
-                        ));
+                        let decoded = decode(&self.source_header, seq, line, fields);
+                        return Some(self.keep_refused(decoded));
                     }
                 }
             },
@@ -383,11 +384,44 @@ impl Rows {
                         ),
                     )]));
                 }
-                return Some(project(
-                    self.sources.as_deref(),
-                    decode(&self.source_header, seq, row.line, fields),
-                ));
+                let decoded = decode(&self.source_header, seq, row.line, fields);
+                return Some(self.keep_refused(decoded));
             },
+        }
+    }
+
+    /// The row just refused by `next_row`, as far as it can be read: its cells in the header's
+    /// columns (a cell it lacks is empty, one it has past the header is left out, a bad cell is
+    /// empty), and the columns it lacks. The preflight checks it too, so that a ragged row does
+    /// not hide the other problems of its cells.
+    pub fn refused(&mut self) -> Option<(RawRow, Vec<String>)> {
+        self.refused.take()
+    }
+
+    fn keep_refused(
+        &mut self,
+        decoded: Result<RawRow, (Vec<Problem>, RawRow)>,
+    ) -> Result<RawRow, Vec<Problem>> {
+        match decoded {
+            Ok(row) => project(self.sources.as_deref(), Ok(row)),
+            Err((problems, mut row)) => {
+                let had = row.cells.len();
+                row.cells.resize(self.source_header.len(), String::new());
+                let lacks = |source: usize| source >= had;
+                let missing = match &self.sources {
+                    Some(sources) => sources
+                        .iter()
+                        .zip(&self.header)
+                        .filter(|(i, _)| lacks(**i))
+                        .map(|(_, name)| name.clone())
+                        .collect(),
+                    None => self.header.iter().skip(had).cloned().collect(),
+                };
+                if let Ok(row) = project(self.sources.as_deref(), Ok(row)) {
+                    self.refused = Some((row, missing));
+                }
+                Err(problems)
+            }
         }
     }
 
@@ -467,13 +501,13 @@ fn is_blank<'a>(mut fields: impl Iterator<Item = &'a [u8]>) -> bool {
 }
 
 /// A row's cells checked: as many as the header has, each text of at most `MAX_CELL_CHARS`
-/// characters and without NUL.
+/// characters and without NUL. A refused row comes with its cells (a bad one empty).
 fn decode(
     header: &[String],
     seq: u64,
     line: u64,
     fields: Vec<Result<&str, String>>,
-) -> Result<RawRow, Vec<Problem>> {
+) -> Result<RawRow, (Vec<Problem>, RawRow)> {
     let mut problems = Vec::new();
     if fields.len() != header.len() {
         // (Blank lines never get here: `next_row` skips them.)
@@ -520,10 +554,11 @@ fn decode(
             }
         }
     }
+    let row = RawRow { seq, line, cells };
     if problems.is_empty() {
-        Ok(RawRow { seq, line, cells })
+        Ok(row)
     } else {
-        Err(problems)
+        Err((problems, row))
     }
 }
 

@@ -578,6 +578,27 @@ impl RowChecker for UserChecker {
         let columns = mapped.columns;
         let mut problems = mapped.problems;
         let mut readable = mapped.rows_readable;
+        // Said once, here, rather than left silent in every row.
+        let ignored: Vec<&str> = match self.mode {
+            Mode::Update {
+                set_passwords: false,
+                ..
+            } => columns
+                .kinds
+                .iter()
+                .zip(&columns.names)
+                .filter(|(kind, _)| kind.is_credential())
+                .map(|(_, name)| name.as_str())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let note = (!ignored.is_empty()).then(|| {
+            Problem::file(format!(
+                "note: {} {} ignored: users update sets no password or recovery question unless --set-passwords is given",
+                if ignored.len() == 1 { "column" } else { "columns" },
+                ignored.join(", ")
+            ))
+        });
         if let Mode::Update { .. } = self.mode {
             let keyed = columns.index_of(&ColumnKind::UserId).is_some()
                 || columns.profile_index("login").is_some();
@@ -594,13 +615,14 @@ impl RowChecker for UserChecker {
         if !readable {
             return Err(problems);
         }
-        let validator = Validator::new(
+        let mut validator = Validator::new(
             columns,
             self.schema.clone(),
             self.groups.clone(),
             self.create_missing,
         )
         .with_mode(self.mode);
+        validator.warnings.extend(note);
         self.validator = Some(validator);
         if problems.is_empty() {
             Ok(())

@@ -2,11 +2,13 @@
 //! summary and the dry run's plan. Each consumes the engine's events; none of them changes what
 //! the engine does.
 
+pub mod console;
 pub mod html;
 pub mod plan;
 pub mod progress;
 pub mod results;
 pub mod summary;
+pub mod words;
 
 pub use plan::Plan;
 pub use progress::{Progress, RowLines};

@@ -7,6 +7,7 @@ use crate::engine::{Event, PreviewReads, Reporter};
 use crate::exit::AppError;
 use crate::outcome::{RowResult, RowTally};
 use crate::report::printable;
+use crate::report::words::count;
 use okta_client::{estimate, BucketView};
 use okta_model::rate_limit::Bucket;
 use std::collections::BTreeMap;
@@ -49,8 +50,10 @@ pub fn reading_note(client: &okta_client::Client, rows: u64) -> Option<String> {
     );
     (time >= LONG_READING).then(|| {
         format!(
-            "note: this preview reads the org before it plans: about {queries} queries in the {} bucket for {rows} logins (up to {} a query), ~{} at this run's share of {} a minute; less if the org is smaller than the file (then it is listed)",
+            "note: this preview reads the org before it plans: about {} in the {} bucket for {} (up to {} a query), ~{} at this run's share of {} a minute; less if the org is smaller than the file (then it is listed)",
+            count(queries, "query", "queries"),
             Bucket::Users.name(),
+            count(rows, "login", "logins"),
             okta_client::MAX_TERMS,
             human(time),
             users.allowed
@@ -111,9 +114,10 @@ fn estimate_buckets(
 
 fn render_bucket(e: &BucketEstimate) -> String {
     format!(
-        "  {:<28} {:>8} calls  limit {}  {}",
+        "  {:<28} {:>8} {:<5}  limit {}  {}",
         e.bucket.name(),
         e.calls,
+        if e.calls == 1 { "call" } else { "calls" },
         e.view.map_or("unknown".into(), |b| format!(
             "{}/min, {} per window for this run",
             b.limit, b.allowed
@@ -235,21 +239,22 @@ impl Plan {
         let stats = self.reading.reads.lookup.stats();
         let how = if self.reading.reads.lookup.listed() {
             format!(
-                "the org listed in {} pages ({}), then {} logins answered from the list",
-                stats.listed_pages,
+                "the org listed in {} ({}), then {} answered from the list",
+                count(stats.listed_pages, "page", "pages"),
                 human(self.reading.listed_in),
-                stats.logins - stats.single
+                count(stats.logins - stats.single, "login", "logins")
             )
         } else {
             format!(
-                "{} logins looked up by {} filter queries of up to {} logins each",
-                stats.logins - stats.single,
-                stats.batches,
+                "{} looked up by {} of up to {} logins each",
+                count(stats.logins - stats.single, "login", "logins"),
+                count(stats.batches, "filter query", "filter queries"),
                 okta_client::MAX_TERMS
             )
         };
         format!(
-            "this preview's own reading: {calls} calls, took ~{} ({how}; {} read one by one, as the run reads them)",
+            "this preview's own reading: {}, took ~{} ({how}; {} read one by one, as the run reads them)",
+            count(calls, "call", "calls"),
             human(self.reading.started.elapsed()),
             stats.single
         )
@@ -305,7 +310,7 @@ impl Reporter for Plan {
         self.line("")?;
         self.line(&format!(
             "{}: {}",
-            crate::outcome::rows(rows),
+            count(rows, "row", "rows"),
             counts.join(", ")
         ))?;
         if self.passwords > 0 {

@@ -91,8 +91,11 @@ impl ProgressView {
                 )
             })
         });
-        let waited = (!self.waited.is_zero()).then(|| format!("waited {}", clock(self.waited)));
-        let retries = (self.retries > 0).then(|| format!("{} retries", self.retries));
+        // Under a second reads as "waited 0s": not said.
+        let waited = (self.waited >= Duration::from_secs(1))
+            .then(|| format!("waited {}", clock(self.waited)));
+        let retries =
+            (self.retries > 0).then(|| super::words::count(self.retries, "retry", "retries"));
         // In the order shown; dropped from the last of `drop_order` first.
         let mut parts: Vec<(u8, String)> = vec![(0, String::new()), (9, counts)];
         parts.extend(rate.map(|r| (3, r)));
@@ -348,8 +351,8 @@ impl Reporter for RowLines {
             _ => return Ok(()),
         };
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| crate::errln!("{line}")),
+            None => crate::errln!("{line}"),
         }
         Ok(())
     }
@@ -393,6 +396,27 @@ mod tests {
             view.waited,
             Duration::from_millis(6500),
             "overlapping waits once"
+        );
+    }
+
+    #[test]
+    fn a_wait_under_a_second_is_not_said_as_0s() {
+        let start = Instant::now();
+        let mut view = ProgressView::new(start);
+        view.total = 10;
+        let now = start + Duration::from_secs(1);
+        view.paced(Duration::from_millis(300), now);
+        assert!(
+            !view.line(now, 120).contains("waited"),
+            "{}",
+            view.line(now, 120)
+        );
+        let later = start + Duration::from_secs(3);
+        view.paced(Duration::from_millis(1200), later);
+        assert!(
+            view.line(later, 120).contains("waited 1s"),
+            "{}",
+            view.line(later, 120)
         );
     }
 

@@ -5,7 +5,7 @@
 use crate::engine::{Event, Reporter};
 use crate::exit::AppError;
 use crate::outcome::{GroupStatus, NextStep, RowTally};
-use crate::report::printable;
+use crate::report::{printable, words};
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -111,6 +111,20 @@ impl Reporter for Summary {
     }
 
     fn finish(&mut self) -> Result<(), AppError> {
+        let width = words::width();
+        for (line, indent) in self.lines() {
+            for part in words::wrap(&line, width, indent) {
+                crate::errln!("{part}");
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Summary {
+    /// The summary's lines, each with the indent of its continuation lines when it wraps.
+    fn lines(&self) -> Vec<(String, &'static str)> {
+        let mut lines = Vec::new();
         let elapsed = self.started.elapsed();
         let rate = self.rows as f64 / elapsed.as_secs_f64().max(0.001);
         let counts: Vec<String> = self
@@ -119,7 +133,7 @@ impl Reporter for Summary {
             .iter()
             .map(|(n, word)| format!("{n} {word}"))
             .collect();
-        let mut line = crate::outcome::rows(self.rows);
+        let mut line = words::count(self.rows, "row", "rows");
         if !counts.is_empty() {
             line = format!("{line}: {}", counts.join(", "));
         }
@@ -129,7 +143,7 @@ impl Reporter for Summary {
         if self.group_failed > 0 {
             line = format!("{line}; group assignment failed for {}", self.group_failed);
         }
-        eprintln!("{line}");
+        lines.push((line, "  "));
         for (n, (line, (login, code, message))) in self.failures.iter().enumerate() {
             let lead = if n == 0 { "failed:" } else { "       " };
             let code = if code.is_empty() {
@@ -137,63 +151,130 @@ impl Reporter for Summary {
             } else {
                 format!("{code} ")
             };
-            eprintln!(
-                "{lead} line {line} {}: {code}{}",
-                printable(login),
-                printable(message)
-            );
+            lines.push((
+                format!(
+                    "{lead} line {line} {}: {code}{}",
+                    printable(login),
+                    printable(message)
+                ),
+                "          ",
+            ));
         }
         let more = self.tally.failed.saturating_sub(self.failures.len() as u64);
         if more > 0 {
-            eprintln!("        and {more} more in {}", self.results);
+            lines.push((
+                format!("        and {more} more in {}", self.results),
+                "          ",
+            ));
         }
-        eprintln!(
-            "{:.1}s ({}); waited {:.1}s for rate limits ({} requests held back); {} retries",
-            elapsed.as_secs_f64(),
-            per_second(rate),
-            self.waited.as_secs_f64(),
-            self.paced_requests,
-            self.retries
-        );
+        lines.push((self.time_line(elapsed, rate), "  "));
         if self.resumed > 0 {
-            eprintln!(
-                "{} finished by the interrupted run of this command and not sent again: their results are that run's (the time it saw each is in earlierRun)",
-                crate::outcome::rows(self.resumed)
-            );
+            lines.push((
+                format!(
+                    "{} finished by the interrupted run of this command and not sent again: their results are that run's (the time it saw each is in earlierRun)",
+                    words::count(self.resumed, "row", "rows")
+                ),
+                "  ",
+            ));
         }
         let mut fixes = Vec::new();
         for step in self.tally.next_steps() {
             match step {
-                NextStep::Rerun { rows } => eprintln!(
-                    "next: run the same command again: it settles and sends the {} that failed for reasons that may pass (rate limits, server errors, the network)",
-                    crate::outcome::rows(rows)
-                ),
-                NextStep::FixAndRerun { .. } => eprintln!(
-                    "next: fix the failed lines and run the same command again: a finished file runs anew, and the rows done are found as they are"
-                ),
+                NextStep::Rerun { rows } => lines.push((
+                    format!(
+                        "next: run the same command again: it settles and sends the {} that failed for reasons that may pass (rate limits, server errors, the network)",
+                        words::count(rows, "row", "rows")
+                    ),
+                    "      ",
+                )),
+                NextStep::FixAndRerun { .. } => lines.push((
+                    "next: fix the failed lines and run the same command again: a finished file runs anew, and the rows done are found as they are".to_owned(),
+                    "      ",
+                )),
                 NextStep::FixUsers { command, found } => fixes.push((command, found)),
             }
         }
         if !fixes.is_empty() {
             let total: u64 = fixes.iter().flat_map(|(_, f)| f).map(|(n, _)| n).sum();
-            let advice: Vec<String> = fixes
-                .iter()
-                .map(|(fix, found)| {
-                    let found: Vec<String> =
-                        found.iter().map(|(n, s)| format!("{n} {s}")).collect();
-                    format!("{}: oktabulk {fix} {}", found.join(", "), self.results)
-                })
-                .collect();
-            eprintln!(
-                "needs attention: {} existed but cannot sign in ({})",
-                crate::outcome::rows(total),
-                advice.join("; ")
-            );
+            lines.push((
+                format!(
+                    "needs attention: {} existed but cannot sign in:",
+                    words::count(total, "row", "rows")
+                ),
+                "  ",
+            ));
+            // One line per fix, so that each command reads (and copies) whole.
+            for (fix, found) in &fixes {
+                let found: Vec<String> = found.iter().map(|(n, s)| format!("{n} {s}")).collect();
+                lines.push((
+                    format!("  {}: oktabulk {fix} {}", found.join(", "), self.results),
+                    "    ",
+                ));
+            }
         }
-        eprintln!("results: {}", self.results);
+        lines.push((format!("results: {}", self.results), "  "));
         if let Some(report) = &self.report {
-            eprintln!("report: {report}");
+            lines.push((format!("report: {report}"), "  "));
         }
-        Ok(())
+        lines
+    }
+
+    /// How long the run took, how long rate limits held it back (as wall-clock time, each
+    /// moment once) and how many requests were retried.
+    fn time_line(&self, elapsed: Duration, rate: f64) -> String {
+        let mut line = format!("{:.1}s ({})", elapsed.as_secs_f64(), per_second(rate));
+        if self.paced_requests > 0 {
+            let held = words::count(self.paced_requests, "request", "requests");
+            if self.waited < Duration::from_millis(100) {
+                line.push_str(&format!("; rate limits held back {held} briefly"));
+            } else {
+                line.push_str(&format!(
+                    "; rate limits held back {held} for {:.1}s",
+                    self.waited.as_secs_f64()
+                ));
+            }
+        }
+        let retries = match self.retries {
+            0 => "no retries".to_owned(),
+            n => words::count(n, "retry", "retries"),
+        };
+        format!("{line}; {retries}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn time_line(paced: &[Duration], retries: u32) -> String {
+        let mut summary = Summary::new("r.csv".into(), None, "created");
+        for waited in paced {
+            let paced = Event::Paced { waited: *waited };
+            summary.event(&paced).expect("counted");
+        }
+        for _ in 0..retries {
+            let retrying = Event::Retrying {
+                reason: okta_client::RetryReason::NotSent,
+            };
+            summary.event(&retrying).expect("counted");
+        }
+        summary.time_line(Duration::from_secs(2), 10.0)
+    }
+
+    /// Waits as people read them: none is not mentioned, a few milliseconds are "briefly"
+    /// (never "0.0s"), and every count agrees with its noun.
+    #[test]
+    fn the_time_line_says_waits_and_retries_as_people_read_them() {
+        assert_eq!(time_line(&[], 0), "2.0s (10 rows/s); no retries");
+        let short = vec![Duration::from_millis(1); 23];
+        assert_eq!(
+            time_line(&short, 1),
+            "2.0s (10 rows/s); rate limits held back 23 requests briefly; 1 retry"
+        );
+        let long = time_line(&[Duration::from_millis(1500)], 2);
+        assert!(
+            long.ends_with("rate limits held back 1 request for 1.5s; 2 retries"),
+            "{long}"
+        );
     }
 }

@@ -400,10 +400,8 @@ async fn the_empty_rows_a_spreadsheet_leaves_are_ignored_with_one_note() {
     let err = stderr(&out);
     assert_eq!(code(&out), 0, "{err}");
     assert_eq!(
-        err.matches(
-            "note: 3 empty row(s) ignored (rows of empty cells, as spreadsheets leave them)"
-        )
-        .count(),
+        err.matches("note: 3 empty rows ignored (rows of empty cells, as spreadsheets leave them)")
+            .count(),
         1,
         "{err}"
     );
@@ -429,7 +427,7 @@ async fn every_kind_of_problem_is_reported_in_one_run() {
             "everything.csv:1: column shoeSize",
             "everything.csv:2: column groups (\"No Such Group\"): no group named",
             "everything.csv:4: column login (\"B@example.com\"): the same login as line 3",
-            "3 problems in",
+            "3 problems: 1 with the file as a whole, the others in 2 of 3 rows",
         ],
     )
     .await;

@@ -37,6 +37,67 @@ async fn validate_checks_without_sending() {
     assert_eq!(env.emulator.stats().writes, 0);
 }
 
+/// `validate` without `--for` says which command it assumed and why; a file of new users that
+/// lacks a required column is an import that names the column (it passed as an update); a
+/// file without a header is not said to be told from it; the file's own problems are not
+/// "in 0 of 0 rows"; a ragged row hides none of its cells' problems.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_says_what_it_assumed_and_every_problem() {
+    let env = Env::start().await;
+    env.write(
+        "no-last.csv",
+        "login,email,firstName,password
+a@example.com,a@example.com,A,Correct-Horse-42\n",
+    );
+    let out = env.run(&["validate", "no-last.csv"]).await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    for part in [
+        "checking no-last.csv as a file for `users import`, assumed from its header: it has email, firstName and password and no id, as a file of new users has; users import requires lastName too",
+        "no-last.csv:1: column lastName: required column is missing",
+        "oktabulk: 1 problem with the file as a whole; nothing was sent",
+    ] {
+        assert!(err.contains(part), "{part:?} in {err}");
+    }
+    assert!(!err.contains("0 of 0 rows"), "{err}");
+
+    env.write("no-header.csv", "a@example.com,a@example.com,A,B\n");
+    let out = env.run(&["validate", "no-header.csv"]).await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    assert!(!err.contains("from its header"), "{err}");
+    assert!(
+        err.contains("its first row is not a header, so the command it is for cannot be told"),
+        "{err}"
+    );
+    assert!(err.contains("1 problem with the file as a whole"), "{err}");
+
+    env.write(
+        "ragged.csv",
+        "login,email,firstName,lastName\n\
+         a@example.com,not-an-email,A,B,extra\n\
+         b@example.com,b@example.com,\n\
+         c@example.com,nope,C,D\n",
+    );
+    let out = env.run(&["validate", "ragged.csv"]).await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 4, "{err}");
+    for part in [
+        "ragged.csv:2: the row has 5 fields but the header has 4",
+        "ragged.csv:2: column email (\"not-an-email\"): not an email address",
+        "ragged.csv:3: the row has 3 fields but the header has 4",
+        "ragged.csv:3: column firstName: required, but empty",
+        "ragged.csv:4: column email (\"nope\")",
+        "5 problems in 3 of 3 rows",
+    ] {
+        assert!(err.contains(part), "{part:?} in {err}");
+    }
+    assert!(
+        !err.contains("column lastName"),
+        "a cell the row lacks is no second problem: {err}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dry_run_plans_every_row_and_sends_nothing() {
     let env = Env::start().await;

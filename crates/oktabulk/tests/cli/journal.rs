@@ -162,7 +162,19 @@ async fn old_journals_are_listed_and_pruned_but_never_an_unfinished_one_silently
     let listed = env.run(&["journal", "list"]).await;
     assert_eq!(code(&listed), 0, "{}", stderr(&listed));
     let text = String::from_utf8_lossy(&listed.stdout).into_owned();
-    assert_eq!(text.lines().count(), 2, "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        text.starts_with("ended (UTC)           state       "),
+        "a header first: {text}"
+    );
+    // The finished run's line says when it ended (its journal's time is 40 days ago).
+    let line = text
+        .lines()
+        .find(|l| l.contains(" finished "))
+        .expect("the finished run");
+    let ended = chrono::DateTime::parse_from_rfc3339(&line[..20]).expect("a time first");
+    let ago = chrono::Utc::now().signed_duration_since(ended);
+    assert!(ago < chrono::TimeDelta::hours(1), "{line}");
     assert!(
         text.contains("unfinished")
             && text.contains("4/4, 1 to settle")

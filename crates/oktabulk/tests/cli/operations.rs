@@ -100,7 +100,7 @@ async fn deactivate_and_delete_need_confirmation_and_report_unchanged_users() {
     let said = stderr(&sandbox);
     assert_eq!(code(&sandbox), 2, "{said}");
     assert!(
-        said.contains("Deactivate 1 user(s) listed in sandbox-leavers.csv in the sandbox org?")
+        said.contains("Deactivate 1 user listed in sandbox-leavers.csv in the sandbox org?")
             && !said.contains("127.0.0.1"),
         "the sandbox is named, not its loopback port: {said}"
     );
@@ -396,7 +396,7 @@ async fn export_users_includes_deprovisioned_users_and_every_export_says_what_it
         [("deprovisioned@example.com".into(), "DEPROVISIONED".into())]
     );
     assert!(
-        stderr(&out).contains("exported 1 users (status DEPROVISIONED; 1 of them DEPROVISIONED)"),
+        stderr(&out).contains("exported 1 user (status DEPROVISIONED; 1 of them DEPROVISIONED)"),
         "{}",
         stderr(&out)
     );

@@ -70,7 +70,10 @@ async fn a_600_member_group_gets_50_adds_and_30_removes_as_planned_and_the_rerun
         plan.contains("600 members now; 50 to add, 30 to remove, 570 unchanged"),
         "{plan}"
     );
-    assert!(plan.contains("remove u0@example.com ("), "{plan}");
+    assert!(
+        plan.contains("remove-member    Planned          1  u0@example.com"),
+        "{plan}"
+    );
     assert!(
         plan.contains("650 rows: 80 to send, 570 unchanged"),
         "{plan}"
@@ -290,7 +293,7 @@ async fn a_sync_killed_mid_run_resumes_the_removals_it_planned() {
     let out = env.run(&args).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("resuming an interrupted run: its 150 planned removal(s) are kept"),
+        stderr(&out).contains("resuming an interrupted run: its 150 planned removals are kept"),
         "{}",
         stderr(&out)
     );
@@ -317,4 +320,60 @@ async fn a_sync_killed_mid_run_resumes_the_removals_it_planned() {
         env.emulator.stats().writes <= before + 300 + 2,
         "each write about once"
     );
+}
+
+/// A dry run is the run's own decisions: it exits with the code the run would (removals the
+/// safeguard refuses: 2) and says why, lists each removal once, and counts the plan's reads in
+/// the buckets Okta counts them in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_the_safeguard_refuses_exits_as_the_run_would() {
+    let env = Env::start().await;
+    seeded(&env, 12, 10, 0).await;
+    env.write("team.csv", file([0, 1, 2, 3, 4, 10].into_iter()));
+    let run = env.run(&["groups", "sync", "team.csv"]).await;
+    assert_eq!(code(&run), 2, "{}", stderr(&run));
+    let dry = env.run(&["groups", "sync", "team.csv", "--dry-run"]).await;
+    let err = stderr(&dry);
+    assert_eq!(
+        code(&dry),
+        code(&run),
+        "the dry run exits as the run would: {err}"
+    );
+    assert!(
+        err.contains("the plan removes 5 members, more than 10 % of a group or more than 100 users (5 of 10 in Team): the run would send nothing. If these removals are meant, run it with --expect-removals 5"),
+        "{err}"
+    );
+    let plan = String::from_utf8_lossy(&dry.stdout).into_owned();
+    for i in 5..10 {
+        let login = format!(" u{i}@example.com");
+        assert_eq!(plan.matches(&login).count(), 1, "{login} once in:\n{plan}");
+    }
+    assert_eq!(
+        plan.matches("remove-member    Planned").count(),
+        5,
+        "{plan}"
+    );
+    // The plan's reads: the group (its own bucket), its member page and the rules (groups),
+    // the user to add (by login), and the rows' reads: a removal reads the member's groups
+    // (the users bucket), the added row reads its user.
+    for bucket in [
+        "  /api/v1/users                       5 calls",
+        "  /api/v1/users/{idOrLogin}           2 calls",
+        "  /api/v1/groups                      8 calls",
+        "  /api/v1/groups/{id}                 1 call ",
+    ] {
+        assert!(plan.contains(bucket), "{bucket:?} in:\n{plan}");
+    }
+    let expected = env
+        .run(&[
+            "groups",
+            "sync",
+            "team.csv",
+            "--dry-run",
+            "--expect-removals",
+            "5",
+        ])
+        .await;
+    assert_eq!(code(&expected), 0, "{}", stderr(&expected));
+    assert_eq!(env.emulator.stats().writes, 0, "nothing was sent");
 }

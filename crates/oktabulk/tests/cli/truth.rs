@@ -175,7 +175,14 @@ async fn users_update_sets_passwords_only_when_asked() {
         "{}",
         stderr(&out)
     );
-    assert!(!stderr(&out).contains("passwords"), "{}", stderr(&out));
+    // Said once, not per row (the file has two), naming the column and the option.
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("people.csv: note: column password ignored: users update sets no password or recovery question unless --set-passwords is given").count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("passwords set"), "{err}");
     let after = c.users().get("user00000@example.com").await.expect("user");
     assert_eq!(after.password_changed, before, "no password was set");
 
@@ -203,6 +210,7 @@ async fn users_update_sets_passwords_only_when_asked() {
         "the row with a password cell: {}",
         stderr(&out)
     );
+    assert!(!stderr(&out).contains("ignored"), "{}", stderr(&out));
     let set = c.users().get("user00000@example.com").await.expect("user");
     assert!(
         set.password_changed > before,

@@ -79,7 +79,7 @@ async fn a_named_sheet_imports_with_its_row_numbers_and_the_values_a_spreadsheet
         .await;
     let err = stderr(&out);
     assert_eq!(code(&out), 0, "{err}");
-    assert!(err.contains("note: 1 empty row(s)"), "{err}");
+    assert!(err.contains("note: 1 empty row ignored"), "{err}");
     let rows = results(&env.path("people.results.csv"));
     let lines: Vec<&str> = rows.iter().map(|r| r["line"].as_str()).collect();
     assert_eq!(lines, ["2", "4"]);

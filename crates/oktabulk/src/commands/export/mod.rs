@@ -25,12 +25,12 @@ use std::path::{Path, PathBuf};
 pub async fn run(global: &GlobalArgs, what: &ExportCommand) -> Result<u8, AppError> {
     let conn = connect(global, None).await?;
     let client = &conn.client;
-    let (args, kind) = match what {
-        ExportCommand::Users(a) => (a, "users"),
-        ExportCommand::Groups(a) => (a, "groups"),
-        ExportCommand::Members(a) => (a, "members"),
-        ExportCommand::AppUsers(a) => (a, "app users"),
-        ExportCommand::AppGroups(a) => (a, "app groups"),
+    let (args, one, many) = match what {
+        ExportCommand::Users(a) => (a, "user", "users"),
+        ExportCommand::Groups(a) => (a, "group", "groups"),
+        ExportCommand::Members(a) => (a, "member", "members"),
+        ExportCommand::AppUsers(a) => (a, "app user", "app users"),
+        ExportCommand::AppGroups(a) => (a, "app group", "app groups"),
     };
     let mut out = Output::open(args.output.as_deref())?;
     let (written, selected) = match what {
@@ -42,8 +42,9 @@ pub async fn run(global: &GlobalArgs, what: &ExportCommand) -> Result<u8, AppErr
     };
     out.finish()?;
     if !global.quiet {
-        eprintln!(
-            "exported {written} {kind} ({selected}) to {}",
+        crate::errln!(
+            "exported {} ({selected}) to {}",
+            crate::report::words::count(written, one, many),
             args.output
                 .as_ref()
                 .map_or("standard output".into(), |p| p.display().to_string())
@@ -86,6 +87,9 @@ impl Output {
     }
 
     fn error(&self, e: csv::Error) -> AppError {
+        if let (None, csv::ErrorKind::Io(io)) = (&self.target, e.kind()) {
+            crate::report::console::end_if_reader_gone(io);
+        }
         AppError::Write {
             path: self
                 .target
@@ -96,12 +100,17 @@ impl Output {
     }
 
     fn finish(mut self) -> Result<(), AppError> {
-        self.csv.flush().map_err(|source| AppError::Write {
-            path: self
-                .target
-                .as_ref()
-                .map_or_else(|| PathBuf::from("<stdout>"), |(p, _)| p.clone()),
-            source,
+        self.csv.flush().map_err(|source| {
+            if self.target.is_none() {
+                crate::report::console::end_if_reader_gone(&source);
+            }
+            AppError::Write {
+                path: self
+                    .target
+                    .as_ref()
+                    .map_or_else(|| PathBuf::from("<stdout>"), |(p, _)| p.clone()),
+                source,
+            }
         })?;
         drop(self.csv);
         if let Some((path, temp)) = self.target {

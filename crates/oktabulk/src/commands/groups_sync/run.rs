@@ -16,6 +16,7 @@ use crate::input::{
 };
 use crate::preflight::{self, PreflightReport};
 use crate::report::printable;
+use crate::report::words::count;
 use futures_util::{stream, StreamExt, TryStreamExt};
 use okta_client::Client;
 use okta_model::rate_limit::Bucket;
@@ -60,8 +61,10 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         apps: Default::default(),
     });
     let mut report = bulk::check(&settings, &input, checker.as_mut())?;
-    report.problems +=
-        preflight::same_users(&input, &report.named, client, |line| eprintln!("{line}")).await?;
+    report.problems += preflight::same_users(&input, &report.named, client, |line| {
+        crate::errln!("{line}")
+    })
+    .await?;
     if report.problems > 0 {
         // A row skipped could be a member meant to stay: a sync never runs on part of a file.
         report.structural = true;
@@ -94,8 +97,8 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         None => fresh(&plans, file_rows_count),
     };
     let mut out = Out::new(settings.dry_run, settings.quiet);
-    print_plan(&mut out, &input, &plans, &plan, resumed);
-    let extra = safeguard(
+    print_plan(&mut out, &input, &plans, &plan, resumed, settings.dry_run);
+    let (extra, refusal) = safeguard(
         &mut out,
         &plans,
         &plan,
@@ -117,10 +120,18 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         ),
         refused: Arc::new(refused),
     });
-    bulk::run(
+    let status = bulk::run(
         &settings, &conn, &input, output, &report, job, channels, extra,
     )
-    .await
+    .await?;
+    match refusal {
+        // The dry run ends as the run would: refused, with why.
+        Some(why) => Err(AppError::Config(format!(
+            "{why}: the run would send nothing. If these removals are meant, run it with --expect-removals {} (or confirm them on a terminal); this dry run sent nothing",
+            plan.removals.len()
+        ))),
+        None => Ok(status),
+    }
 }
 
 /// The file's valid rows, as the preflight decided them (it found none invalid).
@@ -213,7 +224,7 @@ async fn check_users(
 ) -> Result<HashMap<(String, String), String>, AppError> {
     for plan in plans {
         for (line, login) in &plan.deprovisioned {
-            eprintln!(
+            crate::errln!(
                 "{}",
                 Problem::at(
                     *line,
@@ -260,7 +271,7 @@ async fn check_users(
             }
             Some(_) => continue,
         };
-        eprintln!(
+        crate::errln!(
             "{}",
             Problem::at(line, Some("user"), Some(key), why).render(&input.display)
         );
@@ -332,7 +343,7 @@ impl Out {
         if self.stdout {
             let _ = writeln!(std::io::stdout().lock(), "{text}");
         } else {
-            eprintln!("{text}");
+            crate::errln!("{text}");
         }
     }
 }
@@ -343,6 +354,7 @@ fn print_plan(
     plans: &[GroupPlan],
     plan: &StoredPlan,
     resumed: bool,
+    dry_run: bool,
 ) {
     out.line(&format!(
         "sync plan for {} (groups the file does not name are not touched):",
@@ -350,28 +362,33 @@ fn print_plan(
     ));
     if resumed {
         out.line(&format!(
-            "  resuming an interrupted run: its {} planned removal(s) are kept as it decided them; the journal settles those done",
-            plan.removals.len()
+            "  resuming an interrupted run: its {} {} kept as it decided them; the journal settles those done",
+            count(plan.removals.len() as u64, "planned removal", "planned removals"),
+            if plan.removals.len() == 1 { "is" } else { "are" }
         ));
     }
     for p in plans {
         let removals: Vec<&RemovalRow> = plan.removals.iter().filter(|r| r.group == p.id).collect();
         out.line(&format!(
-            "  group {} ({}): {} members now; {} to add, {} to remove, {} unchanged",
+            "  group {} ({}): {} now; {} to add, {} to remove, {} unchanged",
             printable(&p.name),
             p.id,
-            p.members_now,
+            count(p.members_now, "member", "members"),
             p.adds.len(),
             removals.len(),
             p.unchanged
         ));
-        for r in &removals {
-            out.line(&format!("    remove {} ({})", printable(&r.login), r.user));
+        // A dry run's rows list each removal (`remove-member`), once.
+        if !dry_run {
+            for r in &removals {
+                out.line(&format!("    remove {} ({})", printable(&r.login), r.user));
+            }
         }
         if !p.by_rule.is_empty() {
             out.line(&format!(
-                "    kept: {} member(s) the file leaves out are in the group through a group rule; removing them by hand would add them to the rule's exclusions, so change the rule or their profiles instead:",
-                p.by_rule.len()
+                "    kept: {} the file leaves out {} in the group through a group rule; removing them by hand would add them to the rule's exclusions, so change the rule or their profiles instead:",
+                count(p.by_rule.len() as u64, "member", "members"),
+                if p.by_rule.len() == 1 { "is" } else { "are" }
             ));
             for m in &p.by_rule {
                 out.line(&format!(
@@ -393,14 +410,15 @@ fn print_plan(
 /// Mass removals (more than 10 % of a group, or more than 100 users) go only when the admin
 /// confirms them: on a terminal by typing their number, or by `--expect-removals` with that
 /// number (which must match the plan whatever its size). Refused with nothing sent otherwise;
-/// a dry run only says what the run will need. Answers the plan's reads for a dry run.
+/// a dry run says what the run will need and answers the refusal, to end as the run would
+/// once its rows are planned, with the plan's reads.
 fn safeguard(
     out: &mut Out,
     plans: &[GroupPlan],
     plan: &StoredPlan,
     expect: Option<u64>,
     dry_run: bool,
-) -> Result<Extra, AppError> {
+) -> Result<(Extra, Option<String>), AppError> {
     let total = plan.removals.len() as u64;
     let mut over = Vec::new();
     for (id, size) in &plan.groups {
@@ -412,11 +430,13 @@ fn safeguard(
     }
     let mut refusal = match expect {
         Some(n) if n != total => Some(format!(
-            "--expect-removals {n}, but the plan removes {total} member(s)"
+            "--expect-removals {n}, but the plan removes {}",
+            count(total, "member", "members")
         )),
         Some(_) => None,
         None if !over.is_empty() => Some(format!(
-            "the plan removes {total} member(s), more than {} % of a group or more than {} users ({})",
+            "the plan removes {}, more than {} % of a group or more than {} users ({})",
+            count(total, "member", "members"),
             crate::commands::groups_sync::plan::MAX_SHARE,
             crate::commands::groups_sync::plan::MAX_REMOVALS,
             over.join(", ")
@@ -424,15 +444,16 @@ fn safeguard(
         None => None,
     };
     if dry_run {
-        if let Some(why) = refusal {
+        if let Some(why) = &refusal {
             out.line(&format!(
                 "safeguard: {why}; the run will go on only with --expect-removals {total} (or when confirmed on a terminal)"
             ));
         }
-        return Ok(Extra {
+        let extra = Extra {
             calls: reads(plans),
             ..Extra::default()
-        });
+        };
+        return Ok((extra, refusal));
     }
     if expect.is_none() && refusal.is_some() && confirmed_on_terminal(total) {
         refusal = None;
@@ -441,7 +462,7 @@ fn safeguard(
         Some(why) => Err(AppError::Config(format!(
             "{why}; nothing was sent. Check the file is whole; if these removals are meant, run again with --expect-removals {total}"
         ))),
-        None => Ok(Extra::default()),
+        None => Ok((Extra::default(), None)),
     }
 }
 
@@ -451,17 +472,27 @@ fn confirmed_on_terminal(total: u64) -> bool {
     if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
         return false;
     }
-    eprint!("This removes {total} member(s). Type {total} to go on: ");
+    crate::errprint!(
+        "This removes {}. Type {total} to go on: ",
+        count(total, "member", "members")
+    );
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     stdin.lock().read_line(&mut answer).is_ok() && answer.trim() == total.to_string()
 }
 
 /// The reads the plan made before the rows (each group, its member pages, the rules, the users
-/// to add), for the dry run's count of calls.
+/// to add), for the dry run's count of calls, each in the bucket of the request `check_users`
+/// and `read_groups` send.
 fn reads(plans: &[GroupPlan]) -> Vec<(Bucket, u64)> {
-    let pages: u64 = plans.iter().map(|p| p.members_now / 200 + 1).sum();
-    let adds: u64 = plans.iter().map(|p| p.adds.len() as u64).sum();
+    let pages: u64 = plans
+        .iter()
+        .map(|p| p.members_now.div_ceil(200).max(1))
+        .sum();
+    let (by_filter, by_path): (Vec<&str>, Vec<&str>) = plans
+        .iter()
+        .flat_map(|p| p.adds.iter().map(|(_, user)| user.as_str()))
+        .partition(|user| user.contains('/'));
     vec![
         (
             Bucket::for_request("GET", "/api/v1/groups/{groupId}"),
@@ -472,6 +503,17 @@ fn reads(plans: &[GroupPlan]) -> Vec<(Bucket, u64)> {
             pages,
         ),
         (Bucket::for_request("GET", "/api/v1/groups/rules"), 1),
-        (Bucket::for_request("GET", "/api/v1/users/{userId}"), adds),
+        // A login with a `/` cannot go in a path: it is found by a filter on the users list.
+        (
+            Bucket::for_request("GET", "/api/v1/users"),
+            by_filter.len() as u64,
+        ),
+        (
+            Bucket::for_request("GET", "/api/v1/users/{userId}"),
+            by_path.len() as u64,
+        ),
     ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .collect()
 }

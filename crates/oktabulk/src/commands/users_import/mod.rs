@@ -51,9 +51,9 @@ pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError>
             .iter()
             .map(|n| format!("{:?}", crate::report::printable(n)))
             .collect();
-        eprintln!(
-            "--create-missing-groups will create {} group(s): {}",
-            names.len(),
+        crate::errln!(
+            "--create-missing-groups will create {}: {}",
+            crate::report::words::count(names.len() as u64, "group", "groups"),
             names.join(", ")
         );
     }
