@@ -77,6 +77,15 @@ impl ColumnKind {
     }
 }
 
+/// The kind of a known column that is not a profile attribute (`password`, `groups`, ...), by
+/// its name, case aside: what a mapping needs to know of its targets without the org's schema.
+pub fn known_kind(name: &str) -> Option<&'static ColumnKind> {
+    KNOWN
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name.trim()))
+        .map(|(_, kind)| kind)
+}
+
 /// Unknown columns named one by one; the rest are counted.
 const SHOWN_UNKNOWN: usize = 20;
 

@@ -9,9 +9,11 @@ pub mod keyed;
 pub mod kinds;
 pub mod logins;
 pub mod mapping;
+pub mod preview;
 pub mod problem;
 pub mod sheet;
 pub mod source;
+pub mod transform;
 pub mod validate;
 pub mod values;
 

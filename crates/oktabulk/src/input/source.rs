@@ -5,7 +5,8 @@
 
 use crate::csv_cell;
 use crate::exit::AppError;
-use crate::input::mapping::Mapping;
+use crate::input::mapping::{Disabled, Mapping, Projection, Source};
+use crate::input::preview::Pass;
 use crate::input::problem::Problem;
 use crate::input::sheet;
 use csv::ByteRecord;
@@ -38,6 +39,8 @@ pub struct RawRow {
     pub seq: u64,
     pub line: u64,
     pub cells: Vec<String>,
+    /// The source marks the user disabled and the mapping creates such users STAGED.
+    pub staged: bool,
 }
 
 impl RawRow {
@@ -100,6 +103,12 @@ impl InputFile {
     /// Starts a read of the whole file: the header, then rows. `digest` receives the SHA-256 of
     /// the file's bytes once the rows are read to the end.
     pub fn rows(&self, delimiter: u8) -> Result<Rows, Problem> {
+        self.read(delimiter, true)
+    }
+
+    /// A read of the file, through its mapping when `mapped` (a mapping's first pass reads
+    /// the file's own columns).
+    fn read(&self, delimiter: u8, mapped: bool) -> Result<Rows, Problem> {
         let file =
             File::open(&self.path).map_err(|e| Problem::file(format!("cannot read: {e}")))?;
         let hashing = Hashing {
@@ -112,7 +121,7 @@ impl InputFile {
             .fill_buf()
             .map_err(|e| Problem::file(format!("cannot read: {e}")))?;
         if sheet::is_workbook(start) {
-            return self.sheet_rows();
+            return self.sheet_rows(delimiter, mapped);
         }
         if let Some(name) = &self.sheet {
             return Err(Problem::file(format!(
@@ -174,22 +183,31 @@ impl InputFile {
             },
             header,
             header_line,
+            (delimiter, mapped),
         )
     }
 
-    /// Rows from the first data row, with the header mapped when there is a mapping.
+    /// Rows from the first data row, with the header mapped when there is a mapping (and
+    /// `mapped`). A mapping's first pass reads the file to the end when its templates look
+    /// values up in it or it has a disabled flag, else its first rows only (the preview).
     fn start(
         &self,
         reader: Reader,
         header: Vec<String>,
         header_line: u64,
+        (delimiter, mapped): (u8, bool),
     ) -> Result<Rows, Problem> {
         let mapping = match &self.mapping {
+            _ if !mapped => None,
             Some(mapping) => Some((mapping.clone(), false)),
             None => Mapping::detect(&header).map(|m| (m, true)),
         };
-        let projection = match &mapping {
+        let mut projection = match &mapping {
             Some((mapping, _)) => Some(mapping.apply(&header, header_line)?),
+            None => None,
+        };
+        let pass = match projection.as_mut() {
+            Some(projection) => Some(Pass::read(projection, self.read(delimiter, false)?)),
             None => None,
         };
         Ok(Rows {
@@ -197,17 +215,19 @@ impl InputFile {
             header: projection
                 .as_ref()
                 .map_or_else(|| header.clone(), |p| p.header.clone()),
-            sources: projection.map(|p| p.sources),
+            projection,
+            pass,
             mapping: mapping.map(|(m, detected)| (m.name, detected)),
             source_header: header,
             header_line,
             seq: 0,
             blank_rows: 0,
+            disabled_rows: 0,
         })
     }
 
     /// The rows of a workbook's sheet; the digest is of the file's bytes, as for a CSV file.
-    fn sheet_rows(&self) -> Result<Rows, Problem> {
+    fn sheet_rows(&self, delimiter: u8, mapped: bool) -> Result<Rows, Problem> {
         let bytes =
             std::fs::read(&self.path).map_err(|e| Problem::file(format!("cannot read: {e}")))?;
         let digest = hex(ring::digest::digest(&SHA256, &bytes).as_ref());
@@ -219,6 +239,7 @@ impl InputFile {
             },
             sheet.header,
             sheet.header_line,
+            (delimiter, mapped),
         )
     }
 }
@@ -267,13 +288,17 @@ pub struct Rows {
     pub source_header: Vec<String>,
     /// The mapping's name, and whether it was told from the header (no `--map`).
     mapping: Option<(String, bool)>,
-    /// With a mapping, the source column of each column of `header`.
-    sources: Option<Vec<usize>>,
+    /// With a mapping, how each row becomes what the command reads.
+    projection: Option<Projection>,
+    /// With a mapping, what its first pass saw.
+    pass: Option<Pass>,
     /// The header's line (its row number in a sheet).
     pub header_line: u64,
     seq: u64,
     /// Rows of empty cells skipped so far.
     pub blank_rows: u64,
+    /// Rows left out so far because their source marks them disabled.
+    pub disabled_rows: u64,
 }
 
 enum Reader {
@@ -295,8 +320,28 @@ impl std::fmt::Debug for Rows {
 
 impl Rows {
     /// The next row, or the structural problems of the next record (ragged, not UTF-8, a cell
-    /// too long). `None` at the end of the file.
+    /// too long). `None` at the end of the file. With a mapping, the row as the command reads
+    /// it; a row the mapping leaves out (a disabled user) is not a row.
     pub fn next_row(&mut self) -> Option<Result<RawRow, Vec<Problem>>> {
+        loop {
+            let row = self.next_record()?;
+            let seq = self.seq;
+            let row = match (row, &self.projection) {
+                (Ok(row), Some(p)) if p.disabled(&row) == Some(Disabled::Skip) => {
+                    self.disabled_rows += 1;
+                    continue;
+                }
+                (Ok(row), Some(p)) => Ok(RawRow { seq, ..p.row(row) }),
+                (Ok(row), None) => Ok(RawRow { seq, ..row }),
+                (Err(problems), _) => Err(problems),
+            };
+            self.seq += 1;
+            return Some(row);
+        }
+    }
+
+    /// The file's next record that is not blank, with its own cells (and seq 0).
+    fn next_record(&mut self) -> Option<Result<RawRow, Vec<Problem>>> {
         match &mut self.reader {
             Reader::Csv { csv, record } => loop {
                 match csv.read_byte_record(record) {
@@ -321,16 +366,11 @@ impl Rows {
                     Ok(true) => {
                         let byte = record.position().map_or(0, |p| p.byte());
                         let line = csv.get_mut().get_mut().lines.line_at(byte);
-                        let seq = self.seq;
-                        self.seq += 1;
                         let fields = record
                             .iter()
                             .map(|f| std::str::from_utf8(f).map_err(|_| not_utf8().to_owned()))
                             .collect();
-                        return Some(project(
-                            self.sources.as_deref(),
-                            decode(&self.source_header, seq, line, fields),
-                        ));
+                        return Some(decode(&self.source_header, line, fields));
                     }
                 }
             },
@@ -344,8 +384,6 @@ impl Rows {
                     self.blank_rows += 1;
                     continue;
                 }
-                let seq = self.seq;
-                self.seq += 1;
                 let width = self.source_header.len();
                 let mut fields: Vec<Result<&str, String>> = row
                     .cells
@@ -365,53 +403,37 @@ impl Rows {
                         ),
                     )]));
                 }
-                return Some(project(
-                    self.sources.as_deref(),
-                    decode(&self.source_header, seq, row.line, fields),
-                ));
+                return Some(decode(&self.source_header, row.line, fields));
             },
         }
     }
 
-    /// With a mapping, what it did to this file's header: each source column and the columns
-    /// it became, and the columns it left out.
+    /// With a mapping, what it does to this file: each source column and the columns it
+    /// became, the templates, the columns it left out, its disabled rows, and the first rows as
+    /// the command reads them.
     pub fn mapping_note(&self) -> Option<String> {
-        let sources = self.sources.as_ref()?;
-        let mut mapped = Vec::new();
-        for (i, source) in self.source_header.iter().enumerate() {
-            let targets: Vec<&str> = sources
-                .iter()
-                .zip(&self.header)
-                .filter(|(s, t)| **s == i && *t != source)
-                .map(|(_, t)| t.as_str())
-                .collect();
-            if !targets.is_empty() {
-                mapped.push(format!("{source} as {}", targets.join(" and ")));
-            }
-        }
-        let left_out: Vec<&str> = (0..self.source_header.len())
-            .filter(|i| !sources.contains(i))
-            .map(|i| self.source_header[i].as_str())
-            .collect();
         let (name, detected) = self.mapping.as_ref()?;
-        let how = if *detected {
-            format!("the header is the export --map {name} reads (pass --map FILE to read it otherwise); it reads")
-        } else {
-            format!("--map {name} reads")
-        };
-        let mut note = format!("note: {how} {}", mapped.join(", "));
-        if !left_out.is_empty() {
-            note.push_str(&format!("; left out: {}", left_out.join(", ")));
-        }
-        Some(note)
+        Some(crate::input::preview::note(
+            name,
+            *detected,
+            &self.source_header,
+            self.projection.as_ref()?,
+            self.pass.as_ref()?,
+        ))
     }
 
-    /// The source column a column of the mapped header comes from, when it has another name.
+    /// What a column of the mapped header comes from, when it has another name: its source
+    /// column, or its template.
     pub fn source_of(&self, column: &str) -> Option<&str> {
-        let sources = self.sources.as_ref()?;
+        let projection = self.projection.as_ref()?;
         let at = self.header.iter().position(|h| h == column)?;
-        let source = self.source_header.get(*sources.get(at)?)?;
-        (source != column).then_some(source.as_str())
+        match projection.sources.get(at)? {
+            Source::Column(i) => {
+                let source = self.source_header.get(*i)?;
+                (source != column).then_some(source.as_str())
+            }
+            Source::Template(t) => Some(t.text.as_str()),
+        }
     }
 
     /// The SHA-256 of every byte read, in hex; call after the last row.
@@ -425,23 +447,6 @@ impl Rows {
     }
 }
 
-/// A row's cells in the order of the mapped header (a source column may give two).
-fn project(
-    sources: Option<&[usize]>,
-    row: Result<RawRow, Vec<Problem>>,
-) -> Result<RawRow, Vec<Problem>> {
-    match (row, sources) {
-        (Ok(row), Some(sources)) => Ok(RawRow {
-            cells: sources
-                .iter()
-                .map(|&i| row.cells.get(i).cloned().unwrap_or_default())
-                .collect(),
-            ..row
-        }),
-        (row, _) => row,
-    }
-}
-
 /// A blank line, or a row of empty cells (`,,,,,`: spreadsheets leave them at the end of
 /// files).
 fn is_blank<'a>(mut fields: impl Iterator<Item = &'a [u8]>) -> bool {
@@ -452,7 +457,6 @@ fn is_blank<'a>(mut fields: impl Iterator<Item = &'a [u8]>) -> bool {
 /// characters and without NUL.
 fn decode(
     header: &[String],
-    seq: u64,
     line: u64,
     fields: Vec<Result<&str, String>>,
 ) -> Result<RawRow, Vec<Problem>> {
@@ -503,7 +507,12 @@ fn decode(
         }
     }
     if problems.is_empty() {
-        Ok(RawRow { seq, line, cells })
+        Ok(RawRow {
+            seq: 0,
+            line,
+            cells,
+            staged: false,
+        })
     } else {
         Err(problems)
     }

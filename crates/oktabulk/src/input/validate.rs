@@ -92,6 +92,9 @@ pub struct ImportRow {
     pub line: u64,
     pub request: CreateUserRequest,
     pub groups: Vec<GroupTarget>,
+    /// Created STAGED whatever the run's `--staged`: the source marks the user disabled (a
+    /// mapping's `[disabled]` with `then = "staged"`).
+    pub staged: bool,
 }
 
 impl ImportRow {
@@ -372,6 +375,7 @@ impl Validator {
                 user_type,
             },
             groups,
+            staged: row.staged,
         })
     }
 
