@@ -224,6 +224,8 @@ impl Mapping {
             missing: Vec::new(),
             tables: Tables::default(),
         };
+        // Templated columns follow the renamed ones; the columns they read are not kept.
+        let mut templated = Vec::new();
         for (target, alternatives) in &self.templates {
             match alternatives.iter().find_map(|t| t.bind(header).ok()) {
                 Some(bound) => {
@@ -232,8 +234,7 @@ impl Mapping {
                             projection.read[i] = true;
                         }
                     }
-                    projection.header.push(target.clone());
-                    projection.sources.push(Source::Template(bound));
+                    templated.push((target.clone(), Source::Template(bound)));
                 }
                 None => {
                     let mut lacks: Vec<String> = alternatives
@@ -272,6 +273,10 @@ impl Mapping {
                     projection.sources.push(Source::Column(i));
                 }
             }
+        }
+        for (target, source) in templated {
+            projection.header.push(target);
+            projection.sources.push(source);
         }
         if projection.read.iter().any(|r| *r) {
             Ok(projection)
@@ -341,21 +346,29 @@ impl Projection {
         self.read.get(i).copied().unwrap_or(false)
     }
 
-    /// A row of the file as the command reads it: each column of `header` from its source, and
-    /// STAGED when its source marks it disabled and the mapping says so.
+    /// A row of the file as the command reads it: each column of `header` from its source,
+    /// STAGED when its source marks it disabled and the mapping says so, and the values its
+    /// templates could not read (their cells left empty).
     pub fn row(&self, row: RawRow) -> RawRow {
+        let mut problems = Vec::new();
         let cells = self
             .sources
             .iter()
             .zip(&self.header)
             .map(|(source, target)| match source {
                 Source::Column(i) => row.cells.get(*i).cloned().unwrap_or_default(),
-                Source::Template(t) => t.render(&row.cells, &self.tables, is_groups(target)),
+                Source::Template(t) => t
+                    .render(&row.cells, &self.tables, is_groups(target))
+                    .unwrap_or_else(|reason| {
+                        problems.push(Problem::at(row.line, Some(target), None, reason));
+                        String::new()
+                    }),
             })
             .collect();
         RawRow {
             staged: self.disabled(&row) == Some(Disabled::Staged),
             cells,
+            problems,
             ..row
         }
     }
@@ -374,7 +387,12 @@ mod tests {
         let schema = crate::connect::default_schema();
         for (name, _) in PRESETS {
             let mapping = Mapping::load(name).expect("a preset");
-            for (source, targets) in &mapping.columns {
+            let templated = mapping
+                .templates
+                .iter()
+                .map(|(target, templates)| (templates[0].text.clone(), vec![target.clone()]));
+            for (source, targets) in mapping.columns.iter().cloned().chain(templated) {
+                let targets = &targets;
                 for target in targets {
                     let mapped = crate::input::Columns::from_header(
                         std::slice::from_ref(target),
@@ -401,9 +419,9 @@ mod tests {
                 1,
             )
             .expect("maps");
-        assert_eq!(got.header, ["firstName", "login", "email"]);
+        assert_eq!(got.header, ["firstName", "login", "email", "groups"]);
         assert_eq!(
-            got.sources,
+            got.sources[..3],
             [Source::Column(0), Source::Column(2), Source::Column(2)]
         );
         let keep = Mapping::parse("m", "[columns]\nmail = \"email\"\n").expect("parses");
@@ -430,5 +448,95 @@ mod tests {
         assert_eq!(refused.line, Some(3));
         assert!(Mapping::parse("m", "[columns]\nmail = 5\n").is_err());
         assert!(Mapping::parse("m", "unmapped = \"drop\"\n[columns]\n").is_err());
+    }
+
+    fn raw(cells: &[&str]) -> RawRow {
+        RawRow {
+            seq: 0,
+            line: 2,
+            cells: header(cells),
+            staged: false,
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn templates_take_the_first_alternative_the_file_has_columns_for() {
+        let m = Mapping::parse(
+            "m",
+            r#"
+unmapped = "ignore"
+[columns]
+upn = "login"
+[templates]
+managerId = ["{manager|lookup:dn:upn}", "{manager|cn|lookup:name:upn}"]
+groups = "{ou|after:/|split:/}"
+[disabled]
+column = "Enabled"
+values = ["false", "no"]
+then = "staged"
+"#,
+        )
+        .expect("parses");
+        let with_dn = m
+            .apply(&header(&["upn", "manager", "dn", "enabled"]), 1)
+            .expect("maps");
+        let Source::Template(t) = &with_dn.sources[1] else {
+            panic!("{:?}", with_dn.sources)
+        };
+        assert_eq!(t.text, "{manager|lookup:dn:upn}");
+        assert_eq!(
+            with_dn.missing,
+            [("groups".to_owned(), vec!["ou".to_owned()])]
+        );
+        assert_eq!(with_dn.header, ["login", "managerId"]);
+        assert!(with_dn.reads(2) && with_dn.reads(3));
+        let without_dn = m
+            .apply(&header(&["upn", "manager", "name", "ou"]), 1)
+            .expect("maps");
+        let Source::Template(t) = &without_dn.sources[2] else {
+            panic!("{:?}", without_dn.sources)
+        };
+        assert_eq!(t.text, "{manager|cn|lookup:name:upn}");
+        assert_eq!(without_dn.header, ["login", "groups", "managerId"]);
+        let mut p = with_dn;
+        let rows = [
+            raw(&["a@x", "", "CN=A,DC=x", "True"]),
+            raw(&["b@x", "CN=A,DC=x", "CN=B,DC=x", " NO "]),
+        ];
+        for r in &rows {
+            p.tables.add(&p.lookups(), &r.cells);
+        }
+        assert_eq!(p.disabled(&rows[0]), None);
+        assert_eq!(p.disabled(&rows[1]), Some(Disabled::Staged));
+        let b = p.row(rows[1].clone());
+        assert_eq!(b.cells, ["b@x", "a@x"]);
+        assert!(b.staged);
+    }
+
+    #[test]
+    fn templates_that_cannot_work_are_refused_with_their_target() {
+        for (text, says) in [
+            (
+                "[columns]\nmail = \"email\"\n[templates]\nemail = \"{mail|lower}\"\n",
+                "email is both a column's target and a template's",
+            ),
+            (
+                "[templates]\nnickName = \"{mail|split:.}\"\n",
+                "nickName: template \"{mail|split:.}\" ends with a list",
+            ),
+            (
+                "[templates]\nnickName = \"{mail|loud}\"\n",
+                "nickName: template",
+            ),
+            ("[templates]\nnickName = []\n", "nickName: no template"),
+            (
+                "[columns]\n[disabled]\ncolumn = \"x\"\nvalues = [\"no\"]\nthen = \"delete\"\n",
+                "unknown variant `delete`",
+            ),
+        ] {
+            let e = Mapping::parse("m", text).expect_err(text);
+            assert!(e.contains(says), "{text}: {e}");
+        }
     }
 }

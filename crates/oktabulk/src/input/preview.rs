@@ -162,6 +162,7 @@ mod tests {
             line: 4,
             cells: header(&["a@x.example", "hunter2", "", "Ops\\;Dev"]),
             staged: true,
+            problems: Vec::new(),
         };
         let shown = shown(&header(&["login", "Password", "title", "groups"]), &row);
         assert_eq!(

@@ -41,6 +41,9 @@ pub struct RawRow {
     pub cells: Vec<String>,
     /// The source marks the user disabled and the mapping creates such users STAGED.
     pub staged: bool,
+    /// What the mapping's templates could not read in this row (a country it does not know),
+    /// for the command's checker to report with its own.
+    pub problems: Vec<Problem>,
 }
 
 impl RawRow {
@@ -512,6 +515,7 @@ fn decode(
             line,
             cells,
             staged: false,
+            problems: Vec::new(),
         })
     } else {
         Err(problems)

@@ -1,9 +1,9 @@
 //! A mapping's templates: an Okta column made from the source row's cells, such as
 //! `"{givenName|lower}.{surname|lower}@example.com"`. Each `{Column|filter|filter:arg}` is that
 //! source column's value passed through filters, each a pure function of the value (and, for
-//! `lookup`, of a table read from the same file beforehand). A filter that cannot make sense of
-//! a value (a country it does not know, a phone number that is not unambiguous) leaves it as it
-//! is, so that the command's own check names the cell.
+//! `lookup`, of a table read from the same file beforehand). A phone number that is not
+//! unambiguous is left as it is; a country the `country` filter does not know is the row's
+//! problem (Okta's schema would refuse it only when the row is sent).
 
 use std::collections::HashMap;
 
@@ -214,10 +214,16 @@ impl Template {
         Ok(bound)
     }
 
-    /// The template's text for one row of a bound template. With `groups`, each value is one
-    /// group's name (a `;` in it written `\;`) and a list's parts are groups. A template whose
-    /// every field is empty gives nothing (not its literal text alone).
-    pub fn render(&self, cells: &[String], tables: &Tables, groups: bool) -> String {
+    /// The template's text for one row of a bound template, or why a value cannot be read.
+    /// With `groups`, each value is one group's name (a `;` in it written `\;`), a list's
+    /// parts are groups, and empty names are dropped. A template whose every field is empty
+    /// gives nothing (not its literal text alone).
+    pub fn render(
+        &self,
+        cells: &[String],
+        tables: &Tables,
+        groups: bool,
+    ) -> Result<String, String> {
         let mut out = String::new();
         let mut any = false;
         for part in &self.parts {
@@ -227,12 +233,10 @@ impl Template {
                     let cell = cells
                         .get(f.index)
                         .map_or("", |c| crate::csv_cell::read(c).value);
-                    let value = f
-                        .filters
-                        .iter()
-                        .fold(Value::One(cell.to_owned()), |v, filter| {
-                            apply(filter, v, tables)
-                        });
+                    let mut value = Value::One(cell.to_owned());
+                    for filter in &f.filters {
+                        value = apply(filter, value, tables)?;
+                    }
                     let parts = match value {
                         Value::One(v) => vec![v],
                         Value::Many(v) => v,
@@ -247,11 +251,18 @@ impl Template {
                 }
             }
         }
-        if any {
-            out
-        } else {
-            String::new()
+        if !any {
+            return Ok(String::new());
         }
+        if groups {
+            // Between fields, a template's `;` separates groups: an empty field leaves none.
+            let names: Vec<String> = crate::input::validate::group_parts(&out)
+                .iter()
+                .map(|n| n.replace(';', "\\;"))
+                .collect();
+            return Ok(names.join(";"));
+        }
+        Ok(out)
     }
 }
 
@@ -365,8 +376,9 @@ fn filter(step: &[String]) -> Result<Filter, String> {
     })
 }
 
-/// One filter applied to a value; a filter of one value applies to each part of a list.
-pub fn apply(filter: &Filter, value: Value, tables: &Tables) -> Value {
+/// One filter applied to a value; a filter of one value applies to each part of a list. Only
+/// `country` refuses a value (one it does not know).
+pub fn apply(filter: &Filter, value: Value, tables: &Tables) -> Result<Value, String> {
     let each = |value: Value, f: &dyn Fn(&str) -> String| match value {
         Value::One(v) => Value::One(f(&v)),
         Value::Many(v) => Value::Many(v.iter().map(|p| f(p)).collect()),
@@ -375,7 +387,7 @@ pub fn apply(filter: &Filter, value: Value, tables: &Tables) -> Value {
         Value::One(v) => vec![v],
         Value::Many(v) => v,
     };
-    match filter {
+    Ok(match filter {
         Filter::Trim => each(value, &|v| v.trim().to_owned()),
         Filter::Lower => each(value, &str::to_lowercase),
         Filter::Upper => each(value, &str::to_uppercase),
@@ -406,13 +418,25 @@ pub fn apply(filter: &Filter, value: Value, tables: &Tables) -> Value {
         }
         Filter::Join(sep) => Value::One(parts(value).join(sep)),
         Filter::Replace(from, to) => each(value, &|v| v.replace(from.as_str(), to)),
-        Filter::Country => each(value, &|v| {
-            country(v).map_or_else(|| v.to_owned(), str::to_owned)
-        }),
+        Filter::Country => {
+            let parts = match &value {
+                Value::One(v) => std::slice::from_ref(v),
+                Value::Many(v) => v.as_slice(),
+            };
+            if let Some(unknown) = parts
+                .iter()
+                .find(|v| !v.trim().is_empty() && country(v).is_none())
+            {
+                return Err(format!(
+                    "{unknown:?} is not a country's name nor its ISO 3166 code (the country filter)"
+                ));
+            }
+            each(value, &|v| country(v).unwrap_or_default().to_owned())
+        }
         Filter::E164(region) => each(value, &|v| e164(v, *region).unwrap_or_else(|| v.to_owned())),
         Filter::Cn => each(value, &|v| cn(v).unwrap_or_else(|| v.to_owned())),
         Filter::Lookup(lookup) => each(value, &|v| tables.get(lookup, v)),
-    }
+    })
 }
 
 /// A country's ISO 3166-1 alpha-2 code, from its English name (`United Kingdom`, `Viet Nam`),
@@ -475,7 +499,9 @@ mod tests {
     fn render(template: &str, names: &[&str], cells: &[&str]) -> String {
         let t = Template::parse(template).expect("parses");
         let bound = t.bind(&header(names)).expect("binds");
-        bound.render(&header(cells), &Tables::default(), false)
+        bound
+            .render(&header(cells), &Tables::default(), false)
+            .expect("renders")
     }
 
     #[test]
@@ -529,19 +555,19 @@ mod tests {
             .expect("parses")
             .bind(&header(&["dept", "ou"]))
             .expect("binds");
-        let row = header(&["R;D", "/Eng/Backend"]);
+        let groups = |cells: &[&str]| {
+            t.render(&header(cells), &Tables::default(), true)
+                .expect("renders")
+        };
+        let both = groups(&["R;D", "/Eng/Backend"]);
+        assert_eq!(both, "R\\;D;Eng;Backend");
         assert_eq!(
-            t.render(&row, &Tables::default(), true),
-            "R\\;D;Eng;Backend"
+            crate::input::validate::group_parts(&both),
+            ["R;D", "Eng", "Backend"]
         );
-        let parts = crate::input::validate::group_parts(&t.render(&row, &Tables::default(), true));
-        assert_eq!(parts, ["R;D", "Eng", "Backend"]);
-        assert_eq!(t.render(&header(&["", "/"]), &Tables::default(), true), "");
-        assert_eq!(
-            t.render(&header(&["", "/Eng"]), &Tables::default(), true),
-            ";Eng"
-        );
-        assert_eq!(crate::input::validate::group_parts(";Eng"), ["Eng"]);
+        assert_eq!(groups(&["", "/"]), "");
+        assert_eq!(groups(&["", "/Eng"]), "Eng");
+        assert_eq!(groups(&["Ops", ""]), "Ops");
     }
 
     #[test]
@@ -580,14 +606,18 @@ mod tests {
         ] {
             assert_eq!(country(given), want, "{given}");
         }
-        assert_eq!(
-            apply(
-                &Filter::Country,
-                Value::One("Atlantis".into()),
-                &Tables::default()
-            ),
+        let refused = apply(
+            &Filter::Country,
             Value::One("Atlantis".into()),
-            "left as it is, for the command's check to name"
+            &Tables::default(),
+        );
+        assert!(refused
+            .expect_err("unknown")
+            .contains("\"Atlantis\" is not a country"));
+        let many = Value::Many(vec!["France".into(), "".into()]);
+        assert_eq!(
+            apply(&Filter::Country, many, &Tables::default()),
+            Ok(Value::Many(vec!["FR".into(), "".into()]))
         );
     }
 
@@ -636,7 +666,10 @@ mod tests {
         ] {
             tables.add(&lookups, &header(&row));
         }
-        let manager = |m: &str| t.render(&header(&["", "", m]), &tables, false);
+        let manager = |m: &str| {
+            t.render(&header(&["", "", m]), &tables, false)
+                .expect("renders")
+        };
         assert_eq!(manager("cn=a,dc=x"), "a@x", "case aside");
         assert_eq!(manager("CN=C,DC=x"), "", "two rows have it: neither");
         assert_eq!(manager("CN=Z,DC=x"), "", "not in the file");

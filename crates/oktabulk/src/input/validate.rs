@@ -239,7 +239,7 @@ impl Validator {
     }
 
     pub fn check(&mut self, row: &RawRow) -> Result<ImportRow, Vec<Problem>> {
-        let mut problems = Vec::new();
+        let mut problems = row.problems.clone();
         let mut cells: Vec<(&ColumnKind, &str, &str)> = Vec::new();
         for ((kind, name), raw) in self
             .columns
