@@ -425,6 +425,26 @@ impl Rows {
         ))
     }
 
+    /// For each column of the header, the place (1 the first) of the file's column it comes
+    /// from when a mapping makes it (a template's first column), or `None`.
+    pub fn mapped_places(&self) -> Vec<Option<u64>> {
+        let Some(projection) = &self.projection else {
+            return vec![None; self.header.len()];
+        };
+        projection
+            .sources
+            .iter()
+            .map(|source| {
+                let i = match source {
+                    Source::Column(i) if projection.reads(*i) => *i,
+                    Source::Column(_) => return None,
+                    Source::Template(t) => t.first_index(),
+                };
+                Some(i as u64 + 1)
+            })
+            .collect()
+    }
+
     /// What a column of the mapped header comes from, when it has another name: its source
     /// column, or its template.
     pub fn source_of(&self, column: &str) -> Option<&str> {

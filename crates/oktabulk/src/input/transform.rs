@@ -168,6 +168,11 @@ impl Template {
         })
     }
 
+    /// The index in the header of the first column the template reads (bound).
+    pub fn first_index(&self) -> usize {
+        self.fields().next().map_or(0, |f| f.index)
+    }
+
     /// The lookups the template makes (bound: with their indices).
     pub fn lookups(&self) -> impl Iterator<Item = &Lookup> {
         self.fields()

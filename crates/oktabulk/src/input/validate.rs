@@ -554,6 +554,8 @@ pub struct UserChecker {
     /// Groups named in the file that `--create-missing-groups` will create, one per name
     /// (Okta's group names ignore case).
     pub groups_to_create: std::collections::BTreeSet<String>,
+    /// For each column a mapping makes, the place of its source column in the file.
+    mapped: Vec<Option<u64>>,
 }
 
 impl UserChecker {
@@ -573,15 +575,26 @@ impl UserChecker {
             validator: None,
             remember: true,
             groups_to_create: std::collections::BTreeSet::new(),
+            mapped: Vec::new(),
         }
     }
 }
 
 impl RowChecker for UserChecker {
+    fn mapped(&mut self, places: &[Option<u64>]) {
+        self.mapped = places.to_vec();
+    }
+
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
         let require = matches!(self.mode, Mode::Create | Mode::Update { replace: true, .. });
         self.validator = None;
-        let mapped = Columns::map_header(header, &self.schema, self.ignore_unknown, require);
+        let mapped = Columns::map_header(
+            header,
+            &self.schema,
+            self.ignore_unknown,
+            require,
+            &self.mapped,
+        );
         let columns = mapped.columns;
         let mut problems = mapped.problems;
         let mut readable = mapped.rows_readable;

@@ -473,3 +473,40 @@ async fn an_export_is_told_from_its_header_without_map() {
         "Engineering"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_the_org_s_schema_lacks_is_refused_at_its_source_column_even_when_ignoring_unknown_ones(
+) {
+    let env = Env::start().await;
+    env.write(
+        "hr.toml",
+        "unmapped = \"ignore\"\n[columns]\nmail = [\"login\", \"email\"]\nVorname = \"firstName\"\nNachname = \"lastName\"\nAbteilung = \"departmnet\"\n[templates]\nnick = \"{mail|before:@}\"\n",
+    );
+    env.write(
+        "hr.csv",
+        "Vorname,Nachname,mail,Abteilung\nAda,Lovelace,ada@example.com,R&D\n",
+    );
+    for extra in [&[][..], &["--ignore-unknown-columns"]] {
+        let mut args = vec!["users", "import", "hr.csv", "--map", "hr.toml"];
+        args.extend_from_slice(extra);
+        let out = env.run(&args).await;
+        let err = stderr(&out);
+        assert_eq!(code(&out), 4, "{extra:?}: {err}");
+        assert!(
+            err.contains("hr.csv:1:4: column Abteilung (as departmnet): the mapping makes this column, but it is not a profile attribute of this org's schema nor a known column; did you mean `department`?: fix the mapping"),
+            "{extra:?}: {err}"
+        );
+        // A template's target is placed at the first column it reads.
+        assert!(
+            err.contains(
+                "hr.csv:1:3: column {mail|before:@} (as nick): the mapping makes this column"
+            ),
+            "{extra:?}: {err}"
+        );
+        assert!(
+            !err.contains("--ignore-unknown-columns to skip it"),
+            "{err}"
+        );
+    }
+    assert_eq!(env.emulator.stats().writes, 0);
+}
