@@ -510,3 +510,49 @@ async fn a_target_the_org_s_schema_lacks_is_refused_at_its_source_column_even_wh
     }
     assert_eq!(env.emulator.stats().writes, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workbook_export_is_mapped_with_its_lookups_and_its_disabled_flag_as_booleans() {
+    let env = Env::start().await;
+    let ad = std::fs::read_to_string(format!("{FIXTURES}/ad-users.csv")).expect("fixture");
+    let mut reader = csv::Reader::from_reader(ad.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, name) in header.iter().enumerate() {
+        sheet.write_string(0, col as u16, name).expect("header");
+    }
+    for (row, record) in reader.records().enumerate() {
+        let record = record.expect("row");
+        for (col, (name, cell)) in header.iter().zip(record.iter()).enumerate() {
+            let (row, col) = (row as u32 + 1, col as u16);
+            // A spreadsheet keeps Enabled as a boolean.
+            if name == "Enabled" {
+                sheet.write_boolean(row, col, cell == "True").expect("cell");
+            } else if !cell.is_empty() {
+                sheet.write_string(row, col, cell).expect("cell");
+            }
+        }
+    }
+    env.write("ad.xlsx", book.save_to_buffer().expect("saved"));
+    let out = env
+        .run(&["users", "import", "ad.xlsx", "--map", "ad"])
+        .await;
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(
+        err.contains(
+            "1 row(s) disabled by their Enabled column, created STAGED (users import): line 3"
+        ),
+        "{err}"
+    );
+    let dennis = user(&env, "dennis.ritchie@corp.example").await;
+    assert_eq!(dennis["status"], "STAGED");
+    assert_eq!(
+        dennis["profile"]["managerId"],
+        "margaret.hamilton@corp.example"
+    );
+    let margaret = profile(&env, "margaret.hamilton@corp.example").await;
+    assert_eq!(margaret["managerId"], "grace.hopper@corp.example");
+    assert_eq!(env.users_added(), 4);
+}
