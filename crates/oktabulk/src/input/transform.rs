@@ -83,17 +83,19 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// Notes one row's cells for each lookup.
+    /// Notes one row's cells for each lookup (read as data, as fields are).
     pub fn add(&mut self, lookups: &[Lookup], cells: &[String]) {
+        let cell = |i: usize| {
+            cells
+                .get(i)
+                .map_or("", |c| crate::csv_cell::read(c).value.trim())
+        };
         for l in lookups {
-            let key = cells
-                .get(l.key_index)
-                .map_or("", |k| k.trim())
-                .to_lowercase();
+            let key = cell(l.key_index).to_lowercase();
             if key.is_empty() {
                 continue;
             }
-            let value = cells.get(l.value_index).map_or("", |v| v.trim()).to_owned();
+            let value = cell(l.value_index).to_owned();
             self.tables
                 .entry((l.key_index, l.value_index))
                 .or_default()
