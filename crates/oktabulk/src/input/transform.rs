@@ -681,4 +681,25 @@ mod tests {
         assert_eq!(manager("CN=C,DC=x"), "", "two rows have it: neither");
         assert_eq!(manager("CN=Z,DC=x"), "", "not in the file");
     }
+
+    proptest::proptest! {
+        /// Any template text parses or is refused with a reason; a parsed one renders any
+        /// cells without a panic.
+        #[test]
+        fn any_template_parses_or_is_refused_and_renders_any_cells(
+            text in "[{}|:a-c\\\\ @;/.+0-9-]{0,24}",
+            cells in proptest::collection::vec("[a-c@;/. +0-9=,\\\\-]{0,12}", 3),
+        ) {
+            if let Ok(t) = Template::parse(&text) {
+                let names = header(&["a", "b", "c"]);
+                if let Ok(bound) = t.bind(&names) {
+                    let mut tables = Tables::default();
+                    let lookups: Vec<Lookup> = bound.lookups().cloned().collect();
+                    tables.add(&lookups, &cells);
+                    let _ = bound.render(&cells, &tables, false);
+                    let _ = bound.render(&cells, &tables, true);
+                }
+            }
+        }
+    }
 }
