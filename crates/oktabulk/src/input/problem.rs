@@ -107,5 +107,11 @@ mod tests {
         assert!(text.ends_with("not an email address"));
         let secret = Problem::at(3, Some("password"), None, "too long");
         assert_eq!(secret.render("f.csv"), "f.csv:3: column password: too long");
+        let placed =
+            Problem::at(1, Some("Abteilung (as departmnet)"), None, "unknown").at_place(Some(4));
+        assert_eq!(
+            placed.render("hr.csv"),
+            "hr.csv:1:4: column Abteilung (as departmnet): unknown"
+        );
     }
 }

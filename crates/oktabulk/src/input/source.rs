@@ -186,7 +186,8 @@ impl InputFile {
             },
             header,
             header_line,
-            (delimiter, mapped),
+            delimiter,
+            mapped,
         )
     }
 
@@ -198,7 +199,8 @@ impl InputFile {
         reader: Reader,
         header: Vec<String>,
         header_line: u64,
-        (delimiter, mapped): (u8, bool),
+        delimiter: u8,
+        mapped: bool,
     ) -> Result<Rows, Problem> {
         let mapping = match &self.mapping {
             _ if !mapped => None,
@@ -225,7 +227,6 @@ impl InputFile {
             header_line,
             seq: 0,
             blank_rows: 0,
-            disabled_rows: 0,
         })
     }
 
@@ -242,7 +243,8 @@ impl InputFile {
             },
             sheet.header,
             sheet.header_line,
-            (delimiter, mapped),
+            delimiter,
+            mapped,
         )
     }
 }
@@ -300,8 +302,6 @@ pub struct Rows {
     seq: u64,
     /// Rows of empty cells skipped so far.
     pub blank_rows: u64,
-    /// Rows left out so far because their source marks them disabled.
-    pub disabled_rows: u64,
 }
 
 enum Reader {
@@ -330,10 +330,7 @@ impl Rows {
             let row = self.next_record()?;
             let seq = self.seq;
             let row = match (row, &self.projection) {
-                (Ok(row), Some(p)) if p.disabled(&row) == Some(Disabled::Skip) => {
-                    self.disabled_rows += 1;
-                    continue;
-                }
+                (Ok(row), Some(p)) if p.disabled(&row) == Some(Disabled::Skip) => continue,
                 (Ok(row), Some(p)) => Ok(RawRow { seq, ..p.row(row) }),
                 (Ok(row), None) => Ok(RawRow { seq, ..row }),
                 (Err(problems), _) => Err(problems),
