@@ -182,6 +182,7 @@ pub fn check(
         emit(&mut report, &rows, vec![problem], true);
         return report;
     }
+    checker.mapped(&rows.mapped_places());
     if let Err(mut problems) = checker.header(&rows.header) {
         // The checkers name the header line 1; a sheet's header may start lower.
         for p in &mut problems {

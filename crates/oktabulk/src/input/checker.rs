@@ -171,6 +171,10 @@ pub struct GroupRow {
 
 /// Reads a command's rows.
 pub trait RowChecker: Send {
+    /// Before `header`, with a mapping: for each column of the header, the place (1 the first)
+    /// of the file's column it comes from, or `None` when the file has it under that name. A
+    /// column the mapping makes must be one the command reads.
+    fn mapped(&mut self, _places: &[Option<u64>]) {}
     /// Maps the header; every problem with it is reported at once.
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>>;
     /// After a header with problems: whether the rows can still be checked, so that the

@@ -77,6 +77,15 @@ impl ColumnKind {
     }
 }
 
+/// The kind of a known column that is not a profile attribute (`password`, `groups`, ...), by
+/// its name, case aside: what a mapping needs to know of its targets without the org's schema.
+pub fn known_kind(name: &str) -> Option<&'static ColumnKind> {
+    KNOWN
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name.trim()))
+        .map(|(_, kind)| kind)
+}
+
 /// Unknown columns named one by one; the rest are counted.
 const SHOWN_UNKNOWN: usize = 20;
 
@@ -134,7 +143,7 @@ impl Columns {
         ignore_unknown: bool,
         require_required: bool,
     ) -> Result<Columns, Vec<Problem>> {
-        let mapped = Columns::map_header(header, schema, ignore_unknown, require_required);
+        let mapped = Columns::map_header(header, schema, ignore_unknown, require_required, &[]);
         if mapped.problems.is_empty() {
             Ok(mapped.columns)
         } else {
@@ -143,12 +152,15 @@ impl Columns {
     }
 
     /// Maps the header, keeping what it could map beside every problem, so that the rows can
-    /// still be checked in the same pass (an unknown column is left out of them).
+    /// still be checked in the same pass (an unknown column is left out of them). `mapped`
+    /// gives, for each column a mapping makes, the place of its source column in the file: such
+    /// a column must be known, `ignore_unknown` or not (the mapping names it on purpose).
     pub fn map_header(
         header: &[String],
         schema: &UserSchema,
         ignore_unknown: bool,
         require_required: bool,
+        mapped: &[Option<u64>],
     ) -> MappedHeader {
         let mut problems = Vec::new();
         let mut kinds = Vec::with_capacity(header.len());
@@ -160,8 +172,25 @@ impl Columns {
             } else {
                 name.clone()
             };
+            let source = mapped.get(i).copied().flatten();
             match kind {
                 Some(kind) => kinds.push(kind),
+                None if source.is_some() => {
+                    let hint = match suggestion(name, schema) {
+                        Some(known) => format!("; did you mean `{known}`?"),
+                        None => String::new(),
+                    };
+                    problems.push(
+                        Problem::at(
+                            1,
+                            Some(&column),
+                            None,
+                            format!("the mapping makes this column, but it is not a profile attribute of this org's schema nor a known column{hint}: fix the mapping"),
+                        )
+                        .at_place(source),
+                    );
+                    kinds.push(ColumnKind::Ignored);
+                }
                 None if ignore_unknown => kinds.push(ColumnKind::Ignored),
                 None if name.is_empty() => {
                     problems.push(Problem::at(

@@ -9,10 +9,12 @@ pub mod keyed;
 pub mod kinds;
 pub mod logins;
 pub mod mapping;
+pub mod preview;
 pub mod problem;
 mod sealed;
 pub mod sheet;
 pub mod source;
+pub mod transform;
 pub mod validate;
 pub mod values;
 

@@ -5,6 +5,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub line: Option<u64>,
+    /// The place of the column in the file's header (1 the first), for a problem of the
+    /// header that a mapping moved away from its source column.
+    pub place: Option<u64>,
     pub column: Option<String>,
     /// The offending value, shortened; `None` for secret columns.
     pub value: Option<String>,
@@ -18,6 +21,7 @@ impl Problem {
     pub fn file(reason: impl Into<String>) -> Problem {
         Problem {
             line: None,
+            place: None,
             column: None,
             value: None,
             reason: reason.into(),
@@ -32,17 +36,27 @@ impl Problem {
     ) -> Problem {
         Problem {
             line: Some(line),
+            place: None,
             column: column.map(str::to_owned),
             value: value.map(shorten),
             reason: reason.into(),
         }
     }
 
-    /// `file:line: column "x" ("value"): reason`.
+    /// The problem at this place of the file's header.
+    pub fn at_place(mut self, place: Option<u64>) -> Problem {
+        self.place = place;
+        self
+    }
+
+    /// `file:line: column "x" ("value"): reason` (`file:line:place: ...` with a place).
     pub fn render(&self, file: &str) -> String {
         let mut text = file.to_owned();
         if let Some(line) = self.line {
             text.push_str(&format!(":{line}"));
+            if let Some(place) = self.place {
+                text.push_str(&format!(":{place}"));
+            }
         }
         text.push_str(": ");
         if let Some(column) = &self.column {
@@ -160,6 +174,12 @@ mod tests {
         assert!(text.ends_with("not an email address"));
         let secret = Problem::at(3, Some("password"), None, "too long");
         assert_eq!(secret.render("f.csv"), "f.csv:3: column password: too long");
+        let placed =
+            Problem::at(1, Some("Abteilung (as departmnet)"), None, "unknown").at_place(Some(4));
+        assert_eq!(
+            placed.render("hr.csv"),
+            "hr.csv:1:4: column Abteilung (as departmnet): unknown"
+        );
     }
 
     /// Every input error names the file, and each problem its line and column.

@@ -1,12 +1,13 @@
 //! The input file and its rows. Standard input is spooled to a temporary file, sealed under a
 //! key only this process holds (`sealed`: it may hold passwords), so that the whole input can be
-//! validated before the first write and then read again to send. A CSV file's rows
+//! read more than once (a mapping's lookups read it before its rows). A CSV file's rows
 //! are streamed, never held in memory; a workbook (.xlsx, .xls, .ods, told by its first bytes)
 //! is read by `sheet`.
 
 use crate::csv_cell;
 use crate::exit::AppError;
-use crate::input::mapping::Mapping;
+use crate::input::mapping::{Disabled, Mapping, Projection, Source};
+use crate::input::preview::Pass;
 use crate::input::problem::Problem;
 use crate::input::sealed::SealedFile;
 use crate::input::sheet;
@@ -41,6 +42,11 @@ pub struct RawRow {
     pub seq: u64,
     pub line: u64,
     pub cells: Vec<String>,
+    /// The source marks the user disabled and the mapping creates such users STAGED.
+    pub staged: bool,
+    /// What the mapping's templates could not read in this row (a country it does not know),
+    /// for the command's checker to report with its own.
+    pub problems: Vec<Problem>,
 }
 
 impl RawRow {
@@ -107,6 +113,12 @@ impl InputFile {
     /// Starts a read of the whole file: the header, then rows. `digest` receives the SHA-256 of
     /// the file's bytes once the rows are read to the end.
     pub fn rows(&self, delimiter: u8) -> Result<Rows, Problem> {
+        self.read(delimiter, true)
+    }
+
+    /// A read of the file, through its mapping when `mapped` (a mapping's first pass reads
+    /// the file's own columns).
+    fn read(&self, delimiter: u8, mapped: bool) -> Result<Rows, Problem> {
         let file = self
             .bytes()
             .map_err(|e| Problem::file(format!("cannot read: {e}")))?;
@@ -120,7 +132,7 @@ impl InputFile {
             .fill_buf()
             .map_err(|e| Problem::file(format!("cannot read: {e}")))?;
         if sheet::is_workbook(start) {
-            return self.sheet_rows();
+            return self.sheet_rows(delimiter, mapped);
         }
         if let Some(name) = &self.sheet {
             return Err(Problem::file(format!(
@@ -182,22 +194,33 @@ impl InputFile {
             },
             header,
             header_line,
+            delimiter,
+            mapped,
         )
     }
 
-    /// Rows from the first data row, with the header mapped when there is a mapping.
+    /// Rows from the first data row, with the header mapped when there is a mapping (and
+    /// `mapped`). A mapping's first pass reads the file to the end when its templates look
+    /// values up in it or it has a disabled flag, else its first rows only (the preview).
     fn start(
         &self,
         reader: Reader,
         header: Vec<String>,
         header_line: u64,
+        delimiter: u8,
+        mapped: bool,
     ) -> Result<Rows, Problem> {
         let mapping = match &self.mapping {
+            _ if !mapped => None,
             Some(mapping) => Some((mapping.clone(), false)),
             None => Mapping::detect(&header).map(|m| (m, true)),
         };
-        let projection = match &mapping {
+        let mut projection = match &mapping {
             Some((mapping, _)) => Some(mapping.apply(&header, header_line)?),
+            None => None,
+        };
+        let pass = match projection.as_mut() {
+            Some(projection) => Some(Pass::read(projection, self.read(delimiter, false)?)),
             None => None,
         };
         Ok(Rows {
@@ -205,7 +228,8 @@ impl InputFile {
             header: projection
                 .as_ref()
                 .map_or_else(|| header.clone(), |p| p.header.clone()),
-            sources: projection.map(|p| p.sources),
+            projection,
+            pass,
             mapping: mapping.map(|(m, detected)| (m.name, detected)),
             source_header: header,
             header_line,
@@ -215,7 +239,6 @@ impl InputFile {
         })
     }
 
-    /// The rows of a workbook's sheet; the digest is of the file's bytes, as for a CSV file.
     /// The input's bytes from the start: the file, or standard input unsealed.
     fn bytes(&self) -> std::io::Result<Box<dyn Read + Send>> {
         Ok(match &self.spool {
@@ -224,7 +247,8 @@ impl InputFile {
         })
     }
 
-    fn sheet_rows(&self) -> Result<Rows, Problem> {
+    /// The rows of a workbook's sheet; the digest is of the file's bytes, as for a CSV file.
+    fn sheet_rows(&self, delimiter: u8, mapped: bool) -> Result<Rows, Problem> {
         let mut bytes = Vec::new();
         self.bytes()
             .and_then(|mut b| b.read_to_end(&mut bytes))
@@ -238,6 +262,8 @@ impl InputFile {
             },
             sheet.header,
             sheet.header_line,
+            delimiter,
+            mapped,
         )
     }
 }
@@ -286,8 +312,10 @@ pub struct Rows {
     pub source_header: Vec<String>,
     /// The mapping's name, and whether it was told from the header (no `--map`).
     mapping: Option<(String, bool)>,
-    /// With a mapping, the source column of each column of `header`.
-    sources: Option<Vec<usize>>,
+    /// With a mapping, how each row becomes what the command reads.
+    projection: Option<Projection>,
+    /// With a mapping, what its first pass saw.
+    pass: Option<Pass>,
     /// The header's line (its row number in a sheet).
     pub header_line: u64,
     seq: u64,
@@ -316,8 +344,58 @@ impl std::fmt::Debug for Rows {
 
 impl Rows {
     /// The next row, or the structural problems of the next record (ragged, not UTF-8, a cell
-    /// too long). `None` at the end of the file.
+    /// too long). `None` at the end of the file. With a mapping, the row as the command reads
+    /// it; a row the mapping leaves out (a disabled user) is not a row.
     pub fn next_row(&mut self) -> Option<Result<RawRow, Vec<Problem>>> {
+        loop {
+            let row = self.next_record()?;
+            let seq = self.seq;
+            let row = match (row, &self.projection) {
+                (Ok(row), Some(p)) if p.disabled(&row) == Some(Disabled::Skip) => continue,
+                (Ok(row), Some(p)) => Ok(RawRow { seq, ..p.row(row) }),
+                (Ok(row), None) => Ok(RawRow { seq, ..row }),
+                (Err((problems, row)), _) => {
+                    if let Some(row) = row {
+                        self.keep_refused(RawRow { seq, ..row });
+                    }
+                    Err(problems)
+                }
+            };
+            self.seq += 1;
+            return Some(row);
+        }
+    }
+
+    /// The row just refused by `next_row`, as far as it can be read: its cells in the header's
+    /// columns (a cell it lacks is empty, one it has past the header is left out, a bad cell is
+    /// empty), and the columns it lacks. The preflight checks it too, so that a ragged row does
+    /// not hide the other problems of its cells.
+    pub fn refused(&mut self) -> Option<(RawRow, Vec<String>)> {
+        self.refused.take()
+    }
+
+    fn keep_refused(&mut self, mut row: RawRow) {
+        let had = row.cells.len();
+        row.cells.resize(self.source_header.len(), String::new());
+        let (row, missing) = match &self.projection {
+            Some(p) => {
+                let missing = p
+                    .sources
+                    .iter()
+                    .zip(&self.header)
+                    .filter(|(source, _)| matches!(source, Source::Column(i) if *i >= had))
+                    .map(|(_, name)| name.clone())
+                    .collect();
+                (p.row(row), missing)
+            }
+            None => (row, self.header.iter().skip(had).cloned().collect()),
+        };
+        self.refused = Some((row, missing));
+    }
+
+    /// The file's next record that is not blank, with its own cells (and seq 0); a refused one
+    /// with its problems and what can be read of it.
+    fn next_record(&mut self) -> Option<Result<RawRow, Refused>> {
         match &mut self.reader {
             Reader::Csv { csv, record } => loop {
                 match csv.read_byte_record(record) {
@@ -326,12 +404,10 @@ impl Rows {
                         let line = e
                             .position()
                             .map_or(0, |p| csv.get_mut().get_mut().lines.line_at(p.byte()));
-                        return Some(Err(vec![Problem::at(
-                            line,
+                        return Some(Err((
+                            vec![Problem::at(line, None, None, format!("cannot read: {e}"))],
                             None,
-                            None,
-                            format!("cannot read: {e}"),
-                        )]));
+                        )));
                     }
                     // A blank line or a row of empty cells is not a row.
                     Ok(true) if is_blank(record.iter()) => {
@@ -342,14 +418,14 @@ impl Rows {
                     Ok(true) => {
                         let byte = record.position().map_or(0, |p| p.byte());
                         let line = csv.get_mut().get_mut().lines.line_at(byte);
-                        let seq = self.seq;
-                        self.seq += 1;
                         let fields = record
                             .iter()
                             .map(|f| std::str::from_utf8(f).map_err(|_| not_utf8().to_owned()))
                             .collect();
-                        let decoded = decode(&self.source_header, seq, line, fields);
-                        return Some(self.keep_refused(decoded));
+                        return Some(
+                            decode(&self.source_header, line, fields)
+                                .map_err(|(p, r)| (p, Some(r))),
+                        );
                     }
                 }
             },
@@ -363,8 +439,6 @@ impl Rows {
                     self.blank_rows += 1;
                     continue;
                 }
-                let seq = self.seq;
-                self.seq += 1;
                 let width = self.source_header.len();
                 let mut fields: Vec<Result<&str, String>> = row
                     .cells
@@ -374,7 +448,8 @@ impl Rows {
                     .collect();
                 fields.resize(width, Ok(""));
                 if let Some(past) = sheet::beyond_header(&row.cells, width) {
-                    return Some(Err(vec![Problem::at(
+                    return Some(Err((
+                        vec![Problem::at(
                         row.line,
                         None,
                         None,
@@ -382,88 +457,63 @@ impl Rows {
                             "the row has a value in column {}, past the header's last column ({width})",
                             past + 1
                         ),
-                    )]));
+                    )],
+                        None,
+                    )));
                 }
-                let decoded = decode(&self.source_header, seq, row.line, fields);
-                return Some(self.keep_refused(decoded));
+                return Some(
+                    decode(&self.source_header, row.line, fields).map_err(|(p, r)| (p, Some(r))),
+                );
             },
         }
     }
 
-    /// The row just refused by `next_row`, as far as it can be read: its cells in the header's
-    /// columns (a cell it lacks is empty, one it has past the header is left out, a bad cell is
-    /// empty), and the columns it lacks. The preflight checks it too, so that a ragged row does
-    /// not hide the other problems of its cells.
-    pub fn refused(&mut self) -> Option<(RawRow, Vec<String>)> {
-        self.refused.take()
-    }
-
-    fn keep_refused(
-        &mut self,
-        decoded: Result<RawRow, (Vec<Problem>, RawRow)>,
-    ) -> Result<RawRow, Vec<Problem>> {
-        match decoded {
-            Ok(row) => project(self.sources.as_deref(), Ok(row)),
-            Err((problems, mut row)) => {
-                let had = row.cells.len();
-                row.cells.resize(self.source_header.len(), String::new());
-                let lacks = |source: usize| source >= had;
-                let missing = match &self.sources {
-                    Some(sources) => sources
-                        .iter()
-                        .zip(&self.header)
-                        .filter(|(i, _)| lacks(**i))
-                        .map(|(_, name)| name.clone())
-                        .collect(),
-                    None => self.header.iter().skip(had).cloned().collect(),
-                };
-                if let Ok(row) = project(self.sources.as_deref(), Ok(row)) {
-                    self.refused = Some((row, missing));
-                }
-                Err(problems)
-            }
-        }
-    }
-
-    /// With a mapping, what it did to this file's header: each source column and the columns
-    /// it became, and the columns it left out.
+    /// With a mapping, what it does to this file: each source column and the columns it
+    /// became, the templates, the columns it left out, its disabled rows, and the first rows as
+    /// the command reads them.
     pub fn mapping_note(&self) -> Option<String> {
-        let sources = self.sources.as_ref()?;
-        let mut mapped = Vec::new();
-        for (i, source) in self.source_header.iter().enumerate() {
-            let targets: Vec<&str> = sources
-                .iter()
-                .zip(&self.header)
-                .filter(|(s, t)| **s == i && *t != source)
-                .map(|(_, t)| t.as_str())
-                .collect();
-            if !targets.is_empty() {
-                mapped.push(format!("{source} as {}", targets.join(" and ")));
-            }
-        }
-        let left_out: Vec<&str> = (0..self.source_header.len())
-            .filter(|i| !sources.contains(i))
-            .map(|i| self.source_header[i].as_str())
-            .collect();
         let (name, detected) = self.mapping.as_ref()?;
-        let how = if *detected {
-            format!("the header is the export --map {name} reads (pass --map FILE to read it otherwise); it reads")
-        } else {
-            format!("--map {name} reads")
-        };
-        let mut note = format!("note: {how} {}", mapped.join(", "));
-        if !left_out.is_empty() {
-            note.push_str(&format!("; left out: {}", left_out.join(", ")));
-        }
-        Some(note)
+        Some(crate::input::preview::note(
+            name,
+            *detected,
+            &self.source_header,
+            self.projection.as_ref()?,
+            self.pass.as_ref()?,
+        ))
     }
 
-    /// The source column a column of the mapped header comes from, when it has another name.
+    /// For each column of the header, the place (1 the first) of the file's column it comes
+    /// from when a mapping makes it (a template's first column), or `None`.
+    pub fn mapped_places(&self) -> Vec<Option<u64>> {
+        let Some(projection) = &self.projection else {
+            return vec![None; self.header.len()];
+        };
+        projection
+            .sources
+            .iter()
+            .map(|source| {
+                let i = match source {
+                    Source::Column(i) if projection.reads(*i) => *i,
+                    Source::Column(_) => return None,
+                    Source::Template(t) => t.first_index(),
+                };
+                Some(i as u64 + 1)
+            })
+            .collect()
+    }
+
+    /// What a column of the mapped header comes from, when it has another name: its source
+    /// column, or its template.
     pub fn source_of(&self, column: &str) -> Option<&str> {
-        let sources = self.sources.as_ref()?;
+        let projection = self.projection.as_ref()?;
         let at = self.header.iter().position(|h| h == column)?;
-        let source = self.source_header.get(*sources.get(at)?)?;
-        (source != column).then_some(source.as_str())
+        match projection.sources.get(at)? {
+            Source::Column(i) => {
+                let source = self.source_header.get(*i)?;
+                (source != column).then_some(source.as_str())
+            }
+            Source::Template(t) => Some(t.text.as_str()),
+        }
     }
 
     /// The SHA-256 of every byte read, in hex; call after the last row.
@@ -477,22 +527,8 @@ impl Rows {
     }
 }
 
-/// A row's cells in the order of the mapped header (a source column may give two).
-fn project(
-    sources: Option<&[usize]>,
-    row: Result<RawRow, Vec<Problem>>,
-) -> Result<RawRow, Vec<Problem>> {
-    match (row, sources) {
-        (Ok(row), Some(sources)) => Ok(RawRow {
-            cells: sources
-                .iter()
-                .map(|&i| row.cells.get(i).cloned().unwrap_or_default())
-                .collect(),
-            ..row
-        }),
-        (row, _) => row,
-    }
-}
+/// A record refused: its problems, and what can be read of it (none when it cannot be read).
+type Refused = (Vec<Problem>, Option<RawRow>);
 
 /// A blank line, or a row of empty cells (`,,,,,`: spreadsheets leave them at the end of
 /// files).
@@ -504,7 +540,6 @@ fn is_blank<'a>(mut fields: impl Iterator<Item = &'a [u8]>) -> bool {
 /// characters and without NUL. A refused row comes with its cells (a bad one empty).
 fn decode(
     header: &[String],
-    seq: u64,
     line: u64,
     fields: Vec<Result<&str, String>>,
 ) -> Result<RawRow, (Vec<Problem>, RawRow)> {
@@ -554,7 +589,13 @@ fn decode(
             }
         }
     }
-    let row = RawRow { seq, line, cells };
+    let row = RawRow {
+        seq: 0,
+        line,
+        cells,
+        staged: false,
+        problems: Vec::new(),
+    };
     if problems.is_empty() {
         Ok(row)
     } else {
@@ -739,7 +780,14 @@ mod tests {
                 .iter()
                 .map(|r| (0..r.cells.len()).filter_map(|i| r.cell(i)).map(|c| c.value.to_owned()).collect())
                 .collect();
-            prop_assert_eq!(&cells, &written);
+            // A row of blank cells is no row (spreadsheets leave them); a cell the writer marks
+            // with `'` (one starting with a tab or a carriage return) is not blank.
+            let blank = |cell: &String| {
+                !cell.starts_with(['\t', '\r']) && cell.bytes().all(|b| b.is_ascii_whitespace())
+            };
+            let expected: Vec<Vec<String>> =
+                written.iter().filter(|r| !r.iter().all(blank)).cloned().collect();
+            prop_assert_eq!(&cells, &expected);
             prop_assert!(read.windows(2).all(|w| w[0].line < w[1].line && w[0].seq + 1 == w[1].seq));
         }
 

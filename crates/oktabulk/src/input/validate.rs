@@ -100,6 +100,9 @@ pub struct ImportRow {
     pub line: u64,
     pub request: CreateUserRequest,
     pub groups: Vec<GroupTarget>,
+    /// Created STAGED whatever the run's `--staged`: the source marks the user disabled (a
+    /// mapping's `[disabled]` with `then = "staged"`).
+    pub staged: bool,
 }
 
 impl ImportRow {
@@ -236,7 +239,7 @@ impl Validator {
     }
 
     pub fn check(&mut self, row: &RawRow) -> Result<ImportRow, Vec<Problem>> {
-        let mut problems = Vec::new();
+        let mut problems = row.problems.clone();
         let mut cells: Vec<(&ColumnKind, &str, &str)> = Vec::new();
         for ((kind, name), raw) in self
             .columns
@@ -372,6 +375,7 @@ impl Validator {
                 user_type,
             },
             groups,
+            staged: row.staged,
         })
     }
 
@@ -548,6 +552,8 @@ pub struct UserChecker {
     /// Groups named in the file that `--create-missing-groups` will create, one per name
     /// (Okta's group names ignore case).
     pub groups_to_create: std::collections::BTreeSet<String>,
+    /// For each column a mapping makes, the place of its source column in the file.
+    mapped: Vec<Option<u64>>,
 }
 
 impl UserChecker {
@@ -566,15 +572,26 @@ impl UserChecker {
             create_missing,
             validator: None,
             groups_to_create: std::collections::BTreeSet::new(),
+            mapped: Vec::new(),
         }
     }
 }
 
 impl RowChecker for UserChecker {
+    fn mapped(&mut self, places: &[Option<u64>]) {
+        self.mapped = places.to_vec();
+    }
+
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
         let require = matches!(self.mode, Mode::Create | Mode::Update { replace: true, .. });
         self.validator = None;
-        let mapped = Columns::map_header(header, &self.schema, self.ignore_unknown, require);
+        let mapped = Columns::map_header(
+            header,
+            &self.schema,
+            self.ignore_unknown,
+            require,
+            &self.mapped,
+        );
         let columns = mapped.columns;
         let mut problems = mapped.problems;
         let mut readable = mapped.rows_readable;

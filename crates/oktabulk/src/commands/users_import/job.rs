@@ -201,13 +201,16 @@ impl Work<'_> {
             .take(GROUPS_AT_CREATION)
             .map(|g| GroupId(g.clone()))
             .collect();
+        // A row the source marks disabled is created STAGED (its mapping says so).
+        let activate = self.job.options.activate && !self.row.staged;
         let mut options = CreateUserOptions::default();
-        options.activate = self.job.options.activate;
+        options.activate = activate;
         options.provider = request
             .credentials
             .as_ref()
             .is_some_and(|c| c.provider.is_some());
-        options.next_login_change_password = self.job.options.next_login_change_password;
+        options.next_login_change_password =
+            self.job.options.next_login_change_password && activate;
         (request, options)
     }
 
