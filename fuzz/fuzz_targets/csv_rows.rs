@@ -12,10 +12,16 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let Ok(input) = InputFile::open(&path) else { return };
-    for mode in [Mode::Create, Mode::Update { replace: false }] {
+    for mode in [
+        Mode::Create,
+        Mode::Update {
+            replace: false,
+            set_passwords: true,
+        },
+    ] {
         let mut checker = UserChecker::new(
             mode,
-            oktabulk::connect::default_schema(),
+            okta_model::schema::default_schema("offline", Default::default(), None),
             GroupDirectory::default(),
             false,
             true,

@@ -6,15 +6,14 @@
 
 use crate::connect::Connection;
 use crate::engine::events::ClientEvents;
-use crate::engine::{
-    run_rows, Event, Job, PreviewReads, Reporter, RowContext, RowInput, Stop, StopReason,
-};
+use crate::engine::{run_rows, Event, Job, PreviewReads, Reporter, RowContext, Stop, StopReason};
 use crate::exit::{code, AppError};
 use crate::input::mapping::Mapping;
-use crate::input::{InputFile, RowChecker};
+use crate::input::{InputFile, RowChecker, RowInput};
 use crate::journal::{EarlierRun, Journal, JournalKey, Previous};
 use crate::preflight::{self, PreflightReport};
 use crate::record::{RunFacts, RunRecorder};
+pub use crate::report::plan::Extra;
 use crate::report::plan::Reading;
 use crate::report::results::{guard_input, Format};
 use crate::report::{colour, Plan, Progress, ResultsFile, RowLines, Summary};
@@ -264,17 +263,6 @@ pub async fn run(
     } else {
         send(settings, conn, input, output, report, job, channels).await
     }
-}
-
-/// What a dry run's plan adds to the rows' own calls: calls made once for the whole run (the
-/// groups `users import` creates), and why its counts are an upper bound, if they are.
-#[derive(Debug, Default)]
-pub struct Extra {
-    pub calls: Vec<(okta_model::rate_limit::Bucket, u64)>,
-    /// Why the counts are an upper bound when the preview read logins one by one.
-    pub bound: Option<&'static str>,
-    /// Lines the plan prints after its counts (whether Okta will send email, say).
-    pub notes: Vec<&'static str>,
 }
 
 /// A dry run: every row through the engine as the run would take it, without a journal, each

@@ -163,7 +163,7 @@ impl Journal {
         let (done, wait) = mpsc::channel();
         if self
             .writer
-            .send(Write::Meta("finished", crate::engine::run::now(), done))
+            .send(Write::Meta("finished", crate::outcome::now(), done))
             .is_ok()
         {
             let _ = tokio::task::block_in_place(|| wait.recv_timeout(Duration::from_secs(10)));

@@ -6,7 +6,7 @@
 //!
 //! The public surface is what the binary and the fuzz targets use: `app::run` on a parsed
 //! `cli::Cli`, `exit` (the error type and its documented codes), `input` (the readers and row
-//! checkers), `connect::default_schema` and `console` (printing that survives a closed pipe).
+//! checkers) and `console` (printing that survives a closed pipe).
 //! Everything else is private to the crate, so it can change with the commands.
 
 mod access;
@@ -15,7 +15,7 @@ mod bulk;
 pub mod cli;
 mod commands;
 mod config;
-pub mod connect;
+mod connect;
 mod csv_cell;
 mod doctor;
 mod engine;

@@ -323,6 +323,11 @@ impl RowResult {
     }
 }
 
+/// Now, as results and the journal write it: UTC, RFC 3339, whole seconds.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// `1 row`, `2 rows`: how summaries count rows.
 pub fn rows(n: u64) -> String {
     if n == 1 {
@@ -467,19 +472,19 @@ pub mod columns {
 /// The results of the commands that change users (`users update` and the lifecycle
 /// commands): the classic script's columns (the status named `status`), then oktabulk's own.
 pub const USER_RESULTS: ResultsTable = ResultsTable {
-    columns: &USER_COLUMNS,
+    columns: &user_columns(columns::STATUS),
 };
 
-/// The users' columns, in the classic order: `users import` names the fifth
-/// `userCreationStatus`.
-pub const USER_COLUMNS: [Column; 16] = {
+/// The users' columns, in the classic script's order, with `status` for the row's status
+/// column (`users import` names it `userCreationStatus`, as the script did).
+pub const fn user_columns(status: Column) -> [Column; 16] {
     use columns::*;
     [
         ID,
         FIRST_NAME,
         LAST_NAME,
         LOGIN,
-        STATUS,
+        status,
         GROUP_ASSIGNMENT,
         ERROR_MESSAGE,
         LINE,
@@ -492,7 +497,7 @@ pub const USER_COLUMNS: [Column; 16] = {
         ACTIVATION_URL,
         ACTIVATION_TOKEN,
     ]
-};
+}
 
 /// The results of the commands that change memberships (`groups add-members`,
 /// `groups remove-members`, `groups sync`): one membership per row. `groups add-members` and

@@ -3,9 +3,8 @@
 //! do not count); the pass also takes the file's digest for the journal, and the users its rows
 //! name, so that one user named twice in two forms is found before anything is sent.
 
-use crate::engine::RowInput;
 use crate::exit::AppError;
-use crate::input::{InputFile, Problem, RowChecker};
+use crate::input::{InputFile, Problem, RowChecker, RowInput};
 use crate::report::words::count;
 use futures_util::{stream, StreamExt};
 use std::cell::RefCell;

@@ -10,5 +10,5 @@ pub mod stop;
 
 pub use events::{Event, Reporter};
 pub use ops::{Job, PreviewReads, RowContext};
-pub use run::{run_rows, RowInput};
+pub use run::run_rows;
 pub use stop::{Stop, StopReason};

@@ -10,7 +10,7 @@ use crate::engine::events::{Event, Reporter};
 use crate::engine::ops::RowContext;
 use crate::engine::stop::{Stop, StopReason};
 use crate::exit::AppError;
-use crate::input::{Problem, RowOp};
+use crate::input::{RowInput, RowOp};
 use crate::journal::Entry;
 use crate::outcome::{Action, CreationStatus, RowResult};
 use std::future::Future;
@@ -33,19 +33,6 @@ const GATHER_EVENTS: Duration = Duration::from_millis(1);
 /// A row that fails for a reason that may pass is tried at most this often in one run (the
 /// client has already waited for resets and backed off inside each try).
 const ROW_ATTEMPTS: u32 = 3;
-
-/// One input row as the engine gets it.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub enum RowInput {
-    Valid(Box<RowOp>),
-    /// Reported as Failed without a request (`--skip-invalid`).
-    Invalid {
-        seq: u64,
-        line: u64,
-        login: String,
-        problems: Vec<Problem>,
-    },
-}
 
 impl RowInput {
     /// The row's place and what its results name it by.
@@ -156,7 +143,7 @@ pub async fn run_rows(
                         );
                     }
                     if let (Some(journal), false) = (&ctx.journal, resumed) {
-                        result.done_at = now();
+                        result.done_at = crate::outcome::now();
                         journal.done(&result);
                     }
                     if result.failed() {
@@ -267,11 +254,6 @@ fn interrupted(ctx: &RowContext, tx: &UnboundedSender<Event>) {
             std::process::exit(i32::from(crate::exit::code::INTERRUPTED));
         }
     });
-}
-
-/// Now, as results and the journal write it: UTC, RFC 3339, whole seconds.
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The rows the reporters have taken, and what to wake when they take more.

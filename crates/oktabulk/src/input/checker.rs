@@ -169,6 +169,20 @@ pub struct GroupRow {
     pub description: Option<String>,
 }
 
+/// One row as the preflight judged it, and as the engine gets it: kept sealed between the two
+/// (`preflight::check`).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub enum RowInput {
+    Valid(Box<RowOp>),
+    /// Reported as Failed without a request (`--skip-invalid`).
+    Invalid {
+        seq: u64,
+        line: u64,
+        login: String,
+        problems: Vec<Problem>,
+    },
+}
+
 /// Reads a command's rows.
 pub trait RowChecker: Send {
     /// Before `header`, with a mapping: for each column of the header, the place (1 the first)

@@ -137,6 +137,7 @@ impl Columns {
     /// Maps the header; every problem with it is reported at once.
     /// `require_required`: the header must have every attribute the schema requires (a create
     /// or a full replace); a partial update needs none.
+    #[cfg(test)]
     pub fn from_header(
         header: &[String],
         schema: &UserSchema,

@@ -394,7 +394,7 @@ mod tests {
             for (source, targets) in mapping.columns.iter().cloned().chain(templated) {
                 let targets = &targets;
                 for target in targets {
-                    let mapped = crate::input::Columns::from_header(
+                    let mapped = crate::input::columns::Columns::from_header(
                         std::slice::from_ref(target),
                         &schema,
                         false,

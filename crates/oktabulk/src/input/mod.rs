@@ -1,30 +1,33 @@
 //! Reading the input CSV or workbook: the file itself (BOM, encoding, delimiter, sheet, stdin
-//! spooled so it can be read twice), the header mapped onto what the command needs, and each
+//! spooled sealed), the header mapped onto what the command needs, and each
 //! row checked and turned into one operation (`RowOp`), with every problem named by file, line,
 //! column and reason.
 
-pub mod checker;
-pub mod columns;
-pub mod keyed;
-pub mod kinds;
-pub mod logins;
-pub mod mapping;
-pub mod preview;
-pub mod problem;
+pub(crate) mod checker;
+pub(crate) mod columns;
+pub(crate) mod keyed;
+pub(crate) mod kinds;
+pub(crate) mod logins;
+pub(crate) mod mapping;
+pub(crate) mod preview;
+pub(crate) mod problem;
 mod sealed;
-pub mod sheet;
-pub mod source;
-pub mod transform;
-pub mod validate;
-pub mod values;
+pub(crate) mod sheet;
+pub(crate) mod source;
+pub(crate) mod transform;
+pub(crate) mod validate;
+pub(crate) mod values;
 
-pub use checker::{
-    AppRow, AppTarget, GroupRow, MembershipRow, RemovalRow, RowChecker, RowOp, UpdateRow, UserRow,
-};
-pub use columns::{ColumnKind, Columns};
-pub use keyed::AppDirectory;
-pub use kinds::{CheckerInputs, FileKind};
+// The library's surface (what the fuzz targets drive): a file, a checker, its rows.
+pub use checker::{RowChecker, RowOp};
 pub use problem::{InputError, Problem};
-pub use sealed::{SealedFile, SealedWriter};
 pub use source::{InputFile, RawRow};
-pub use validate::{GroupDirectory, GroupTarget, ImportRow, Mode, UserChecker, Validator};
+pub use validate::{GroupDirectory, Mode, UserChecker};
+
+pub(crate) use checker::{
+    AppRow, AppTarget, GroupRow, MembershipRow, RemovalRow, RowInput, UpdateRow, UserRow,
+};
+pub(crate) use keyed::AppDirectory;
+pub(crate) use kinds::{CheckerInputs, FileKind};
+pub(crate) use sealed::{SealedFile, SealedWriter};
+pub(crate) use validate::{GroupTarget, ImportRow};

@@ -223,10 +223,6 @@ impl Validator {
         }
     }
 
-    pub fn columns(&self) -> &Columns {
-        &self.columns
-    }
-
     /// Checks one row; all its problems at once.
     /// What names the row's user: its login, or else its id.
     pub fn label(&self, raw: &RawRow) -> String {

@@ -322,9 +322,11 @@ mod tests {
 mod round_trip {
     use crate::commands::users_update::same;
     use crate::csv_cell::CsvWriter;
+    use crate::input::columns::Columns;
     use crate::input::source::RawRow;
+    use crate::input::validate::Validator;
     use crate::input::values::cell_text;
-    use crate::input::{Columns, GroupDirectory, Mode, Validator};
+    use crate::input::{GroupDirectory, Mode};
     use okta_model::schema::{default_schema, SchemaAttribute};
     use okta_model::User;
     use proptest::prelude::*;

@@ -126,6 +126,17 @@ fn render_bucket(e: &BucketEstimate) -> String {
     )
 }
 
+/// What a dry run's plan adds to the rows' own calls: calls made once for the whole run (the
+/// groups `users import` creates), and why its counts are an upper bound, if they are.
+#[derive(Debug, Default)]
+pub struct Extra {
+    pub calls: Vec<(okta_model::rate_limit::Bucket, u64)>,
+    /// Why the counts are an upper bound when the preview read logins one by one.
+    pub bound: Option<&'static str>,
+    /// Lines the plan prints after its counts (whether Okta will send email, say).
+    pub notes: Vec<&'static str>,
+}
+
 /// The dry run's reporter: a line per row as the engine decided it (nothing is written; rows
 /// that would write end `Planned`), the rows counted by status, the reads this preview made
 /// and the writes the run would send by rate-limit bucket, and the time the org's limits make
@@ -163,7 +174,7 @@ impl Plan {
     pub fn new(
         client: okta_client::Client,
         done_word: &'static str,
-        extra: crate::bulk::Extra,
+        extra: Extra,
         reading: Reading,
     ) -> Plan {
         let mut calls = Calls::default();

@@ -9,8 +9,8 @@ use crate::cli::{GlobalArgs, SyncArgs};
 use crate::commands::groups_sync::job::SyncJob;
 use crate::commands::groups_sync::plan::{plan_group, GroupPlan};
 use crate::connect::{connect, default_schema, group_directory};
-use crate::engine::RowInput;
 use crate::exit::AppError;
+use crate::input::RowInput;
 use crate::input::{
     CheckerInputs, FileKind, GroupDirectory, InputFile, MembershipRow, Problem, RemovalRow, RowOp,
 };
@@ -455,8 +455,17 @@ fn safeguard(
         };
         return Ok((extra, refusal));
     }
-    if expect.is_none() && refusal.is_some() && confirmed_on_terminal(total) {
-        refusal = None;
+    if let (None, Some(why)) = (expect, &refusal) {
+        match confirmed_on_terminal(total) {
+            Some(true) => refusal = None,
+            // Asked and answered no: declined, as every confirmation is (exit 7).
+            Some(false) => {
+                return Err(AppError::Declined(format!(
+                    "{why}; not confirmed, nothing was sent"
+                )))
+            }
+            None => {}
+        }
     }
     match refusal {
         Some(why) => Err(AppError::Config(format!(
@@ -466,11 +475,12 @@ fn safeguard(
     }
 }
 
-/// Asks on a terminal for the number of removals; any other answer (or no terminal) is a no.
-fn confirmed_on_terminal(total: u64) -> bool {
+/// Asks on a terminal for the number of removals; any other answer is a no. `None`: no
+/// terminal to ask on.
+fn confirmed_on_terminal(total: u64) -> Option<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
-        return false;
+        return None;
     }
     crate::errprint!(
         "This removes {}. Type {total} to go on: ",
@@ -478,7 +488,7 @@ fn confirmed_on_terminal(total: u64) -> bool {
     );
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    stdin.lock().read_line(&mut answer).is_ok() && answer.trim() == total.to_string()
+    Some(stdin.lock().read_line(&mut answer).is_ok() && answer.trim() == total.to_string())
 }
 
 /// The reads the plan made before the rows (each group, its member pages, the rules, the users

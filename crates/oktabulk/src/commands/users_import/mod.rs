@@ -12,7 +12,7 @@ use crate::commands::OnExists;
 use crate::connect::{connect, org_facts, Connection};
 use crate::exit::AppError;
 use crate::input::{Mode, UserChecker};
-use crate::outcome::{columns, Column, ResultsTable, USER_COLUMNS};
+use crate::outcome::{columns, user_columns, Column, ResultsTable};
 use okta_model::rate_limit::Bucket;
 use okta_model::GroupProfile;
 use std::collections::HashMap;
@@ -21,14 +21,10 @@ use std::sync::Arc;
 /// The results: the classic script's columns first (its status column named
 /// `userCreationStatus`, as the script named it), then oktabulk's own.
 pub const RESULTS: ResultsTable = ResultsTable {
-    columns: &{
-        let mut columns = USER_COLUMNS;
-        columns[4] = Column {
-            name: "userCreationStatus",
-            ..columns::STATUS
-        };
-        columns
-    },
+    columns: &user_columns(Column {
+        name: "userCreationStatus",
+        ..columns::STATUS
+    }),
 };
 
 pub async fn run(global: &GlobalArgs, args: &ImportArgs) -> Result<u8, AppError> {
