@@ -55,7 +55,7 @@ pub async fn run(global: &GlobalArgs, args: &GroupsImportArgs) -> Result<u8, App
     let settings = settings(
         global,
         &args.bulk,
-        "groups-import",
+        "groups import",
         format!(
             "onExists={} skipInvalid={}",
             on_exists.journal_word(),

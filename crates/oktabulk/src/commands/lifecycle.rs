@@ -83,6 +83,20 @@ impl Lifecycle {
         }
     }
 
+    /// The command as it is typed.
+    pub fn typed(self) -> &'static str {
+        match self {
+            Lifecycle::Activate => "users activate",
+            Lifecycle::Reactivate => "users reactivate",
+            Lifecycle::Deactivate => "users deactivate",
+            Lifecycle::Suspend => "users suspend",
+            Lifecycle::Unsuspend => "users unsuspend",
+            Lifecycle::Unlock => "users unlock",
+            Lifecycle::ExpirePassword => "users expire-password",
+            Lifecycle::Delete => "users delete",
+        }
+    }
+
     /// What a summary calls a row this operation did.
     pub fn done_word(self) -> &'static str {
         match self {
@@ -128,7 +142,6 @@ pub async fn run(
     operation: Lifecycle,
     args: &LifecycleArgs,
 ) -> Result<u8, AppError> {
-    let name = operation.action().as_str();
     let lifecycle = LifecycleJob {
         operation,
         send_email: args.send_email,
@@ -136,7 +149,7 @@ pub async fn run(
     let settings = settings(
         global,
         &args.bulk,
-        name,
+        operation.typed(),
         format!(
             "sendEmail={} skipInvalid={}",
             lifecycle.sends_email(),

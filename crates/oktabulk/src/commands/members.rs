@@ -31,7 +31,11 @@ pub struct MembersJob {
 pub const RESULTS: ResultsTable = MEMBERSHIP_RESULTS;
 
 pub async fn run(global: &GlobalArgs, add: bool, args: &BulkArgs) -> Result<u8, AppError> {
-    let command = if add { "add-members" } else { "remove-members" };
+    let command = if add {
+        "groups add-members"
+    } else {
+        "groups remove-members"
+    };
     let settings = settings(
         global,
         args,

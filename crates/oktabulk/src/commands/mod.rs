@@ -63,11 +63,45 @@ pub fn format(choice: ResultFormat) -> Format {
     }
 }
 
-/// A bulk command's settings from its options, its results table among them.
+/// Every bulk command, as it is typed, and the name its journals and results files carry
+/// (`<input>.<name>-results.csv`; `users import` writes the classic `<input>.results.csv`).
+/// The names are stable (an unfinished run's journal is found by its name) and no two commands
+/// share one: a new command is added here, under a name of its own (`settings` refuses a
+/// command that is not).
+pub const NAMES: &[(&str, &str)] = &[
+    ("users import", "import"),
+    ("users update", "update"),
+    ("users activate", "activate"),
+    ("users reactivate", "reactivate"),
+    ("users deactivate", "deactivate"),
+    ("users suspend", "suspend"),
+    ("users unsuspend", "unsuspend"),
+    ("users unlock", "unlock"),
+    ("users expire-password", "expire-password"),
+    ("users delete", "delete"),
+    ("groups import", "groups-import"),
+    ("groups add-members", "add-members"),
+    ("groups remove-members", "remove-members"),
+    ("groups sync", "sync"),
+    ("apps assign", "apps-assign"),
+    ("apps unassign", "apps-unassign"),
+];
+
+/// The name of the bulk command typed as `typed` (`NAMES`).
+fn name_of(typed: &str) -> &'static str {
+    NAMES
+        .iter()
+        .find(|(t, _)| *t == typed)
+        .map(|(_, name)| *name)
+        .expect("every bulk command is listed in commands::NAMES")
+}
+
+/// A bulk command's settings from its options, its results table among them. `typed`: the
+/// command as the admin types it (`users import`), listed in `NAMES`.
 pub fn settings(
     global: &GlobalArgs,
     args: &BulkArgs,
-    command: &'static str,
+    typed: &'static str,
     journal_options: String,
     done_word: &'static str,
     results: &'static crate::outcome::ResultsTable,
@@ -78,7 +112,7 @@ pub fn settings(
         None => journal_options,
     };
     Settings {
-        command,
+        command: name_of(typed),
         file: args.input.file.clone(),
         delimiter: args.input.delimiter,
         sheet: args.input.sheet.clone(),
@@ -212,5 +246,28 @@ fn confirmed(
         Ok(())
     } else {
         Err(AppError::Declined("not confirmed; nothing was sent".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NAMES;
+    use std::collections::HashSet;
+
+    /// Two commands never share a journal or a results file name, and every name belongs to a
+    /// command the command line has.
+    #[test]
+    fn every_bulk_command_has_a_name_of_its_own() {
+        let names: HashSet<_> = NAMES.iter().map(|(_, n)| n).collect();
+        assert_eq!(names.len(), NAMES.len(), "a name is shared");
+        let cli = <crate::cli::Cli as clap::CommandFactory>::command();
+        for (typed, _) in NAMES {
+            let mut command = &cli;
+            for word in typed.split(' ') {
+                command = command
+                    .find_subcommand(word)
+                    .unwrap_or_else(|| panic!("{typed}: no such command"));
+            }
+        }
     }
 }

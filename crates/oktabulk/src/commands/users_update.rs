@@ -36,7 +36,14 @@ pub async fn run(global: &GlobalArgs, args: &UpdateArgs) -> Result<u8, AppError>
     if args.set_passwords {
         options.push_str(" setPasswords=true");
     }
-    let settings = settings(global, &args.bulk, "update", options, "updated", &RESULTS);
+    let settings = settings(
+        global,
+        &args.bulk,
+        "users update",
+        options,
+        "updated",
+        &RESULTS,
+    );
     let read = ReadOptions {
         ignore_unknown: args.bulk.input.ignore_unknown_columns,
         replace: args.replace,

@@ -40,9 +40,9 @@ pub const RESULTS: ResultsTable = ResultsTable {
 /// `apps assign` (`assign`) and `apps unassign`.
 pub async fn run(global: &GlobalArgs, assign: bool, args: &BulkArgs) -> Result<u8, AppError> {
     let command = if assign {
-        "apps-assign"
+        "apps assign"
     } else {
-        "apps-unassign"
+        "apps unassign"
     };
     let settings = settings(
         global,

@@ -41,7 +41,7 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
     let settings = crate::commands::settings(
         global,
         &args.bulk,
-        "sync",
+        "groups sync",
         format!("skipInvalid={}", args.bulk.skip_invalid),
         "changed",
         &crate::outcome::MEMBERSHIP_RESULTS,

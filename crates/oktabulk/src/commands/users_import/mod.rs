@@ -87,7 +87,7 @@ fn settings(global: &GlobalArgs, args: &ImportArgs) -> bulk::Settings {
     crate::commands::settings(
         global,
         &args.bulk,
-        "import",
+        "users import",
         journal_options(args),
         "created",
         &RESULTS,
