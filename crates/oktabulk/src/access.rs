@@ -122,6 +122,36 @@ mod tests {
             .expect("a family")
     }
 
+    /// The commands a family names, each spelled out (`users activate|reactivate` is two).
+    fn named(family: &Family) -> Vec<String> {
+        let mut out = Vec::new();
+        for part in family.commands.split(", ") {
+            let mut words: Vec<&str> = part.split(' ').collect();
+            let Some(last) = words.pop() else { continue };
+            for alternative in last.split('|') {
+                let mut command = words.join(" ");
+                if !command.is_empty() {
+                    command.push(' ');
+                }
+                command.push_str(alternative);
+                out.push(command);
+            }
+        }
+        out
+    }
+
+    /// `doctor` checks what every bulk command needs: each is in exactly one family.
+    #[test]
+    fn every_bulk_command_has_its_family() {
+        for (typed, _) in crate::commands::NAMES {
+            let families = FAMILIES
+                .iter()
+                .filter(|f| named(f).iter().any(|c| c == typed))
+                .count();
+            assert_eq!(families, 1, "{typed}");
+        }
+    }
+
     #[test]
     fn a_read_only_admin_reads_and_writes_nothing() {
         let held = ["READ_ONLY_ADMIN"];

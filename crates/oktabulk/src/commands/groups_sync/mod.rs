@@ -20,4 +20,8 @@ mod job;
 pub mod plan;
 pub mod run;
 
+/// The results: one membership per row, the file's and the removals
+/// (`crate::outcome::MEMBERSHIP_RESULTS`).
+pub const RESULTS: crate::outcome::ResultsTable = crate::outcome::MEMBERSHIP_RESULTS;
+
 pub use run::run;

@@ -44,7 +44,7 @@ pub async fn run(global: &GlobalArgs, args: &SyncArgs) -> Result<u8, AppError> {
         "groups sync",
         format!("skipInvalid={}", args.bulk.skip_invalid),
         "changed",
-        &crate::outcome::MEMBERSHIP_RESULTS,
+        &crate::commands::groups_sync::RESULTS,
     );
     let (input, output) = bulk::open(&settings)?;
     let channels = Channels::new();
