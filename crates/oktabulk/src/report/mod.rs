@@ -6,6 +6,7 @@ pub mod console;
 pub mod html;
 pub mod plan;
 pub mod progress;
+pub mod recorder;
 pub mod results;
 pub mod summary;
 pub mod words;
