@@ -141,3 +141,43 @@ async fn a_workbook_problem_names_the_row_the_spreadsheet_shows() {
     assert!(err.contains("but the file is not one"), "{err}");
     assert_eq!(env.emulator.stats().writes, 0);
 }
+
+/// A workbook saved by a real spreadsheet program: LibreOffice Calc (Debian's
+/// `libreoffice-calc-nogui`) converted `fixtures/libreoffice/users.csv` with its id, zip and
+/// phone columns typed as text and its cost centre as numbers:
+/// `soffice --headless --infilter="CSV:44,34,76,1,1/2/2/2/3/2/4/2/5/2/6/2/7/2/8/1"
+/// --convert-to xlsx users.csv`. Leading zeros and an 18-digit id survive, numbers read as the
+/// sheet shows them, and each result names the sheet's row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workbook_saved_by_libreoffice_imports_as_the_sheet_shows_it() {
+    let env = Env::start().await;
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/libreoffice/users.xlsx"
+    );
+    env.write("users.xlsx", std::fs::read(fixture).expect("the fixture"));
+    let out = env.run(&["users", "import", "users.xlsx"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("users.results.csv"));
+    let lines: Vec<&str> = rows.iter().map(|r| r["line"].as_str()).collect();
+    assert_eq!(lines, ["2", "3", "4"], "the sheet's row numbers");
+    let client = super::support::client(&env);
+    let profile = |login: &'static str| {
+        let client = client.clone();
+        async move { client.users().get(login).await.expect("created").profile.0 }
+    };
+    let ada = profile("ada.lo@example.com").await;
+    assert_eq!(ada["employeeNumber"], "00123");
+    assert_eq!(ada["zipCode"], "02134");
+    assert_eq!(ada["mobilePhone"], "+44 20 7946 0000");
+    assert_eq!(ada["costCenter"], "4200", "a whole number, no .0");
+    let alan = profile("alan.lo@example.com").await;
+    assert_eq!(alan["employeeNumber"], "123456789012345678");
+    assert_eq!(alan["zipCode"], "00501");
+    assert_eq!(alan["costCenter"], "17.5");
+    let grace = profile("grace.lo@example.com").await;
+    assert_eq!(grace["employeeNumber"], "7");
+    assert!(grace
+        .get("mobilePhone")
+        .is_none_or(serde_json::Value::is_null));
+}
