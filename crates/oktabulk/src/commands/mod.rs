@@ -106,9 +106,16 @@ pub fn settings(
     done_word: &'static str,
     results: &'static crate::outcome::ResultsTable,
 ) -> Settings {
-    // A mapping changes what each row sends: a run with another one is another run.
+    // A mapping changes what each row sends: a run with another one is another run, and so is
+    // a run after its file was edited (a preset is part of this version of oktabulk).
     let journal_options = match &args.input.map {
-        Some(map) => format!("{journal_options} map={map}"),
+        Some(map) => match std::fs::read(map) {
+            Ok(bytes) => format!(
+                "{journal_options} map={map} mapSha256={}",
+                hex(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref())
+            ),
+            Err(_) => format!("{journal_options} map={map}"),
+        },
         None => journal_options,
     };
     Settings {
@@ -131,6 +138,10 @@ pub fn settings(
         results,
         done_word,
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The options that change how a command's rows are read.

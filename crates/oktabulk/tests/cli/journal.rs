@@ -208,3 +208,36 @@ async fn old_journals_are_listed_and_pruned_but_never_an_unfinished_one_silently
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!kept.exists(), "pruned by the next run: older than 30 days");
 }
+
+/// A mapping file is part of what a run is: the same file mapped by an edited mapping is
+/// another run (its own journal), never the resume of the run before the edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_mapping_file_is_another_run() {
+    let env = Env::start().await;
+    env.write(
+        "hr.csv",
+        "Mail,Vorname,Nachname\nada@example.com,Ada,Lovelace\n",
+    );
+    let mapping = |case: &str| {
+        format!(
+            "[columns]\nMail = \"login\"\nVorname = \"firstName\"\nNachname = \"lastName\"\n\n[templates]\nemail = \"{{Mail}}\"\nnickName = \"{{Vorname|{case}}}\"\n"
+        )
+    };
+    env.write("hr.toml", mapping("upper"));
+    let run = || env.run(&["users", "import", "hr.csv", "--map", "hr.toml", "-q"]);
+    let out = run().await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(journals(&env, "import").len(), 1);
+    // The same mapping again: the same run's journal (the finished one put aside).
+    let out = run().await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(journals(&env, "import").len(), 1);
+    env.write("hr.toml", mapping("lower"));
+    let out = run().await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        journals(&env, "import").len(),
+        2,
+        "the edited mapping runs under a journal of its own"
+    );
+}
