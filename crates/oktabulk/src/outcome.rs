@@ -22,6 +22,8 @@ pub enum CreationStatus {
     Interrupted,
     /// A dry run: the row would be sent (`planned` says which calls). Never journaled.
     Planned,
+    /// Left out by the mapping (its source marks the user disabled): nothing was sent.
+    Skipped,
 }
 
 impl CreationStatus {
@@ -34,16 +36,18 @@ impl CreationStatus {
             Self::Failed => "Failed",
             Self::Interrupted => "Interrupted",
             Self::Planned => "Planned",
+            Self::Skipped => "Skipped",
         }
     }
 
     /// Every status, in the order summaries list them.
-    pub const ALL: [CreationStatus; 7] = [
+    pub const ALL: [CreationStatus; 8] = [
         Self::Success,
         Self::Planned,
         Self::Exists,
         Self::Updated,
         Self::Unchanged,
+        Self::Skipped,
         Self::Failed,
         Self::Interrupted,
     ];
@@ -58,6 +62,7 @@ impl CreationStatus {
             Self::Exists => "existed",
             Self::Updated => "updated",
             Self::Unchanged => "unchanged",
+            Self::Skipped => "left out",
             Self::Failed => "failed",
             Self::Interrupted => "interrupted",
         }

@@ -214,6 +214,17 @@ pub fn check(
                 }
                 problems
             }
+            Ok(raw) if raw.left_out.is_some() => {
+                if let Some(keep) = keep.as_deref_mut() {
+                    keep.record(&sealed(&RowInput::LeftOut {
+                        seq: raw.seq,
+                        line: raw.line,
+                        login: checker.label(&raw),
+                        why: raw.left_out.clone().unwrap_or_default(),
+                    }));
+                }
+                Vec::new()
+            }
             Ok(raw) => match checker.check(&raw) {
                 Ok(op) => {
                     if let Some((scope, key)) = op.user_key() {

@@ -41,6 +41,9 @@ impl RowInput {
             RowInput::Valid(op) => (op.seq(), op.line(), op.label()),
             RowInput::Invalid {
                 seq, line, login, ..
+            }
+            | RowInput::LeftOut {
+                seq, line, login, ..
             } => (*seq, *line, login.clone()),
         }
     }
@@ -303,6 +306,17 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
+            (result, false)
+        }
+        RowInput::LeftOut {
+            seq,
+            line,
+            login,
+            why,
+        } => {
+            let mut result = RowResult::new(seq, line, &login, Action::None);
+            result.user_creation_status = CreationStatus::Skipped;
+            result.error_message = why;
             (result, false)
         }
         RowInput::Valid(op) => {

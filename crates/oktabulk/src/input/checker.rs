@@ -181,6 +181,13 @@ pub enum RowInput {
         login: String,
         problems: Vec<Problem>,
     },
+    /// Left out by the mapping (a user the source marks disabled): `Skipped`, nothing sent.
+    LeftOut {
+        seq: u64,
+        line: u64,
+        login: String,
+        why: String,
+    },
 }
 
 /// Reads a command's rows.

@@ -457,6 +457,7 @@ mod tests {
             cells: header(cells),
             staged: false,
             problems: Vec::new(),
+            left_out: None,
         }
     }
 

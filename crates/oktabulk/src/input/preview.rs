@@ -163,6 +163,7 @@ mod tests {
             cells: header(&["a@x.example", "hunter2", "", "Ops\\;Dev"]),
             staged: true,
             problems: Vec::new(),
+            left_out: None,
         };
         let shown = shown(&header(&["login", "Password", "title", "groups"]), &row);
         assert_eq!(

@@ -47,6 +47,9 @@ pub struct RawRow {
     /// What the mapping's templates could not read in this row (a country it does not know),
     /// for the command's checker to report with its own.
     pub problems: Vec<Problem>,
+    /// The mapping leaves the row out (its source marks the user disabled), and why: it is
+    /// sent nothing, and its result says so.
+    pub left_out: Option<String>,
 }
 
 impl RawRow {
@@ -345,25 +348,34 @@ impl std::fmt::Debug for Rows {
 impl Rows {
     /// The next row, or the structural problems of the next record (ragged, not UTF-8, a cell
     /// too long). `None` at the end of the file. With a mapping, the row as the command reads
-    /// it; a row the mapping leaves out (a disabled user) is not a row.
+    /// it; a row the mapping leaves out (a disabled user) comes with why (`left_out`).
     pub fn next_row(&mut self) -> Option<Result<RawRow, Vec<Problem>>> {
-        loop {
-            let row = self.next_record()?;
-            let seq = self.seq;
-            let row = match (row, &self.projection) {
-                (Ok(row), Some(p)) if p.disabled(&row) == Some(Disabled::Skip) => continue,
-                (Ok(row), Some(p)) => Ok(RawRow { seq, ..p.row(row) }),
-                (Ok(row), None) => Ok(RawRow { seq, ..row }),
-                (Err((problems, row)), _) => {
-                    if let Some(row) = row {
-                        self.keep_refused(RawRow { seq, ..row });
-                    }
-                    Err(problems)
+        let row = self.next_record()?;
+        let seq = self.seq;
+        self.seq += 1;
+        Some(match (row, &self.projection) {
+            (Ok(row), Some(p)) if p.disabled(&row) == Some(Disabled::Skip) => {
+                let why = match p.disabled_rule(&self.source_header) {
+                    Some((column, _)) => format!(
+                        "left out: the source marks the user disabled (column {column}), and the mapping leaves such rows out"
+                    ),
+                    None => "left out by the mapping".to_owned(),
+                };
+                Ok(RawRow {
+                    seq,
+                    left_out: Some(why),
+                    ..p.row(row)
+                })
+            }
+            (Ok(row), Some(p)) => Ok(RawRow { seq, ..p.row(row) }),
+            (Ok(row), None) => Ok(RawRow { seq, ..row }),
+            (Err((problems, row)), _) => {
+                if let Some(row) = row {
+                    self.keep_refused(RawRow { seq, ..row });
                 }
-            };
-            self.seq += 1;
-            return Some(row);
-        }
+                Err(problems)
+            }
+        })
     }
 
     /// The row just refused by `next_row`, as far as it can be read: its cells in the header's
@@ -595,6 +607,7 @@ fn decode(
         cells,
         staged: false,
         problems: Vec::new(),
+        left_out: None,
     };
     if problems.is_empty() {
         Ok(row)

@@ -461,7 +461,7 @@ mod round_trip {
                 let mut validator = Validator::new(columns, schema.clone(), GroupDirectory::default(), false)
                     .with_mode(Mode::Update { replace, set_passwords: false });
                 let row = validator
-                    .check_update(&RawRow { seq: 1, line: 2, cells: read.clone(), staged: false, problems: Vec::new() })
+                    .check_update(&RawRow { seq: 1, line: 2, cells: read.clone(), staged: false, problems: Vec::new(), left_out: None })
                     .map_err(|p| format!("{p:?} for {read:?}"));
                 prop_assert!(row.is_ok(), "{:?}", row);
                 let row = row.expect("checked");

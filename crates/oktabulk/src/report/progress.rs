@@ -334,6 +334,9 @@ impl Reporter for RowLines {
                         self.paint("35", format!("Interrupted: {login} (line {})", row.line))
                     }
                     CreationStatus::Planned => self.paint("32", format!("would {action}: {login}")),
+                    CreationStatus::Skipped => {
+                        self.paint("37", format!("Left out: {login} (line {})", row.line))
+                    }
                     CreationStatus::Failed => self.paint(
                         "31",
                         format!(

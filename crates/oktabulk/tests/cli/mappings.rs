@@ -1,4 +1,4 @@
-use super::support::{code, results, stderr, Env, TOKEN};
+use super::support::{client, code, results, stderr, Env, TOKEN};
 use serde_json::Value;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/exports");
@@ -333,12 +333,34 @@ then = "skip"
         ])
         .await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // One result per line of the file: the row the mapping leaves out says so, and is sent
+    // nothing.
     let rows = results(&env.path("hr.results.csv"));
-    let logins: Vec<&str> = rows.iter().map(|r| r["login"].as_str()).collect();
+    let outcome: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_str(),
+                r["login"].as_str(),
+                r["userCreationStatus"].as_str(),
+            )
+        })
+        .collect();
     assert_eq!(
-        logins,
-        ["ada.lovelace@example.com", "carl.friedrich@example.com"]
+        outcome,
+        [
+            ("2", "ada.lovelace@example.com", "Success"),
+            ("3", "bob.gone@example.com", "Skipped"),
+            ("4", "carl.friedrich@example.com", "Success"),
+        ]
     );
+    assert!(rows[1]["ErrorMessage"].contains("disabled (column Aktiv)"));
+    assert!(stderr(&out).contains("1 left out"), "{}", stderr(&out));
+    assert!(client(&env)
+        .users()
+        .get("bob.gone@example.com")
+        .await
+        .is_err());
     let ada = profile(&env, "ada.lovelace@example.com").await;
     assert_eq!(ada["email"], "ada.l@example.com");
     assert_eq!(ada["nickName"], "Ada.L");
