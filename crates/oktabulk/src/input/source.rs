@@ -155,6 +155,7 @@ impl InputFile {
             reader.consume(3);
         }
         reader.get_mut().lines.base = if bom { 3 } else { 0 };
+        reader.get_mut().lines.delimiter = delimiter;
         let mut csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -411,7 +412,22 @@ impl Rows {
         match &mut self.reader {
             Reader::Csv { csv, record } => loop {
                 match csv.read_byte_record(record) {
-                    Ok(false) => return None,
+                    Ok(false) => {
+                        // A quote never closed swallowed every line after it into one cell:
+                        // the file ends in the middle of that cell.
+                        let counter = &mut csv.get_mut().get_mut().lines;
+                        let line = counter.unclosed_quote()?;
+                        counter.quote = Quote::FieldStart;
+                        return Some(Err((
+                            vec![Problem::at(
+                                line,
+                                None,
+                                None,
+                                "a quote (\") opened on this line is never closed, so every line after it was read into one cell; close it, or write a quote inside a cell twice (\"\")",
+                            )],
+                            None,
+                        )));
+                    }
                     Err(e) => {
                         let line = e
                             .position()
@@ -640,6 +656,23 @@ struct LineCounter {
     after_cr: bool,
     /// The first byte that is not a line break of each line, and the line's number.
     starts: std::collections::VecDeque<(u64, u64)>,
+    /// The delimiter, for `quote` (as the parser reads it).
+    delimiter: u8,
+    /// Where the parser is in a field, as far as quotes go.
+    quote: Quote,
+    /// The line on which the quote now open was opened.
+    quote_line: u64,
+}
+
+/// A CSV field's quoting, byte by byte: a quote opens a field only at its start, a doubled
+/// quote inside is a quote, and a field still quoted at the end of the file was never closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: it closes the field, unless another follows.
+    ClosingOrEscaped,
 }
 
 impl Default for LineCounter {
@@ -651,6 +684,9 @@ impl Default for LineCounter {
             at_line_start: true,
             after_cr: false,
             starts: std::collections::VecDeque::new(),
+            delimiter: b',',
+            quote: Quote::FieldStart,
+            quote_line: 0,
         }
     }
 }
@@ -658,6 +694,18 @@ impl Default for LineCounter {
 impl LineCounter {
     fn feed(&mut self, bytes: &[u8]) {
         for (i, b) in bytes.iter().enumerate() {
+            let ends_field = *b == self.delimiter || *b == b'\n' || *b == b'\r';
+            self.quote = match (self.quote, *b) {
+                (Quote::FieldStart, b'"') => {
+                    self.quote_line = self.line;
+                    Quote::Quoted
+                }
+                (Quote::Quoted, b'"') => Quote::ClosingOrEscaped,
+                (Quote::Quoted, _) => Quote::Quoted,
+                (Quote::ClosingOrEscaped, b'"') => Quote::Quoted,
+                (_, _) if ends_field => Quote::FieldStart,
+                (_, _) => Quote::Unquoted,
+            };
             match b {
                 b'\n' if self.after_cr => {}
                 b'\n' | b'\r' => {
@@ -673,6 +721,11 @@ impl LineCounter {
             self.after_cr = *b == b'\r';
         }
         self.offset += bytes.len() as u64;
+    }
+
+    /// The line of a quote opened and never closed, once the whole file is read.
+    fn unclosed_quote(&self) -> Option<u64> {
+        (self.quote == Quote::Quoted).then_some(self.quote_line)
     }
 
     /// The line of a record the parser started reading at `byte` (just after the previous
@@ -735,6 +788,37 @@ mod tests {
             }
         }
         (ok, problems)
+    }
+
+    /// A quote never closed swallows the rest of the file into one cell: that is a problem at
+    /// the line where it opened; quotes closed, doubled inside, or inside an unquoted cell are
+    /// none.
+    #[test]
+    fn a_quote_never_closed_is_a_problem_where_it_opened() {
+        let swallowed = b"login,email,department\nq1@x.example,q1@x.example,\"Unclosed\nq2@x.example,q2@x.example,Sales\n";
+        let (_dir, input) = input_with(swallowed);
+        let mut rows = input.rows(b',').expect("header");
+        let mut problems = Vec::new();
+        while let Some(row) = rows.next_row() {
+            if let Err(p) = row {
+                problems.extend(p);
+            }
+        }
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, Some(2));
+        assert!(problems[0].reason.contains("never closed"));
+        for fine in [
+            &b"login,department\na@x.example,\"A \"\"quoted\"\" dept\nline two\"\nb@x.example,Sales\n"[..],
+            b"login,title\na@x.example,5\" disk\nb@x.example,\"\"\n",
+            b"login;department\na@x.example;\"R&D; Labs\"\n",
+        ] {
+            let (_dir, input) = input_with(fine);
+            let delimiter = if fine.contains(&b';') && !fine.contains(&b',') { b';' } else { b',' };
+            let mut rows = input.rows(delimiter).expect("header");
+            while let Some(row) = rows.next_row() {
+                assert!(row.is_ok(), "{:?}: {row:?}", String::from_utf8_lossy(fine));
+            }
+        }
     }
 
     #[test]
