@@ -640,3 +640,32 @@ async fn the_sandbox_takes_custom_attributes_for_files_that_have_them() {
         .expect("runs");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
+
+/// A command that reads only keys, given a file of new users, says so before anything else;
+/// given a list of users it says nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_of_new_users_given_to_deactivate_is_named_as_such() {
+    let env = Env::start().await;
+    env.write(
+        "new.csv",
+        "login,email,firstName,lastName,password\na@example.com,a@example.com,A,B,Correct-Horse-42\n",
+    );
+    env.write("list.csv", "login\na@example.com\n");
+    let out = env
+        .run(&["users", "deactivate", "new.csv", "--dry-run"])
+        .await;
+    let err = stderr(&out);
+    assert!(
+        err.contains("new.csv looks like a file for `users import`")
+            && err.contains("reads only its login or id column"),
+        "{err}"
+    );
+    let out = env
+        .run(&["users", "deactivate", "list.csv", "--dry-run"])
+        .await;
+    assert!(
+        !stderr(&out).contains("looks like a file for"),
+        "{}",
+        stderr(&out)
+    );
+}
