@@ -457,6 +457,15 @@ impl AppAssignments {
 /// past, since a row assigns the user as its other cells say whatever this one holds.
 const EXPORT_ONLY: &str = "scope";
 
+/// A column every results file has (`status`, `line`, `ErrorMessage`...): a results file is
+/// read back as its command's input, these left unread.
+fn results_column(name: &str) -> bool {
+    use crate::outcome::columns::{STATUS, TAIL, USER_STATUS};
+    TAIL.iter()
+        .chain([&STATUS, &USER_STATUS])
+        .any(|c| c.name.eq_ignore_ascii_case(name))
+}
+
 const APP_COLUMNS: [&[&str]; 6] = [
     &["app", "appId", "appLabel"],
     &["user", "userId", "login"],
@@ -498,6 +507,7 @@ impl RowChecker for AppAssignments {
                 .any(|names| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
                 || h.is_empty()
                 || h.eq_ignore_ascii_case(EXPORT_ONLY)
+                || results_column(h)
             {
                 continue;
             }

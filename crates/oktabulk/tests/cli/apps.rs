@@ -418,3 +418,29 @@ async fn apps_assign_killed_mid_run_resumes_and_makes_each_assignment_once() {
         "every assignment is as the file says"
     );
 }
+
+/// An `apps assign` results file reads back as its input as it is: the same assignments, now
+/// `Unchanged`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assign_results_file_reads_back_as_its_input() {
+    let env = Env::start().await;
+    let seeded = env
+        .seed(json!({"groups": [{"name": "Engineering"}],
+                     "users": [{"profile": {"login": "ann@example.com", "email": "ann@example.com",
+                                            "firstName": "Ann", "lastName": "N"}}]}))
+        .await;
+    assert!(seeded.groups.contains_key("Engineering"));
+    app(&env, "Wiki").await;
+    env.write(
+        "w.csv",
+        "app,user,group\nWiki,ann@example.com,\nWiki,,Engineering\n",
+    );
+    let out = env.run(&["apps", "assign", "w.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    std::fs::copy(env.path("w.apps-assign-results.csv"), env.path("again.csv")).expect("copied");
+    let out = env.run(&["apps", "assign", "again.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("again.apps-assign-results.csv"));
+    assert_eq!(statuses(&rows), ["Unchanged"]);
+    assert_eq!(rows.len(), 2);
+}
