@@ -331,7 +331,7 @@ pub async fn preview(
         reads: Some(reads),
     });
     let inputs = report.checked_rows()?.chain(appended(report));
-    run_rows(
+    let tally = run_rows(
         ctx,
         inputs,
         report.rows,
@@ -344,6 +344,9 @@ pub async fn preview(
         Some(StopReason::Interrupted) => Err(AppError::Interrupted),
         Some(StopReason::OrgUnreachable(why)) => Err(AppError::OrgUnreachable(why)),
         Some(StopReason::Unwritable(why)) => Err(AppError::Runtime(why)),
+        // The exit code the run would have: rows the plan sees failing (a user not found, a
+        // row --skip-invalid leaves out) fail the run too.
+        None if tally.failed.load(Ordering::SeqCst) > 0 => Ok(code::ROWS_FAILED),
         None => Ok(code::OK),
     }
 }

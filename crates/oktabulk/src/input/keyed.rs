@@ -550,7 +550,10 @@ impl RowChecker for AppAssignments {
                 }
             }
         };
-        let (user, group) = (cell(raw, self.user), cell(raw, self.group));
+        let (user, group) = (
+            cell(raw, self.user),
+            &crate::input::validate::group_name(cell(raw, self.group)),
+        );
         let target = match (user.is_empty(), group.is_empty()) {
             (false, true) => Some(AppTarget::User(user.to_owned())),
             (true, false) => match self.groups.lookup(group) {
