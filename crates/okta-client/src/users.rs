@@ -284,11 +284,14 @@ impl<'c> Users<'c> {
     }
 
     /// The org's user schema (`/api/v1/meta/schemas/user/default`).
+    /// The org's user schema, with the lengths Okta enforces on base attributes without
+    /// stating them (`UserSchema::with_unstated_lengths`).
     pub async fn schema(&self) -> Result<okta_model::schema::UserSchema, Error> {
         self.client
             .send(Call::get("/api/v1/meta/schemas/user/default"))
             .await?
             .json()
+            .map(okta_model::schema::UserSchema::with_unstated_lengths)
     }
 
     /// Adds or replaces custom attributes of the user schema (`None` removes one); answers the

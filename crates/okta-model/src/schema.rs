@@ -279,6 +279,21 @@ pub fn base_attribute_names() -> impl Iterator<Item = &'static str> {
     BASE.iter().map(|(name, ..)| *name)
 }
 
+impl UserSchema {
+    /// Adds to the base attributes the lengths Okta enforces without stating them in the
+    /// schema document (`countryCode` at most 2, `email` 5 to 100, the address attributes'
+    /// maximums): a schema read from an org then checks what the org will check. The same
+    /// table the emulator enforces (`BASE`).
+    pub fn with_unstated_lengths(mut self) -> UserSchema {
+        for (name, attr) in self.definitions.base.properties.iter_mut() {
+            if let Some(&(_, _, min, max, ..)) = BASE.iter().find(|(n, ..)| n == name) {
+                attr.unstated_lengths = Some((min, max));
+            }
+        }
+        self
+    }
+}
+
 /// The default user schema of a new org, with the given custom attributes: Okta's base
 /// attributes with their lengths and formats. Both the emulator (which enforces it) and
 /// oktabulk (which checks files against it without an org) use this one copy.

@@ -458,3 +458,24 @@ async fn a_column_wrong_in_every_row_shows_its_first_hundred_problems_and_counts
     // Another column's problem is still shown.
     assert!(err.contains("every-row.csv:152: column firstName"), "{err}");
 }
+
+/// A length Okta enforces without stating it in the schema document (`countryCode` at most 2)
+/// is checked before anything is sent, as the org would refuse it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_length_okta_does_not_state_is_checked_first() {
+    let env = Env::start().await;
+    env.write(
+        "c.csv",
+        "login,email,firstName,lastName,countryCode\n\
+         a@example.com,a@example.com,A,B,USA\n\
+         b@example.com,b@example.com,B,C,US\n",
+    );
+    let out = env.run(&["users", "import", "c.csv"]).await;
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("c.csv:2: column countryCode"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.users_added(), 0);
+}

@@ -421,7 +421,7 @@ async fn a_mapping_file_renames_columns_and_problems_name_the_source_column() {
     );
     env.write(
         "hr.csv",
-        "E-Mail Address,Vorname,Nachname,shoeSize\nnope,Ada,L,44\n",
+        "E-Mail Address,Vorname,Nachname,shoeSize\nnot-an-address,Ada,L,44\n",
     );
     let out = env
         .run(&["users", "import", "hr.csv", "--map", "hr.toml"])
@@ -431,7 +431,9 @@ async fn a_mapping_file_renames_columns_and_problems_name_the_source_column() {
     // The unmapped column keeps its name (the file says nothing of `unmapped`) and is unknown.
     assert!(err.contains("hr.csv:1: column shoeSize"), "{err}");
     assert!(
-        err.contains("hr.csv:2: column E-Mail Address (as email) (\"nope\"): not an email address"),
+        err.contains(
+            "hr.csv:2: column E-Mail Address (as email) (\"not-an-address\"): not an email address"
+        ),
         "{err}"
     );
     // The wrong preset for the file.
