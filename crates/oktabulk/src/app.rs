@@ -260,7 +260,11 @@ fn check(
             input,
             args.input.delimiter,
             checker.as_mut(),
-            |line| crate::errln!("{line}"),
+            |line, problem| {
+                if problem || !global.quiet {
+                    crate::errln!("{line}")
+                }
+            },
             None,
         )
     }))

@@ -52,6 +52,9 @@ pub struct Settings {
     pub concurrency: Option<usize>,
     /// The options that change results, as they enter the journal's name.
     pub journal_options: String,
+    /// How this run reached its org, as options a next command repeats (` --sandbox`,
+    /// ` --profile prod`...; empty for the environment's or okta.yaml's org).
+    pub connection: String,
     /// The command's results table.
     pub results: &'static crate::outcome::ResultsTable,
     /// What the summary calls a row done (`created`, `deactivated`...).
@@ -124,7 +127,11 @@ pub fn check(
             input,
             settings.delimiter,
             checker,
-            |line| crate::errln!("{line}"),
+            |line, problem| {
+                if problem || !settings.quiet {
+                    crate::errln!("{line}")
+                }
+            },
             Some(&mut keep),
         )
     });
@@ -197,6 +204,7 @@ pub async fn send(
             output.display().to_string(),
             settings.report.as_ref().map(|p| p.display().to_string()),
             settings.done_word,
+            settings.connection.clone(),
         )));
     }
     if settings.verbose {
@@ -445,6 +453,7 @@ fn run_facts(
         }
     }
     RunFacts {
+        connection: settings.connection.clone(),
         command: settings.command.to_owned(),
         command_line: typed_command_line(),
         results: results.display().to_string(),

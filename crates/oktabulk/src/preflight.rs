@@ -103,12 +103,13 @@ pub async fn same_users(
 }
 
 /// Checks the file with `checker`; `print` gets every problem and warning, already rendered
-/// with the file name. With `keep`, each row's decision (`RowInput`) is written to it, in order.
+/// with the file name, and whether it is a problem (not a note or a warning, which `-q` does
+/// not print). With `keep`, each row's decision (`RowInput`) is written to it, in order.
 pub fn check(
     input: &InputFile,
     delimiter: u8,
     checker: &mut dyn RowChecker,
-    mut print: impl FnMut(String),
+    mut print: impl FnMut(String, bool),
     mut keep: Option<&mut crate::input::SealedWriter>,
 ) -> PreflightReport {
     let mut report = PreflightReport {
@@ -141,7 +142,7 @@ pub fn check(
                     continue;
                 }
             }
-            print(p.render(&input.display));
+            print(p.render(&input.display), count);
         }
     };
     let mut rows = match input.rows(delimiter) {
@@ -368,7 +369,7 @@ mod tests {
             false,
         );
         let mut keep = SealedWriter::new().expect("a sealed file");
-        let mut report = check(&input, b',', &mut checker, |_| {}, Some(&mut keep));
+        let mut report = check(&input, b',', &mut checker, |_, _| {}, Some(&mut keep));
         report.checked = Some(keep.finish().expect("sealed"));
         std::fs::remove_file(&path).expect("the input is gone");
         let rows: Vec<RowInput> = report

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RunFacts {
+    /// The options that reached the org (`--sandbox`...), for the commands the page suggests.
+    pub connection: String,
     pub command: String,
     /// The command line as the admin typed it (after `oktabulk`), shell-quoted where needed.
     pub command_line: String,

@@ -137,7 +137,48 @@ pub fn settings(
         journal_options,
         results,
         done_word,
+        connection: connection(global),
     }
+}
+
+/// How the run reached its org, as the options a next command repeats: the sandbox, a profile,
+/// an org URL and the files of its credentials (never a secret itself).
+fn connection(global: &GlobalArgs) -> String {
+    let quoted = |v: &str| {
+        if v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@".contains(c))
+        {
+            v.to_owned()
+        } else {
+            format!("'{}'", v.replace('\'', "'\\''"))
+        }
+    };
+    let mut args = String::new();
+    if global.sandbox {
+        args.push_str(" --sandbox");
+    }
+    if let Some(profile) = &global.profile {
+        args.push_str(&format!(" --profile {}", quoted(profile)));
+    }
+    if let Some(url) = &global.org_url {
+        args.push_str(&format!(" --org-url {}", quoted(url)));
+    }
+    if let Some(path) = &global.token_file {
+        args.push_str(&format!(
+            " --token-file {}",
+            quoted(&path.display().to_string())
+        ));
+    }
+    if let Some(id) = &global.client_id {
+        args.push_str(&format!(" --client-id {}", quoted(id)));
+    }
+    if let Some(path) = &global.private_key_file {
+        args.push_str(&format!(
+            " --private-key-file {}",
+            quoted(&path.display().to_string())
+        ));
+    }
+    args
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -296,6 +337,34 @@ fn confirmed(
 mod tests {
     use super::NAMES;
     use std::collections::HashSet;
+
+    /// The commands a summary suggests reach the org the run reached: the sandbox, a profile,
+    /// an org URL and credential files, quoted for a shell; the environment's org adds nothing.
+    #[test]
+    fn a_suggested_command_reaches_the_same_org() {
+        use clap::Parser;
+        let global = |argv: &[&str]| {
+            crate::cli::Cli::try_parse_from(
+                ["oktabulk"]
+                    .iter()
+                    .chain(argv)
+                    .chain(&["users", "import", "x.csv"]),
+            )
+            .expect("parses")
+            .global
+        };
+        assert_eq!(super::connection(&global(&[])), "");
+        assert_eq!(super::connection(&global(&["--sandbox"])), " --sandbox");
+        assert_eq!(
+            super::connection(&global(&[
+                "--profile",
+                "prod",
+                "--token-file",
+                "my token.txt"
+            ])),
+            " --profile prod --token-file 'my token.txt'"
+        );
+    }
 
     /// Two commands never share a journal or a results file name, and every name belongs to a
     /// command the command line has.

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 pub struct Summary {
     started: Instant,
     results: String,
+    /// The options that reach the run's org, for the commands it suggests.
+    connection: String,
     /// What a `Success` row is called (`created`, `deactivated`...).
     done_word: &'static str,
     rows: u64,
@@ -45,8 +47,14 @@ fn per_second(rate: f64) -> String {
 const FAILURES_SHOWN: usize = 10;
 
 impl Summary {
-    pub fn new(results: String, report: Option<String>, done_word: &'static str) -> Summary {
+    pub fn new(
+        results: String,
+        report: Option<String>,
+        done_word: &'static str,
+        connection: String,
+    ) -> Summary {
         Summary {
+            connection,
             started: Instant::now(),
             results,
             done_word,
@@ -207,7 +215,12 @@ impl Summary {
             for (fix, found) in &fixes {
                 let found: Vec<String> = found.iter().map(|(n, s)| format!("{n} {s}")).collect();
                 lines.push((
-                    format!("  {}: oktabulk {fix} {}", found.join(", "), self.results),
+                    format!(
+                        "  {}: oktabulk {fix} {}{}",
+                        found.join(", "),
+                        self.results,
+                        self.connection
+                    ),
                     "    ",
                 ));
             }
@@ -247,7 +260,7 @@ mod tests {
     use super::*;
 
     fn time_line(paced: &[Duration], retries: u32) -> String {
-        let mut summary = Summary::new("r.csv".into(), None, "created");
+        let mut summary = Summary::new("r.csv".into(), None, "created", String::new());
         for waited in paced {
             let paced = Event::Paced { waited: *waited };
             summary.event(&paced).expect("counted");

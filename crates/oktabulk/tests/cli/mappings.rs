@@ -580,3 +580,19 @@ async fn a_workbook_export_is_mapped_with_its_lookups_and_its_disabled_flag_as_b
     assert_eq!(margaret["managerId"], "grace.hopper@corp.example");
     assert_eq!(env.users_added(), 4);
 }
+
+/// `-q` prints nothing but errors: not the mapping's note, nor the rows it previews (which
+/// hold people's data).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiet_prints_no_mapping_note() {
+    let env = Env::start().await;
+    let bytes = std::fs::read(format!("{FIXTURES}/entra-users.csv")).expect("fixture");
+    env.write("entra.csv", bytes);
+    let out = env
+        .run(&["validate", "entra.csv", "--map", "entra", "-q"])
+        .await;
+    let err = stderr(&out);
+    assert!(!err.contains("note:") && !err.contains("reads as"), "{err}");
+    let out = env.run(&["validate", "entra.csv", "--map", "entra"]).await;
+    assert!(stderr(&out).contains("reads as"), "{}", stderr(&out));
+}

@@ -179,9 +179,10 @@ impl Page<'_> {
                     let found: Vec<String> =
                         found.iter().map(|(n, s)| format!("{n} {}", esc(s))).collect();
                     format!(
-                        "{} met existing users who cannot sign in: <code>oktabulk {command} {}</code>",
+                        "{} met existing users who cannot sign in: <code>oktabulk {command} {}{}</code>",
                         found.join(", "),
-                        esc(results)
+                        esc(results),
+                        esc(&self.record.facts.connection)
                     )
                 }
             });
