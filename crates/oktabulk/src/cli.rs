@@ -214,8 +214,8 @@ pub enum ExportCommand {
     /// userName and the app profile as `profile.NAME` columns; `apps assign` reads it back
     /// Unchanged.
     AppUsers(ExportArgs),
-    /// The groups assigned to the app named by --app: app, group (id), priority, name; `apps
-    /// assign` reads it back Unchanged.
+    /// The groups assigned to the app named by --app: app, group (id), priority; `apps assign`
+    /// reads it back Unchanged.
     AppGroups(ExportArgs),
 }
 

@@ -177,7 +177,11 @@ pub fn check(
             rows.header_line,
             None,
             None,
-            format!("the first row holds values, not column names (column {} holds {holds}): the file has no header row; add one that names each column (login,email,firstName,lastName,...)", column + 1),
+            format!(
+                "the first row holds values, not column names (column {} holds {holds}): the file has no header row; add one that names each column ({})",
+                column + 1,
+                checker.example_header()
+            ),
         );
         emit(&mut report, &rows, vec![problem], true);
         return report;

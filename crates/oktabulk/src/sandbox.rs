@@ -39,6 +39,23 @@ impl Sandbox {
         if let Some(dir) = db.parent() {
             crate::private::create_dir_all(dir)?;
         }
+        // The org's data is the owner's alone, as the journals are: made private before SQLite
+        // opens it (its -wal and -shm copy the mode), and a sandbox of an earlier version
+        // made private now.
+        crate::private::create_file(&db)?;
+        #[cfg(unix)]
+        for suffix in ["", "-wal", "-shm"] {
+            use std::os::unix::fs::PermissionsExt;
+            let path = PathBuf::from(format!("{}{suffix}", db.display()));
+            if path.is_file() {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(
+                    |source| AppError::Write {
+                        path: path.clone(),
+                        source,
+                    },
+                )?;
+            }
+        }
         let token = session_token()?;
         let mut config = EmulatorConfig::new(&token).rate_limits(limits()?).db(&db);
         config.bind.set_port(port);

@@ -109,6 +109,11 @@ async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResult {
     match groups.find_by_name(&row.name).await {
         Ok(Some(existing)) => {
             result.group_id = existing.id.0.clone();
+            // The group as it is, unless this row updates it.
+            if job.on_exists != OnExists::Update {
+                result.group.clone_from(&existing.profile.name);
+                result.description = existing.profile.description.clone().unwrap_or_default();
+            }
             match job.on_exists {
                 OnExists::Skip => {
                     result.action = Action::Skip;

@@ -207,6 +207,10 @@ pub trait RowChecker: Send {
     fn check(&mut self, raw: &RawRow) -> Result<RowOp, Vec<Problem>>;
     /// What the results show for an invalid row (its login, group or name cell).
     fn label(&self, raw: &RawRow) -> String;
+    /// A header this checker reads, for a file that has none (`login,email,firstName,...`).
+    fn example_header(&self) -> &'static str {
+        "login,email,firstName,lastName,..."
+    }
     /// Warnings about valid rows since the last call.
     fn warnings(&mut self) -> Vec<Problem> {
         Vec::new()

@@ -115,6 +115,10 @@ impl UserKeys {
 }
 
 impl RowChecker for UserKeys {
+    fn example_header(&self) -> &'static str {
+        "login (or id)"
+    }
+
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
         self.keys.restart();
         self.id = column(header, &["id", "userId"]);
@@ -184,6 +188,10 @@ impl Memberships {
 }
 
 impl RowChecker for Memberships {
+    fn example_header(&self) -> &'static str {
+        "group,user"
+    }
+
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
         self.keys.restart();
         self.group = column(header, &["group", "groupId", "groupName"]);
@@ -293,6 +301,10 @@ impl Groups {
 }
 
 impl RowChecker for Groups {
+    fn example_header(&self) -> &'static str {
+        "name,description"
+    }
+
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
         self.keys.restart();
         self.name = column(header, &["name", "profile.name"]);
@@ -476,6 +488,10 @@ const APP_COLUMNS: [&[&str]; 6] = [
 ];
 
 impl RowChecker for AppAssignments {
+    fn example_header(&self) -> &'static str {
+        "app,user (or app,group,priority)"
+    }
+
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
         self.keys.restart();
         let [app, user, group, user_name, password, priority] =

@@ -669,3 +669,39 @@ async fn a_file_of_new_users_given_to_deactivate_is_named_as_such() {
         stderr(&out)
     );
 }
+
+/// Small truths a new admin met: a file without a header is told the header its own command
+/// reads; `export users --columns login,groups` writes `groups` once; an existing group's row
+/// in `groups import` shows the group as the org holds it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headers_exports_and_existing_groups_say_what_is() {
+    let env = Env::start().await;
+    env.seed(serde_json::json!({"groups": [{"name": "Engineering", "description": "Engineers"}],
+                                "users": [{"profile": {"login": "ada@example.com", "email": "ada@example.com",
+                                                       "firstName": "Ada", "lastName": "L"}}]}))
+        .await;
+    env.write("nh.csv", "Engineering,ada@example.com\n");
+    let out = env.run(&["groups", "add-members", "nh.csv"]).await;
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(stderr(&out).contains("(group,user)"), "{}", stderr(&out));
+    let out = env
+        .run(&[
+            "export",
+            "users",
+            "--with-groups",
+            "--columns",
+            "login,groups",
+        ])
+        .await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let csv = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(csv.lines().next(), Some("id,status,login,groups"), "{csv}");
+    env.write("g.csv", "name,description\nEngineering,from the file\n");
+    let out = env.run(&["groups", "import", "g.csv"]).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = results(&env.path("g.groups-import-results.csv"));
+    assert_eq!(
+        (rows[0]["status"].as_str(), rows[0]["description"].as_str()),
+        ("Exists", "Engineers")
+    );
+}

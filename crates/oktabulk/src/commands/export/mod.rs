@@ -207,11 +207,18 @@ async fn users(
         names.extend(schema.definitions.custom.properties.keys().cloned());
         names
     } else {
-        args.columns.iter().map(|c| c.trim().to_owned()).collect()
+        // `id` and `status` come first in every export, and `groups` last: named again in
+        // --columns, they are not written twice (`groups` there asks for the groups).
+        args.columns
+            .iter()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !["id", "status", "groups"].contains(&c.as_str()))
+            .collect()
     };
+    let with_groups = args.with_groups || args.columns.iter().any(|c| c.trim() == "groups");
     let mut header = vec!["id".to_owned(), "status".to_owned()];
     header.extend(attributes.iter().cloned());
-    if args.with_groups {
+    if with_groups {
         header.push("groups".into());
     }
     out.row(&header)?;
@@ -239,7 +246,7 @@ async fn users(
         }
         let mut cells = vec![user.id.0.clone(), user.status.as_str().to_owned()];
         cells.extend(attributes.iter().map(|a| cell_text(user.profile.0.get(a))));
-        if args.with_groups {
+        if with_groups {
             let groups = client.users().groups(&user.id).await?;
             let names: Vec<String> = groups
                 .iter()
