@@ -526,53 +526,14 @@ fn put_aside(
     })
 }
 
-/// Takes the lock of the journal at `path` (`<path>.lock`, holding the owner's process id), or
-/// refuses with the id of the process that holds it.
+/// Takes the lock of the journal at `path`, or refuses naming the process that holds it.
 fn lock(path: &Path) -> Result<std::fs::File, AppError> {
-    use std::io::{Read, Seek, Write};
-    let lock_path = PathBuf::from(format!("{}.lock", path.display()));
-    crate::private::create_file(&lock_path)?;
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|source| AppError::Write {
-            path: lock_path.clone(),
-            source,
-        })?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            let mut owner = String::new();
-            let _ = file.read_to_string(&mut owner);
-            let owner = owner.trim();
-            let who = if owner.is_empty() {
-                "another oktabulk process".to_owned()
-            } else {
-                format!("another oktabulk process (pid {owner})")
-            };
-            return Err(AppError::Config(format!(
-                "{who} is running this command now; wait for it to finish or stop it (its journal: {})",
-                path.display()
-            )));
-        }
-        Err(std::fs::TryLockError::Error(source)) => {
-            return Err(AppError::Write {
-                path: lock_path,
-                source,
-            })
-        }
-    }
-    let written = file
-        .set_len(0)
-        .and_then(|()| file.rewind())
-        .and_then(|()| write!(file, "{}", std::process::id()))
-        .and_then(|()| file.flush());
-    written.map_err(|source| AppError::Write {
-        path: lock_path,
-        source,
-    })?;
-    Ok(file)
+    crate::private::lock(path, |who| {
+        AppError::Config(format!(
+            "{who} is running this command now; wait for it to finish or stop it (its journal: {})",
+            path.display()
+        ))
+    })
 }
 
 fn remove(path: &Path) -> Result<(), AppError> {

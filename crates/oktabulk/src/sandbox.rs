@@ -31,6 +31,8 @@ pub struct Sandbox {
     pub emulator: EmulatorHandle,
     pub token: okta_model::Secret,
     pub db: PathBuf,
+    /// The sandbox's org lives in one process at a time: held while this one runs it.
+    _lock: std::fs::File,
 }
 
 impl Sandbox {
@@ -39,6 +41,12 @@ impl Sandbox {
         if let Some(dir) = db.parent() {
             crate::private::create_dir_all(dir)?;
         }
+        // Two processes on one sandbox would each keep the org in memory and drift apart.
+        let lock = crate::private::lock(&db, |who| {
+            AppError::Config(format!(
+                "the sandbox is in use by {who} (`oktabulk sandbox serve`, or a command with --sandbox): its org lives in one process at a time; wait for it, or stop it, or point this command at a served sandbox with --org-url and the token it printed (OKTA_CLIENT_TOKEN or --token-file)"
+            ))
+        })?;
         // The org's data is the owner's alone, as the journals are: made private before SQLite
         // opens it (its -wal and -shm copy the mode), and a sandbox of an earlier version
         // made private now.
@@ -73,6 +81,7 @@ impl Sandbox {
             emulator,
             token: token.into(),
             db,
+            _lock: lock,
         })
     }
 
