@@ -186,14 +186,7 @@ pub async fn send(
     reporters.push(Box::new(RunRecorder::new(
         settings.report.clone(),
         Arc::clone(&journal),
-        run_facts(
-            settings,
-            conn,
-            input,
-            report,
-            &output,
-            run_by(settings, conn).await,
-        ),
+        run_facts(settings, conn, input, report, &output, run_by(conn).await),
     )));
     let mut bar = None;
     if !settings.quiet {
@@ -380,11 +373,11 @@ fn earlier_note(settings: &Settings, earlier: &EarlierRun) -> String {
     )
 }
 
-/// Who runs this, for the run report: with `--report` and an API token, its owner as the org
-/// tells it (one `/users/me` call; a run without a report makes none); otherwise, or when the
+/// Who runs this, for the run report (drawn at the end, or later from the journal): with an API
+/// token, its owner as the org tells it (one `/users/me` call a run); otherwise, or when the
 /// org does not say, the local account.
-async fn run_by(settings: &Settings, conn: &Connection) -> String {
-    if settings.report.is_some() && conn.api_token {
+async fn run_by(conn: &Connection) -> String {
+    if conn.api_token {
         if let Ok(me) = conn.client.users().me().await {
             if let Some(login) = me.profile.login() {
                 return format!("{login} (the API token's owner)");

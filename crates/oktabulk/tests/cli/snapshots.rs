@@ -208,9 +208,11 @@ async fn an_interrupted_runs_results() {
 async fn each_commands_results() {
     let env = Env::start().await;
     let seeded = env
-        .seed(json!({"groups": [{"name": "Engineering"}],
+        .seed(
+            json!({"groups": [{"name": "Engineering"}, {"name": "Sales"}],
                      "users": [{"profile": {"login": "ada@example.com", "email": "ada@example.com",
-                                            "firstName": "Ada", "lastName": "Lovelace"}}]}))
+                                            "firstName": "Ada", "lastName": "Lovelace"}}]}),
+        )
         .await;
     let engineering = &seeded.groups["Engineering"];
     let app: serde_json::Value = reqwest::Client::new()
@@ -233,9 +235,11 @@ async fn each_commands_results() {
         "members.csv",
         format!("group,user\nEngineering,ada@example.com\n{engineering},nobody@example.com\n"),
     );
+    // A group Ada is not in: her row and the group's run at once, and hers must not find the
+    // app through the group first.
     env.write(
         "apps.csv",
-        "app,user,group\nWiki,ada@example.com,\nWiki,,Engineering\n",
+        "app,user,group\nWiki,ada@example.com,\nWiki,,Sales\n",
     );
     env.write("users.csv", "login\nada@example.com\n");
     let mut all = String::new();
