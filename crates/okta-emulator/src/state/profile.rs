@@ -3,7 +3,6 @@
 //! policy. Cause texts follow the ones Okta is observed to send (see the emulator README).
 
 use crate::error::ApiError;
-use okta_model::login::is_email;
 use okta_model::schema::{SchemaAttribute, UserSchema};
 use okta_model::UserProfile;
 use regex::Regex;
@@ -91,37 +90,33 @@ impl ProfileRules {
         let Value::String(text) = value else {
             return None;
         };
-        if text.chars().any(|c| c.len_utf8() == 4) {
-            return Some(four_byte_message().to_owned());
-        }
         if blank(Some(value)) && attr.required == Some(true) {
             return None; // already reported as blank
         }
-        let len = text.chars().count() as u32;
-        let is_login = name == "login";
+        use okta_model::rules::{text_violation, TextViolation};
+        let matches = self
+            .login_pattern
+            .as_ref()
+            .map(|re| move |v: &str| re.is_match(v));
+        let matches = matches.as_ref().map(|m| m as &dyn Fn(&str) -> bool);
         let (min, max) = attr.length_limits();
+        let is_login = name == "login";
         let min = min.filter(|_| !(is_login && self.login_pattern.is_some()));
-        if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
-            return Some(format!(
+        // Okta's words for each (its recorded answers).
+        Some(match text_violation(name, attr, text, matches)? {
+            TextViolation::FourByte => four_byte_message().to_owned(),
+            TextViolation::TooShort { .. } | TextViolation::TooLong { .. } => format!(
                 "size must be between {} and {}",
                 min.unwrap_or(0),
                 max.unwrap_or(u32::MAX)
-            ));
-        }
-        if is_login {
-            return match &self.login_pattern {
-                Some(re) if !re.is_match(text) => Some("Does not match required pattern".into()),
-                Some(_) => None,
-                None if !is_email(text) => {
-                    Some("Username must be in the form of an email address".into())
-                }
-                None => None,
-            };
-        }
-        if attr.format.as_deref() == Some("email") && !is_email(text) {
-            return Some("Does not match required pattern".into());
-        }
-        None
+            ),
+            TextViolation::LoginNotPattern | TextViolation::NotEmail => {
+                "Does not match required pattern".into()
+            }
+            TextViolation::LoginNotEmail => {
+                "Username must be in the form of an email address".into()
+            }
+        })
     }
 }
 

@@ -8,7 +8,6 @@ use crate::input::logins::SeenLogins;
 use crate::input::problem::Problem;
 use crate::input::source::RawRow;
 use crate::input::values;
-use okta_model::login::is_email;
 use okta_model::rules::{PASSWORD_MAX_CHARS, RECOVERY_ANSWER_MIN_CHARS, RECOVERY_MAX_CHARS};
 use okta_model::schema::{SchemaAttribute, UserSchema};
 use okta_model::{
@@ -502,36 +501,31 @@ impl Validator {
                 ));
             }
         }
-        if value.chars().any(|c| c.len_utf8() == 4) {
-            return Err("has characters Okta does not store (emoji and other 4-byte UTF-8)".into());
+        use okta_model::rules::{text_violation, TextViolation};
+        let matches = self
+            .login_pattern
+            .as_ref()
+            .map(|re| move |v: &str| re.is_match(v));
+        let matches = matches.as_ref().map(|m| m as &dyn Fn(&str) -> bool);
+        match text_violation(name, attr, value, matches) {
+            None => Ok(()),
+            Some(TextViolation::FourByte) => {
+                Err("has characters Okta does not store (emoji and other 4-byte UTF-8)".into())
+            }
+            Some(TextViolation::TooShort { min }) => {
+                Err(format!("too short: at least {min} characters"))
+            }
+            Some(TextViolation::TooLong { max, len }) => {
+                Err(format!("too long: at most {max} characters, has {len}"))
+            }
+            Some(TextViolation::LoginNotPattern) => {
+                Err("does not match the org's login pattern".into())
+            }
+            Some(TextViolation::LoginNotEmail) => Err(
+                "a login must be an email address (the org's schema has no login pattern)".into(),
+            ),
+            Some(TextViolation::NotEmail) => Err("not an email address".into()),
         }
-        let len = value.chars().count() as u32;
-        let relaxed_login = name == "login" && self.login_pattern.is_some();
-        let (min, max) = attr.length_limits();
-        let min = min.filter(|_| !relaxed_login);
-        if let Some(min) = min.filter(|m| len < *m) {
-            return Err(format!("too short: at least {min} characters"));
-        }
-        if let Some(max) = max.filter(|m| len > *m) {
-            return Err(format!("too long: at most {max} characters, has {len}"));
-        }
-        if name == "login" {
-            return match &self.login_pattern {
-                Some(re) if !re.is_match(value) => {
-                    Err("does not match the org's login pattern".into())
-                }
-                Some(_) => Ok(()),
-                None if !is_email(value) => Err(
-                    "a login must be an email address (the org's schema has no login pattern)"
-                        .into(),
-                ),
-                None => Ok(()),
-            };
-        }
-        if attr.format.as_deref() == Some("email") && !is_email(value) {
-            return Err("not an email address".into());
-        }
-        Ok(())
     }
 }
 
