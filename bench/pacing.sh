@@ -7,6 +7,7 @@
 #   bench/pacing.sh                       # cases A B C
 #   CASES="A" bench/pacing.sh             # only the 250-row case
 #   OKTABULK=/path/to/oktabulk bench/pacing.sh   # another oktabulk build (before/after)
+#   REPEAT=3 CLASSIC=0 CASES=B bench/pacing.sh   # each case three times, without the classic
 #
 # The peers are installed from PyPI into throwaway virtual environments under the target
 # directory (never into the repository): `okta-cli` (users bulk-add, 25 threads, sleeps until
@@ -79,9 +80,15 @@ group() {
     -H 'Content-Type: application/json' -d '{"profile":{"name":"Bench"}}' | jq -r .id
 }
 
-# Times "$@"; prints seconds.
+# Times "$@"; prints seconds. Each tool starts on a whole second (ALIGN=0: whenever it comes):
+# the emulator's windows open on the whole second of their first request, so a tool that
+# happened to start late in a second would get a shorter first window, a luck of up to a
+# second that would weigh more than the tools' differences in case B.
 timed() {
   local s e
+  if [ "${ALIGN:-1}" = 1 ]; then
+    sleep "$(date +%s.%N | awk '{ printf "%.3f", 1 - ($1 - int($1)) }')"
+  fi
   s=$(date +%s.%N)
   "$@" > "$work/run.out" 2>&1 || true
   e=$(date +%s.%N)
@@ -154,6 +161,9 @@ three() {
   report "$t" "classic algorithm, Okta's Python SDK"
 }
 
+REPEAT=${REPEAT:-1}
+for round in $(seq "$REPEAT"); do
+[ "$REPEAT" -gt 1 ] && echo "== round $round of $REPEAT"
 if wants A; then
   echo "== A. 250 users, Workforce limits (60-s windows, 50 % per token), 150 ms per call, default options"
   echo "   physical limit: 250 creates fit the token's 300 of one window; at 75 in flight (the org's concurrency) 4 rounds of 150 ms = 0.6 s"
@@ -171,3 +181,4 @@ if wants C; then
   echo "   physical limit: 20 windows of 500: about 20 s"
   LATENCY=0 CLASSIC=0 three "--rate-limits workforce --window-ms 1000 --limit users=500 --principal-share 100" 10000 "" --max-capacity 100
 fi
+done

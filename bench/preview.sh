@@ -7,6 +7,9 @@
 #   bench/preview.sh                          # ROWS="20000 500000" ORGS="1000 25000"
 #   ROWS=20000 ORGS=25000 bench/preview.sh
 #   WORKFORCE=0 bench/preview.sh              # limits off only
+#   BEFORE=/path/to/older/oktabulk REPEAT=3 bench/preview.sh
+#                                             # side by side: each case run REPEAT times, the
+#                                             # builds alternating (validate too), same org
 #
 # The org holds the file's first ORG logins (so those rows are `Exists`), imported with limits
 # off before the cases; the files are seed-format, every other row with a password.
@@ -15,11 +18,16 @@ cd "$(dirname "$0")/.."
 ROWS=${ROWS:-"20000 500000"}
 ORGS=${ORGS:-"1000 25000"}
 WORKFORCE=${WORKFORCE:-1}
+REPEAT=${REPEAT:-1}
 TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --release -q -p okta-emulator -p oktabulk
 EMULATOR=${EMULATOR:-$TARGET/release/okta-emulator}
 OKTABULK=${OKTABULK:-$TARGET/release/oktabulk}
 BIN="$(dirname "$OKTABULK")"
+# The builds measured: "after" (this tree's, or $OKTABULK) and, with BEFORE, the other one.
+BUILDS="after"
+[ -n "${BEFORE:-}" ] && BUILDS="before after"
+build() { if [ "$1" = before ]; then echo "$BEFORE"; else echo "$OKTABULK"; fi; }
 source bench/lib.sh
 
 generate() {
@@ -39,9 +47,13 @@ oktabulk() {
 
 # Runs "$@" (output to $work/run.out, errors to $work/run.err); prints its wall time, and its
 # CPU time (user + system) in parentheses: the machine's two cores may be shared.
+# $1 the build ("before" or "after"), then oktabulk's arguments.
 timed() {
+  local bin
+  bin=$(build "$1")
+  shift
   /usr/bin/time -o "$work/time.out" -f "%e %U %S" env OKTA_CLIENT_ORGURL="$URL" \
-    OKTA_CLIENT_TOKEN=bench-token OKTABULK_HOME="$work/home" "$OKTABULK" "$@" \
+    OKTA_CLIENT_TOKEN=bench-token OKTABULK_HOME="$work/home" "$bin" "$@" \
     > "$work/run.out" 2> "$work/run.err" || true
   tail -n 1 "$work/time.out" | awk '{ printf "%.2f s (CPU %.2f s)", $1, $2 + $3 }'
 }
@@ -74,25 +86,33 @@ for org in $ORGS; do
   for n in $ROWS; do
     generate "$n" "$work/rows.csv"
     echo "== $n rows, org of $org users (the first $org rows exist)"
-    t=$(timed validate "$work/rows.csv")
-    echo "   validate: $t"
-    limits "$OFF"
-    curl -sf -X DELETE "$URL/__emulator/stats"
-    t=$(timed users import "$work/rows.csv" --dry-run)
-    echo "   dry-run, limits off: $t; calls: $(calls)"
-    reading
+    for round in $(seq "$REPEAT"); do
+      for b in $BUILDS; do
+        [ "$BUILDS" = after ] && tag="" || tag=" [$b]"
+        t=$(timed "$b" validate "$work/rows.csv")
+        echo "   validate$tag: $t"
+        limits "$OFF"
+        curl -sf -X DELETE "$URL/__emulator/stats"
+        t=$(timed "$b" users import "$work/rows.csv" --dry-run)
+        echo "   dry-run, limits off$tag: $t; calls: $(calls)"
+        if [ "$round" = 1 ]; then reading; fi
+      done
+    done
     if [ "$WORKFORCE" = 1 ]; then
-      # 20,000 rows at real windows; more at Workforce limits in 1-s windows (the same calls,
-      # a second for each minute).
-      window=60000
-      [ "$n" -gt 20000 ] && window=1000
-      limits "$(workforce $window)"
-      curl -sf -X DELETE "$URL/__emulator/stats"
-      t=$(timed users import "$work/rows.csv" --dry-run)
-      echo "   dry-run, Workforce limits (windows of $((window / 1000)) s): $t; calls: $(calls)"
-      reading
-      grep -m1 "^note: this preview reads" "$work/run.err" | sed 's/^/     /' || true
-      limits "$OFF"
+      for b in $BUILDS; do
+        [ "$BUILDS" = after ] && tag="" || tag=" [$b]"
+        # 20,000 rows at real windows; more at Workforce limits in 1-s windows (the same calls,
+        # a second for each minute).
+        window=60000
+        [ "$n" -gt 20000 ] && window=1000
+        limits "$(workforce $window)"
+        curl -sf -X DELETE "$URL/__emulator/stats"
+        t=$(timed "$b" users import "$work/rows.csv" --dry-run)
+        echo "   dry-run, Workforce limits (windows of $((window / 1000)) s)$tag: $t; calls: $(calls)"
+        reading
+        grep -m1 "^note: this preview reads" "$work/run.err" | sed 's/^/     /' || true
+        limits "$OFF"
+      done
     fi
   done
 done

@@ -100,7 +100,9 @@ impl Expr {
     }
 }
 
-fn compare(value: &AttrValue<'_>, op: Op, lit: &Literal) -> bool {
+/// Whether an attribute's value stands in `op` to the literal: what `matches` asks of each
+/// comparison (strings without regard to case).
+pub fn compare(value: &AttrValue<'_>, op: Op, lit: &Literal) -> bool {
     use std::cmp::Ordering;
     let ordering: Option<Ordering> = match (value, lit) {
         (AttrValue::Date(d), Literal::Str(s)) => {

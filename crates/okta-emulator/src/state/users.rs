@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::state::ids::new_id;
 use crate::state::org::{Change, ListQuery, Org, Page};
 use crate::state::profile::check_password;
-use crate::state::search::{AttrValue, Expr, Op};
+use crate::state::search::{compare, AttrValue, Expr, Literal, Op};
 use chrono::Utc;
 use okta_model::login::login_key;
 use okta_model::rules::{RECOVERY_ANSWER_MIN_CHARS, RECOVERY_MAX_CHARS};
@@ -207,17 +207,29 @@ impl Org {
         };
         let visible = |u: &User| query.visible_before.is_none_or(|t| u.last_updated < t);
         let limit = query.limit.unwrap_or(200).clamp(1, 200);
-        let exact = expr.as_ref().and_then(Expr::exact_logins);
-        if let Some(logins) = exact.filter(|l| l.len() <= limit && query.sort_by.is_none()) {
+        // An `or` of exact ASCII logins is answered from the login index: the users a scan
+        // would match, and only those. A user matches an ASCII login when its own login is the
+        // same up to case (its lower case is that ASCII text), so its `login_key`, the index's
+        // key, is the query's; each found user is then checked with the scan's own comparison.
+        // A non-ASCII login (where Unicode case and the key's folding of diacritics part ways)
+        // and a cursor are left to the scan.
+        let exact = expr.as_ref().and_then(Expr::exact_logins).filter(|logins| {
+            logins.len() <= limit
+                && logins.iter().all(|l| l.is_ascii())
+                && query.sort_by.is_none()
+                && query.after.is_none()
+        });
+        if let Some(logins) = exact {
             let mut seqs: Vec<u64> = logins
                 .iter()
                 .filter_map(|login| {
                     let seq = self.logins.get(&login_key(login))?;
                     let user = self.users.get(seq)?;
-                    let same = user
-                        .profile
-                        .login()
-                        .is_some_and(|l| l.eq_ignore_ascii_case(login));
+                    // The term that found it decides, as in the scan: a user that matches
+                    // another term is found by that term's key too.
+                    let same = user_attr(user, "profile.login").is_some_and(|value| {
+                        compare(&value, Op::Eq, &Literal::Str((*login).to_owned()))
+                    });
                     (same && visible(user)).then_some(*seq)
                 })
                 .collect();
@@ -728,5 +740,96 @@ fn user_attr<'a>(u: &'a User, attr: &str) -> Option<AttrValue<'a>> {
                 other => Some(AttrValue::Owned(other.to_string())),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An org holding users with these logins (those it refuses, as duplicates or not emails,
+    /// are left out).
+    fn org_with(logins: &[String]) -> Org {
+        let mut org = Org::new("http://127.0.0.1:1");
+        for login in logins {
+            let profile = serde_json::json!({
+                "login": login,
+                "email": "someone@example.com",
+                "firstName": "Some",
+                "lastName": "One",
+            });
+            let req = CreateUserRequest {
+                profile: serde_json::from_value(profile).expect("a profile"),
+                ..Default::default()
+            };
+            let opts = CreateOptions {
+                activate: false,
+                expire_password: false,
+            };
+            let _ = org.create_user(req, opts);
+        }
+        org
+    }
+
+    fn logins_found(org: &Org, filter: String) -> Vec<String> {
+        let query = ListQuery {
+            filter: Some(filter),
+            ..ListQuery::default()
+        };
+        let page = org.list_users(&query).expect("a valid filter");
+        assert_eq!(page.next, None);
+        page.items
+            .iter()
+            .map(|u| u.profile.login().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Local parts from letters whose case and diacritics part ways in Unicode: accented
+    /// letters, the Kelvin sign (lower case `k`), sigma and final sigma, dotted capital I.
+    fn local() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "A", "e", "é", "É", "k", "K", "\u{212A}", "σ", "Σ", "ς", "i", "I", "İ", ".",
+            ]),
+            1..5,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        /// An `or` of exact logins answered from the login index finds the users a scan of the
+        /// org finds with the same terms (the scan is made to run by a last term no user
+        /// matches), whatever the case and accents of the logins asked for.
+        #[test]
+        fn the_login_index_answers_as_the_scan(
+            stored in proptest::collection::vec(local(), 1..12),
+            asked in proptest::collection::vec((local(), any::<bool>()), 1..8),
+        ) {
+            let stored: Vec<String> = stored.iter().map(|l| format!("{l}@x.io")).collect();
+            let org = org_with(&stored);
+            let terms: Vec<String> = asked
+                .iter()
+                .map(|(l, upper)| {
+                    let login = format!("{l}@x.io");
+                    let login = if *upper { login.to_uppercase() } else { login };
+                    format!("profile.login eq \"{login}\"")
+                })
+                .collect();
+            let filter = terms.join(" or ");
+            let indexed = logins_found(&org, filter.clone());
+            let scanned = logins_found(&org, format!("{filter} or id eq \"00unobody\""));
+            prop_assert_eq!(indexed, scanned);
+        }
+    }
+
+    #[test]
+    fn the_index_finds_a_login_in_any_ascii_case() {
+        let org = org_with(&["Ada.Lovelace@Example.com".to_owned()]);
+        let found = logins_found(
+            &org,
+            r#"profile.login eq "nobody@example.com" or profile.login eq "ADA.lovelace@example.COM""#.to_owned(),
+        );
+        assert_eq!(found, ["Ada.Lovelace@Example.com"]);
     }
 }

@@ -86,12 +86,55 @@ pub async fn run_rows(
     // Wakes the dispatcher waiting for room when a row finishes or the reporters catch up.
     let finished_one = Arc::new(Notify::new());
     let reported = Arc::new(AtomicU64::new(0));
-    let reporting = tokio::spawn(report(
+    let reporting = report(
         rx,
         reporters,
         Arc::clone(&ctx.stop),
         Reported(Arc::clone(&reported), Arc::clone(&finished_one)),
-    ));
+    );
+    let room = (&reported, &finished_one);
+    if ctx.preview {
+        // A dry run's reporters run on the dispatcher's own task: its rows end where they start,
+        // so a result made on this thread is also dropped on it. Handed to a reporter on another
+        // thread, each one's memory went back to this thread's allocator under its lock, and the
+        // two threads queued for that lock (futex calls were a fifth of a dry run's time).
+        let dispatching = async {
+            let dispatched = dispatch(&ctx, rows, &tx, &tally, room, concurrency).await;
+            let _ = tx.send(Event::Finished);
+            dispatched
+        };
+        let (dispatched, reported) = tokio::join!(dispatching, reporting);
+        let failure = dispatched?;
+        reported?;
+        return match failure {
+            Some(e) => Err(e),
+            None => Ok(tally),
+        };
+    }
+    let reporting = tokio::spawn(reporting);
+    let failure = dispatch(&ctx, rows, &tx, &tally, room, concurrency).await?;
+    // The client's observer holds a sender too, so the channel does not close by itself.
+    let _ = tx.send(Event::Finished);
+    reporting
+        .await
+        .map_err(|e| AppError::Runtime(format!("the reporter task failed: {e}")))??;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(tally),
+    }
+}
+
+/// Starts every row and waits for those started (or, once the run stops, gives them `GRACE`);
+/// reports the rows a stopped run did not finish. Answers the failure that ended reading the
+/// rows, if one did.
+async fn dispatch(
+    ctx: &Arc<RowContext>,
+    rows: impl Iterator<Item = Result<RowInput, AppError>>,
+    tx: &UnboundedSender<Event>,
+    tally: &Arc<Tally>,
+    (reported, finished_one): (&Arc<AtomicU64>, &Arc<Notify>),
+    concurrency: usize,
+) -> Result<Option<AppError>, AppError> {
     let mut dispatched: u64 = 0;
     let in_flight = Arc::new(Semaphore::new(concurrency));
     ctx.stop.cancels(ctx.client.clone());
@@ -113,7 +156,7 @@ pub async fn run_rows(
         tokio::select! {
             biased;
             _ = &mut interrupt => {
-                interrupted(&ctx, &tx);
+                interrupted(ctx, tx);
                 not_started = Some(input);
                 break;
             }
@@ -124,7 +167,7 @@ pub async fn run_rows(
             permits = acquire(
                 (input.key().0, dispatched),
                 &started,
-                (&reported, &finished_one),
+                (reported, finished_one),
                 &in_flight,
             ) => {
                 let Some(place) = permits else { break };
@@ -132,9 +175,9 @@ pub async fn run_rows(
                 let (seq, line, label) = input.key();
                 started.lock().insert(seq, (line, label));
                 let preview = ctx.preview;
-                let (ctx, tx, tally) = (Arc::clone(&ctx), tx.clone(), Arc::clone(&tally));
+                let (ctx, tx, tally) = (Arc::clone(ctx), tx.clone(), Arc::clone(tally));
                 let started = Arc::clone(&started);
-                let finished_one = Arc::clone(&finished_one);
+                let finished_one = Arc::clone(finished_one);
                 // Boxed: a row's future is large, and a spawn moves it by value several times.
                 let mut row = Box::pin(async move {
                     let (mut result, resumed) = run_row(&ctx, input).await;
@@ -187,7 +230,7 @@ pub async fn run_rows(
         tokio::select! {
             biased;
             done = &mut all_done => finished = Some(done),
-            _ = &mut interrupt => interrupted(&ctx, &tx),
+            _ = &mut interrupt => interrupted(ctx, tx),
         }
     }
     if finished.is_none() {
@@ -233,15 +276,7 @@ pub async fn run_rows(
     if let Some(journal) = &ctx.journal {
         journal.flush().await?;
     }
-    // The client's observer holds a sender too, so the channel does not close by itself.
-    let _ = tx.send(Event::Finished);
-    reporting
-        .await
-        .map_err(|e| AppError::Runtime(format!("the reporter task failed: {e}")))??;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(tally),
-    }
+    Ok(failure)
 }
 
 /// The first Ctrl-C: no new rows, every wait cut short; a second one exits at once (the journal
@@ -353,7 +388,7 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
 /// Does a row's work, and again (settling what an earlier try may have done) while it fails for
 /// a reason that may pass and the run goes on.
 async fn try_row(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResult {
-    // Boxed: an operation's future is large, and a row's own would carry it inline twice.
+    // Each job boxes its operation's future at its own size: the row's own stays small.
     let mut result = ctx.job.process(ctx, op.clone(), earlier.clone()).await;
     for _ in 1..ROW_ATTEMPTS {
         if !result.unsettled || ctx.stop.is_set() {
