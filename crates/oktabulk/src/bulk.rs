@@ -118,7 +118,7 @@ pub fn check(
     input: &InputFile,
     checker: &mut dyn RowChecker,
 ) -> Result<PreflightReport, AppError> {
-    let keep = preflight::Keeper::start().map_err(|source| AppError::Write {
+    let mut keep = crate::input::SealedWriter::new().map_err(|source| AppError::Write {
         path: std::env::temp_dir(),
         source,
     })?;
@@ -132,7 +132,7 @@ pub fn check(
                     crate::errln!("{line}")
                 }
             },
-            Some(&keep),
+            Some(&mut keep),
         )
     });
     if report.structural || (report.problems > 0 && !settings.skip_invalid) {

@@ -110,7 +110,7 @@ pub fn check(
     delimiter: u8,
     checker: &mut dyn RowChecker,
     mut print: impl FnMut(String, bool),
-    keep: Option<&Keeper>,
+    mut keep: Option<&mut crate::input::SealedWriter>,
 ) -> PreflightReport {
     let mut report = PreflightReport {
         file: input.display.clone(),
@@ -220,13 +220,13 @@ pub fn check(
                 problems
             }
             Ok(raw) if raw.left_out.is_some() => {
-                if let Some(keep) = keep {
-                    keep.keep(RowInput::LeftOut {
+                if let Some(keep) = keep.as_deref_mut() {
+                    keep.record(&sealed(&RowInput::LeftOut {
                         seq: raw.seq,
                         line: raw.line,
                         login: checker.label(&raw),
                         why: raw.left_out.clone().unwrap_or_default(),
-                    });
+                    }));
                 }
                 Vec::new()
             }
@@ -235,19 +235,19 @@ pub fn check(
                     if let Some((scope, key)) = op.user_key() {
                         report.named.add(raw.line, scope, key);
                     }
-                    if let Some(keep) = keep {
-                        keep.keep(RowInput::Valid(Box::new(op)));
+                    if let Some(keep) = keep.as_deref_mut() {
+                        keep.record(&sealed(&RowInput::Valid(Box::new(op))));
                     }
                     Vec::new()
                 }
                 Err(problems) => {
-                    if let Some(keep) = keep {
-                        keep.keep(RowInput::Invalid {
+                    if let Some(keep) = keep.as_deref_mut() {
+                        keep.record(&sealed(&RowInput::Invalid {
                             seq: raw.seq,
                             line: raw.line,
                             login: checker.label(&raw),
                             problems: problems.clone(),
-                        });
+                        }));
                     }
                     problems
                 }
@@ -299,94 +299,33 @@ pub fn check(
 
 impl PreflightReport {
     /// The rows as the preflight decided them, in the file's order (`PreflightReport::checked`):
-    /// the file is not read again. They are unsealed and read on a thread of their own, a few
-    /// rows ahead of the run.
+    /// the file is not read again.
     pub fn checked_rows(
         &self,
-    ) -> Result<impl Iterator<Item = Result<RowInput, AppError>>, AppError> {
-        let unreadable = |e: String| {
+    ) -> Result<impl Iterator<Item = Result<RowInput, AppError>> + '_, AppError> {
+        let spool_error = |e: std::io::Error| {
             AppError::Runtime(format!(
                 "the checked rows cannot be read back from their sealed temporary file: {e}"
             ))
         };
-        let records = self
+        let checked = self
             .checked
             .as_ref()
-            .ok_or_else(|| AppError::Runtime("the preflight kept no rows to send".into()))?
-            .records()
-            .map_err(|e| unreadable(e.to_string()))?;
-        let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
-        std::thread::Builder::new()
-            .name("oktabulk-rows".into())
-            .spawn(move || {
-                for record in records {
-                    let row = record
-                        .map_err(|e| e.to_string())
-                        .and_then(|r| serde_json::from_slice(&r).map_err(|e| e.to_string()))
-                        .map_err(unreadable);
-                    let failed = row.is_err();
-                    // The run stopped reading (it ended early): so does this.
-                    if tx.send(row).is_err() || failed {
-                        break;
-                    }
-                }
+            .ok_or_else(|| AppError::Runtime("the preflight kept no rows to send".into()))?;
+        Ok(checked.records().map_err(spool_error)?.map(move |record| {
+            let record = record.map_err(spool_error)?;
+            serde_json::from_slice(&record).map_err(|e| {
+                AppError::Runtime(format!(
+                    "a checked row cannot be read back from its sealed temporary file: {e}"
+                ))
             })
-            .map_err(|e| unreadable(e.to_string()))?;
-        Ok(rx.into_iter())
+        }))
     }
 }
 
-/// Rows read (or kept) ahead of their consumer, at most.
-const AHEAD: usize = 1024;
-
-/// Keeps the rows the preflight judged, sealed (`crate::input::SealedWriter`), on a thread of
-/// its own: each is serialized and sealed beside the checking of the next.
-#[derive(Debug)]
-pub struct Keeper {
-    tx: Option<std::sync::mpsc::SyncSender<RowInput>>,
-    thread: Option<std::thread::JoinHandle<std::io::Result<crate::input::SealedFile>>>,
-}
-
-impl Keeper {
-    /// A new sealed file and its thread. Errors: the system's random source, the temporary
-    /// directory, or a thread that cannot start.
-    pub fn start() -> std::io::Result<Keeper> {
-        let mut out = crate::input::SealedWriter::new()?;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<RowInput>(AHEAD);
-        let thread = std::thread::Builder::new()
-            .name("oktabulk-keep".into())
-            .spawn(move || {
-                let mut bytes = Vec::new();
-                for row in rx {
-                    bytes.clear();
-                    serde_json::to_writer(&mut bytes, &row)
-                        .expect("rows serialize: plain data, string keys");
-                    out.record(&bytes);
-                }
-                out.finish()
-            })?;
-        Ok(Keeper {
-            tx: Some(tx),
-            thread: Some(thread),
-        })
-    }
-
-    fn keep(&self, row: RowInput) {
-        if let Some(tx) = &self.tx {
-            // A thread gone has kept its error for `finish`.
-            let _ = tx.send(row);
-        }
-    }
-
-    /// Every row kept: the sealed file, or why it could not be written.
-    pub fn finish(mut self) -> std::io::Result<crate::input::SealedFile> {
-        drop(self.tx.take());
-        self.thread
-            .take()
-            .expect("finished once")
-            .join()
-            .map_err(|_| std::io::Error::other("the thread that kept the rows panicked"))?
-    }
+/// A row's decision as the sealed file keeps it.
+fn sealed(row: &RowInput) -> Vec<u8> {
+    serde_json::to_vec(row).expect("rows serialize: plain data, string keys")
 }
 
 /// Problems shown per column (and of whole rows); the rest are counted in one line.
@@ -408,7 +347,7 @@ pub fn refusal(report: &PreflightReport) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{GroupDirectory, Mode, RowOp, UserChecker};
+    use crate::input::{GroupDirectory, Mode, RowOp, SealedWriter, UserChecker};
 
     /// The run sends what the preflight decided, in the file's order, without reading the file
     /// again: the rows come back whole after the file is gone, the invalid ones with their
@@ -433,8 +372,8 @@ mod tests {
             false,
             false,
         );
-        let keep = Keeper::start().expect("a sealed file");
-        let mut report = check(&input, b',', &mut checker, |_, _| {}, Some(&keep));
+        let mut keep = SealedWriter::new().expect("a sealed file");
+        let mut report = check(&input, b',', &mut checker, |_, _| {}, Some(&mut keep));
         report.checked = Some(keep.finish().expect("sealed"));
         std::fs::remove_file(&path).expect("the input is gone");
         let rows: Vec<RowInput> = report
