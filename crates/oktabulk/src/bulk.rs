@@ -176,7 +176,16 @@ pub async fn send(
     }
     let journal = Arc::new(journal);
     if let (Some(earlier), false) = (&earlier, settings.quiet) {
-        crate::errln!("{}", earlier_note(settings, earlier));
+        // Wrapped to the terminal, but for the command on its last line, which is copied whole.
+        let note = earlier_note(settings, earlier);
+        let (text, command) = note.split_once('\n').unwrap_or((note.as_str(), ""));
+        let width = crate::report::words::width();
+        for line in crate::report::words::wrap(text, width, "      ") {
+            crate::errln!("{line}");
+        }
+        if !command.is_empty() {
+            crate::errln!("{command}");
+        }
     }
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(ResultsFile::create(
         output.clone(),
@@ -362,7 +371,7 @@ fn earlier_note(settings: &Settings, earlier: &EarlierRun) -> String {
         .map(|(n, word)| format!("{n} {word}"))
         .collect();
     format!(
-        "note: this command ran over this file before and finished at {} ({}); this is a new run: it reads the org again and reports what it finds and does now. The earlier run's report: oktabulk report {} -o earlier.html",
+        "note: this command ran over this file before and finished at {} ({}); this is a new run: it reads the org again and reports what it finds and does now. The earlier run's report:\n  oktabulk report {} -o earlier.html",
         earlier.finished,
         if counts.is_empty() {
             "no rows".to_owned()
