@@ -118,7 +118,7 @@ pub fn check(
     input: &InputFile,
     checker: &mut dyn RowChecker,
 ) -> Result<PreflightReport, AppError> {
-    let mut keep = crate::input::SealedWriter::new().map_err(|source| AppError::Write {
+    let mut keep = preflight::Keeper::new().map_err(|source| AppError::Write {
         path: std::env::temp_dir(),
         source,
     })?;

@@ -110,7 +110,7 @@ pub fn check(
     delimiter: u8,
     checker: &mut dyn RowChecker,
     mut print: impl FnMut(String, bool),
-    mut keep: Option<&mut crate::input::SealedWriter>,
+    mut keep: Option<&mut Keeper>,
 ) -> PreflightReport {
     let mut report = PreflightReport {
         file: input.display.clone(),
@@ -221,12 +221,12 @@ pub fn check(
             }
             Ok(raw) if raw.left_out.is_some() => {
                 if let Some(keep) = keep.as_deref_mut() {
-                    keep.record(&sealed(&RowInput::LeftOut {
+                    keep.keep(&RowInput::LeftOut {
                         seq: raw.seq,
                         line: raw.line,
                         login: checker.label(&raw),
                         why: raw.left_out.clone().unwrap_or_default(),
-                    }));
+                    });
                 }
                 Vec::new()
             }
@@ -236,18 +236,18 @@ pub fn check(
                         report.named.add(raw.line, scope, key);
                     }
                     if let Some(keep) = keep.as_deref_mut() {
-                        keep.record(&sealed(&RowInput::Valid(Box::new(op))));
+                        keep.keep(&RowInput::Valid(Box::new(op)));
                     }
                     Vec::new()
                 }
                 Err(problems) => {
                     if let Some(keep) = keep.as_deref_mut() {
-                        keep.record(&sealed(&RowInput::Invalid {
+                        keep.keep(&RowInput::Invalid {
                             seq: raw.seq,
                             line: raw.line,
                             login: checker.label(&raw),
                             problems: problems.clone(),
-                        }));
+                        });
                     }
                     problems
                 }
@@ -303,29 +303,88 @@ impl PreflightReport {
     pub fn checked_rows(
         &self,
     ) -> Result<impl Iterator<Item = Result<RowInput, AppError>> + '_, AppError> {
-        let spool_error = |e: std::io::Error| {
+        let unreadable = |e: String| {
             AppError::Runtime(format!(
                 "the checked rows cannot be read back from their sealed temporary file: {e}"
             ))
         };
-        let checked = self
+        let mut records = self
             .checked
             .as_ref()
-            .ok_or_else(|| AppError::Runtime("the preflight kept no rows to send".into()))?;
-        Ok(checked.records().map_err(spool_error)?.map(move |record| {
-            let record = record.map_err(spool_error)?;
-            serde_json::from_slice(&record).map_err(|e| {
-                AppError::Runtime(format!(
-                    "a checked row cannot be read back from its sealed temporary file: {e}"
-                ))
-            })
+            .ok_or_else(|| AppError::Runtime("the preflight kept no rows to send".into()))?
+            .records()
+            .map_err(|e| unreadable(e.to_string()))?;
+        let (mut chunk, mut at) = (Vec::new(), 0);
+        Ok(std::iter::from_fn(move || {
+            if at == chunk.len() {
+                match records.next()? {
+                    Ok(next) => (chunk, at) = (next, 0),
+                    Err(e) => return Some(Err(unreadable(e.to_string()))),
+                }
+            }
+            let row = read_row(&chunk, &mut at).map_err(unreadable);
+            if row.is_err() {
+                at = chunk.len();
+            }
+            Some(row)
         }))
     }
 }
 
-/// A row's decision as the sealed file keeps it.
-fn sealed(row: &RowInput) -> Vec<u8> {
-    serde_json::to_vec(row).expect("rows serialize: plain data, string keys")
+/// Bytes of rows sealed together, at least (rows are sealed in chunks, not one by one).
+const CHUNK: usize = 64 * 1024;
+
+/// Keeps the rows the preflight judged, in order, sealed in chunks of `CHUNK` bytes: each row
+/// its JSON with its length before it.
+#[derive(Debug)]
+pub struct Keeper {
+    out: crate::input::SealedWriter,
+    chunk: Vec<u8>,
+}
+
+impl Keeper {
+    /// A new sealed file. Errors: the system's random source or the temporary directory.
+    pub fn new() -> std::io::Result<Keeper> {
+        Ok(Keeper {
+            out: crate::input::SealedWriter::new()?,
+            chunk: Vec::with_capacity(CHUNK + 4096),
+        })
+    }
+
+    fn keep(&mut self, row: &RowInput) {
+        let start = self.chunk.len();
+        self.chunk.extend_from_slice(&[0; 4]);
+        serde_json::to_writer(&mut self.chunk, row)
+            .expect("rows serialize: plain data, string keys");
+        let len = u32::try_from(self.chunk.len() - start - 4).unwrap_or(u32::MAX);
+        self.chunk[start..start + 4].copy_from_slice(&len.to_le_bytes());
+        if self.chunk.len() >= CHUNK {
+            self.out.record(&self.chunk);
+            self.chunk.clear();
+        }
+    }
+
+    /// Every row kept: the sealed file, or why it could not be written.
+    pub fn finish(mut self) -> std::io::Result<crate::input::SealedFile> {
+        if !self.chunk.is_empty() {
+            self.out.record(&self.chunk);
+        }
+        self.out.finish()
+    }
+}
+
+/// The row at `at` of a chunk, and `at` moved past it.
+fn read_row(chunk: &[u8], at: &mut usize) -> Result<RowInput, String> {
+    let len = chunk
+        .get(*at..*at + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        .ok_or("a chunk ends inside a row's length")?;
+    let start = *at + 4;
+    let bytes = chunk
+        .get(start..start + len)
+        .ok_or("a chunk ends inside a row")?;
+    *at = start + len;
+    serde_json::from_slice(bytes).map_err(|e| e.to_string())
 }
 
 /// Problems shown per column (and of whole rows); the rest are counted in one line.
@@ -347,7 +406,7 @@ pub fn refusal(report: &PreflightReport) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{GroupDirectory, Mode, RowOp, SealedWriter, UserChecker};
+    use crate::input::{GroupDirectory, Mode, RowOp, UserChecker};
 
     /// The run sends what the preflight decided, in the file's order, without reading the file
     /// again: the rows come back whole after the file is gone, the invalid ones with their
@@ -372,7 +431,7 @@ mod tests {
             false,
             false,
         );
-        let mut keep = SealedWriter::new().expect("a sealed file");
+        let mut keep = Keeper::new().expect("a sealed file");
         let mut report = check(&input, b',', &mut checker, |_, _| {}, Some(&mut keep));
         report.checked = Some(keep.finish().expect("sealed"));
         std::fs::remove_file(&path).expect("the input is gone");
@@ -409,5 +468,47 @@ mod tests {
         assert!(matches!(&rows[2], RowInput::Valid(_)));
         let on_disk = std::fs::read(report.checked.as_ref().expect("kept").path()).expect("read");
         assert!(!on_disk.windows(16).any(|w| w == b"Correct-Horse-42"));
+    }
+
+    /// Rows are sealed in chunks: thousands of rows come back whole and in order across them.
+    #[test]
+    fn many_rows_come_back_in_order_across_chunks() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let path = dir.path().join("users.csv");
+        let mut csv = String::from("login,email,firstName,lastName,title\n");
+        for i in 0..3000 {
+            csv.push_str(&format!(
+                "u{i}@example.com,u{i}@example.com,First{i},Last{i},{}\n",
+                "t".repeat(i % 200)
+            ));
+        }
+        std::fs::write(&path, csv).expect("written");
+        let input = InputFile::open(&path).expect("opens");
+        let mut checker = UserChecker::new(
+            Mode::Create,
+            crate::connect::default_schema(),
+            GroupDirectory::default(),
+            false,
+            false,
+        );
+        let mut keep = Keeper::new().expect("a sealed file");
+        let mut report = check(&input, b',', &mut checker, |_, _| {}, Some(&mut keep));
+        report.checked = Some(keep.finish().expect("sealed"));
+        let logins: Vec<String> = report
+            .checked_rows()
+            .expect("opens")
+            .map(|row| match row.expect("reads") {
+                RowInput::Valid(op) => match *op {
+                    RowOp::Create(row) => row.login().to_owned(),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(logins.len(), 3000);
+        assert!(logins
+            .iter()
+            .enumerate()
+            .all(|(i, l)| *l == format!("u{i}@example.com")));
     }
 }
