@@ -407,17 +407,7 @@ async fn run_by(conn: &Connection) -> String {
 fn typed_command_line() -> String {
     std::env::args_os()
         .skip(1)
-        .map(|a| {
-            let a = a.to_string_lossy().into_owned();
-            let plain = !a.is_empty()
-                && a.chars()
-                    .all(|c| c.is_alphanumeric() || "-_./=:,@%+".contains(c));
-            if plain {
-                a
-            } else {
-                format!("'{}'", a.replace('\'', "'\\''"))
-            }
-        })
+        .map(|a| crate::report::words::shell_word(&a.to_string_lossy()))
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -112,7 +112,9 @@ pub fn settings(
         Some(map) => match std::fs::read(map) {
             Ok(bytes) => format!(
                 "{journal_options} map={map} mapSha256={}",
-                hex(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref())
+                crate::input::source::hex(
+                    ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref()
+                )
             ),
             Err(_) => format!("{journal_options} map={map}"),
         },
@@ -144,15 +146,7 @@ pub fn settings(
 /// How the run reached its org, as the options a next command repeats: the sandbox, a profile,
 /// an org URL and the files of its credentials (never a secret itself).
 fn connection(global: &GlobalArgs) -> String {
-    let quoted = |v: &str| {
-        if v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:@".contains(c))
-        {
-            v.to_owned()
-        } else {
-            format!("'{}'", v.replace('\'', "'\\''"))
-        }
-    };
+    let quoted = crate::report::words::shell_word;
     let mut args = String::new();
     if global.sandbox {
         args.push_str(" --sandbox");
@@ -179,10 +173,6 @@ fn connection(global: &GlobalArgs) -> String {
         ));
     }
     args
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The options that change how a command's rows are read.

@@ -27,6 +27,19 @@ pub fn width() -> usize {
     }
 }
 
+/// A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// `text` broken at spaces into lines of at most `width` columns, each line after the first
 /// starting with `indent` (the first keeps the text's own). A word wider than a line is cut.
 pub fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
