@@ -202,6 +202,19 @@ pub fn check(
             return report;
         }
     }
+    // A command that reads only keys given a file of new users: most of it goes unread, which
+    // the admin may not mean (deactivating the file just imported is meant; a wrong file not).
+    if checker.reads_only_keys() {
+        if let (crate::input::FileKind::UsersImport, why) =
+            crate::input::FileKind::detect(&rows.header)
+        {
+            let note = format!(
+                "note: it looks like a file for `users import` ({why}); this command reads only its columns {} and leaves the others unread",
+                checker.example_header()
+            );
+            emit(&mut report, &rows, vec![Problem::file(note)], false);
+        }
+    }
     while let Some(row) = rows.next_row() {
         report.rows += 1;
         let problems = match row {

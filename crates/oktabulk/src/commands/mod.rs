@@ -196,11 +196,6 @@ pub async fn run_with(
     extra: Extra,
 ) -> Result<u8, AppError> {
     let (input, output) = bulk::open(&settings)?;
-    if !settings.quiet {
-        if let Some(note) = looks_like_an_import(&input, settings.delimiter, kind) {
-            crate::errln!("{note}");
-        }
-    }
     let channels = Channels::new();
     let conn = connect(global, Some(channels.observer())).await?;
     let client = &conn.client;
@@ -254,33 +249,6 @@ pub async fn run_with(
         &settings, &conn, &input, output, &report, job, channels, extra,
     )
     .await
-}
-
-/// A note when a command that reads only keys (a user, a group, an app) is given what looks
-/// like a file of new users: most of its columns are not read, which the admin may not mean
-/// (a deactivation of the file just imported is meant; a wrong file is not).
-fn looks_like_an_import(
-    input: &crate::input::InputFile,
-    delimiter: u8,
-    kind: FileKind,
-) -> Option<String> {
-    if matches!(kind, FileKind::UsersImport | FileKind::UsersUpdate) {
-        return None;
-    }
-    let rows = input.rows(delimiter).ok()?;
-    match FileKind::detect(&rows.header) {
-        (FileKind::UsersImport, why) => Some(format!(
-            "note: {} looks like a file for `users import` ({why}); this command reads only its {} and leaves the other columns unread",
-            input.display,
-            match kind {
-                FileKind::UserList => "login or id column",
-                FileKind::Memberships => "group and user columns",
-                FileKind::GroupsImport => "name and description columns",
-                _ => "app, user and group columns",
-            }
-        )),
-        _ => None,
-    }
 }
 
 /// Deactivating or deleting is confirmed: on a terminal by answering `y`; elsewhere by `--yes`

@@ -211,6 +211,11 @@ pub trait RowChecker: Send {
     fn example_header(&self) -> &'static str {
         "login,email,firstName,lastName,..."
     }
+    /// Whether it reads only keys (a user, a group, an app: the columns of `example_header`)
+    /// and leaves any other column unread.
+    fn reads_only_keys(&self) -> bool {
+        false
+    }
     /// Warnings about valid rows since the last call.
     fn warnings(&mut self) -> Vec<Problem> {
         Vec::new()

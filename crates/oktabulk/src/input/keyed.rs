@@ -119,6 +119,10 @@ impl RowChecker for UserKeys {
         "login (or id)"
     }
 
+    fn reads_only_keys(&self) -> bool {
+        true
+    }
+
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
         self.keys.restart();
         self.id = column(header, &["id", "userId"]);
@@ -190,6 +194,10 @@ impl Memberships {
 impl RowChecker for Memberships {
     fn example_header(&self) -> &'static str {
         "group,user"
+    }
+
+    fn reads_only_keys(&self) -> bool {
+        true
     }
 
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
@@ -303,6 +311,10 @@ impl Groups {
 impl RowChecker for Groups {
     fn example_header(&self) -> &'static str {
         "name,description"
+    }
+
+    fn reads_only_keys(&self) -> bool {
+        true
     }
 
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {
@@ -490,6 +502,10 @@ const APP_COLUMNS: [&[&str]; 6] = [
 impl RowChecker for AppAssignments {
     fn example_header(&self) -> &'static str {
         "app,user (or app,group,priority)"
+    }
+
+    fn reads_only_keys(&self) -> bool {
+        true
     }
 
     fn header(&mut self, header: &[String]) -> Result<(), Vec<Problem>> {

@@ -656,8 +656,8 @@ async fn a_file_of_new_users_given_to_deactivate_is_named_as_such() {
         .await;
     let err = stderr(&out);
     assert!(
-        err.contains("new.csv looks like a file for `users import`")
-            && err.contains("reads only its login or id column"),
+        err.contains("new.csv: note: it looks like a file for `users import`")
+            && err.contains("reads only its columns login (or id)"),
         "{err}"
     );
     let out = env
