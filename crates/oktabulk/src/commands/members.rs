@@ -7,15 +7,14 @@ use crate::bulk::Extra;
 use crate::cli::{BulkArgs, GlobalArgs};
 use crate::commands::{run_with, settings, ReadOptions};
 use crate::engine::ops::{
-    already, fill_user, find_user, not_mine, Job, Lookup, RowContext, MEMBERSHIP_ADD,
+    already, change_membership, fill_user, find_user, not_mine, Job, Lookup, RowContext,
 };
 use crate::exit::AppError;
 use crate::input::{FileKind, MembershipRow, RowOp};
 use crate::journal::Entry;
-use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
+use crate::outcome::{Action, GroupStatus, RowResult};
 use crate::outcome::{ResultsTable, MEMBERSHIP_RESULTS};
 use futures_util::future::BoxFuture;
-use okta_model::GroupId;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -114,33 +113,5 @@ async fn apply(
             }
         }
     }
-    let call = if job.add {
-        MEMBERSHIP_ADD
-    } else {
-        ("DELETE", MEMBERSHIP_ADD.1)
-    };
-    if !ctx.mark_sent(&mut result, &[call]).await {
-        return result;
-    }
-    let groups = ctx.client.groups();
-    let sent = if job.add {
-        groups
-            .add_member(&GroupId::from(row.group.as_str()), &id)
-            .await
-    } else {
-        groups
-            .remove_member(&GroupId::from(row.group.as_str()), &id)
-            .await
-    };
-    match sent {
-        Ok(()) => {
-            result.user_creation_status = CreationStatus::Success;
-            result.group_assignment = GroupStatus::Success;
-        }
-        Err(e) => {
-            result.group_assignment = GroupStatus::Failed;
-            result.set_error(&e);
-        }
-    }
-    result
+    change_membership(ctx, result, job.add, &row.group, &id).await
 }

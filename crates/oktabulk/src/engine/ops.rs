@@ -96,6 +96,45 @@ pub type Call = (&'static str, &'static str);
 
 /// The calls of a membership change, one per group.
 pub const MEMBERSHIP_ADD: Call = ("PUT", "/api/v1/groups/{groupId}/users/{userId}");
+pub const MEMBERSHIP_REMOVE: Call = ("DELETE", MEMBERSHIP_ADD.1);
+
+/// Adds `user` to `group` (or removes it), after `mark_sent`: the row's status and group
+/// status are `Success`, or `Failed` with Okta's error. The one way every command that
+/// changes a membership row sends it.
+pub async fn change_membership(
+    ctx: &RowContext,
+    mut result: RowResult,
+    add: bool,
+    group: &str,
+    user: &okta_model::UserId,
+) -> RowResult {
+    let call = if add {
+        MEMBERSHIP_ADD
+    } else {
+        MEMBERSHIP_REMOVE
+    };
+    if !ctx.mark_sent(&mut result, &[call]).await {
+        return result;
+    }
+    let groups = ctx.client.groups();
+    let group = okta_model::GroupId::from(group);
+    let sent = if add {
+        groups.add_member(&group, user).await
+    } else {
+        groups.remove_member(&group, user).await
+    };
+    match sent {
+        Ok(()) => {
+            result.user_creation_status = CreationStatus::Success;
+            result.group_assignment = crate::outcome::GroupStatus::Success;
+        }
+        Err(e) => {
+            result.group_assignment = crate::outcome::GroupStatus::Failed;
+            result.set_error(&e);
+        }
+    }
+    result
+}
 
 impl RowContext {
     /// Records, durably, that `result`'s row is about to send `calls` (its first write). A

@@ -5,18 +5,15 @@
 //! `Success` when an interrupted run of the same command had sent it.
 
 use crate::engine::ops::{
-    already, fill_user, find_user, not_mine, Call, Job, Lookup, RowContext, MEMBERSHIP_ADD,
+    already, change_membership, fill_user, find_user, not_mine, Job, Lookup, RowContext,
 };
 use crate::input::{MembershipRow, RemovalRow, RowOp};
 use crate::journal::Entry;
-use crate::outcome::{Action, CreationStatus, GroupStatus, RowResult};
+use crate::outcome::{Action, GroupStatus, RowResult};
 use futures_util::future::BoxFuture;
-use okta_model::{GroupId, UserId, UserStatus};
+use okta_model::{UserId, UserStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// The call that takes a member out.
-const MEMBERSHIP_REMOVE: Call = ("DELETE", MEMBERSHIP_ADD.1);
 
 #[derive(Debug, Clone, Default)]
 pub struct SyncJob {
@@ -77,15 +74,7 @@ async fn keep(
                 .into();
         return result;
     }
-    if !ctx.mark_sent(&mut result, &[MEMBERSHIP_ADD]).await {
-        return result;
-    }
-    let sent = ctx
-        .client
-        .groups()
-        .add_member(&GroupId::from(row.group.as_str()), &user.id)
-        .await;
-    finish(result, sent)
+    change_membership(ctx, result, true, &row.group, &user.id).await
 }
 
 /// A removal row: the member the file leaves out leaves the group.
@@ -107,27 +96,5 @@ async fn remove(ctx: &RowContext, row: RemovalRow, earlier: Option<Entry>) -> Ro
             return result;
         }
     }
-    if !ctx.mark_sent(&mut result, &[MEMBERSHIP_REMOVE]).await {
-        return result;
-    }
-    let sent = ctx
-        .client
-        .groups()
-        .remove_member(&GroupId::from(row.group.as_str()), &user)
-        .await;
-    finish(result, sent)
-}
-
-fn finish(mut result: RowResult, sent: Result<(), okta_client::Error>) -> RowResult {
-    match sent {
-        Ok(()) => {
-            result.user_creation_status = CreationStatus::Success;
-            result.group_assignment = GroupStatus::Success;
-        }
-        Err(e) => {
-            result.group_assignment = GroupStatus::Failed;
-            result.set_error(&e);
-        }
-    }
-    result
+    change_membership(ctx, result, false, &row.group, &user).await
 }
