@@ -333,15 +333,6 @@ pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// `1 row`, `2 rows`: how summaries count rows.
-pub fn rows(n: u64) -> String {
-    if n == 1 {
-        "1 row".to_owned()
-    } else {
-        format!("{n} rows")
-    }
-}
-
 /// One column of a results table: its name (the CSV header's cell, the JSONL key) and how a
 /// row fills it.
 #[derive(Clone, Copy)]

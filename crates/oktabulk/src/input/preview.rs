@@ -118,8 +118,8 @@ pub fn note(
             format!(": line {}", lines.join(", "))
         };
         note.push_str(&format!(
-            "\n  {} row(s) disabled by their {column} column, {what}{at}",
-            pass.disabled
+            "\n  {} disabled by their {column} column, {what}{at}",
+            crate::report::words::count(pass.disabled, "row", "rows")
         ));
     }
     for row in &pass.preview {
@@ -190,7 +190,7 @@ mod tests {
         let note = note("m", false, &source, &projection, &pass);
         assert_eq!(
             note,
-            "note: --map m reads mail as email, login as \"{mail|lower}\"; left out: other\n  managerId: left out, the file has no manager nor dn column\n  12 row(s) disabled by their enabled column, left out: line 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ..."
+            "note: --map m reads mail as email, login as \"{mail|lower}\"; left out: other\n  managerId: left out, the file has no manager nor dn column\n  12 rows disabled by their enabled column, left out: line 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ..."
         );
     }
 }

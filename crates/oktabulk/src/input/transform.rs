@@ -318,7 +318,8 @@ fn filter(step: &[String]) -> Result<Filter, String> {
             Ok(())
         } else {
             Err(format!(
-                "the filter {name} takes {n} argument(s) (separated by ':'), not {}",
+                "the filter {name} takes {} (separated by ':'), not {}",
+                crate::report::words::count(n as u64, "argument", "arguments"),
                 args.len()
             ))
         }

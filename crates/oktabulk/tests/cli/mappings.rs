@@ -78,7 +78,9 @@ async fn entra_s_export_imports_with_countries_phones_and_blocked_users_staged()
     let env = Env::start().await;
     let (err, rows) = import(&env, "entra-users.csv", "entra", &[]).await;
     assert!(
-        err.contains("1 row(s) disabled by their accountEnabled column, created STAGED (users import): line 4"),
+        err.contains(
+            "1 row disabled by their accountEnabled column, created STAGED (users import): line 4"
+        ),
         "{err}"
     );
     assert_eq!(
@@ -310,7 +312,7 @@ then = "skip"
         let err = stderr(&out);
         assert_eq!(code(&out), 0, "{args:?}: {err}");
         assert!(
-            err.contains("1 row(s) disabled by their Aktiv column, left out: line 3"),
+            err.contains("1 row disabled by their Aktiv column, left out: line 3"),
             "{err}"
         );
         assert!(
@@ -566,7 +568,7 @@ async fn a_workbook_export_is_mapped_with_its_lookups_and_its_disabled_flag_as_b
     assert_eq!(code(&out), 0, "{err}");
     assert!(
         err.contains(
-            "1 row(s) disabled by their Enabled column, created STAGED (users import): line 3"
+            "1 row disabled by their Enabled column, created STAGED (users import): line 3"
         ),
         "{err}"
     );

@@ -169,11 +169,11 @@ impl Page<'_> {
             items.push(match step {
                 NextStep::Rerun { rows } => format!(
                     "{} failed for reasons that may pass (rate limits, server errors, the network): run {again} again; it settles and sends them.",
-                    esc(&crate::outcome::rows(rows))
+                    esc(&crate::report::words::count(rows, "row", "rows"))
                 ),
                 NextStep::FixAndRerun { rows } => format!(
                     "{} failed because Okta refused them or they were invalid (see <em>Failures</em> below{in_results}): fix those lines, then run {again} again; the rows done are found as they are.",
-                    esc(&crate::outcome::rows(rows))
+                    esc(&crate::report::words::count(rows, "row", "rows"))
                 ),
                 NextStep::FixUsers { command, found } => {
                     let found: Vec<String> =
