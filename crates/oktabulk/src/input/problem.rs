@@ -38,7 +38,9 @@ impl Problem {
             line: Some(line),
             place: None,
             column: column.map(str::to_owned),
-            value: value.map(shorten),
+            // A value over several lines is never shown: a quote left open reads the cells
+            // after it (a password among them) into one value.
+            value: value.filter(|v| !v.contains(['\n', '\r'])).map(shorten),
             reason: reason.into(),
         }
     }
@@ -172,6 +174,17 @@ mod tests {
         );
         assert!(text.contains("(100 characters)"));
         assert!(text.ends_with("not an email address"));
+        let swallowed = Problem::at(
+            2,
+            Some("firstName"),
+            Some("Xa,Lee,Secr3t-Pass-99\nx2@example.com,x2@example.com"),
+            "too long",
+        );
+        assert_eq!(
+            swallowed.render("q.csv"),
+            "q.csv:2: column firstName: too long",
+            "a value over lines (a quote left open) is never shown"
+        );
         let secret = Problem::at(3, Some("password"), None, "too long");
         assert_eq!(secret.render("f.csv"), "f.csv:3: column password: too long");
         let placed =

@@ -580,9 +580,18 @@ fn decode(
             None,
             None,
             format!(
-                "the row has {} fields but the header has {}",
+                "the row has {} fields but the header has {}{}",
                 fields.len(),
-                header.len()
+                header.len(),
+                // A quote closed only on a later line reads those lines into one cell.
+                if fields
+                    .iter()
+                    .any(|f| f.as_ref().is_ok_and(|t| t.contains(['\n', '\r'])))
+                {
+                    "; a quoted cell of it runs over several lines: check for a quote (\") left open"
+                } else {
+                    ""
+                }
             ),
         ));
     }
@@ -820,6 +829,20 @@ mod tests {
                 assert!(row.is_ok(), "{:?}: {row:?}", String::from_utf8_lossy(fine));
             }
         }
+    }
+
+    /// A quote closed only lines later makes a ragged row whose problem says so.
+    #[test]
+    fn a_quote_closed_lines_later_is_named() {
+        let (_dir, input) = input_with(
+            b"login,email,firstName,lastName\nq1@x.example,q1@x.example,\"Qa,Lee\nq2@x.example,q2@x.example,Qb,\"Lee\"\n",
+        );
+        let mut rows = input.rows(b',').expect("header");
+        let problems = rows.next_row().expect("a row").expect_err("ragged");
+        assert!(
+            problems[0].reason.contains("runs over several lines"),
+            "{problems:?}"
+        );
     }
 
     #[test]
