@@ -94,8 +94,14 @@ impl Bucket {
     /// The bucket a request counts against. Exact matches win over prefixes, and the method
     /// matters, as in Okta's own mapping.
     pub fn for_request(method: &str, path: &str) -> Bucket {
-        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-        match segments.as_slice() {
+        // The first segments, without allocating: no rule looks past the sixth.
+        let mut first = [""; 8];
+        let mut n = 0;
+        for segment in path.trim_end_matches('/').split('/').take(first.len()) {
+            first[n] = segment;
+            n += 1;
+        }
+        match &first[..n] {
             ["", "api", "v1", "users"] => Bucket::Users,
             ["", "api", "v1", "users", _] if method == "GET" => Bucket::UserGet,
             ["", "api", "v1", "users", _] => Bucket::UserMutation,
@@ -149,6 +155,13 @@ mod tests {
             ("GET", "/api/v1/groups/00g1", Bucket::GroupById),
             ("PUT", "/api/v1/groups/00g1/users/00u1", Bucket::Groups),
             ("GET", "/api/v1/groups/00g1/users", Bucket::Groups),
+            // Past the eighth segment, still by the first six.
+            (
+                "GET",
+                "/api/v1/groups/00g1/users/00u1/a/b/c/d",
+                Bucket::Groups,
+            ),
+            ("GET", "/api/v1/users/00u1/x/y/z/a/b/c", Bucket::Other),
             ("GET", "/api/v1/meta/schemas/user/default", Bucket::Other),
             ("POST", "/api/v1/apps", Bucket::Apps),
             ("GET", "/api/v1/apps", Bucket::Apps),

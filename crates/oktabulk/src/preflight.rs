@@ -234,7 +234,7 @@ pub fn check(
             }
             Ok(raw) if raw.left_out.is_some() => {
                 if let Some(keep) = keep.as_deref_mut() {
-                    keep.keep(&RowInput::LeftOut {
+                    keep.keep(RowInput::LeftOut {
                         seq: raw.seq,
                         line: raw.line,
                         login: checker.label(&raw),
@@ -249,13 +249,13 @@ pub fn check(
                         report.named.add(raw.line, scope, key);
                     }
                     if let Some(keep) = keep.as_deref_mut() {
-                        keep.keep(&RowInput::Valid(Box::new(op)));
+                        keep.keep(RowInput::Valid(Box::new(op)));
                     }
                     Vec::new()
                 }
                 Err(problems) => {
                     if let Some(keep) = keep.as_deref_mut() {
-                        keep.keep(&RowInput::Invalid {
+                        keep.keep(RowInput::Invalid {
                             seq: raw.seq,
                             line: raw.line,
                             login: checker.label(&raw),
@@ -312,77 +312,160 @@ pub fn check(
 
 impl PreflightReport {
     /// The rows as the preflight decided them, in the file's order (`PreflightReport::checked`):
-    /// the file is not read again.
+    /// the file is not read again. A thread of their own unseals and reads them, at most
+    /// `BATCHES_AHEAD` batches of `BATCH` rows ahead of the run.
     pub fn checked_rows(
         &self,
-    ) -> Result<impl Iterator<Item = Result<RowInput, AppError>> + '_, AppError> {
+    ) -> Result<impl Iterator<Item = Result<RowInput, AppError>>, AppError> {
         let unreadable = |e: String| {
             AppError::Runtime(format!(
                 "the checked rows cannot be read back from their sealed temporary file: {e}"
             ))
         };
-        let mut records = self
+        let records = self
             .checked
             .as_ref()
             .ok_or_else(|| AppError::Runtime("the preflight kept no rows to send".into()))?
             .records()
             .map_err(|e| unreadable(e.to_string()))?;
-        let (mut chunk, mut at) = (Vec::new(), 0);
-        Ok(std::iter::from_fn(move || {
-            if at == chunk.len() {
-                match records.next()? {
-                    Ok(next) => (chunk, at) = (next, 0),
-                    Err(e) => return Some(Err(unreadable(e.to_string()))),
-                }
+        let (tx, rx) = std::sync::mpsc::sync_channel(BATCHES_AHEAD);
+        std::thread::Builder::new()
+            .name("oktabulk-rows".into())
+            .spawn(move || read_rows(records, &tx))
+            .map_err(|e| unreadable(e.to_string()))?;
+        let mut batch = Vec::new().into_iter();
+        Ok(std::iter::from_fn(move || loop {
+            if let Some(row) = batch.next() {
+                return Some(Ok(row));
             }
-            let row = read_row(&chunk, &mut at).map_err(unreadable);
-            if row.is_err() {
-                at = chunk.len();
+            // The thread ends after the last batch or an error: the channel closes.
+            match rx.recv().ok()? {
+                Ok(next) => batch = next.into_iter(),
+                Err(e) => return Some(Err(unreadable(e))),
             }
-            Some(row)
         }))
     }
 }
 
+/// Rows handed between the checking, the thread that keeps them and the thread that reads them
+/// back, at once.
+const BATCH: usize = 256;
+
+/// Batches a thread holds ahead of its reader, at most: memory stays flat.
+const BATCHES_AHEAD: usize = 8;
+
 /// Bytes of rows sealed together, at least (rows are sealed in chunks, not one by one).
 const CHUNK: usize = 64 * 1024;
 
-/// Keeps the rows the preflight judged, in order, sealed in chunks of `CHUNK` bytes: each row
-/// its JSON with its length before it.
+/// Reads every record of the sealed rows and sends them on in batches; after an error, only it.
+/// Ends when the reader goes away (a run that stops reading).
+fn read_rows(
+    records: crate::input::Records,
+    tx: &std::sync::mpsc::SyncSender<Result<Vec<RowInput>, String>>,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    for chunk in records {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                let _ = tx.send(Ok(batch));
+                let _ = tx.send(Err(e.to_string()));
+                return;
+            }
+        };
+        let mut at = 0;
+        while at < chunk.len() {
+            match read_row(&chunk, &mut at) {
+                Ok(row) => batch.push(row),
+                Err(e) => {
+                    let _ = tx.send(Ok(batch));
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+            if batch.len() == BATCH
+                && tx
+                    .send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))))
+                    .is_err()
+            {
+                return;
+            }
+        }
+    }
+    let _ = tx.send(Ok(batch));
+}
+
+/// Keeps the rows the preflight judged, in order, sealed in chunks of `CHUNK` bytes (each row
+/// its JSON with its length before it), on a thread of its own beside the checking.
 #[derive(Debug)]
 pub struct Keeper {
-    out: crate::input::SealedWriter,
-    chunk: Vec<u8>,
+    batch: Vec<RowInput>,
+    tx: Option<std::sync::mpsc::SyncSender<Vec<RowInput>>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<crate::input::SealedFile>>>,
 }
 
 impl Keeper {
-    /// A new sealed file. Errors: the system's random source or the temporary directory.
+    /// A new sealed file and the thread that writes it. Errors: the system's random source, the
+    /// temporary directory, or a thread that cannot start.
     pub fn new() -> std::io::Result<Keeper> {
+        let mut out = crate::input::SealedWriter::new()?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RowInput>>(BATCHES_AHEAD);
+        let thread = std::thread::Builder::new()
+            .name("oktabulk-keep".into())
+            .spawn(move || {
+                let mut chunk = Vec::with_capacity(CHUNK + 4096);
+                for batch in rx {
+                    for row in &batch {
+                        let start = chunk.len();
+                        chunk.extend_from_slice(&[0; 4]);
+                        serde_json::to_writer(&mut chunk, row)
+                            .expect("rows serialize: plain data, string keys");
+                        let len = u32::try_from(chunk.len() - start - 4).unwrap_or(u32::MAX);
+                        chunk[start..start + 4].copy_from_slice(&len.to_le_bytes());
+                        if chunk.len() >= CHUNK {
+                            out.record(&chunk);
+                            chunk.clear();
+                        }
+                    }
+                }
+                if !chunk.is_empty() {
+                    out.record(&chunk);
+                }
+                out.finish()
+            })?;
         Ok(Keeper {
-            out: crate::input::SealedWriter::new()?,
-            chunk: Vec::with_capacity(CHUNK + 4096),
+            batch: Vec::with_capacity(BATCH),
+            tx: Some(tx),
+            thread: Some(thread),
         })
     }
 
-    fn keep(&mut self, row: &RowInput) {
-        let start = self.chunk.len();
-        self.chunk.extend_from_slice(&[0; 4]);
-        serde_json::to_writer(&mut self.chunk, row)
-            .expect("rows serialize: plain data, string keys");
-        let len = u32::try_from(self.chunk.len() - start - 4).unwrap_or(u32::MAX);
-        self.chunk[start..start + 4].copy_from_slice(&len.to_le_bytes());
-        if self.chunk.len() >= CHUNK {
-            self.out.record(&self.chunk);
-            self.chunk.clear();
+    fn keep(&mut self, row: RowInput) {
+        self.batch.push(row);
+        if self.batch.len() == BATCH {
+            self.hand_over();
+        }
+    }
+
+    fn hand_over(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        // A thread gone has kept its error for `finish`.
+        if self.tx.as_ref().is_some_and(|tx| tx.send(batch).is_err()) {
+            self.tx = None;
         }
     }
 
     /// Every row kept: the sealed file, or why it could not be written.
     pub fn finish(mut self) -> std::io::Result<crate::input::SealedFile> {
-        if !self.chunk.is_empty() {
-            self.out.record(&self.chunk);
+        if !self.batch.is_empty() {
+            self.hand_over();
         }
-        self.out.finish()
+        drop(self.tx.take());
+        self.thread
+            .take()
+            .ok_or_else(|| std::io::Error::other("the rows were kept already"))?
+            .join()
+            .map_err(|_| std::io::Error::other("the thread that kept the rows failed"))?
     }
 }
 

@@ -80,13 +80,13 @@ impl Job for GroupsJob {
     fn process<'a>(
         &'a self,
         ctx: &'a RowContext,
-        op: RowOp,
+        op: &'a RowOp,
         _earlier: Option<Entry>,
     ) -> BoxFuture<'a, RowResult> {
         Box::pin(async move {
             match op {
                 RowOp::Group(row) => import(ctx, self, row).await,
-                op => not_mine(self, &op),
+                op => not_mine(self, op),
             }
         })
     }
@@ -96,7 +96,7 @@ impl Job for GroupsJob {
     }
 }
 
-async fn import(ctx: &RowContext, job: &GroupsJob, row: GroupRow) -> RowResult {
+async fn import(ctx: &RowContext, job: &GroupsJob, row: &GroupRow) -> RowResult {
     let mut result = RowResult::new(row.seq, row.line, "", Action::CreateGroup);
     result.group = row.name.clone();
     result.description = row.description.clone().unwrap_or_default();

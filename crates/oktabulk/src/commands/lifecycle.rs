@@ -198,13 +198,13 @@ impl Job for LifecycleJob {
     fn process<'a>(
         &'a self,
         ctx: &'a RowContext,
-        op: RowOp,
+        op: &'a RowOp,
         earlier: Option<Entry>,
     ) -> BoxFuture<'a, RowResult> {
         Box::pin(async move {
             match op {
                 RowOp::Lifecycle(row) => apply(ctx, self, row, earlier).await,
-                op => not_mine(self, &op),
+                op => not_mine(self, op),
             }
         })
     }
@@ -243,7 +243,7 @@ fn gone(ctx: &RowContext, result: &mut RowResult, earlier: &Option<Entry>) {
 async fn apply(
     ctx: &RowContext,
     job: &LifecycleJob,
-    row: UserRow,
+    row: &UserRow,
     earlier: Option<Entry>,
 ) -> RowResult {
     let mut result = RowResult::new(row.seq, row.line, &row.key, job.operation.action());

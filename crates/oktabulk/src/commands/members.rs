@@ -64,13 +64,13 @@ impl Job for MembersJob {
     fn process<'a>(
         &'a self,
         ctx: &'a RowContext,
-        op: RowOp,
+        op: &'a RowOp,
         earlier: Option<Entry>,
     ) -> BoxFuture<'a, RowResult> {
         Box::pin(async move {
             match op {
                 RowOp::Membership(row) => apply(ctx, self, row, earlier).await,
-                op => not_mine(self, &op),
+                op => not_mine(self, op),
             }
         })
     }
@@ -79,7 +79,7 @@ impl Job for MembersJob {
 async fn apply(
     ctx: &RowContext,
     job: &MembersJob,
-    row: MembershipRow,
+    row: &MembershipRow,
     earlier: Option<Entry>,
 ) -> RowResult {
     let action = if job.add {

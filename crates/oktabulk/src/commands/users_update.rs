@@ -68,13 +68,13 @@ impl Job for UpdateJob {
     fn process<'a>(
         &'a self,
         ctx: &'a RowContext,
-        op: RowOp,
+        op: &'a RowOp,
         earlier: Option<Entry>,
     ) -> BoxFuture<'a, RowResult> {
         Box::pin(async move {
             match op {
-                RowOp::Update(row) => update(ctx, self, *row, earlier).await,
-                op => not_mine(self, &op),
+                RowOp::Update(row) => update(ctx, self, row, earlier).await,
+                op => not_mine(self, op),
             }
         })
     }
@@ -83,7 +83,7 @@ impl Job for UpdateJob {
 async fn update(
     ctx: &RowContext,
     job: &UpdateJob,
-    row: UpdateRow,
+    row: &UpdateRow,
     earlier: Option<Entry>,
 ) -> RowResult {
     let mut result = RowResult::new(row.user.seq, row.user.line, &row.user.key, Action::Update);
@@ -108,8 +108,8 @@ async fn update(
         return result;
     }
     let body = CreateUserRequest {
-        profile: row.profile,
-        credentials: row.password.map(|p| UserCredentials {
+        profile: row.profile.clone(),
+        credentials: row.password.clone().map(|p| UserCredentials {
             password: Some(PasswordCredential {
                 value: Some(p),
                 ..Default::default()

@@ -26,7 +26,7 @@ pub trait Job: Send + Sync + std::fmt::Debug {
     fn process<'a>(
         &'a self,
         ctx: &'a RowContext,
-        op: RowOp,
+        op: &'a RowOp,
         earlier: Option<Entry>,
     ) -> BoxFuture<'a, RowResult>;
 

@@ -153,6 +153,7 @@ async fn dispatch(
                 break;
             }
         };
+        let (seq, line, label) = input.key();
         tokio::select! {
             biased;
             _ = &mut interrupt => {
@@ -165,14 +166,13 @@ async fn dispatch(
                 break;
             }
             permits = acquire(
-                (input.key().0, dispatched),
+                (seq, dispatched),
                 &started,
                 (reported, finished_one),
                 &in_flight,
             ) => {
                 let Some(place) = permits else { break };
                 dispatched += 1;
-                let (seq, line, label) = input.key();
                 started.lock().insert(seq, (line, label));
                 let preview = ctx.preview;
                 let (ctx, tx, tally) = (Arc::clone(ctx), tx.clone(), Arc::clone(tally));
@@ -389,7 +389,7 @@ async fn run_row(ctx: &RowContext, input: RowInput) -> (RowResult, bool) {
 /// a reason that may pass and the run goes on.
 async fn try_row(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResult {
     // Each job boxes its operation's future at its own size: the row's own stays small.
-    let mut result = ctx.job.process(ctx, op.clone(), earlier.clone()).await;
+    let mut result = ctx.job.process(ctx, &op, earlier.clone()).await;
     for _ in 1..ROW_ATTEMPTS {
         if !result.unsettled || ctx.stop.is_set() {
             break;
@@ -403,7 +403,7 @@ async fn try_row(ctx: &RowContext, op: RowOp, earlier: Option<Entry>) -> RowResu
             Some(Entry::Sent(at)) => Some(Entry::Sent(at)),
             _ => earlier.clone(),
         };
-        result = ctx.job.process(ctx, op.clone(), again).await;
+        result = ctx.job.process(ctx, &op, again).await;
     }
     result
 }

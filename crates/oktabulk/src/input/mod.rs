@@ -29,5 +29,5 @@ pub(crate) use checker::{
 };
 pub(crate) use keyed::AppDirectory;
 pub(crate) use kinds::{CheckerInputs, FileKind};
-pub(crate) use sealed::{SealedFile, SealedWriter};
+pub(crate) use sealed::{Records, SealedFile, SealedWriter};
 pub(crate) use validate::{GroupTarget, ImportRow};

@@ -145,13 +145,8 @@ impl SealedFile {
     }
 
     /// The records, in the order written.
-    pub fn records(&self) -> io::Result<impl Iterator<Item = io::Result<Vec<u8>>>> {
-        let mut file = self.open()?;
-        Ok(std::iter::from_fn(move || match file.next_record() {
-            Ok(true) => Some(Ok(std::mem::take(&mut file.plain))),
-            Ok(false) => None,
-            Err(e) => Some(Err(e)),
-        }))
+    pub fn records(&self) -> io::Result<Records> {
+        Ok(Records(self.open()?))
     }
 
     pub fn path(&self) -> &Path {
@@ -167,6 +162,23 @@ impl SealedFile {
             plain: Vec::new(),
             at: 0,
         })
+    }
+}
+
+/// A sealed file's records, in the order written (`SealedFile::records`): it owns what it
+/// reads, so a thread of its own can read it.
+#[derive(Debug)]
+pub struct Records(Unsealed);
+
+impl Iterator for Records {
+    type Item = io::Result<Vec<u8>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.0.next_record() {
+            Ok(true) => Some(Ok(std::mem::take(&mut self.0.plain))),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        }
     }
 }
 

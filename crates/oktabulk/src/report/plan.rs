@@ -162,8 +162,9 @@ pub struct Plan {
     closed: bool,
     /// Reads before the rows start (the org's schema and groups, the limits) are not counted.
     started: bool,
-    /// Rows' lines waiting for an earlier row, so that lines come in input order.
-    pending: BTreeMap<u64, String>,
+    /// Rows' lines (each with its newline) waiting for an earlier row, so that lines come in
+    /// input order.
+    pending: BTreeMap<u64, Vec<u8>>,
     next: u64,
     reading: Reading,
     /// Standard output, written in blocks: a line per row of a large file.
@@ -205,19 +206,20 @@ impl Plan {
 
 /// A row of the plan: line, action, status, calls it would send, and what names it (with why,
 /// for a row that fails).
-fn render_row(row: &RowResult) -> String {
-    let mut line = format!(
+fn render_row(out: &mut impl Write, row: &RowResult) -> std::io::Result<()> {
+    write!(
+        out,
         "{:>6}  {:<15}  {:<11}  {:>5}  {}",
         row.line,
         row.action.as_str(),
         row.user_creation_status.as_str(),
         row.planned.len(),
         printable(&row.label())
-    );
+    )?;
     if row.failed() && !row.error_message.is_empty() {
-        line.push_str(&format!(": {}", printable(&row.error_message)));
+        write!(out, ": {}", printable(&row.error_message))?;
     }
-    line
+    writeln!(out)
 }
 
 impl Plan {
@@ -296,9 +298,23 @@ impl Reporter for Plan {
                 if result.password_set {
                     self.passwords += 1;
                 }
-                self.pending.insert(result.seq, render_row(result));
+                if result.seq == self.next {
+                    // In order (a dry run's rows mostly are): straight out.
+                    if !self.closed {
+                        let written = render_row(&mut self.out, result);
+                        self.written(written)?;
+                    }
+                    self.next += 1;
+                } else {
+                    let mut line = Vec::new();
+                    render_row(&mut line, result).expect("writing to memory");
+                    self.pending.insert(result.seq, line);
+                }
                 while let Some(line) = self.pending.remove(&self.next) {
-                    self.line(&line)?;
+                    if !self.closed {
+                        let written = self.out.write_all(&line);
+                        self.written(written)?;
+                    }
                     self.next += 1;
                 }
             }
@@ -309,7 +325,10 @@ impl Reporter for Plan {
 
     fn finish(&mut self) -> Result<(), AppError> {
         for line in std::mem::take(&mut self.pending).into_values() {
-            self.line(&line)?;
+            if !self.closed {
+                let written = self.out.write_all(&line);
+                self.written(written)?;
+            }
         }
         let rows: u64 = self.tally.outcomes.values().sum();
         let counts: Vec<String> = self

@@ -30,19 +30,19 @@ impl Job for AppsJob {
     fn process<'a>(
         &'a self,
         ctx: &'a RowContext,
-        op: RowOp,
+        op: &'a RowOp,
         earlier: Option<Entry>,
     ) -> BoxFuture<'a, RowResult> {
         Box::pin(async move {
             match op {
-                RowOp::AppAssignment(row) => apply(ctx, self, *row, earlier).await,
-                op => not_mine(self, &op),
+                RowOp::AppAssignment(row) => apply(ctx, self, row, earlier).await,
+                op => not_mine(self, op),
             }
         })
     }
 }
 
-async fn apply(ctx: &RowContext, job: &AppsJob, row: AppRow, earlier: Option<Entry>) -> RowResult {
+async fn apply(ctx: &RowContext, job: &AppsJob, row: &AppRow, earlier: Option<Entry>) -> RowResult {
     let action = if job.assign {
         Action::AssignApp
     } else {
@@ -63,7 +63,7 @@ async fn apply(ctx: &RowContext, job: &AppsJob, row: AppRow, earlier: Option<Ent
                 Lookup::NotFound | Lookup::Failed => return result,
             };
             fill_user(&mut result, &user);
-            user_row(ctx, job, &row, &app, &user.id, earlier, result).await
+            user_row(ctx, job, row, &app, &user.id, earlier, result).await
         }
         AppTarget::Group(group) => {
             result.group = row.group_name.clone();
@@ -71,7 +71,7 @@ async fn apply(ctx: &RowContext, job: &AppsJob, row: AppRow, earlier: Option<Ent
             group_row(
                 ctx,
                 job,
-                &row,
+                row,
                 &app,
                 &GroupId::from(group.as_str()),
                 earlier,

@@ -29,14 +29,14 @@ impl Job for SyncJob {
     fn process<'a>(
         &'a self,
         ctx: &'a RowContext,
-        op: RowOp,
+        op: &'a RowOp,
         earlier: Option<Entry>,
     ) -> BoxFuture<'a, RowResult> {
         Box::pin(async move {
             match op {
                 RowOp::Membership(row) => keep(ctx, self, row, earlier).await,
                 RowOp::Removal(row) => remove(ctx, row, earlier).await,
-                op => not_mine(self, &op),
+                op => not_mine(self, op),
             }
         })
     }
@@ -46,7 +46,7 @@ impl Job for SyncJob {
 async fn keep(
     ctx: &RowContext,
     job: &SyncJob,
-    row: MembershipRow,
+    row: &MembershipRow,
     earlier: Option<Entry>,
 ) -> RowResult {
     let mut result = RowResult::new(row.seq, row.line, &row.user, Action::AddMember);
@@ -78,7 +78,7 @@ async fn keep(
 }
 
 /// A removal row: the member the file leaves out leaves the group.
-async fn remove(ctx: &RowContext, row: RemovalRow, earlier: Option<Entry>) -> RowResult {
+async fn remove(ctx: &RowContext, row: &RemovalRow, earlier: Option<Entry>) -> RowResult {
     let mut result = RowResult::new(row.seq, 0, &row.login, Action::RemoveMember);
     result.group = row.group_name.clone();
     result.group_id = row.group.clone();

@@ -65,13 +65,13 @@ impl Job for ImportJob {
     fn process<'a>(
         &'a self,
         ctx: &'a RowContext,
-        op: RowOp,
+        op: &'a RowOp,
         earlier: Option<Entry>,
     ) -> BoxFuture<'a, RowResult> {
         Box::pin(async move {
             match op {
-                RowOp::Create(row) => create(ctx, self, *row, earlier).await,
-                op => not_mine(self, &op),
+                RowOp::Create(row) => create(ctx, self, row, earlier).await,
+                op => not_mine(self, op),
             }
         })
     }
@@ -81,16 +81,16 @@ impl Job for ImportJob {
 async fn create(
     ctx: &RowContext,
     job: &ImportJob,
-    row: ImportRow,
+    row: &ImportRow,
     earlier: Option<Entry>,
 ) -> RowResult {
     let work = Work {
         ctx,
         job,
-        row: &row,
-        groups: job.group_ids(&row),
+        row,
+        groups: job.group_ids(row),
     };
-    let mut result = base_result(&row, Action::Create);
+    let mut result = base_result(row, Action::Create);
     // A row sent by an interrupted run: its user may exist already.
     if let Some(Entry::Sent(sent_at)) = earlier {
         match work.settle_earlier(sent_at).await {
