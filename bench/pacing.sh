@@ -30,7 +30,8 @@ OKTABULK=${OKTABULK:-$TARGET/release/oktabulk}
 BIN="$(dirname "$OKTABULK")"
 source bench/lib.sh
 
-VENVS="$TARGET/bench-venv"
+# Absolute: okta-cli runs from the scratch directory.
+VENVS="$(cd "$TARGET" && pwd)/bench-venv"
 OKTA_CLI=""
 CLASSIC_PY=""
 if [ "$PEERS" = 1 ]; then

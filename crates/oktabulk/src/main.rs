@@ -4,6 +4,10 @@ use clap::Parser;
 use oktabulk::exit::code;
 use std::process::ExitCode;
 
+/// mimalloc, not the system's allocator: the checked rows are made on one thread and freed on
+/// another (`preflight::Keeper`, `checked_rows`), which glibc's malloc serializes on an arena
+/// lock (a 500,000-row dry run took 14.6 s of CPU instead of 5); mimalloc frees such memory
+/// without a lock, and is faster on the rows' many small allocations.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -30,7 +30,7 @@ pub struct PreflightReport {
     pub appended: Vec<crate::input::RowOp>,
     /// What the journal keeps, before any row is sent, of how the command decided them.
     pub journal_meta: Vec<(&'static str, String)>,
-    /// Every row as the preflight decided it (`RowInput`, one JSON record each), sealed: what
+    /// Every row as the preflight decided it (`RowInput`, as JSON, in chunks), sealed: what
     /// the run sends, without reading or checking the file again. `None` for `validate`.
     pub checked: Option<crate::input::SealedFile>,
 }

@@ -4,8 +4,9 @@
 //! once the process is gone, even when it is killed before it can remove the file.
 //!
 //! Two uses: standard input, sealed in chunks (`from_reader`, read back as bytes by `open`), and
-//! the rows the preflight checked, one record each (`SealedWriter`, read back by `records`), so
-//! that the run sends what was checked without reading or checking the file again.
+//! the rows the preflight checked, in chunks of rows (`SealedWriter`, read back by `records`;
+//! the rows' own framing is `preflight::Keeper`'s), so that the run sends what was checked
+//! without reading or checking the file again.
 //!
 //! The file is a sequence of records, each a little-endian `u32` length and then the record
 //! sealed with its tag; the nonce of the n-th record is n (a key seals one file only, so no nonce
