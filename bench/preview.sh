@@ -29,6 +29,8 @@ BUILDS="after"
 [ -n "${BEFORE:-}" ] && BUILDS="before after"
 build() { if [ "$1" = before ]; then echo "$BEFORE"; else echo "$OKTABULK"; fi; }
 source bench/lib.sh
+# The plan's sentences unwrapped, so that a line of it is grepped whole.
+export COLUMNS=1000
 
 generate() {
   awk -v n="$1" 'BEGIN {

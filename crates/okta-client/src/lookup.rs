@@ -310,7 +310,7 @@ impl LoginLookup {
     }
 
     /// Lists every user of the org (DEPROVISIONED ones too, which the plain list leaves out)
-    /// when that takes at most `max_pages` pages (and at most `MAX_LISTED_USERS`, 20,000, users); from then on
+    /// when that takes at most `max_pages` pages (and at most `MAX_LISTED_USERS` users); from then on
     /// every lookup is answered from the list. Answers whether it listed the org; a longer org
     /// is left unlisted, at the cost of the pages read.
     pub async fn list_org(&self, max_pages: u64) -> Result<bool, Error> {

@@ -308,7 +308,10 @@ pub async fn preview(
     if looks_users_up {
         if !settings.quiet {
             if let Some(note) = crate::report::plan::reading_note(&conn.client, report.rows) {
-                crate::errln!("{note}");
+                let width = crate::report::words::width();
+                for line in crate::report::words::wrap(&note, width, "  ") {
+                    crate::errln!("{line}");
+                }
             }
         }
         // Listing the org costs fewer calls than the batches when its pages are at most a

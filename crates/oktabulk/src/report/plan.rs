@@ -7,7 +7,7 @@ use crate::engine::{Event, PreviewReads, Reporter};
 use crate::exit::AppError;
 use crate::outcome::{RowResult, RowTally};
 use crate::report::printable;
-use crate::report::words::count;
+use crate::report::words::{count, width, wrap};
 use okta_client::{estimate, BucketView};
 use okta_model::rate_limit::Bucket;
 use std::collections::BTreeMap;
@@ -81,11 +81,13 @@ struct BucketEstimate {
     bucket: Bucket,
     calls: u64,
     view: Option<BucketView>,
+    /// The view is the users bucket's: this one was not read yet.
+    assumed: bool,
     time: Option<Duration>,
 }
 
 /// Each bucket's estimate; a bucket not read yet is taken to be like the users bucket (its
-/// Workforce twin).
+/// Workforce twin), and marked so.
 fn estimate_buckets(
     calls: &Calls,
     learned: &[BucketView],
@@ -96,34 +98,36 @@ fn estimate_buckets(
         .0
         .iter()
         .map(|(bucket, n)| {
-            let view = learned
-                .iter()
-                .find(|b| b.bucket == *bucket)
-                .or_else(|| learned.iter().find(|b| b.bucket == Bucket::Users))
-                .copied();
+            let own = learned.iter().find(|b| b.bucket == *bucket).copied();
+            let view = own.or_else(|| learned.iter().find(|b| b.bucket == Bucket::Users).copied());
             let time = view.map(|b| estimate(*n, u64::from(b.allowed), WINDOW, latency, in_flight));
             BucketEstimate {
                 bucket: *bucket,
                 calls: *n,
                 view,
+                assumed: own.is_none() && view.is_some(),
                 time,
             }
         })
         .collect()
 }
 
+/// The bucket table's columns: the bucket, its calls, its limit a minute, this run's share of a
+/// window, and the time its calls take.
+fn bucket_columns(cells: [&str; 5]) -> String {
+    let [bucket, calls, limit, share, time] = cells;
+    format!("  {bucket:<26} {calls:>8}  {limit:>10}  {share:>11}  {time}")
+        .trim_end()
+        .to_owned()
+}
+
 fn render_bucket(e: &BucketEstimate) -> String {
-    format!(
-        "  {:<28} {:>8} {:<5}  limit {}  {}",
-        e.bucket.name(),
-        e.calls,
-        if e.calls == 1 { "call" } else { "calls" },
-        e.view.map_or("unknown".into(), |b| format!(
-            "{}/min, {} per window for this run",
-            b.limit, b.allowed
-        )),
-        e.time.map_or(String::new(), |t| format!("~{}", human(t)))
-    )
+    let mark = if e.assumed { "*" } else { "" };
+    let (limit, share) = e.view.map_or(("?".to_owned(), "?".to_owned()), |b| {
+        (format!("{}{mark}", b.limit), format!("{}{mark}", b.allowed))
+    });
+    let time = e.time.map_or(String::new(), |t| format!("~{}", human(t)));
+    bucket_columns([e.bucket.name(), &e.calls.to_string(), &limit, &share, &time])
 }
 
 /// What a dry run's plan adds to the rows' own calls: calls made once for the whole run (the
@@ -207,20 +211,37 @@ impl Plan {
 /// A row of the plan: line, action, status, calls it would send, and what names it (with why,
 /// for a row that fails).
 fn render_row(out: &mut impl Write, row: &RowResult) -> std::io::Result<()> {
-    write!(
-        out,
-        "{:>6}  {:<15}  {:<11}  {:>5}  {}",
+    let label = row.label();
+    let label = printable(&label);
+    let (line, action, status, calls) = (
         row.line,
         row.action.as_str(),
         row.user_creation_status.as_str(),
         row.planned.len(),
-        printable(&row.label())
-    )?;
-    if row.failed() && !row.error_message.is_empty() {
-        write!(out, ": {}", printable(&row.error_message))?;
+    );
+    if !row.failed() || row.error_message.is_empty() {
+        return writeln!(
+            out,
+            "{line:>6}  {action:<15}  {status:<11}  {calls:>5}  {label}"
+        );
     }
-    writeln!(out)
+    // A failed row says why: after it when that fits the width, else on lines of its own under
+    // it (a failed row is rare; the rest of a large plan is written without this).
+    let head = format!("{line:>6}  {action:<15}  {status:<11}  {calls:>5}  {label}:");
+    let why = printable(&row.error_message);
+    let width = width();
+    if console::measure_text_width(&head) + 1 + console::measure_text_width(&why) <= width {
+        return writeln!(out, "{head} {why}");
+    }
+    writeln!(out, "{head}")?;
+    for text in wrap(&format!("{FAILED_INDENT}{why}"), width, FAILED_INDENT) {
+        writeln!(out, "{text}")?;
+    }
+    Ok(())
 }
+
+/// Where the lines of a failed row's reason start, when it does not fit after the row.
+const FAILED_INDENT: &str = "        ";
 
 impl Plan {
     /// Prints one line of the plan. A reader that went away (`| head`) ends the printing, not
@@ -231,6 +252,15 @@ impl Plan {
         }
         let written = writeln!(self.out, "{text}");
         self.written(written)
+    }
+
+    /// Prints a sentence wrapped to the terminal's width (80 columns off a terminal), its
+    /// further lines indented.
+    fn wrapped(&mut self, text: &str) -> Result<(), AppError> {
+        for line in wrap(text, width(), "  ") {
+            self.line(&line)?;
+        }
+        Ok(())
     }
 
     fn written(&mut self, written: std::io::Result<()>) -> Result<(), AppError> {
@@ -347,11 +377,11 @@ impl Reporter for Plan {
             self.line(&format!("passwords to set: {}", self.passwords))?;
         }
         for note in std::mem::take(&mut self.notes) {
-            self.line(note)?;
+            self.wrapped(note)?;
         }
         let stats = self.reading.reads.lookup.stats();
         let own: u64 = self.reads.0.values().sum::<u64>() + stats.listed_pages;
-        self.line(&self.reading_line(own))?;
+        self.wrapped(&self.reading_line(own))?;
         // The run's reads: the rows' reads here but the batches, and a GET per user a batch
         // found (the run reads each row's user on its own).
         let mut calls = Calls::default();
@@ -374,22 +404,35 @@ impl Reporter for Plan {
         }
         // The bound is about logins read one by one: without any, the counts are exact.
         let bound = self.bound.filter(|_| stats.single > 0);
-        self.line(&format!(
-            "API calls by rate-limit bucket: the reads the run makes and the writes it would send{}:",
-            bound.map_or(String::new(), |why| format!(" (at most: {why})"))
+        self.wrapped(&format!(
+            "API calls by rate-limit bucket (the run's reads and the writes it would send){}:",
+            bound.map_or(String::new(), |why| format!(", at most: {why}"))
         ))?;
         let latency = self.latency / self.answers.max(1);
         let in_flight = self.client.in_flight_limit() as u64;
         let estimates = estimate_buckets(&calls, &self.client.buckets(), latency, in_flight);
+        self.line(&bucket_columns([
+            "bucket",
+            "calls",
+            "limit/min",
+            "run's share",
+            "time",
+        ]))?;
         for e in &estimates {
             self.line(&render_bucket(e))?;
+        }
+        if estimates.iter().any(|e| e.assumed) {
+            self.wrapped(&format!(
+                "  * not read yet: taken to be {}'s limit",
+                Bucket::Users.name()
+            ))?;
         }
         let longest = estimates
             .iter()
             .filter_map(|e| e.time)
             .max()
             .unwrap_or_default();
-        self.line(&format!(
+        self.wrapped(&format!(
             "estimated time: ~{} (each window's share as fast as {in_flight} in flight allow at {} ms a call, then the window's reset; buckets are used in parallel); nothing was sent",
             human(longest),
             latency.as_millis()
@@ -429,8 +472,16 @@ mod tests {
         let e = estimate_buckets(&calls, &[users], latency, 10);
         assert_eq!(e.len(), 2);
         assert_eq!(e[1].view, Some(users), "groups: not read, like users");
+        assert!(!e[0].assumed && e[1].assumed);
         // 600 calls at 300 a window: one whole window, then a burst of 300 at 10 in flight.
         assert_eq!(e[0].time, Some(WINDOW + latency * 30));
-        assert!(render_bucket(&e[0]).contains("600/min, 300 per window for this run"));
+        assert_eq!(
+            render_bucket(&e[0]),
+            "  /api/v1/users                   600         600          300  ~63s"
+        );
+        assert_eq!(
+            render_bucket(&e[1]),
+            "  /api/v1/groups                   10        600*         300*  ~0.1s"
+        );
     }
 }

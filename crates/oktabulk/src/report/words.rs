@@ -16,9 +16,16 @@ pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     }
 }
 
-/// The width to wrap standard error's lines to: `WIDTH`, or the terminal's width when it is
-/// narrower.
+/// The width to wrap lines to: `COLUMNS` when it is set to a number (at least 40: the admin's
+/// own choice, as for other tools whose output is piped), else `WIDTH`, or the terminal's width
+/// when it is narrower.
 pub fn width() -> usize {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+    {
+        return columns.max(40);
+    }
     let term = console::Term::stderr();
     if term.is_term() {
         usize::from(term.size().1).clamp(40, WIDTH)

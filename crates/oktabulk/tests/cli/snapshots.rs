@@ -92,20 +92,38 @@ async fn results_jsonl() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dry_run_plan() {
     let env = org_and_file().await;
+    let args = [
+        "users",
+        "import",
+        "users.csv",
+        "--skip-invalid",
+        "--dry-run",
+    ];
+    // Snapshotted unwrapped: where a sentence wraps moves with its timings, which are redacted.
     let out = env
-        .run(&[
-            "users",
-            "import",
-            "users.csv",
-            "--skip-invalid",
-            "--dry-run",
-        ])
-        .await;
+        .command()
+        .env("COLUMNS", "200")
+        .args(args)
+        .output()
+        .await
+        .expect("oktabulk runs");
     // As the run: the row --skip-invalid leaves out fails it.
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let plan = String::from_utf8_lossy(&out.stdout).into_owned();
     redacted(|| insta::assert_snapshot!("dry_run_plan", plan));
     assert_eq!(env.users_added(), 1, "the plan sent nothing");
+    // As an admin reads it off a terminal: every line within 80 columns, the failed row's
+    // reason under it.
+    let out = env.run(&args).await;
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let plan = String::from_utf8_lossy(&out.stdout).into_owned();
+    for line in plan.lines() {
+        assert!(line.chars().count() <= 80, "{line:?} is over 80 columns");
+    }
+    assert!(
+        plan.contains("not-a-login:\n        login: a login must be an email address"),
+        "{plan}"
+    );
 }
 
 /// Every bulk command's summary, on one org, one after the other: each counts only what it

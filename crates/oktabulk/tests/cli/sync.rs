@@ -356,13 +356,17 @@ async fn a_dry_run_the_safeguard_refuses_exits_as_the_run_would() {
     // The plan's reads: the group (its own bucket), its member page and the rules (groups),
     // the user to add (by login), and the rows' reads: a removal reads the member's groups
     // (the users bucket), the added row reads its user.
-    for bucket in [
-        "  /api/v1/users                       5 calls",
-        "  /api/v1/users/{idOrLogin}           2 calls",
-        "  /api/v1/groups                      8 calls",
-        "  /api/v1/groups/{id}                 1 call ",
+    for (bucket, calls) in [
+        ("/api/v1/users", "5"),
+        ("/api/v1/users/{idOrLogin}", "2"),
+        ("/api/v1/groups", "8"),
+        ("/api/v1/groups/{id}", "1"),
     ] {
-        assert!(plan.contains(bucket), "{bucket:?} in:\n{plan}");
+        assert!(
+            plan.lines()
+                .any(|l| l.split_whitespace().take(2).eq([bucket, calls])),
+            "{bucket} with {calls} calls in:\n{plan}"
+        );
     }
     let expected = env
         .run(&[
