@@ -173,6 +173,8 @@ pub struct Plan {
     reading: Reading,
     /// Standard output, written in blocks: a line per row of a large file.
     out: std::io::BufWriter<std::io::Stdout>,
+    /// The columns its sentences wrap to (`words::width`).
+    width: usize,
 }
 
 impl Plan {
@@ -204,13 +206,14 @@ impl Plan {
             next: 0,
             reading,
             out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            width: width(),
         }
     }
 }
 
 /// A row of the plan: line, action, status, calls it would send, and what names it (with why,
 /// for a row that fails).
-fn render_row(out: &mut impl Write, row: &RowResult) -> std::io::Result<()> {
+fn render_row(out: &mut impl Write, row: &RowResult, width: usize) -> std::io::Result<()> {
     let label = row.label();
     let label = printable(&label);
     let (line, action, status, calls) = (
@@ -229,7 +232,6 @@ fn render_row(out: &mut impl Write, row: &RowResult) -> std::io::Result<()> {
     // it (a failed row is rare; the rest of a large plan is written without this).
     let head = format!("{line:>6}  {action:<15}  {status:<11}  {calls:>5}  {label}:");
     let why = printable(&row.error_message);
-    let width = width();
     if console::measure_text_width(&head) + 1 + console::measure_text_width(&why) <= width {
         return writeln!(out, "{head} {why}");
     }
@@ -257,7 +259,7 @@ impl Plan {
     /// Prints a sentence wrapped to the terminal's width (80 columns off a terminal), its
     /// further lines indented.
     fn wrapped(&mut self, text: &str) -> Result<(), AppError> {
-        for line in wrap(text, width(), "  ") {
+        for line in wrap(text, self.width, "  ") {
             self.line(&line)?;
         }
         Ok(())
@@ -331,13 +333,13 @@ impl Reporter for Plan {
                 if result.seq == self.next {
                     // In order (a dry run's rows mostly are): straight out.
                     if !self.closed {
-                        let written = render_row(&mut self.out, result);
+                        let written = render_row(&mut self.out, result, self.width);
                         self.written(written)?;
                     }
                     self.next += 1;
                 } else {
                     let mut line = Vec::new();
-                    render_row(&mut line, result).expect("writing to memory");
+                    render_row(&mut line, result, self.width).expect("writing to memory");
                     self.pending.insert(result.seq, line);
                 }
                 while let Some(line) = self.pending.remove(&self.next) {
