@@ -469,6 +469,17 @@ impl Keeper {
     }
 }
 
+impl Drop for Keeper {
+    /// Not finished (a file refused): the thread is waited for, and the sealed file it answers
+    /// is removed here; left to itself, it could outlive the process and leave the file behind.
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// The row at `at` of a chunk, and `at` moved past it.
 fn read_row(chunk: &[u8], at: &mut usize) -> Result<RowInput, String> {
     let len = chunk

@@ -10,7 +10,9 @@
 //!
 //! The file is a sequence of records, each a little-endian `u32` length and then the record
 //! sealed with its tag; the nonce of the n-th record is n (a key seals one file only, so no nonce
-//! repeats). Reading checks every tag: a record changed on disk is an error, never other bytes.
+//! repeats). The last record is the count of those before it, sealed with other additional data
+//! (`END`). Reading checks every tag and the end: a record changed on disk, and a file cut short
+//! even at a record's edge, is an error, never other or fewer bytes.
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -22,8 +24,24 @@ use std::sync::Arc;
 /// Plain bytes per record of sealed standard input.
 const CHUNK: usize = 64 * 1024;
 
+/// What an end record is sealed with (as additional data): told apart from every other record.
+const END: &[u8] = b"oktabulk sealed file end";
+
+/// An end record's sealed length: its count (8 bytes) and the tag.
+const END_RECORD: usize = 8 + 16;
+
+/// Any change to a sealed file on disk, a cut included.
+const CHANGED: &str = "the sealed spool was changed on disk";
+
 /// The longest record read back: anything longer was not written here.
 const MAX_RECORD: usize = 64 * 1024 * 1024;
+
+/// Why standard input could not be spooled: reading it, or writing the sealed file.
+#[derive(Debug)]
+pub enum Spooling {
+    Read(io::Error),
+    Write(io::Error),
+}
 
 /// A sealed temporary file: its path (removed when dropped) and the key that opens it.
 pub struct SealedFile {
@@ -41,6 +59,14 @@ fn nonce(n: u64) -> Nonce {
     let mut bytes = [0u8; NONCE_LEN];
     bytes[NONCE_LEN - 8..].copy_from_slice(&n.to_be_bytes());
     Nonce::assume_unique_for_key(bytes)
+}
+
+/// A failure to make or write a sealed file, saying where: the temporary directory (`TMPDIR`).
+fn in_temp_dir(e: io::Error) -> io::Error {
+    io::Error::new(
+        e.kind(),
+        format!("a sealed temporary file (the directory TMPDIR names, or /tmp): {e}"),
+    )
 }
 
 /// Writes records into a new sealed file; `finish` answers the file, or the first error.
@@ -62,6 +88,10 @@ impl SealedWriter {
     /// A new temporary file (readable by its owner only) under a new random key. Errors: the
     /// system's random source or the temporary directory.
     pub fn new() -> io::Result<SealedWriter> {
+        Self::create().map_err(in_temp_dir)
+    }
+
+    fn create() -> io::Result<SealedWriter> {
         let mut key = [0u8; 32];
         SystemRandom::new()
             .fill(&mut key)
@@ -83,13 +113,17 @@ impl SealedWriter {
     /// Seals and appends one record. A failure is kept and answered by `finish`; records after
     /// it are dropped.
     pub fn record(&mut self, plain: &[u8]) {
+        self.seal(plain, Aad::from(&[][..]));
+    }
+
+    fn seal(&mut self, plain: &[u8], aad: Aad<&[u8]>) {
         if self.error.is_some() {
             return;
         }
         let mut sealed = plain.to_vec();
         let written = self
             .key
-            .seal_in_place_append_tag(nonce(self.n), Aad::empty(), &mut sealed)
+            .seal_in_place_append_tag(nonce(self.n), aad, &mut sealed)
             .map_err(|_| io::Error::other("sealing failed"))
             .and_then(|()| {
                 u32::try_from(sealed.len())
@@ -103,15 +137,20 @@ impl SealedWriter {
             });
         self.n += 1;
         if let Err(e) = written {
-            self.error = Some(e);
+            self.error = Some(in_temp_dir(e));
         }
     }
 
+    /// Seals the end record (the count of records before it), so that a file cut short at a
+    /// record's edge reads as an error, not as a shorter file; answers the file, or the first
+    /// error.
     pub fn finish(mut self) -> io::Result<SealedFile> {
+        let records = self.n;
+        self.seal(&records.to_le_bytes(), Aad::from(END));
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        self.out.flush()?;
+        self.out.flush().map_err(in_temp_dir)?;
         Ok(SealedFile {
             path: self.path,
             key: Arc::new(self.key),
@@ -123,13 +162,13 @@ impl SealedFile {
     /// Seals everything `source` gives into a new temporary file (readable by its owner only)
     /// under a new random key, in records of `CHUNK` bytes. Errors: reading `source`, the
     /// system's random source or the temporary directory.
-    pub fn from_reader(mut source: impl Read) -> io::Result<SealedFile> {
-        let mut out = SealedWriter::new()?;
+    pub fn from_reader(mut source: impl Read) -> Result<SealedFile, Spooling> {
+        let mut out = SealedWriter::new().map_err(Spooling::Write)?;
         let mut chunk = vec![0u8; CHUNK];
         loop {
             let mut filled = 0;
             while filled < CHUNK {
-                match source.read(&mut chunk[filled..])? {
+                match source.read(&mut chunk[filled..]).map_err(Spooling::Read)? {
                     0 => break,
                     read => filled += read,
                 }
@@ -142,7 +181,7 @@ impl SealedFile {
                 break;
             }
         }
-        out.finish()
+        out.finish().map_err(Spooling::Write)
     }
 
     /// The records, in the order written.
@@ -162,6 +201,7 @@ impl SealedFile {
             n: 0,
             plain: Vec::new(),
             at: 0,
+            ended: false,
         })
     }
 }
@@ -190,6 +230,8 @@ pub struct Unsealed {
     n: u64,
     plain: Vec<u8>,
     at: usize,
+    /// The end record was read.
+    ended: bool,
 }
 
 impl std::fmt::Debug for Unsealed {
@@ -201,34 +243,52 @@ impl std::fmt::Debug for Unsealed {
 impl Unsealed {
     /// Opens the next record into `plain`; `false` at the end of the file.
     fn next_record(&mut self) -> io::Result<bool> {
+        if self.ended {
+            return Ok(false);
+        }
+        let changed = || io::Error::new(io::ErrorKind::InvalidData, CHANGED);
         let mut len = [0u8; 4];
         match self.file.read_exact(&mut len) {
             Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
+            // Before the end record: cut short.
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(changed()),
             Err(e) => return Err(e),
         }
         let len = u32::from_le_bytes(len) as usize;
         if len > MAX_RECORD {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "the sealed spool was changed on disk",
-            ));
+            return Err(changed());
         }
         let mut sealed = vec![0u8; len];
-        self.file.read_exact(&mut sealed)?;
-        let plain = self
+        self.file.read_exact(&mut sealed).map_err(|e| {
+            if e.kind() == io::ErrorKind::UnexpectedEof {
+                changed()
+            } else {
+                e
+            }
+        })?;
+        // The end record is a count sealed under `END`: as long as a record of 8 bytes, so
+        // only a record that long is kept for a second try.
+        let end_sized = (len == END_RECORD).then(|| sealed.clone());
+        if let Ok(plain) = self
             .key
             .open_in_place(nonce(self.n), Aad::empty(), &mut sealed)
-            .map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "the sealed spool was changed on disk",
-                )
-            })?;
-        self.plain = plain.to_vec();
-        self.at = 0;
-        self.n += 1;
-        Ok(true)
+        {
+            self.plain = plain.to_vec();
+            self.at = 0;
+            self.n += 1;
+            return Ok(true);
+        }
+        let mut end = end_sized.ok_or_else(changed)?;
+        let count = self
+            .key
+            .open_in_place(nonce(self.n), Aad::from(END), &mut end)
+            .map_err(|_| changed())?;
+        let mut after = [0u8; 1];
+        if count != self.n.to_le_bytes() || self.file.read(&mut after)? != 0 {
+            return Err(changed());
+        }
+        self.ended = true;
+        Ok(false)
     }
 }
 
@@ -304,6 +364,57 @@ mod tests {
             read.expect_err("refused").kind(),
             io::ErrorKind::InvalidData
         );
+    }
+
+    /// Cut anywhere before its end (at a record's edge too), or with bytes after its end, a
+    /// sealed file reads as an error, never as a shorter file.
+    #[test]
+    fn a_file_cut_short_or_lengthened_is_an_error() {
+        let mut out = SealedWriter::new().expect("a writer");
+        // An 8-byte record is as long as the end record, sealed: read as a record all the same.
+        let records = [
+            b"row one".to_vec(),
+            b"8 bytes!".to_vec(),
+            b"row three".to_vec(),
+        ];
+        for r in &records {
+            out.record(r);
+        }
+        let sealed = out.finish().expect("sealed");
+        let whole = std::fs::read(sealed.path()).expect("the spool");
+        let back: Vec<Vec<u8>> = sealed
+            .records()
+            .expect("opens")
+            .collect::<io::Result<_>>()
+            .expect("reads");
+        assert_eq!(back, records);
+        let mut edges = vec![0];
+        let mut at = 0;
+        while at < whole.len() {
+            let len = u32::from_le_bytes(whole[at..at + 4].try_into().expect("4 bytes")) as usize;
+            at += 4 + len;
+            edges.push(at);
+        }
+        assert_eq!(edges.len(), records.len() + 2, "three records and the end");
+        for cut in (0..whole.len()).chain([whole.len() + 1]) {
+            let mut bytes = whole.clone();
+            if cut > whole.len() {
+                bytes.push(0);
+            } else {
+                bytes.truncate(cut);
+            }
+            std::fs::write(sealed.path(), &bytes).expect("written");
+            let read: io::Result<Vec<Vec<u8>>> = sealed.records().expect("opens").collect();
+            let edge = if edges.contains(&cut) {
+                " (a record's edge)"
+            } else {
+                ""
+            };
+            assert_eq!(
+                read.expect_err(&format!("cut at {cut}{edge}")).kind(),
+                io::ErrorKind::InvalidData
+            );
+        }
     }
 
     #[test]

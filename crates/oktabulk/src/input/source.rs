@@ -9,7 +9,7 @@ use crate::exit::AppError;
 use crate::input::mapping::{Disabled, Mapping, Projection, Source};
 use crate::input::preview::Pass;
 use crate::input::problem::Problem;
-use crate::input::sealed::SealedFile;
+use crate::input::sealed::{SealedFile, Spooling};
 use crate::input::sheet;
 use csv::ByteRecord;
 use ring::digest::{Context, SHA256};
@@ -72,11 +72,15 @@ impl InputFile {
 
     pub fn open(named: &Path) -> Result<InputFile, AppError> {
         if named == Path::new("-") {
-            let spool = SealedFile::from_reader(std::io::stdin().lock()).map_err(|source| {
-                AppError::Read {
+            let spool = SealedFile::from_reader(std::io::stdin().lock()).map_err(|e| match e {
+                Spooling::Read(source) => AppError::Read {
                     path: named.to_owned(),
                     source,
-                }
+                },
+                Spooling::Write(source) => AppError::Write {
+                    path: std::env::temp_dir(),
+                    source,
+                },
             })?;
             return Ok(InputFile {
                 display: "<stdin>".into(),

@@ -380,3 +380,32 @@ async fn exports_never_run_as_formulas_and_an_export_updates_nothing() {
         assert_eq!(user.profile.str(name), Some(*value), "{name} kept");
     }
 }
+
+/// The sealed temporary file of checked rows is gone when the command ends: after a run, and
+/// after a preflight that refuses the file (the thread keeping the rows could outlive the
+/// process and leave the file behind).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_sealed_rows_are_left_in_the_temporary_directory() {
+    let env = Env::start().await;
+    let tmp = env.path("tmp");
+    std::fs::create_dir_all(&tmp).expect("tmp");
+    let mut refused = seed_csv(20_000, "");
+    refused.push_str("not-a-login,,x,y,,\n");
+    env.write("refused.csv", refused);
+    env.write("fine.csv", seed_csv(300, ""));
+    for (file, expected) in [("refused.csv", 4), ("fine.csv", 0), ("refused.csv", 4)] {
+        let out = env
+            .command()
+            .env("TMPDIR", &tmp)
+            .args(["users", "import", file, "-q"])
+            .output()
+            .await
+            .expect("oktabulk runs");
+        assert_eq!(code(&out), expected, "{file}: {}", stderr(&out));
+        let left: Vec<_> = std::fs::read_dir(&tmp)
+            .expect("tmp")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert!(left.is_empty(), "{file} left {left:?}");
+    }
+}
