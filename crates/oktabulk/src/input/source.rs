@@ -377,7 +377,7 @@ impl Rows {
             (Ok(row), None) => Ok(RawRow { seq, ..row }),
             (Err((problems, row)), _) => {
                 if let Some(row) = row {
-                    self.keep_refused(RawRow { seq, ..row });
+                    self.keep_refused(RawRow { seq, ..row }, &problems);
                 }
                 Err(problems)
             }
@@ -392,21 +392,37 @@ impl Rows {
         self.refused.take()
     }
 
-    fn keep_refused(&mut self, mut row: RawRow) {
+    fn keep_refused(&mut self, mut row: RawRow, problems: &[Problem]) {
         let had = row.cells.len();
         row.cells.resize(self.source_header.len(), String::new());
+        // A column the row lacks, or whose cell was refused (and reads as empty): its problem is
+        // said already, and the checker's ("required, but empty") would be a second one.
+        let said = |i: usize| {
+            i >= had
+                || problems
+                    .iter()
+                    .any(|p| p.column.as_deref() == self.source_header.get(i).map(String::as_str))
+        };
         let (row, missing) = match &self.projection {
             Some(p) => {
                 let missing = p
                     .sources
                     .iter()
                     .zip(&self.header)
-                    .filter(|(source, _)| matches!(source, Source::Column(i) if *i >= had))
+                    .filter(|(source, _)| matches!(source, Source::Column(i) if said(*i)))
                     .map(|(_, name)| name.clone())
                     .collect();
                 (p.row(row), missing)
             }
-            None => (row, self.header.iter().skip(had).cloned().collect()),
+            None => (
+                row,
+                self.header
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| said(*i))
+                    .map(|(_, name)| name.clone())
+                    .collect(),
+            ),
         };
         self.refused = Some((row, missing));
     }

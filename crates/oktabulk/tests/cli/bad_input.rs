@@ -479,3 +479,26 @@ async fn a_length_okta_does_not_state_is_checked_first() {
     );
     assert_eq!(env.users_added(), 0);
 }
+
+/// A cell refused for its length reads as empty to the checks after it: its one problem is the
+/// length, never also "required, but empty".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cell_too_long_is_one_problem() {
+    let env = Env::start().await;
+    env.write(
+        "long.csv",
+        format!(
+            "login,email,firstName,lastName\na@example.com,a@example.com,{},B\n",
+            "x".repeat(20_000)
+        ),
+    );
+    let out = env.run(&["validate", "long.csv"]).await;
+    assert_eq!(code(&out), 4);
+    let err = stderr(&out);
+    assert!(
+        err.contains("long.csv:2: column firstName: the cell has 20000 characters; at most 10000 are accepted"),
+        "{err}"
+    );
+    assert_eq!(err.matches("column firstName").count(), 1, "{err}");
+    assert!(err.contains("1 problem in 1 of 1 row"), "{err}");
+}
