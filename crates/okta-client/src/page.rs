@@ -61,8 +61,8 @@ where
 const PAGE_ROOM: usize = 200;
 
 /// A page's items, read into room made for a whole page first: JSON does not say how long an
-/// array is, and a `Vec` grown item by item copies each large item several times (a fifth of
-/// the time of listing an org of 25,000 users).
+/// array is, and a `Vec` grown item by item copies each large item several times (a quarter
+/// of the client's time listing an org of 25,000 users).
 struct Items<T>(Vec<T>);
 
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Items<T> {

@@ -515,6 +515,22 @@ mod tests {
     use super::*;
     use crate::input::{GroupDirectory, Mode, RowOp, UserChecker};
 
+    /// The preflight of `users import` over `path`, its rows kept as a run keeps them.
+    fn checked_and_kept(path: &std::path::Path) -> PreflightReport {
+        let input = InputFile::open(path).expect("opens");
+        let mut checker = UserChecker::new(
+            Mode::Create,
+            crate::connect::default_schema(),
+            GroupDirectory::default(),
+            false,
+            false,
+        );
+        let mut keep = Keeper::new().expect("a sealed file");
+        let mut report = check(&input, b',', &mut checker, |_, _| {}, Some(&mut keep));
+        report.checked = Some(keep.finish().expect("sealed"));
+        report
+    }
+
     /// The run sends what the preflight decided, in the file's order, without reading the file
     /// again: the rows come back whole after the file is gone, the invalid ones with their
     /// problems, and no password is in the sealed file's bytes.
@@ -530,17 +546,7 @@ mod tests {
              c@example.com,c@example.com,C,Three,\n",
         )
         .expect("written");
-        let input = InputFile::open(&path).expect("opens");
-        let mut checker = UserChecker::new(
-            Mode::Create,
-            crate::connect::default_schema(),
-            GroupDirectory::default(),
-            false,
-            false,
-        );
-        let mut keep = Keeper::new().expect("a sealed file");
-        let mut report = check(&input, b',', &mut checker, |_, _| {}, Some(&mut keep));
-        report.checked = Some(keep.finish().expect("sealed"));
+        let report = checked_and_kept(&path);
         std::fs::remove_file(&path).expect("the input is gone");
         let rows: Vec<RowInput> = report
             .checked_rows()
@@ -590,17 +596,7 @@ mod tests {
             ));
         }
         std::fs::write(&path, csv).expect("written");
-        let input = InputFile::open(&path).expect("opens");
-        let mut checker = UserChecker::new(
-            Mode::Create,
-            crate::connect::default_schema(),
-            GroupDirectory::default(),
-            false,
-            false,
-        );
-        let mut keep = Keeper::new().expect("a sealed file");
-        let mut report = check(&input, b',', &mut checker, |_, _| {}, Some(&mut keep));
-        report.checked = Some(keep.finish().expect("sealed"));
+        let report = checked_and_kept(&path);
         let logins: Vec<String> = report
             .checked_rows()
             .expect("opens")

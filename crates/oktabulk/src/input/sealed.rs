@@ -24,11 +24,12 @@ use std::sync::Arc;
 /// Plain bytes per record of sealed standard input.
 const CHUNK: usize = 64 * 1024;
 
-/// What an end record is sealed with (as additional data): told apart from every other record.
+/// The end record's additional data: a record whose length carries `END_FLAG` opens only
+/// with it, so a flag set or cleared on disk is a changed record.
 const END: &[u8] = b"oktabulk sealed file end";
 
-/// An end record's sealed length: its count (8 bytes) and the tag.
-const END_RECORD: usize = 8 + 16;
+/// Set in the end record's length (a record's own length is at most `MAX_RECORD`).
+const END_FLAG: u32 = 1 << 31;
 
 /// Any change to a sealed file on disk, a cut included.
 const CHANGED: &str = "the sealed spool was changed on disk";
@@ -53,6 +54,11 @@ impl std::fmt::Debug for SealedFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SealedFile({})", self.path.display())
     }
+}
+
+/// A record's additional data: none, or `END` for the end record.
+fn aad(end: bool) -> Aad<&'static [u8]> {
+    Aad::from(if end { END } else { &[] })
 }
 
 fn nonce(n: u64) -> Nonce {
@@ -113,17 +119,18 @@ impl SealedWriter {
     /// Seals and appends one record. A failure is kept and answered by `finish`; records after
     /// it are dropped.
     pub fn record(&mut self, plain: &[u8]) {
-        self.seal(plain, Aad::from(&[][..]));
+        self.seal(plain, false);
     }
 
-    fn seal(&mut self, plain: &[u8], aad: Aad<&[u8]>) {
+    /// Seals and appends a record, or with `end` the end record.
+    fn seal(&mut self, plain: &[u8], end: bool) {
         if self.error.is_some() {
             return;
         }
         let mut sealed = plain.to_vec();
         let written = self
             .key
-            .seal_in_place_append_tag(nonce(self.n), aad, &mut sealed)
+            .seal_in_place_append_tag(nonce(self.n), aad(end), &mut sealed)
             .map_err(|_| io::Error::other("sealing failed"))
             .and_then(|()| {
                 u32::try_from(sealed.len())
@@ -132,6 +139,7 @@ impl SealedWriter {
                     .ok_or_else(|| io::Error::other("a record over 64 MiB"))
             })
             .and_then(|len| {
+                let len = if end { len | END_FLAG } else { len };
                 self.out.write_all(&len.to_le_bytes())?;
                 self.out.write_all(&sealed)
             });
@@ -146,7 +154,7 @@ impl SealedWriter {
     /// error.
     pub fn finish(mut self) -> io::Result<SealedFile> {
         let records = self.n;
-        self.seal(&records.to_le_bytes(), Aad::from(END));
+        self.seal(&records.to_le_bytes(), true);
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -254,7 +262,9 @@ impl Unsealed {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(changed()),
             Err(e) => return Err(e),
         }
-        let len = u32::from_le_bytes(len) as usize;
+        let len = u32::from_le_bytes(len);
+        let end = len & END_FLAG != 0;
+        let len = (len & !END_FLAG) as usize;
         if len > MAX_RECORD {
             return Err(changed());
         }
@@ -266,25 +276,19 @@ impl Unsealed {
                 e
             }
         })?;
-        // The end record is a count sealed under `END`: as long as a record of 8 bytes, so
-        // only a record that long is kept for a second try.
-        let end_sized = (len == END_RECORD).then(|| sealed.clone());
-        if let Ok(plain) = self
+        let plain = self
             .key
-            .open_in_place(nonce(self.n), Aad::empty(), &mut sealed)
-        {
+            .open_in_place(nonce(self.n), aad(end), &mut sealed)
+            .map_err(|_| changed())?;
+        if !end {
             self.plain = plain.to_vec();
             self.at = 0;
             self.n += 1;
             return Ok(true);
         }
-        let mut end = end_sized.ok_or_else(changed)?;
-        let count = self
-            .key
-            .open_in_place(nonce(self.n), Aad::from(END), &mut end)
-            .map_err(|_| changed())?;
+        // The end: it counts the records read, and nothing follows it.
         let mut after = [0u8; 1];
-        if count != self.n.to_le_bytes() || self.file.read(&mut after)? != 0 {
+        if plain != self.n.to_le_bytes() || self.file.read(&mut after)? != 0 {
             return Err(changed());
         }
         self.ended = true;
@@ -370,32 +374,29 @@ mod tests {
     /// sealed file reads as an error, never as a shorter file.
     #[test]
     fn a_file_cut_short_or_lengthened_is_an_error() {
-        let mut out = SealedWriter::new().expect("a writer");
-        // An 8-byte record is as long as the end record, sealed: read as a record all the same.
-        let records = [
-            b"row one".to_vec(),
-            b"8 bytes!".to_vec(),
-            b"row three".to_vec(),
-        ];
-        for r in &records {
-            out.record(r);
-        }
-        let sealed = out.finish().expect("sealed");
+        let records = [b"row one".to_vec(), Vec::new(), b"row three".to_vec()];
+        let sealed = sealed_records(&records);
         let whole = std::fs::read(sealed.path()).expect("the spool");
-        let back: Vec<Vec<u8>> = sealed
-            .records()
-            .expect("opens")
-            .collect::<io::Result<_>>()
-            .expect("reads");
-        assert_eq!(back, records);
         let mut edges = vec![0];
         let mut at = 0;
         while at < whole.len() {
-            let len = u32::from_le_bytes(whole[at..at + 4].try_into().expect("4 bytes")) as usize;
-            at += 4 + len;
+            let len = u32::from_le_bytes(whole[at..at + 4].try_into().expect("4 bytes"));
+            at += 4 + (len & !END_FLAG) as usize;
             edges.push(at);
         }
+        assert_eq!(at, whole.len());
         assert_eq!(edges.len(), records.len() + 2, "three records and the end");
+        // The end flag set on a record, or cleared on the end: each a changed record.
+        for edge in [edges[0], edges[records.len()]] {
+            let mut bytes = whole.clone();
+            bytes[edge + 3] ^= 0x80;
+            std::fs::write(sealed.path(), &bytes).expect("written");
+            let read: io::Result<Vec<Vec<u8>>> = sealed.records().expect("opens").collect();
+            assert_eq!(
+                read.expect_err(&format!("flag flipped at {edge}")).kind(),
+                io::ErrorKind::InvalidData
+            );
+        }
         for cut in (0..whole.len()).chain([whole.len() + 1]) {
             let mut bytes = whole.clone();
             if cut > whole.len() {
@@ -417,14 +418,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn records_come_back_one_by_one() {
+    /// `records` sealed into a new file, which gives them back as they were.
+    fn sealed_records(records: &[Vec<u8>]) -> SealedFile {
         let mut out = SealedWriter::new().expect("a writer");
-        let records: Vec<Vec<u8>> = (0..1000usize)
-            .map(|i| format!("row {i}: {}", "x".repeat(i % 97)).into_bytes())
-            .chain([Vec::new(), vec![7u8; 3 * CHUNK]])
-            .collect();
-        for r in &records {
+        for r in records {
             out.record(r);
         }
         let sealed = out.finish().expect("sealed");
@@ -434,6 +431,16 @@ mod tests {
             .collect::<io::Result<_>>()
             .expect("reads");
         assert_eq!(back, records);
+        sealed
+    }
+
+    #[test]
+    fn records_come_back_one_by_one() {
+        let records: Vec<Vec<u8>> = (0..1000usize)
+            .map(|i| format!("row {i}: {}", "x".repeat(i % 97)).into_bytes())
+            .chain([Vec::new(), vec![7u8; 3 * CHUNK]])
+            .collect();
+        sealed_records(&records);
     }
 
     #[test]

@@ -249,15 +249,23 @@ impl Plan {
     /// Prints one line of the plan. A reader that went away (`| head`) ends the printing, not
     /// the run; any other failure to write is the run's error.
     fn line(&mut self, text: &str) -> Result<(), AppError> {
+        self.print(|out| writeln!(out, "{text}"))
+    }
+
+    /// Writes to standard output unless its reader went away (see `line`).
+    fn print(
+        &mut self,
+        write: impl FnOnce(&mut std::io::BufWriter<std::io::Stdout>) -> std::io::Result<()>,
+    ) -> Result<(), AppError> {
         if self.closed {
             return Ok(());
         }
-        let written = writeln!(self.out, "{text}");
+        let written = write(&mut self.out);
         self.written(written)
     }
 
-    /// Prints a sentence wrapped to the terminal's width (80 columns off a terminal), its
-    /// further lines indented.
+    /// Prints a sentence wrapped to `width` (`words::width`: the terminal's, at most 80, or
+    /// `COLUMNS`), its further lines indented.
     fn wrapped(&mut self, text: &str) -> Result<(), AppError> {
         for line in wrap(text, self.width, "  ") {
             self.line(&line)?;
@@ -332,10 +340,8 @@ impl Reporter for Plan {
                 }
                 if result.seq == self.next {
                     // In order (a dry run's rows mostly are): straight out.
-                    if !self.closed {
-                        let written = render_row(&mut self.out, result, self.width);
-                        self.written(written)?;
-                    }
+                    let width = self.width;
+                    self.print(|out| render_row(out, result, width))?;
                     self.next += 1;
                 } else {
                     let mut line = Vec::new();
@@ -343,10 +349,7 @@ impl Reporter for Plan {
                     self.pending.insert(result.seq, line);
                 }
                 while let Some(line) = self.pending.remove(&self.next) {
-                    if !self.closed {
-                        let written = self.out.write_all(&line);
-                        self.written(written)?;
-                    }
+                    self.print(|out| out.write_all(&line))?;
                     self.next += 1;
                 }
             }
@@ -357,10 +360,7 @@ impl Reporter for Plan {
 
     fn finish(&mut self) -> Result<(), AppError> {
         for line in std::mem::take(&mut self.pending).into_values() {
-            if !self.closed {
-                let written = self.out.write_all(&line);
-                self.written(written)?;
-            }
+            self.print(|out| out.write_all(&line))?;
         }
         let rows: u64 = self.tally.outcomes.values().sum();
         let counts: Vec<String> = self
