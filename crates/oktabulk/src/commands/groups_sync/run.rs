@@ -336,14 +336,19 @@ impl Out {
         }
     }
 
+    /// Prints `text` wrapped to the terminal (`words::width`), its further lines indented two
+    /// more than its own (a flag such as `--expect-removals 22` is never cut in two).
     fn line(&mut self, text: &str) {
         if self.quiet {
             return;
         }
-        if self.stdout {
-            let _ = writeln!(std::io::stdout().lock(), "{text}");
-        } else {
-            crate::errln!("{text}");
+        let indent = " ".repeat(text.len() - text.trim_start_matches(' ').len() + 2);
+        for text in crate::report::words::wrap(text, crate::report::words::width(), &indent) {
+            if self.stdout {
+                let _ = writeln!(std::io::stdout().lock(), "{text}");
+            } else {
+                crate::errln!("{text}");
+            }
         }
     }
 }
